@@ -1,0 +1,48 @@
+/**
+ * The `tcflow` command line. Thin: builds the real dependencies (clock, randomness, fetch,
+ * stdin/stdout, environment) and hands over to `lib/cli/main.ts`.
+ *
+ * @module
+ */
+import { systemDeps } from "./lib/deps.ts";
+import type { CliContext } from "./lib/cli/context.ts";
+import { main } from "./lib/cli/main.ts";
+
+const encoder = new TextEncoder();
+
+function write(file: { writeSync(p: Uint8Array): number }, text: string): void {
+  let bytes = encoder.encode(text);
+  try {
+    while (bytes.length > 0) bytes = bytes.subarray(file.writeSync(bytes));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+  }
+}
+
+/** Reads an environment variable; a variable outside the granted permission reads as unset. */
+function readEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The real CLI context of this process. */
+export function processContext(): CliContext {
+  return {
+    io: {
+      stdout: (text) => write(Deno.stdout, text),
+      stderr: (text) => write(Deno.stderr, text),
+      stdin: Deno.stdin.readable,
+      isTerminal: Deno.stdin.isTerminal() && Deno.stdout.isTerminal(),
+    },
+    deps: systemDeps(),
+    env: readEnv,
+    cwd: Deno.cwd(),
+  };
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args, processContext()));
+}

@@ -1,0 +1,126 @@
+/**
+ * Types of the typed action catalog.
+ *
+ * The catalog is generated data (see `tools/gen_catalog.ts`), stored one JSON file per
+ * service version under `lib/catalog/data/`, plus one small `index.json` listing every
+ * service, version and action name so lookups and "did you mean" never load all services.
+ *
+ * A type is written as a string:
+ * - a scalar: `String`, `Integer` (int64/uint64, kept exact as bigint), `Float`, `Number`
+ *   (the SDK declares only `number` and no document says which), `Boolean`, `Timestamp`
+ *   (an ISO-8601 or `YYYY-MM-DD HH:MM:SS` string), `Binary` (base64 string), `Any`;
+ * - a structure name of the same service version, e.g. `Filter`;
+ * - an array of either, with a `[]` suffix, e.g. `Filter[]`, `String[]`.
+ *
+ * @module
+ */
+
+/** The scalar type names a catalog type string may use. */
+export const SCALAR_TYPES = [
+  "String",
+  "Integer",
+  "Float",
+  "Number",
+  "Boolean",
+  "Timestamp",
+  "Binary",
+  "Any",
+] as const;
+
+/** One of {@link SCALAR_TYPES}. */
+export type ScalarType = typeof SCALAR_TYPES[number];
+
+/** A catalog type string: scalar, structure name, or either with `[]` suffixes. */
+export type TypeName = string;
+
+/** A parameter of a request, a field of a response or of a structure. */
+export interface Field {
+  name: string;
+  type: TypeName;
+  /** Required in requests; for outputs, always present (not `null`) in responses. */
+  required: boolean;
+  /** First paragraph of the documentation, plain text. */
+  doc?: string;
+  deprecated?: boolean;
+  /** Documented example value, as text. */
+  example?: string;
+  /** Inclusive bounds for numbers, or length bounds for arrays/strings, where documented. */
+  min?: number;
+  max?: number;
+  /** Allowed values, where documented as an enumeration. */
+  enum?: string[];
+}
+
+/** A named structure (`Filter`, `TopicItem` …). */
+export interface Structure {
+  name: string;
+  doc?: string;
+  fields: Field[];
+}
+
+/** How a `Describe*`/`List*` action pages its results. */
+export interface Pagination {
+  /** Request field of the start position, usually `Offset`. */
+  offset: string;
+  /** Request field of the page size, usually `Limit`. */
+  limit: string;
+  /** Response field of the total, usually `TotalCount`. */
+  total: string;
+  /** Response field holding the array that is concatenated over pages. */
+  list: string;
+  /** Largest page size the action accepts, where documented (else 100 is used). */
+  maxLimit?: number;
+}
+
+/** Where an action's definition came from. */
+export type ActionSource = "sdk" | "seed" | "sdk+seed";
+
+/** One API action of one service version. */
+export interface ActionSpec {
+  /** Service name as in the host, e.g. `trocket`. */
+  service: string;
+  /** API version, e.g. `2023-03-08`. */
+  version: string;
+  /** Action name, e.g. `DescribeTopicList`. */
+  name: string;
+  /** First paragraph of the documentation. */
+  doc?: string;
+  /** Requests per second allowed by default (documented; 20 where unknown). */
+  rateLimitPerS: number;
+  /** False for `Describe*`, `List*`, `Get*`, `Query*`, `Check*`, `Inquiry*`. */
+  mutating: boolean;
+  /** True when the request takes a `ClientToken` (idempotency) parameter. */
+  clientToken: boolean;
+  inputs: Field[];
+  /** Response fields, without `RequestId`. */
+  outputs: Field[];
+  pagination?: Pagination;
+  /** Error codes documented for this action (code → description). */
+  errors?: Record<string, string>;
+  source: ActionSource;
+}
+
+/** One service version: its actions and structures. This is one JSON data file. */
+export interface ServiceVersion {
+  service: string;
+  version: string;
+  /** Default endpoint host, e.g. `trocket.tencentcloudapi.com`. */
+  host: string;
+  /** Human name of the product, when known. */
+  title?: string;
+  actions: Record<string, ActionSpec>;
+  structures: Record<string, Structure>;
+}
+
+/** `index.json`: every service, its versions (newest first), and each version's actions. */
+export interface CatalogIndex {
+  generatedBy: string;
+  /** Version of `tencentcloud-sdk-nodejs` the catalog was generated from. */
+  sdkVersion: string;
+  services: Record<string, {
+    /** Newest first; the first is the default when a step gives no `version:`. */
+    versions: string[];
+    host: string;
+    actions: Record<string, string[]>;
+  }>;
+}

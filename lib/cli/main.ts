@@ -1,0 +1,115 @@
+/**
+ * The command dispatcher: picks the command, loads it lazily (so `tcflow validate` does not
+ * load the engine or the emulator), and turns user errors into exit codes without stack traces.
+ *
+ * @module
+ */
+import { suggest } from "../catalog/suggest.ts";
+import { type CliContext, type Command, ConfigError, EXIT, UsageError } from "./context.ts";
+
+type Loader = () => Promise<Command>;
+
+/** Every command of PRODUCT.md section 10, loaded on demand. */
+const COMMANDS: Record<string, { summary: string; load: Loader }> = {
+  validate: {
+    summary: "type-check workflows against the action catalog",
+    load: async () => (await import("./validate.ts")).validateCommand,
+  },
+  plan: {
+    summary: "dry run: the exact requests a run would send",
+    load: async () => (await import("./plan.ts")).planCommand,
+  },
+  run: {
+    summary: "execute a workflow",
+    load: async () => (await import("./run.ts")).runCommand,
+  },
+  resume: {
+    summary: "continue a failed or interrupted run",
+    load: async () => (await import("./resume.ts")).resumeCommand,
+  },
+  rollback: {
+    summary: "run the undo blocks of a run's succeeded steps, in reverse order",
+    load: async () => (await import("./rollback.ts")).rollbackCommand,
+  },
+  runs: {
+    summary: "list the runs in the state directory",
+    load: async () => (await import("./runs.ts")).runsCommand,
+  },
+  actions: {
+    summary: "browse the action catalog",
+    load: async () => (await import("./actions.ts")).actionsCommand,
+  },
+  schema: {
+    summary: "print the JSON Schema of workflow files",
+    load: async () => (await import("./schema.ts")).schemaCommand,
+  },
+  emulator: {
+    summary: "serve the local Tencent Cloud emulator",
+    load: async () => (await import("./emulator.ts")).emulatorCommand,
+  },
+};
+
+/** Text of `tcflow --help`. */
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, { summary }]) =>
+    `  ${name.padEnd(width)}  ${summary}`
+  );
+  return [
+    "tcflow: typed Tencent Cloud workflows",
+    "",
+    "Usage: tcflow <command> [options]",
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    "Common flags: --input name=value, --inputs file, --region, --profile, --state-dir,",
+    "              --json, --quiet, --no-color",
+    "Exit codes: 0 success, 1 run failed, 2 invalid workflow or command line,",
+    "            3 configuration or credential problem.",
+    "",
+  ].join("\n");
+}
+
+/** Runs the command line `args` and returns the exit code. Never throws. */
+export async function main(args: string[], ctx: CliContext): Promise<number> {
+  const [name, ...rest] = args;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    ctx.io.stdout(usage());
+    return name === undefined ? EXIT.invalid : EXIT.ok;
+  }
+  const entry = COMMANDS[name];
+  if (entry === undefined) {
+    const hint = suggest(name, Object.keys(COMMANDS));
+    ctx.io.stderr(
+      `tcflow: unknown command "${name}"${hint ? `; did you mean "${hint}"?` : ""}\n` +
+        `Run "tcflow --help" for the list of commands.\n`,
+    );
+    return EXIT.invalid;
+  }
+  try {
+    const command = await entry.load();
+    return await command(rest, ctx);
+  } catch (error) {
+    return reportError(error, ctx);
+  }
+}
+
+function reportError(error: unknown, ctx: CliContext): number {
+  if (error instanceof UsageError) {
+    ctx.io.stderr(`tcflow: ${error.message}\n`);
+    return EXIT.invalid;
+  }
+  if (error instanceof ConfigError) {
+    ctx.io.stderr(`tcflow: ${error.message}\n`);
+    return EXIT.config;
+  }
+  // An unexpected failure is a bug of tcflow, not of the user: say so, without a stack trace
+  // unless TCFLOW_DEBUG asks for it.
+  const message = error instanceof Error ? error.message : String(error);
+  ctx.io.stderr(`tcflow: internal error: ${message}\n`);
+  if (ctx.env("TCFLOW_DEBUG") && error instanceof Error && error.stack) {
+    ctx.io.stderr(`${error.stack}\n`);
+  }
+  return EXIT.failed;
+}
