@@ -1,0 +1,81 @@
+/**
+ * Private: the result types and shared checks of the Tencent signature verifiers (TC3 in
+ * `signer.ts`, v1 in `signer_v1.ts`).
+ *
+ * @module
+ */
+
+/** `host:port` → `host` (IPv6 literals keep their brackets). */
+export function stripPort(host: string): string {
+  const match = /^(\[[^\]]*\]|[^:]*)(?::\d*)?$/.exec(host);
+  return match?.[1] ?? host;
+}
+
+/** The outcome of a signature check. */
+export type VerifyResult =
+  | { ok: true; secretId: string }
+  | { ok: false; code: string; message: string };
+
+/** What the verifier learnt about the request (set as far as it could be read). */
+export interface VerifyInfo {
+  /** From the TC3 credential scope, or a `<svc>.tencentcloudapi.com` Host for v1. */
+  service?: string;
+  /** `TC3-HMAC-SHA256`, `HmacSHA1` or `HmacSHA256`. */
+  scheme?: string;
+  action?: string;
+  version?: string;
+  region?: string;
+  /** Session token (X-TC-Token, or the v1 Token parameter). */
+  token?: string;
+  /** v1 only: every request parameter except `Signature` (GET query or form body). */
+  params?: Record<string, string>;
+}
+
+/** An incoming request, as a server sees it. */
+export interface IncomingRequest {
+  method: string;
+  url: URL;
+  headers: Headers;
+  body: Uint8Array;
+}
+
+/** How to verify: the secret of a SecretId, the server clock and the allowed skew. */
+export interface VerifyOptions {
+  lookupSecret(secretId: string): string | undefined;
+  /** Server time, Unix seconds. */
+  nowS: number;
+  /** Allowed |timestamp - now|, default 300 s. */
+  windowS?: number;
+}
+
+/** A failed verification. */
+export function fail(code: string, message: string): { ok: false; code: string; message: string } {
+  return { ok: false, code, message };
+}
+
+/** Shared timestamp window check (TC3 and v1). */
+export function checkTimestamp(
+  timestampS: number,
+  opts: VerifyOptions,
+): { ok: false; code: string; message: string } | undefined {
+  const windowS = opts.windowS ?? 300;
+  if (Math.abs(opts.nowS - timestampS) > windowS) {
+    return fail(
+      "AuthFailure.SignatureExpire",
+      `Signature expired. Timestamp:${timestampS}, server time:${opts.nowS}; they may differ by at most ${windowS} seconds.`,
+    );
+  }
+  return undefined;
+}
+
+/** The message of `AuthFailure.SignatureFailure`, as Tencent Cloud words it. */
+export const SIGNATURE_FAILURE_MESSAGE =
+  "The provided credentials could not be validated. Please check your signature is correct.";
+
+/** The message of `AuthFailure.SecretIdNotFound`. */
+export function secretIdNotFound(secretId: string) {
+  return fail(
+    "AuthFailure.SecretIdNotFound",
+    `The SecretId is not found, please ensure that your SecretId is correct. SecretId: ${secretId}`,
+  );
+}

@@ -1,0 +1,421 @@
+/**
+ * TC3-HMAC-SHA256 request signing and verification through WebCrypto (`crypto.subtle`).
+ *
+ * Signing is a pure function of the request (method, host, path, query, content type, the exact
+ * body bytes), the service, the timestamp and the credential: the clock is passed in. The
+ * canonical request follows the official SDKs byte for byte: `content-type` and `host` values are
+ * signed as sent (the host without its port, like `tencentcloud-sdk-nodejs`), other signed
+ * headers (`x-tc-action`…) lower-cased as the API documentation shows. The derived signing key is
+ * cached per (secret key, date, service).
+ *
+ * @example
+ * ```ts
+ * import { signTc3 } from "./signer.ts";
+ * const body = new TextEncoder().encode('{"Limit":10}');
+ * const headers = await signTc3({
+ *   method: "POST", host: "trocket.tencentcloudapi.com", path: "/",
+ *   contentType: "application/json", body, service: "trocket",
+ *   action: "DescribeInstanceList", version: "2023-03-08", region: "ap-guangzhou",
+ *   timestampS: 1700000000,
+ * }, { secretId: "AKIDEXAMPLE", secretKey: "secret" });
+ * // headers.Authorization starts with "TC3-HMAC-SHA256 Credential=AKIDEXAMPLE/2023-11-14/trocket/tc3_request"
+ * ```
+ *
+ * @module
+ */
+
+import { hmac, hmacKey, hmacSha256Raw, sha256Hex, timingSafeEqual, toHex } from "./_crypto.ts";
+import { readV1Params, verifyV1 } from "./signer_v1.ts";
+import {
+  checkTimestamp,
+  fail,
+  type IncomingRequest,
+  secretIdNotFound,
+  SIGNATURE_FAILURE_MESSAGE,
+  stripPort,
+  type VerifyInfo,
+  type VerifyOptions,
+  type VerifyResult,
+} from "./_verify.ts";
+
+export type { IncomingRequest, VerifyInfo, VerifyOptions, VerifyResult } from "./_verify.ts";
+export { stripPort } from "./_verify.ts";
+
+/** A Tencent Cloud API key pair, with the session token of temporary credentials. */
+export interface Credential {
+  secretId: string;
+  secretKey: string;
+  token?: string;
+}
+
+/** Everything a TC3 signature covers. */
+export interface Tc3Request {
+  method: "POST" | "GET";
+  /** `host` or `host:port` as sent in the Host header. */
+  host: string;
+  /** Request path, `/` for Tencent Cloud API 3.0. */
+  path: string;
+  /** Query string without `?` (GET), exactly as sent. */
+  query?: string;
+  /** The Content-Type header exactly as sent, e.g. `application/json`. */
+  contentType: string;
+  /** The exact bytes that will be sent (empty for GET). */
+  body: Uint8Array;
+  /** The service of the credential scope, e.g. `trocket`. */
+  service: string;
+  action: string;
+  version: string;
+  region?: string;
+  /** Unix time in seconds, from the caller's clock. */
+  timestampS: number;
+  language?: string;
+  /** Lower-case header names to sign; default `["content-type", "host"]` (what the SDKs sign). */
+  signedHeaders?: string[];
+}
+
+/** The algorithm name of signature method v3. */
+export const TC3_ALGORITHM = "TC3-HMAC-SHA256";
+
+const DEFAULT_SIGNED_HEADERS = ["content-type", "host"];
+const KEY_CACHE_LIMIT = 256;
+
+// ---------------------------------------------------------------------------------------------
+// Derived signing key cache
+// ---------------------------------------------------------------------------------------------
+
+const keyCache = new Map<string, Promise<CryptoKey>>();
+const keyStats = { derivations: 0, hits: 0 };
+
+/** Counters of the TC3 signing-key cache: `derivations` (keys derived), `hits`, current `size`. */
+export function tc3KeyCacheStats(): { derivations: number; hits: number; size: number } {
+  return { ...keyStats, size: keyCache.size };
+}
+
+/** Empties the TC3 signing-key cache and resets its counters. */
+export function clearTc3KeyCache(): void {
+  keyCache.clear();
+  keyStats.derivations = 0;
+  keyStats.hits = 0;
+}
+
+/**
+ * The TC3 signing key for (secret key, date, service):
+ * HMAC("tc3_request", HMAC(service, HMAC(date, "TC3" + secretKey))), as an HMAC-SHA256 CryptoKey.
+ * Cached in a bounded map (least recently used entries leave first).
+ */
+export function tc3SigningKey(
+  secretKey: string,
+  date: string,
+  service: string,
+): Promise<CryptoKey> {
+  const cacheKey = `${date}\n${service}\n${secretKey}`;
+  const cached = keyCache.get(cacheKey);
+  if (cached) {
+    keyStats.hits++;
+    keyCache.delete(cacheKey);
+    keyCache.set(cacheKey, cached);
+    return cached;
+  }
+  keyStats.derivations++;
+  const derived = deriveSigningKey(secretKey, date, service);
+  keyCache.set(cacheKey, derived);
+  derived.catch(() => keyCache.delete(cacheKey));
+  while (keyCache.size > KEY_CACHE_LIMIT) {
+    const oldest = keyCache.keys().next().value;
+    if (oldest === undefined) break;
+    keyCache.delete(oldest);
+  }
+  return derived;
+}
+
+async function deriveSigningKey(secretKey: string, date: string, service: string) {
+  const kDate = await hmacSha256Raw("TC3" + secretKey, date);
+  const kService = await hmacSha256Raw(kDate, service);
+  const kSigning = await hmacSha256Raw(kService, "tc3_request");
+  return hmacKey(kSigning, "SHA-256");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Canonical request
+// ---------------------------------------------------------------------------------------------
+
+/** The UTC date `YYYY-MM-DD` of a Unix timestamp in seconds (the credential scope date). */
+export function tc3Date(timestampS: number): string {
+  return new Date(timestampS * 1000).toISOString().slice(0, 10);
+}
+
+/** The parts of a canonical request, as a verifier reconstructs them from what it received. */
+export interface CanonicalParts {
+  method: string;
+  path: string;
+  query: string;
+  /** `[lower-case name, value]` of each signed header, sorted by name. */
+  headers: Array<[string, string]>;
+  payloadHashHex: string;
+}
+
+/** Joins the parts into the canonical request string. */
+export function joinCanonicalRequest(parts: CanonicalParts): string {
+  const canonicalHeaders = parts.headers.map(([name, value]) => `${name}:${value}\n`).join("");
+  const signedHeaders = parts.headers.map(([name]) => name).join(";");
+  return `${parts.method}\n${parts.path}\n${parts.query}\n${canonicalHeaders}\n${signedHeaders}\n${parts.payloadHashHex}`;
+}
+
+/** The headers a {@link Tc3Request} sends, besides Authorization. */
+function requestHeaders(req: Tc3Request, cred: Credential): Record<string, string> {
+  const headers: Record<string, string> = {
+    "Content-Type": req.contentType,
+    Host: req.host,
+    "X-TC-Action": req.action,
+    "X-TC-Version": req.version,
+    "X-TC-Timestamp": String(req.timestampS),
+  };
+  if (req.region !== undefined) headers["X-TC-Region"] = req.region;
+  if (cred.token !== undefined) headers["X-TC-Token"] = cred.token;
+  if (req.language !== undefined) headers["X-TC-Language"] = req.language;
+  return headers;
+}
+
+/** The canonical value of a signed header: content-type and host as signed by the SDKs. */
+function canonicalValue(name: string, value: string): string {
+  if (name === "content-type") return value;
+  if (name === "host") return stripPort(value);
+  return value.trim().toLowerCase();
+}
+
+async function canonicalParts(req: Tc3Request, cred: Credential): Promise<CanonicalParts> {
+  const sent = new Map(
+    Object.entries(requestHeaders(req, cred)).map(([name, value]) => [name.toLowerCase(), value]),
+  );
+  const names = [
+    ...new Set((req.signedHeaders ?? DEFAULT_SIGNED_HEADERS).map((n) => n.toLowerCase())),
+  ]
+    .sort();
+  const headers: Array<[string, string]> = names.map((name) => {
+    const value = sent.get(name);
+    if (value === undefined) {
+      throw new TypeError(`cannot sign header "${name}": the request does not send it`);
+    }
+    return [name, canonicalValue(name, value)];
+  });
+  return {
+    method: req.method,
+    path: req.path,
+    query: req.query ?? "",
+    headers,
+    payloadHashHex: await sha256Hex(req.body),
+  };
+}
+
+/** The TC3 canonical request string of a request (step 1 of signature method v3). */
+export async function canonicalRequestTc3(
+  req: Tc3Request,
+  cred: Credential = { secretId: "", secretKey: "" },
+): Promise<string> {
+  return joinCanonicalRequest(await canonicalParts(req, cred));
+}
+
+/** Lower-case hex SHA-256 of the canonical request (the HashedCanonicalRequest). */
+export async function hashedCanonicalRequestTc3(
+  req: Tc3Request,
+  cred: Credential = { secretId: "", secretKey: "" },
+): Promise<string> {
+  return sha256Hex(await canonicalRequestTc3(req, cred));
+}
+
+/** The hex signature of a canonical request for a timestamp, service and secret key. */
+async function signatureOf(
+  canonicalRequest: string,
+  timestampS: number | string,
+  date: string,
+  service: string,
+  secretKey: string,
+): Promise<string> {
+  const stringToSign =
+    `${TC3_ALGORITHM}\n${timestampS}\n${date}/${service}/tc3_request\n${await sha256Hex(
+      canonicalRequest,
+    )}`;
+  const key = await tc3SigningKey(secretKey, date, service);
+  return toHex(await hmac(key, stringToSign));
+}
+
+/**
+ * Signs a request with TC3-HMAC-SHA256.
+ *
+ * @returns every header to send: Authorization, Content-Type, Host, X-TC-Action, X-TC-Version,
+ *   X-TC-Timestamp, and X-TC-Region / X-TC-Token / X-TC-Language when given.
+ * @throws TypeError when `signedHeaders` names a header the request does not send.
+ */
+export async function signTc3(req: Tc3Request, cred: Credential): Promise<Record<string, string>> {
+  const parts = await canonicalParts(req, cred);
+  const date = tc3Date(req.timestampS);
+  const signature = await signatureOf(
+    joinCanonicalRequest(parts),
+    req.timestampS,
+    date,
+    req.service,
+    cred.secretKey,
+  );
+  const signedHeaders = parts.headers.map(([name]) => name).join(";");
+  return {
+    Authorization:
+      `${TC3_ALGORITHM} Credential=${cred.secretId}/${date}/${req.service}/tc3_request, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+    ...requestHeaders(req, cred),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification
+// ---------------------------------------------------------------------------------------------
+
+const AUTHORIZATION_RE =
+  /^TC3-HMAC-SHA256\s+Credential=([^/,\s]+)\/(\d{4}-\d{2}-\d{2})\/([^/,\s]+)\/tc3_request\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-fA-F]+)\s*$/;
+
+/**
+ * Verifies an incoming TC3-HMAC-SHA256 or v1 (HmacSHA1/HmacSHA256, GET query or form POST) request.
+ *
+ * Codes: `AuthFailure.SignatureFailure`, `AuthFailure.SignatureExpire` (timestamp outside ±windowS
+ * of nowS), `AuthFailure.SecretIdNotFound`, `AuthFailure.InvalidAuthorization` (no or malformed
+ * Authorization), `MissingParameter` (missing X-TC-Action/Version/Timestamp or v1 parameters),
+ * `InvalidParameterValue` (a timestamp that is not an integer).
+ */
+export function verifyTencentRequest(
+  input: IncomingRequest,
+  opts: VerifyOptions,
+): Promise<VerifyResult & VerifyInfo> {
+  const authorization = input.headers.get("authorization");
+  if (authorization === null) {
+    const params = readV1Params(input);
+    if (params?.Signature !== undefined) return verifyV1(input, params, opts);
+    return Promise.resolve(fail(
+      "AuthFailure.InvalidAuthorization",
+      "The request has no Authorization header (TC3-HMAC-SHA256) and no Signature parameter (v1).",
+    ));
+  }
+  return verifyTc3(input, authorization, opts);
+}
+
+/** The X-TC-* headers a TC3 request must carry, with the parameter each one is. */
+const REQUIRED_TC3_HEADERS = [
+  ["X-TC-Action", "Action"],
+  ["X-TC-Version", "Version"],
+  ["X-TC-Timestamp", "Timestamp"],
+] as const;
+
+/** What the X-TC-* headers say, whatever the verdict. */
+function tc3Info(h: Headers): VerifyInfo {
+  const info: VerifyInfo = { scheme: TC3_ALGORITHM };
+  const action = h.get("x-tc-action");
+  const version = h.get("x-tc-version");
+  const region = h.get("x-tc-region");
+  const token = h.get("x-tc-token");
+  if (action !== null) info.action = action;
+  if (version !== null) info.version = version;
+  if (region !== null) info.region = region;
+  if (token !== null) info.token = token;
+  return info;
+}
+
+async function verifyTc3(
+  input: IncomingRequest,
+  authorization: string,
+  opts: VerifyOptions,
+): Promise<VerifyResult & VerifyInfo> {
+  const h = input.headers;
+  const info = tc3Info(h);
+  const match = AUTHORIZATION_RE.exec(authorization);
+  if (!match) {
+    return {
+      ...info,
+      ...fail(
+        "AuthFailure.InvalidAuthorization",
+        "Authorization header format is invalid: expected `TC3-HMAC-SHA256 Credential=<SecretId>/<YYYY-MM-DD>/<service>/tc3_request, SignedHeaders=<headers>, Signature=<hex>`.",
+      ),
+    };
+  }
+  const [, secretId = "", date = "", service = "", signedHeaderList = "", signature = ""] = match;
+  info.service = service;
+  for (const [header, param] of REQUIRED_TC3_HEADERS) {
+    if (h.get(header) === null) {
+      return {
+        ...info,
+        ...fail(
+          "MissingParameter",
+          `The request is missing a required parameter \`${param}\` (header ${header}).`,
+        ),
+      };
+    }
+  }
+  const timestampText = h.get("x-tc-timestamp")!;
+  if (!/^\d{1,12}$/.test(timestampText)) {
+    return {
+      ...info,
+      ...fail(
+        "InvalidParameterValue",
+        `X-TC-Timestamp must be Unix seconds: got \`${timestampText}\`.`,
+      ),
+    };
+  }
+  const timestampS = Number(timestampText);
+  const expired = checkTimestamp(timestampS, opts);
+  if (expired) return { ...info, ...expired };
+  const secretKey = opts.lookupSecret(secretId);
+  if (secretKey === undefined) return { ...info, ...secretIdNotFound(secretId) };
+  const names = signedHeaderList.split(";");
+  if (!names.includes("content-type") || !names.includes("host")) {
+    return {
+      ...info,
+      ...fail(
+        "AuthFailure.SignatureFailure",
+        "SignedHeaders must include content-type and host.",
+      ),
+    };
+  }
+  if (date !== tc3Date(timestampS)) {
+    return {
+      ...info,
+      ...fail(
+        "AuthFailure.SignatureFailure",
+        `The date ${date} of the credential scope is not the UTC date of X-TC-Timestamp ${timestampS}.`,
+      ),
+    };
+  }
+  const payloadHashHex = await sha256Hex(input.body);
+  const expectedSignature = signature.toLowerCase();
+  for (const headers of headerVariants(input, names)) {
+    const canonical = joinCanonicalRequest({
+      method: input.method.toUpperCase(),
+      path: input.url.pathname,
+      query: input.url.search.slice(1),
+      headers,
+      payloadHashHex,
+    });
+    const actual = await signatureOf(canonical, timestampText, date, service, secretKey);
+    if (timingSafeEqual(actual, expectedSignature)) return { ...info, ok: true, secretId };
+  }
+  return { ...info, ...fail("AuthFailure.SignatureFailure", SIGNATURE_FAILURE_MESSAGE) };
+}
+
+/**
+ * The canonical header lists a legitimate client may have signed: the SDK form (content-type as
+ * sent, host without port, other values lower-cased), then the host with its port (clients that
+ * sign the Host header as sent), then every value lower-cased (the documentation's rule).
+ */
+function headerVariants(input: IncomingRequest, names: string[]): Array<Array<[string, string]>> {
+  const sorted = [...names].sort();
+  const hostHeader = input.headers.get("host") ?? input.url.host;
+  const value = (name: string) => (input.headers.get(name) ?? "").trim();
+  const build = (host: string, lowerAll: boolean): Array<[string, string]> =>
+    sorted.map((name) => {
+      if (name === "host") return [name, lowerAll ? host.toLowerCase() : host];
+      if (name === "content-type") {
+        return [name, lowerAll ? value(name).toLowerCase() : value(name)];
+      }
+      return [name, value(name).toLowerCase()];
+    });
+  const variants = [build(stripPort(hostHeader), false)];
+  if (stripPort(hostHeader) !== hostHeader) variants.push(build(hostHeader, false));
+  const lowered = build(stripPort(hostHeader), true);
+  if (JSON.stringify(lowered) !== JSON.stringify(variants[0])) variants.push(lowered);
+  return variants;
+}
