@@ -1,0 +1,173 @@
+/**
+ * The typed action catalog: lazy, cached lookups over the generated data in `./data/`.
+ *
+ * `index.json` (every service, version and action name) is read once, on first use; a
+ * service version's file (`data/<service>/<version>.json`, with its actions and structures)
+ * is read only when something asks for that service version, so validating a trocket
+ * workflow loads trocket alone. This is the only module that reads the data files.
+ *
+ * @example
+ * ```ts
+ * import { findAction } from "./catalog.ts";
+ * const spec = findAction("trocket", "DescribeTopicList");
+ * spec?.pagination?.list; // "Data"
+ * ```
+ *
+ * @module
+ */
+
+import {
+  type ActionSpec,
+  type CatalogIndex,
+  SCALAR_TYPES,
+  type ScalarType,
+  type ServiceVersion,
+  type Structure,
+  type TypeName,
+} from "./types.ts";
+import { suggest } from "./suggest.ts";
+
+let indexCache: CatalogIndex | undefined;
+const loaded = new Map<string, ServiceVersion>();
+const scalarSet: ReadonlySet<string> = new Set(SCALAR_TYPES);
+
+/** The catalog index (`data/index.json`), read on first call and cached. */
+export function catalogIndex(): CatalogIndex {
+  indexCache ??= JSON.parse(
+    Deno.readTextFileSync(new URL("./data/index.json", import.meta.url)),
+  ) as CatalogIndex;
+  return indexCache;
+}
+
+/** Every service name, sorted. */
+export function serviceNames(): string[] {
+  return Object.keys(catalogIndex().services).sort();
+}
+
+/** Service names are lower-case; a step may write `tencentcloud/trocket` too. */
+function normalizeService(service: string): string {
+  return service.replace(/^tencentcloud\//, "");
+}
+
+/**
+ * One service version with its actions and structures, loaded on first use and cached.
+ * Without `version`, the newest version of the service.
+ */
+export function serviceVersion(service: string, version?: string): ServiceVersion | undefined {
+  const name = normalizeService(service);
+  const entry = Object.hasOwn(catalogIndex().services, name)
+    ? catalogIndex().services[name]
+    : undefined;
+  if (!entry) return undefined;
+  const v = version ?? entry.versions[0];
+  if (v === undefined || !entry.versions.includes(v)) return undefined;
+  const key = `${name}/${v}`;
+  let sv = loaded.get(key);
+  if (!sv) {
+    sv = JSON.parse(
+      Deno.readTextFileSync(new URL(`./data/${name}/${v}.json`, import.meta.url)),
+    ) as ServiceVersion;
+    loaded.set(key, sv);
+  }
+  return sv;
+}
+
+/**
+ * An action of a service. Without `version`, the newest version of the service that has
+ * the action (a service's versions may differ in their actions).
+ */
+export function findAction(
+  service: string,
+  action: string,
+  version?: string,
+): ActionSpec | undefined {
+  const name = normalizeService(service);
+  const entry = Object.hasOwn(catalogIndex().services, name)
+    ? catalogIndex().services[name]
+    : undefined;
+  if (!entry) return undefined;
+  const v = version ?? entry.versions.find((x) => entry.actions[x]?.includes(action));
+  if (v === undefined) return undefined;
+  if (!entry.actions[v]?.includes(action)) return undefined;
+  const sv = serviceVersion(name, v);
+  return sv && Object.hasOwn(sv.actions, action) ? sv.actions[action] : undefined;
+}
+
+/** A structure of a service version, by name. */
+export function findStructure(
+  service: string,
+  version: string,
+  name: string,
+): Structure | undefined {
+  const sv = serviceVersion(service, version);
+  return sv && Object.hasOwn(sv.structures, name) ? sv.structures[name] : undefined;
+}
+
+/** Splits a type string into its base and array depth: `"Filter[][]"` → `{base: "Filter", depth: 2}`. */
+export function parseTypeName(type: TypeName): { base: string; depth: number } {
+  let base = type.trim();
+  let depth = 0;
+  while (base.endsWith("[]")) {
+    base = base.slice(0, -2);
+    depth++;
+  }
+  return { base, depth };
+}
+
+/** True when `base` is a scalar type name (`String`, `Integer` …) rather than a structure. */
+export function isScalarType(base: string): base is ScalarType {
+  return scalarSet.has(base);
+}
+
+/**
+ * Actions whose name contains `text` (case-insensitive), from the index only, sorted by
+ * service then action; each action appears once, with the newest version that has it.
+ */
+export function searchActions(
+  text: string,
+  service?: string,
+): Array<{ service: string; version: string; action: string }> {
+  const needle = text.toLowerCase();
+  const out: Array<{ service: string; version: string; action: string }> = [];
+  const services = service === undefined ? serviceNames() : [normalizeService(service)];
+  for (const svc of services) {
+    const entry = Object.hasOwn(catalogIndex().services, svc)
+      ? catalogIndex().services[svc]
+      : undefined;
+    if (!entry) continue;
+    const seen = new Set<string>();
+    for (const v of entry.versions) {
+      for (const action of entry.actions[v] ?? []) {
+        if (seen.has(action) || !action.toLowerCase().includes(needle)) continue;
+        seen.add(action);
+        out.push({ service: svc, version: v, action });
+      }
+    }
+  }
+  out.sort((a, b) =>
+    a.service < b.service ? -1 : a.service > b.service ? 1 : a.action < b.action ? -1 : 1
+  );
+  return out;
+}
+
+/** The known action of `service` closest to a misspelt `action` (any version), if any. */
+export function actionSuggestion(service: string, action: string): string | undefined {
+  const name = normalizeService(service);
+  const entry = Object.hasOwn(catalogIndex().services, name)
+    ? catalogIndex().services[name]
+    : undefined;
+  if (!entry) return undefined;
+  const all = new Set<string>();
+  for (const v of entry.versions) for (const a of entry.actions[v] ?? []) all.add(a);
+  return suggest(action, all);
+}
+
+/** The known service closest to a misspelt `service`, if any. */
+export function serviceSuggestion(service: string): string | undefined {
+  return suggest(normalizeService(service), serviceNames());
+}
+
+/** The service versions loaded so far, as `service/version`, sorted (for laziness tests). */
+export function loadedServiceVersions(): string[] {
+  return [...loaded.keys()].sort();
+}

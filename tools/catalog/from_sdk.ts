@@ -1,0 +1,222 @@
+/**
+ * Converts what the SDK declares ({@link SdkServiceVersion}) into a catalog
+ * {@link ServiceVersion}: catalog type strings, short docs, `required`, `mutating`,
+ * `clientToken` and pagination.
+ *
+ * Type mapping: `string` → `String`, `boolean` → `Boolean`, `number` → `Number` (the SDK
+ * does not say integer or float for scalars), `any`/unknown → `Any`, `Array<X>` → `X[]`.
+ * One documented exception: the SDK's generator writes arrays of the API type `Integer` as
+ * `Array<number | bigint>` (e.g. ssl `DescribeCertificates.CertificateStatus`, documented
+ * `Array of Integer` in the seed), so `Array<number | bigint>` → `Integer[]`.
+ *
+ * @module
+ */
+
+import type {
+  ActionSpec,
+  Field,
+  Pagination,
+  ServiceVersion,
+  Structure,
+} from "../../lib/catalog/types.ts";
+import type { SdkField, SdkServiceVersion } from "./sdk_dts.ts";
+
+/** Longest `doc` kept, in characters. */
+export const DOC_MAX_CHARS = 160;
+
+/** Prefixes of read-only actions (PRODUCT §5). */
+const READ_ONLY_PREFIXES = ["Describe", "List", "Get", "Query", "Check", "Inquiry"];
+
+/** False iff the action name starts with a read-only prefix. */
+export function isMutating(action: string): boolean {
+  return !READ_ONLY_PREFIXES.some((p) => action.startsWith(p));
+}
+
+/** Markers of an output that may be `null` in a response. */
+export function mayBeNull(rawDoc: string): boolean {
+  return /可能返回\s*null|可能为\s*null|可能返回空/i.test(rawDoc);
+}
+
+/**
+ * The first sentence of a documentation text, as plain text of at most
+ * {@link DOC_MAX_CHARS} characters; `undefined` when empty.
+ */
+export function docSummary(raw: string): string | undefined {
+  let text = raw
+    .replace(/@deprecated/g, "")
+    .replace(/<br\s*\/?>/gi, "\n")
+    .replace(/<\/(p|li|div|ul|ol)>/gi, "\n")
+    .replace(/<[^>]{1,200}>/g, "")
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .replace(/&nbsp;/g, " ")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+  // The first paragraph, then its first sentence.
+  const paragraph = text.split(/\n\s*\n/).map((p) => p.replace(/\s*\n\s*/g, " ").trim())
+    .find((p) => p.length > 0) ?? "";
+  text = paragraph;
+  const end = /[。！？]|\.(?=\s|$)/.exec(text);
+  if (end) text = text.slice(0, end.index + 1);
+  text = text.replace(/\s+/g, " ").trim();
+  if (!text) return undefined;
+  if (text.length > DOC_MAX_CHARS) text = text.slice(0, DOC_MAX_CHARS - 1).trimEnd() + "…";
+  return text;
+}
+
+/** Converts an SDK TypeScript type to a catalog type string. */
+export function catalogTypeOf(tsType: string, structures: ReadonlySet<string>): string {
+  const t = tsType.trim();
+  const array = /^Array<(.+)>$/.exec(t) ?? /^(.+)\[\]$/.exec(t);
+  if (array) {
+    const inner = array[1]!.trim();
+    if (inner === "number | bigint" || inner === "bigint | number") return "Integer[]";
+    return `${catalogTypeOf(inner, structures)}[]`;
+  }
+  switch (t) {
+    case "string":
+      return "String";
+    case "boolean":
+      return "Boolean";
+    case "number":
+      return "Number";
+    case "bigint":
+    case "number | bigint":
+      return "Integer";
+    default:
+      return structures.has(t) ? t : "Any";
+  }
+}
+
+/** Builds a catalog field from an SDK field. `output` fields are required iff never null. */
+export function fieldFromSdk(f: SdkField, structures: ReadonlySet<string>, output: boolean): Field {
+  const field: Field = {
+    name: f.name,
+    type: catalogTypeOf(f.tsType, structures),
+    required: output ? !mayBeNull(f.doc) : !f.optional,
+  };
+  const doc = docSummary(f.doc);
+  if (doc) field.doc = doc;
+  if (/@deprecated/.test(f.doc)) field.deprecated = true;
+  return field;
+}
+
+/** The `最大…N` page size a `Limit` parameter documents, if any. */
+export function maxLimitOf(doc: string): number | undefined {
+  const m =
+    /(?:最大(?:值)?(?:为|是|:|：)?|不超过|不能超过|上限(?:为|是)?|max(?:imum)?\s*(?:is|:)?)\s*(\d{1,5})/i
+      .exec(doc);
+  return m ? Number(m[1]) : undefined;
+}
+
+function baseOf(type: string): string {
+  return type.replace(/(\[\])+$/, "");
+}
+
+/**
+ * Pagination of an action (PRODUCT §5): `Offset` and `Limit` inputs, and a `TotalCount`
+ * output with an array output beside it. Among several arrays, the first whose doc says it
+ * is the list (列表) wins, else the first array of structures, else the first array.
+ * Lists wrapped in a structure (apigateway's `Result.TotalCount` / `Result.ServiceSet`) are
+ * not paginated: `Pagination` names top-level response fields.
+ */
+export function paginationOf(
+  inputs: Field[],
+  outputs: Field[],
+  structures: Record<string, Structure>,
+  limitDoc: string,
+): Pagination | undefined {
+  const names = new Set(inputs.map((f) => f.name));
+  if (!names.has("Offset") || !names.has("Limit")) return undefined;
+  if (!outputs.some((f) => f.name === "TotalCount")) return undefined;
+  const arrays = outputs.filter((f) => f.type.endsWith("[]"));
+  if (arrays.length === 0) return undefined;
+  const list = arrays.length === 1 ? arrays[0]! : (
+    arrays.find((f) => /列表/.test(f.doc ?? "") && structures[baseOf(f.type)] !== undefined) ??
+      arrays.find((f) => structures[baseOf(f.type)] !== undefined) ?? arrays[0]!
+  );
+  const p: Pagination = { offset: "Offset", limit: "Limit", total: "TotalCount", list: list.name };
+  const max = maxLimitOf(limitDoc);
+  if (max !== undefined) p.maxLimit = max;
+  return p;
+}
+
+/** Converts one SDK service version into a catalog service version (no seed data yet). */
+export function serviceVersionFromSdk(sdk: SdkServiceVersion): ServiceVersion {
+  const actionTypes = new Set<string>();
+  for (const a of sdk.actions) {
+    actionTypes.add(a.request);
+    actionTypes.add(a.response);
+  }
+  const structureNames = new Set<string>();
+  for (const name of sdk.interfaces.keys()) if (!actionTypes.has(name)) structureNames.add(name);
+
+  const structures: Record<string, Structure> = {};
+  for (const name of [...structureNames].sort()) {
+    const iface = sdk.interfaces.get(name)!;
+    const s: Structure = {
+      name,
+      fields: iface.fields.map((f) => fieldFromSdk(f, structureNames, false)),
+    };
+    const doc = docSummary(iface.doc);
+    if (doc) s.doc = doc;
+    structures[name] = s;
+  }
+
+  const actions: Record<string, ActionSpec> = {};
+  for (const a of [...sdk.actions].sort((x, y) => x.name < y.name ? -1 : x.name > y.name ? 1 : 0)) {
+    const req = sdk.interfaces.get(a.request);
+    const res = sdk.interfaces.get(a.response);
+    const inputs = (req?.fields ?? []).map((f) => fieldFromSdk(f, structureNames, false));
+    const outputs = (res?.fields ?? []).filter((f) => f.name !== "RequestId")
+      .map((f) => fieldFromSdk(f, structureNames, true));
+    const limitDoc = req?.fields.find((f) => f.name === "Limit")?.doc ?? "";
+    actions[a.name] = finishAction({
+      service: sdk.service,
+      version: sdk.version,
+      name: a.name,
+      doc: docSummary(a.doc),
+      inputs,
+      outputs,
+      structures,
+      limitDoc,
+      source: "sdk",
+    });
+  }
+  return { service: sdk.service, version: sdk.version, host: sdk.host, actions, structures };
+}
+
+/** Options of {@link finishAction}. */
+export interface FinishActionOptions {
+  service: string;
+  version: string;
+  name: string;
+  doc: string | undefined;
+  inputs: Field[];
+  outputs: Field[];
+  structures: Record<string, Structure>;
+  limitDoc: string;
+  source: ActionSpec["source"];
+  rateLimitPerS?: number;
+  errors?: Record<string, string>;
+}
+
+/** Assembles an {@link ActionSpec}, deriving `mutating`, `clientToken` and `pagination`. */
+export function finishAction(o: FinishActionOptions): ActionSpec {
+  const spec: ActionSpec = {
+    service: o.service,
+    version: o.version,
+    name: o.name,
+    rateLimitPerS: o.rateLimitPerS ?? 20,
+    mutating: isMutating(o.name),
+    clientToken: o.inputs.some((f) => f.name === "ClientToken"),
+    inputs: o.inputs,
+    outputs: o.outputs,
+    source: o.source,
+  };
+  if (o.doc) spec.doc = o.doc;
+  const pagination = paginationOf(o.inputs, o.outputs, o.structures, o.limitDoc);
+  if (pagination) spec.pagination = pagination;
+  if (o.errors && Object.keys(o.errors).length > 0) spec.errors = o.errors;
+  return spec;
+}

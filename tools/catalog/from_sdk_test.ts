@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import {
+  catalogTypeOf,
+  DOC_MAX_CHARS,
+  docSummary,
+  isMutating,
+  maxLimitOf,
+  paginationOf,
+  serviceVersionFromSdk,
+} from "./from_sdk.ts";
+import { parseClientDts, parseModels } from "./sdk_dts.ts";
+import type { Field } from "../../lib/catalog/types.ts";
+
+Deno.test("catalogTypeOf maps SDK types", () => {
+  const structs = new Set(["Filter"]);
+  assert.equal(catalogTypeOf("string", structs), "String");
+  assert.equal(catalogTypeOf("boolean", structs), "Boolean");
+  assert.equal(catalogTypeOf("number", structs), "Number");
+  assert.equal(catalogTypeOf("Array<number | bigint>", structs), "Integer[]");
+  assert.equal(catalogTypeOf("Array<Filter>", structs), "Filter[]");
+  assert.equal(catalogTypeOf("Array<Array<string>>", structs), "String[][]");
+  assert.equal(catalogTypeOf("Unknown", structs), "Any");
+  assert.equal(catalogTypeOf("any", structs), "Any");
+});
+
+Deno.test("docSummary keeps the first sentence as plain text", () => {
+  assert.equal(docSummary("<p>查询主题。更多说明</p>"), "查询主题。");
+  assert.equal(docSummary("见 [Foo](https://x.y/z) 接口\n返回。\n\n第二段"), "见 Foo 接口 返回。");
+  assert.equal(docSummary("  \n "), undefined);
+  const long = docSummary("长".repeat(500))!;
+  assert.equal(long.length, DOC_MAX_CHARS);
+  assert.ok(long.endsWith("…"));
+});
+
+Deno.test("isMutating follows the read-only prefixes", () => {
+  for (const a of ["DescribeX", "ListX", "GetX", "QueryX", "CheckX", "InquiryPriceX"]) {
+    assert.equal(isMutating(a), false, a);
+  }
+  for (const a of ["CreateX", "DeleteX", "ImportX", "BindEnvironment"]) {
+    assert.equal(isMutating(a), true, a);
+  }
+});
+
+Deno.test("maxLimitOf reads documented maxima", () => {
+  assert.equal(maxLimitOf("每页数量，默认10。最大1000"), 1000);
+  assert.equal(maxLimitOf("返回数量，默认为10，最大值为100。"), 100);
+  assert.equal(maxLimitOf("默认20。"), undefined);
+});
+
+Deno.test("paginationOf needs Offset, Limit, TotalCount and an array", () => {
+  const f = (name: string, type: string, doc?: string): Field =>
+    doc === undefined ? { name, type, required: false } : { name, type, required: false, doc };
+  const inputs = [f("Offset", "Integer"), f("Limit", "Integer")];
+  const structures = { Item: { name: "Item", fields: [] } };
+  assert.deepEqual(
+    paginationOf(
+      inputs,
+      [f("TotalCount", "Integer"), f("Tags", "String[]"), f("Items", "Item[]")],
+      structures,
+      "",
+    ),
+    { offset: "Offset", limit: "Limit", total: "TotalCount", list: "Items" },
+  );
+  assert.equal(
+    paginationOf([inputs[0]!], [f("TotalCount", "Integer"), f("Items", "Item[]")], structures, ""),
+    undefined,
+  );
+  assert.equal(paginationOf(inputs, [f("Items", "Item[]")], structures, ""), undefined);
+});
+
+Deno.test("serviceVersionFromSdk builds actions and structures", () => {
+  const models = parseModels(`export interface DescribeThingsRequest {
+    ClientToken?: string;
+    Offset?: number;
+    Limit?: number;
+}
+export interface DescribeThingsResponse {
+    /**
+     * 总数
+     */
+    TotalCount?: number;
+    /**
+     * 列表
+注意：此字段可能返回 null，表示取不到有效值。
+     */
+    Things?: Array<Thing>;
+    RequestId?: string;
+}
+export interface Thing {
+    Id: string;
+}
+`);
+  const actions = parseClientDts(
+    `    DescribeThings(req: DescribeThingsRequest, cb?: (error: string, rep: DescribeThingsResponse) => void): Promise<DescribeThingsResponse>;`,
+  );
+  const sv = serviceVersionFromSdk({
+    service: "demo",
+    version: "2020-01-01",
+    host: "demo.tencentcloudapi.com",
+    actions,
+    interfaces: models,
+  });
+  assert.deepEqual(Object.keys(sv.structures), ["Thing"]);
+  const a = sv.actions["DescribeThings"]!;
+  assert.equal(a.clientToken, true);
+  assert.equal(a.mutating, false);
+  assert.equal(a.source, "sdk");
+  assert.deepEqual(a.outputs.map((o) => [o.name, o.type, o.required]), [
+    ["TotalCount", "Number", true],
+    ["Things", "Thing[]", false],
+  ]);
+  assert.equal(a.pagination?.list, "Things");
+});
