@@ -1,0 +1,103 @@
+/**
+ * Live progress of a run on stderr: one line per finished step (status, attempts, duration),
+ * retries as they happen, `foreach` and pagination counts, and the final summary. Events are
+ * already redacted by the executor.
+ *
+ * @module
+ */
+import type { RunEventHandlers, RunSink } from "../engine/events.ts";
+import { handleEvent } from "../engine/events.ts";
+import type { RunResult } from "../engine/executor.ts";
+
+/** Options of {@link progressSink}. */
+export interface ProgressOptions {
+  write(text: string): void;
+  color: boolean;
+}
+
+const paint = (on: boolean, code: string, text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
+
+/** Seconds with one decimal: `1.2s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes}m${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** A sink that prints progress lines. */
+export function progressSink(options: ProgressOptions): RunSink {
+  const { write, color } = options;
+  const green = (t: string) => paint(color, "32", t);
+  const red = (t: string) => paint(color, "31", t);
+  const yellow = (t: string) => paint(color, "33", t);
+  const dim = (t: string) => paint(color, "2", t);
+  const actions = new Map<string, string>();
+  const handlers: RunEventHandlers<string | undefined> = {
+    "run-started": (e) => `${dim("▶")} run ${e.runId}: ${e.workflow} (${plural(e.stepIds.length, "step")})`,
+    "step-started": (e) => {
+      if (e.action !== undefined) actions.set(e.stepId, e.action);
+      return undefined;
+    },
+    "attempt-failed": (e) => {
+      if (e.retryInMs === undefined) return undefined; // the step's own line says why
+      const item = e.index !== undefined ? ` item ${e.index}` : "";
+      const next = e.retryInMs !== undefined ? `; retrying in ${formatDuration(e.retryInMs)}` : "";
+      return `  ${yellow("↻")} ${e.stepId}${item}: attempt ${e.attempt} failed (${e.error.code})${next}`;
+    },
+    "step-succeeded": (e) =>
+      `${green("✓")} ${e.stepId}${action(e.stepId)}  ${plural(e.attempts, "attempt")}  ${
+        formatDuration(e.durationMs)
+      }`,
+    "step-failed": (e) =>
+      `${red("✗")} ${e.stepId}${action(e.stepId)}  failed after ${plural(e.attempts, "attempt")}  ${
+        formatDuration(e.durationMs)
+      }\n    ${e.error.code}: ${e.error.message}${e.continued ? dim(" (on_error: continue)") : ""}`,
+    "step-skipped": (e) =>
+      e.reason === "when"
+        ? `${dim("-")} ${e.stepId}  skipped (when is false)`
+        : e.reason === "resumed"
+        ? `${dim("=")} ${e.stepId}  done in an earlier run`
+        : `${dim("-")} ${e.stepId}  not run`,
+    "step-uncertain": (e) =>
+      `${yellow("?")} ${e.stepId}${action(e.stepId)}  uncertain after ${plural(e.attempts, "attempt")}\n    ${e.error.code}: ${e.error.message}`,
+    "foreach-progress": (e) =>
+      e.done === 0 ? undefined : `  ${dim("…")} ${e.stepId}: ${e.done}/${e.total} items${
+        e.failed > 0 ? `, ${e.failed} failed` : ""
+      }`,
+    "page-fetched": (e) =>
+      `  ${dim("…")} ${e.stepId}${e.index !== undefined ? ` item ${e.index}` : ""}: page ${e.page}, ${e.items}/${e.total} items`,
+    "poll-waiting": (e) =>
+      `  ${dim("…")} ${e.stepId}: until is false (poll ${e.poll}); next in ${formatDuration(e.nextInMs)}`,
+    "run-finished": () => undefined,
+    "undo-started": (e) => `  ${dim("↩")} undo ${e.stepId}${e.index !== undefined ? ` item ${e.index}` : ""}: ${e.action}`,
+    "undo-succeeded": (e) => `  ${green("↩")} undone ${e.stepId}${e.index !== undefined ? ` item ${e.index}` : ""}`,
+    "undo-failed": (e) =>
+      `  ${red("↩")} undo of ${e.stepId} failed: ${e.error.code}: ${e.error.message}`,
+  };
+  function action(stepId: string): string {
+    const name = actions.get(stepId);
+    return name === undefined ? "" : `  ${dim(name)}`;
+  }
+  return {
+    append(event) {
+      const line = handleEvent(event, handlers);
+      if (line !== undefined) write(line + "\n");
+      return Promise.resolve();
+    },
+  };
+}
+
+/** The final summary of a run. */
+export function formatSummary(result: RunResult, durationMs: number, color: boolean): string {
+  const counts = new Map<string, number>();
+  for (const step of result.steps) counts.set(step.status, (counts.get(step.status) ?? 0) + 1);
+  const parts = ["succeeded", "failed", "uncertain", "skipped"]
+    .filter((status) => counts.has(status))
+    .map((status) => `${counts.get(status)} ${status}`);
+  const ok = result.status === "succeeded";
+  const head = paint(color, ok ? "32" : "31", ok ? "succeeded" : "FAILED");
+  return `run ${result.run_id} ${head} in ${formatDuration(durationMs)}: ${parts.join(", ")}\n`;
+}

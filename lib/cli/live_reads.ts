@@ -1,0 +1,47 @@
+/**
+ * The caller of `--live-reads` (`tcflow plan`, `tcflow run --dry-run`): executes read-only
+ * actions for real through the same client, credentials and rate limiter as `run`, and
+ * refuses anything that mutates.
+ *
+ * @module
+ */
+import { findAction } from "../catalog/catalog.ts";
+import { isMutating } from "../engine/_call.ts";
+import { rateKey } from "../engine/rate_limiter.ts";
+import type { LiveReadCall } from "../workflow/plan.ts";
+import { connect } from "./_connect.ts";
+import type { ParsedArgs } from "./args.ts";
+import type { CliContext } from "./context.ts";
+
+/**
+ * Builds the read-only caller from the command's flags (`--emulator`, `--endpoint-url`,
+ * `--regional-endpoints`, `--profile`, `--region`).
+ *
+ * @throws {ConfigError} when credentials are missing (exit 3)
+ */
+export async function liveReadCaller(parsed: ParsedArgs, ctx: CliContext): Promise<LiveReadCall> {
+  const connection = await connect(parsed, ctx);
+  return async (call) => {
+    const spec = findAction(call.service, call.action, call.version);
+    if (isMutating({ action: call.action, spec })) {
+      throw new Error(`${call.service}.${call.action} mutates: never sent by a dry run`);
+    }
+    await connection.rateLimiter.acquire(
+      rateKey({
+        service: call.service,
+        action: call.action,
+        region: call.region,
+        secretId: connection.client.secretId,
+      }),
+      spec?.rateLimitPerS ?? 20,
+    );
+    const result = await connection.client.call(
+      call.service,
+      call.action,
+      call.version,
+      call.region,
+      call.params,
+    );
+    return result.response;
+  };
+}

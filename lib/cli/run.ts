@@ -1,0 +1,182 @@
+/**
+ * `tcflow run <workflow>`: validate, then execute against Tencent Cloud (or the in-process
+ * emulator with `--emulator`), with live progress on stderr and, with `--json`, the run
+ * document of PRODUCT.md section 10 on stdout. `--dry-run` prints the plan instead.
+ *
+ * Exit codes: 0 succeeded, 1 the run failed, 2 invalid workflow or command line, 3
+ * configuration or credential problem.
+ *
+ * @module
+ */
+import type { Deps } from "../deps.ts";
+import { MemorySink, type RunSink, teeSink } from "../engine/events.ts";
+import { runWorkflow } from "../engine/executor.ts";
+import { stringifyJson } from "../json.ts";
+import { loadWorkflowFile } from "../workflow/load.ts";
+import type { Workflow } from "../workflow/model.ts";
+import { formatDiagnostic } from "../workflow/snippet.ts";
+import { connect, CONNECT_FLAGS } from "./_connect.ts";
+import { formatSummary, progressSink } from "./_progress.ts";
+import { boolFlag, listFlag, parseCommandArgs, stringFlag } from "./args.ts";
+import { type CliContext, type Command, EXIT, UsageError } from "./context.ts";
+import { parseInputFlags, secretValues } from "./inputs.ts";
+
+const RUN_FLAGS = {
+  ...CONNECT_FLAGS,
+  "dry-run": { type: "boolean" },
+  "live-reads": { type: "boolean" },
+} as const;
+
+/** Text of `tcflow run --help`. */
+export const RUN_USAGE =
+  `Usage: tcflow run <workflow> [--input name=value]… [--inputs file] [--region R] [--profile P]
+                  [--emulator | --endpoint-url URL] [--regional-endpoints] [--rate-scale X]
+                  [--dry-run [--live-reads]] [--json] [--quiet] [--no-color]
+
+Validates the workflow, then runs its steps in order: retries what is safe to retry, keeps
+to each action's rate limit, and prints progress on stderr. --emulator runs against the
+built-in emulator with its demo credentials; --dry-run prints the plan and sends nothing.
+With --json, the run document {run_id, status, outputs, steps} is printed on stdout.
+Exit codes: 0 succeeded, 1 failed, 2 invalid workflow or command line, 3 credentials.
+`;
+
+/** `tcflow run`. */
+export const runCommand: Command = async (args, ctx) => {
+  const parsed = parseCommandArgs("run", args, RUN_FLAGS);
+  if (boolFlag(parsed, "help")) {
+    ctx.io.stdout(RUN_USAGE);
+    return EXIT.ok;
+  }
+  const [file, ...extra] = parsed.positionals;
+  if (file === undefined) throw new UsageError("run: missing the workflow file\n" + RUN_USAGE);
+  if (extra.length > 0) {
+    throw new UsageError(`run: one workflow at a time (got ${parsed.positionals.length})`);
+  }
+  if (boolFlag(parsed, "live-reads") && !boolFlag(parsed, "dry-run")) {
+    throw new UsageError("run: --live-reads goes with --dry-run");
+  }
+  const json = boolFlag(parsed, "json");
+  const quiet = boolFlag(parsed, "quiet");
+  const color = !boolFlag(parsed, "no-color") && !json && ctx.io.isTerminal &&
+    ctx.env("NO_COLOR") === undefined;
+
+  const path = resolvePath(ctx.cwd, file);
+  const loaded = await loadWorkflowFile(path);
+  const errors = loaded.diagnostics.filter((d) => d.severity === "error");
+  if (loaded.workflow === undefined || errors.length > 0) {
+    for (const d of loaded.diagnostics) {
+      ctx.io.stderr(formatDiagnostic({ ...d, file: d.file === path ? file : d.file }, loaded.source, { color }) + "\n");
+    }
+    ctx.io.stderr(`${file}: ${errors.length} error${errors.length === 1 ? "" : "s"}; nothing was run.\n`);
+    return EXIT.invalid;
+  }
+  const wf = loaded.workflow;
+  if (!quiet) {
+    for (const d of loaded.diagnostics) {
+      ctx.io.stderr(formatDiagnostic({ ...d, file: d.file === path ? file : d.file }, loaded.source, { color }) + "\n");
+    }
+  }
+  const inputs = parseInputFlags(listFlag(parsed, "input"), inputsPath(ctx.cwd, stringFlag(parsed, "inputs")), wf.inputs);
+  const inputSecrets = secretValues(inputs, wf.inputs);
+  const env = allowedEnv(wf, ctx);
+
+  if (boolFlag(parsed, "dry-run")) {
+    return await dryRun(wf, { inputs, inputSecrets, env, parsed, ctx, json, color, file });
+  }
+
+  const connection = await connect(parsed, ctx);
+  const secrets = [...inputSecrets, ...connection.secrets];
+  const runId = newRunId(ctx.deps);
+  const startMs = ctx.deps.now();
+  const memory = new MemorySink();
+  const sinks: RunSink[] = [memory];
+  if (!quiet) sinks.push(progressSink({ write: (text) => ctx.io.stderr(text), color }));
+  const controller = new AbortController();
+  const result = await runWorkflow(wf, {
+    inputs,
+    deps: connection.deps,
+    client: connection.client,
+    rateLimiter: connection.rateLimiter,
+    sink: teeSink(...sinks),
+    runId,
+    signal: controller.signal,
+    env,
+    secrets,
+    ...(connection.region !== undefined ? { region: connection.region } : {}),
+  });
+  const durationMs = ctx.deps.now() - startMs;
+  ctx.io.stderr(formatSummary(result, durationMs, color));
+  if (json) {
+    ctx.io.stdout(stringifyJson(result, 2) + "\n");
+  } else if (!quiet && Object.keys(result.outputs).length > 0) {
+    ctx.io.stdout(outputsText(result.outputs));
+  }
+  return result.status === "succeeded" ? EXIT.ok : EXIT.failed;
+};
+
+async function dryRun(
+  wf: Workflow,
+  o: {
+    inputs: Record<string, unknown>;
+    inputSecrets: string[];
+    env: Record<string, string>;
+    parsed: ReturnType<typeof parseCommandArgs>;
+    ctx: CliContext;
+    json: boolean;
+    color: boolean;
+    file: string;
+  },
+): Promise<number> {
+  const { planWorkflow } = await import("../workflow/plan.ts");
+  const { formatPlan } = await import("../workflow/plan_format.ts");
+  const options: Parameters<typeof planWorkflow>[1] = {
+    inputs: o.inputs,
+    secrets: o.inputSecrets,
+    env: o.env,
+  };
+  const region = stringFlag(o.parsed, "region") ?? o.ctx.env("TENCENTCLOUD_REGION");
+  if (region !== undefined) options.region = region;
+  if (boolFlag(o.parsed, "live-reads")) {
+    const { liveReadCaller } = await import("./live_reads.ts");
+    options.liveReads = await liveReadCaller(o.parsed, o.ctx);
+  }
+  const plan = await planWorkflow(wf, options);
+  if (o.json) o.ctx.io.stdout(stringifyJson(plan, 2) + "\n");
+  else o.ctx.io.stdout(formatPlan(plan, { color: o.color, file: o.file }));
+  return EXIT.ok;
+}
+
+/** `20261123-104501-k3x9q2`: UTC time of the start and 6 random characters. */
+export function newRunId(deps: Pick<Deps, "now" | "random">): string {
+  const iso = new Date(deps.now()).toISOString();
+  const stamp = `${iso.slice(0, 10).replaceAll("-", "")}-${iso.slice(11, 19).replaceAll(":", "")}`;
+  const alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
+  let suffix = "";
+  for (let i = 0; i < 6; i++) suffix += alphabet[Math.floor(deps.random() * alphabet.length)];
+  return `${stamp}-${suffix}`;
+}
+
+function outputsText(outputs: Record<string, unknown>): string {
+  const lines = Object.entries(outputs).map(([key, value]) =>
+    `${key}: ${typeof value === "string" ? value : stringifyJson(value)}`
+  );
+  return lines.join("\n") + "\n";
+}
+
+/** The values of the environment variables the workflow's `env:` allow-list names. */
+function allowedEnv(wf: Workflow, ctx: CliContext): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of wf.env) {
+    const value = ctx.env(name);
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}
+
+function resolvePath(cwd: string, file: string): string {
+  return file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file) ? file : `${cwd.replace(/\/+$/, "")}/${file}`;
+}
+
+function inputsPath(cwd: string, file: string | undefined): string | undefined {
+  return file === undefined ? undefined : resolvePath(cwd, file);
+}

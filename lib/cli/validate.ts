@@ -1,0 +1,102 @@
+/**
+ * `tcflow validate <files…> [--json] [--no-color] [--quiet]`: type-checks workflows without
+ * sending anything. Exit code 2 when any file has an error (warnings alone pass).
+ *
+ * @module
+ */
+import { stringifyJson } from "../json.ts";
+import type { Diagnostic } from "../workflow/diagnostic.ts";
+import { fileDiagnostic, loadWorkflowText } from "../workflow/load.ts";
+import { formatDiagnostic, summaryLine } from "../workflow/snippet.ts";
+import { type Command, EXIT, UsageError } from "./context.ts";
+
+interface Options {
+  files: string[];
+  json: boolean;
+  color: boolean;
+  quiet: boolean;
+}
+
+const USAGE = "usage: tcflow validate <workflow.yaml>… [--json] [--no-color] [--quiet]";
+
+function parseArgs(args: string[], colorDefault: boolean): Options {
+  const options: Options = { files: [], json: false, color: colorDefault, quiet: false };
+  let onlyFiles = false;
+  for (const arg of args) {
+    if (onlyFiles || !arg.startsWith("-") || arg === "-") {
+      options.files.push(arg);
+    } else if (arg === "--") {
+      onlyFiles = true;
+    } else if (arg === "--json") {
+      options.json = true;
+    } else if (arg === "--no-color") {
+      options.color = false;
+    } else if (arg === "--quiet" || arg === "-q") {
+      options.quiet = true;
+    } else {
+      throw new UsageError(`validate: unknown flag ${arg}\n${USAGE}`);
+    }
+  }
+  if (options.files.length === 0) {
+    throw new UsageError(`validate: no workflow file given\n${USAGE}`);
+  }
+  return options;
+}
+
+/** The path to read: relative paths are taken from the command's working directory. */
+function resolvePath(cwd: string, path: string): string {
+  return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) ? path : `${cwd}/${path}`;
+}
+
+/** The `validate` command. */
+export const validateCommand: Command = async (args, ctx) => {
+  const colorDefault = ctx.io.isTerminal && ctx.env("NO_COLOR") === undefined;
+  const options = parseArgs(args, colorDefault);
+  const human = options.json ? ctx.io.stderr : ctx.io.stdout;
+  const all: Diagnostic[] = [];
+  let errors = 0;
+  let warnings = 0;
+  for (const file of options.files) {
+    let source: string;
+    let diagnostics: Diagnostic[];
+    try {
+      source = await Deno.readTextFile(resolvePath(ctx.cwd, file));
+      diagnostics = loadWorkflowText(source, file).diagnostics;
+    } catch (error) {
+      source = "";
+      diagnostics = [fileDiagnostic(file, error)];
+    }
+    all.push(...diagnostics);
+    const fileErrors = diagnostics.filter((d) => d.severity === "error").length;
+    errors += fileErrors;
+    warnings += diagnostics.length - fileErrors;
+    if (!options.json) {
+      for (const d of diagnostics) {
+        human(formatDiagnostic(d, source, { color: options.color }) + "\n");
+      }
+      if (fileErrors === 0 && !options.quiet) human(`✓ ${file} is valid\n`);
+    }
+  }
+  if (options.json) {
+    ctx.io.stdout(
+      stringifyJson(
+        {
+          valid: errors === 0,
+          diagnostics: all.map((d) => ({
+            code: d.code,
+            message: d.message,
+            file: d.file,
+            line: d.line,
+            column: d.column,
+            severity: d.severity,
+          })),
+        },
+        2,
+      ) + "\n",
+    );
+  }
+  if ((errors > 0 || warnings > 0) && !options.quiet) {
+    human(summaryLine(errors, warnings, options.files.length) + "\n");
+  }
+  return errors > 0 ? EXIT.invalid : EXIT.ok;
+};

@@ -1,0 +1,437 @@
+/**
+ * The emulator core: a `fetch`-shaped handler that speaks Tencent Cloud's API protocol.
+ *
+ * Per request: admin routes (`/_emulator/…`) first; otherwise the signature is verified
+ * (TC3-HMAC-SHA256 or v1), the service is found from the Host or the credential scope, the
+ * version and action from the catalog, the rate limit is applied, the parameters are checked
+ * against the catalog, faults are injected, and the service's action handler answers inside
+ * the `{"Response": {…, "RequestId"}}` envelope (always HTTP 200, as Tencent Cloud does).
+ *
+ * @example
+ * ```ts
+ * import { createEmulator } from "./emulator.ts";
+ * const emulator = createEmulator({ seed: 1 });
+ * const state = emulator.state() as { trocket: { instances: unknown[] } };
+ * console.log(state.trocket.instances.length); // 2
+ * ```
+ *
+ * @module
+ */
+import { catalogIndex, findAction, findStructure, serviceVersion } from "../catalog/catalog.ts";
+import { suggest } from "../catalog/suggest.ts";
+import { parseJson, stringifyJson } from "../json.ts";
+import { stripPort, verifyTencentRequest } from "../tencent/signer.ts";
+import { FaultInjector, mulberry32 } from "./faults.ts";
+import { checkParams, type StructureLookup, unflattenV1 } from "./params.ts";
+import { RateLimiter } from "./rate_limit.ts";
+import { ApiError, type CallContext, type ServiceEmulator } from "./service.ts";
+import { builtinServices } from "./services.ts";
+
+/** The built-in demo credential: it opens the emulator and nothing else. */
+export const DEMO_CREDENTIAL = {
+  secretId: "AKIDTCFLOWDEMO0000000000000000000000",
+  secretKey: "tcflow-demo-secret-key",
+} as const;
+
+/** How to build an emulator. */
+export interface EmulatorOptions {
+  /** Accepted in addition to {@link DEMO_CREDENTIAL}. */
+  credentials?: Array<{ secretId: string; secretKey: string }>;
+  /** Initial state per service (`{ trocket?: …, apigateway?: … }`, snapshot shapes); restored by reset. */
+  data?: unknown;
+  /** Multiplies every rate limit; default 1, `Infinity` disables them. */
+  rateScale?: number;
+  /** Fault spec, see `faults.ts`. */
+  faults?: string;
+  /** Seed of the fault draws; default 0. */
+  faultSeed?: number;
+  /** Clock in milliseconds; default `Date.now`. */
+  now?: () => number;
+  /** Sleeps for latency faults; default `setTimeout`. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Seed of resource ids and request ids; default 1. */
+  seed?: number;
+}
+
+/** One entry of the call log (`/_emulator/calls`). */
+export interface CallRecord {
+  seq: number;
+  timeMs: number;
+  service: string;
+  action: string;
+  version: string;
+  region: string;
+  secretId: string;
+  /** The action parameters as sent (v1 flat parameters turned into JSON). */
+  params: unknown;
+  /** `"ok"`, an error code, `"cut-before"`, `"cut-after"` or `"5xx"`. */
+  outcome: string;
+  requestId: string;
+}
+
+/** A running emulator. */
+export interface Emulator {
+  /** fetch-shaped: the whole HTTP surface (Tencent API + /_emulator/ admin routes). A "connection cut" rejects with TypeError like fetch does. */
+  handle(request: Request): Promise<Response>;
+  /** Every service's state, by service name. */
+  state(): Record<string, unknown>;
+  /** Restores the initial data, clears the call log, faults and rate limits, restarts the ids. */
+  reset(): void;
+  /** The call log, oldest first (the last {@link MAX_CALL_LOG} calls). */
+  calls(): CallRecord[];
+  /** Sets (or with `undefined` clears) the fault spec. Throws `FaultSpecError` on a bad spec. */
+  setFaults(spec: string | undefined, seed?: number): void;
+}
+
+/** The call log keeps this many most recent calls. */
+export const MAX_CALL_LOG = 50_000;
+
+/** `<svc>.tencentcloudapi.com` or `<svc>.<region>.tencentcloudapi.com`. */
+const HOST_RE = /^([a-z0-9-]+)\.(?:([a-z0-9-]+)\.)?tencentcloudapi\.com$/i;
+
+const ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+function errorBody(code: string, message: string, requestId: string): string {
+  return stringifyJson({ Response: { Error: { Code: code, Message: message }, RequestId: requestId } });
+}
+
+/** Creates an emulator with the seeded services (trocket, and the others once they exist). */
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  const now = options.now ?? (() => Date.now());
+  const sleep = options.sleep ??
+    ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const seed = options.seed ?? 1;
+  const secrets = new Map<string, string>([[DEMO_CREDENTIAL.secretId, DEMO_CREDENTIAL.secretKey]]);
+  for (const c of options.credentials ?? []) secrets.set(c.secretId, c.secretKey);
+
+  const services = new Map<string, ServiceEmulator>();
+  for (const service of builtinServices()) services.set(service.service, service);
+  const initialData = splitData(options.data, services);
+
+  let idRandom = mulberry32(seed);
+  let requestRandom = mulberry32(seed ^ 0x5bd1e995);
+  let limiter = new RateLimiter({ now, scale: options.rateScale ?? 1 });
+  let faults = new FaultInjector(options.faults, options.faultSeed ?? 0);
+  let log: CallRecord[] = [];
+  let seq = 0;
+
+  function loadInitial(): void {
+    for (const [name, service] of services) service.load(initialData.get(name));
+  }
+  loadInitial();
+
+  function newId(prefix: string): string {
+    let id = prefix;
+    for (let i = 0; i < 8; i++) id += ID_ALPHABET[Math.floor(idRandom() * 36)];
+    return id;
+  }
+
+  function newRequestId(): string {
+    const hex = (n: number) =>
+      Array.from({ length: n }, () => Math.floor(requestRandom() * 16).toString(16)).join("");
+    return `${hex(8)}-${hex(4)}-4${hex(3)}-${"89ab"[Math.floor(requestRandom() * 4)]}${
+      hex(3)
+    }-${hex(12)}`;
+  }
+
+  function record(entry: Omit<CallRecord, "seq">): void {
+    log.push({ seq: ++seq, ...entry });
+    if (log.length > MAX_CALL_LOG) log = log.slice(log.length - MAX_CALL_LOG);
+  }
+
+  function jsonResponse(body: string, status = 200): Response {
+    return new Response(body, {
+      status,
+      headers: {
+        "content-type": "application/json",
+        date: new Date(now()).toUTCString(),
+      },
+    });
+  }
+
+  async function handleApi(request: Request): Promise<Response> {
+    const requestId = newRequestId();
+    const url = new URL(request.url);
+    const body = new Uint8Array(await request.arrayBuffer());
+    const entry: Omit<CallRecord, "seq"> = {
+      timeMs: now(),
+      service: "",
+      action: request.headers.get("x-tc-action") ?? "",
+      version: request.headers.get("x-tc-version") ?? "",
+      region: request.headers.get("x-tc-region") ?? "",
+      secretId: "",
+      params: {},
+      outcome: "ok",
+      requestId,
+    };
+    const fail = (code: string, message: string): Response => {
+      entry.outcome = code;
+      record(entry);
+      return jsonResponse(errorBody(code, message, requestId));
+    };
+
+    const method = request.method.toUpperCase();
+    if (method !== "POST" && method !== "GET") {
+      return fail("UnsupportedProtocol", `HTTP method ${method} is not supported; use GET or POST.`);
+    }
+    const verified = await verifyTencentRequest(
+      { method, url, headers: request.headers, body },
+      { lookupSecret: (id) => secrets.get(id), nowS: Math.floor(now() / 1000) },
+    );
+    const host = stripPort(request.headers.get("host") ?? url.host);
+    const hostMatch = HOST_RE.exec(host);
+    entry.action = verified.action ?? entry.action;
+    entry.version = verified.version ?? entry.version;
+    entry.region = verified.region ?? hostMatch?.[2] ?? "";
+    entry.service = hostMatch?.[1]?.toLowerCase() ?? verified.service ??
+      serviceOfAction(entry.action) ?? "";
+    if (!verified.ok) return fail(verified.code, verified.message);
+    entry.secretId = verified.secretId;
+    const { service, action, version, region } = entry;
+
+    // Parameters: JSON body (TC3), or flat strings (v1, TC3 GET or form POST).
+    let raw: Record<string, unknown> | undefined;
+    let flat: Record<string, string> | undefined = verified.params;
+    if (flat === undefined) {
+      const contentType = (request.headers.get("content-type") ?? "").toLowerCase();
+      if (method === "GET") {
+        flat = Object.fromEntries(url.searchParams);
+      } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
+        flat = Object.fromEntries(new URLSearchParams(new TextDecoder().decode(body)));
+      } else if (contentType.startsWith("multipart/")) {
+        return fail("InvalidRequest", "multipart request bodies are not supported here.");
+      } else {
+        const text = new TextDecoder().decode(body);
+        try {
+          const parsed = text.trim() === "" ? {} : parseJson(text, "auto");
+          if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+            return fail("InvalidParameter", "The request body must be a JSON object.");
+          }
+          raw = parsed as Record<string, unknown>;
+        } catch (error) {
+          return fail(
+            "InvalidParameter",
+            `The request body is not valid JSON: ${(error as Error).message}`,
+          );
+        }
+      }
+    }
+    if (raw !== undefined) entry.params = raw;
+
+    if (service === "" || catalogIndex().services[service] === undefined) {
+      return fail(
+        "NoSuchProduct",
+        service === ""
+          ? `The service cannot be told from the Host ${host} or the request.`
+          : `The product \`${service}\` does not exist.`,
+      );
+    }
+    const sv = serviceVersion(service, version);
+    if (sv === undefined) {
+      const versions = catalogIndex().services[service]?.versions ?? [];
+      return fail(
+        "NoSuchVersion",
+        `The API version \`${version}\` of ${service} does not exist; versions: ${
+          versions.join(", ")
+        }.`,
+      );
+    }
+    const spec = findAction(service, action, version);
+    if (spec === undefined) {
+      const hint = suggest(action, Object.keys(sv.actions));
+      return fail(
+        "InvalidAction",
+        `The action \`${action}\` of ${service} ${version} does not exist${
+          hint ? `; did you mean \`${hint}\`?` : "."
+        }`,
+      );
+    }
+    const lookup: StructureLookup = (name) => findStructure(service, version, name);
+    if (raw === undefined) {
+      raw = unflattenV1(spec.inputs, flat ?? {}, lookup);
+      entry.params = raw;
+    }
+
+    if (!limiter.tryAcquire(`${service}.${action}|${region}|${entry.secretId}`, spec.rateLimitPerS)) {
+      return fail(
+        "RequestLimitExceeded",
+        `Your request rate of ${service}.${action} exceeds the limit of ${spec.rateLimitPerS} per second.`,
+      );
+    }
+    try {
+      checkParams(spec.inputs, raw, lookup);
+    } catch (error) {
+      if (error instanceof ApiError) return fail(error.code, error.message);
+      throw error;
+    }
+
+    const decision = faults.decide(service, action);
+    if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+    switch (decision.fault.kind) {
+      case "cut-before":
+        entry.outcome = "cut-before";
+        record(entry);
+        throw new TypeError("error sending request: connection closed before message completed");
+      case "5xx":
+        entry.outcome = "5xx";
+        record(entry);
+        return new Response(`${decision.fault.status} emulated server error\n`, {
+          status: decision.fault.status,
+          headers: { "content-type": "text/plain", date: new Date(now()).toUTCString() },
+        });
+      case "error":
+        return fail(decision.fault.code, `Emulated fault: ${decision.fault.code}.`);
+    }
+
+    const emulated = services.get(service);
+    const handler = emulated?.version === version ? emulated.actions[action] : undefined;
+    if (handler === undefined) {
+      return fail(
+        "UnsupportedOperation",
+        `${service}.${action} (${version}) is in the catalog but not emulated.`,
+      );
+    }
+    const ctx: CallContext = {
+      region,
+      secretId: entry.secretId,
+      action,
+      version,
+      now,
+      random: idRandom,
+      newId,
+    };
+    let result: Record<string, unknown>;
+    try {
+      result = await handler(structuredClone(raw), ctx);
+    } catch (error) {
+      if (error instanceof ApiError) return fail(error.code, error.message);
+      return fail("InternalError", `Internal error: ${(error as Error).message ?? String(error)}`);
+    }
+    if (decision.fault.kind === "cut-after") {
+      entry.outcome = "cut-after";
+      record(entry);
+      throw new TypeError("error reading response: connection reset by peer");
+    }
+    record(entry);
+    return jsonResponse(stringifyJson({ Response: { ...result, RequestId: requestId } }));
+  }
+
+  /** v1 requests sent to a bare IP: the emulated service that has the action, if only one. */
+  function serviceOfAction(action: string): string | undefined {
+    const owners = [...services.values()].filter((s) => action in s.actions);
+    return owners.length === 1 ? owners[0]?.service : undefined;
+  }
+
+  const emulator: Emulator = {
+    handle(request) {
+      const path = new URL(request.url).pathname;
+      if (path.startsWith("/_emulator/") || path === "/_emulator") {
+        return handleAdmin(request, path, emulator, faultInfo);
+      }
+      return handleApi(request);
+    },
+    state() {
+      const result: Record<string, unknown> = {};
+      for (const [name, service] of services) result[name] = service.snapshot();
+      return result;
+    },
+    reset() {
+      loadInitial();
+      log = [];
+      seq = 0;
+      idRandom = mulberry32(seed);
+      requestRandom = mulberry32(seed ^ 0x5bd1e995);
+      limiter = new RateLimiter({ now, scale: options.rateScale ?? 1 });
+      faults = new FaultInjector(undefined, 0);
+    },
+    calls: () => structuredClone(log),
+    setFaults(spec, faultSeed) {
+      faults = new FaultInjector(spec, faultSeed ?? 0);
+    },
+  };
+  function faultInfo(): FaultInfo {
+    return { spec: faults.spec?.source ?? null, seed: faults.seed, injected: faults.injected };
+  }
+  return emulator;
+}
+
+/** `{ trocket: …, apigateway: … }` → per-service data; unknown service names are an error. */
+function splitData(
+  data: unknown,
+  services: Map<string, ServiceEmulator>,
+): Map<string, unknown> {
+  const result = new Map<string, unknown>();
+  if (data === undefined || data === null) return result;
+  if (typeof data !== "object" || Array.isArray(data)) {
+    throw new TypeError("emulator data must be an object keyed by service name");
+  }
+  for (const [name, value] of Object.entries(data)) {
+    if (!services.has(name)) {
+      throw new TypeError(
+        `emulator data names unknown service "${name}"; emulated: ${[...services.keys()].join(", ")}`,
+      );
+    }
+    result.set(name, value);
+  }
+  return result;
+}
+
+/** What `GET /_emulator/faults` answers. */
+interface FaultInfo {
+  spec: string | null;
+  seed: number;
+  injected: number;
+}
+
+async function handleAdmin(
+  request: Request,
+  path: string,
+  emulator: Emulator,
+  info: () => FaultInfo,
+): Promise<Response> {
+  const method = request.method.toUpperCase();
+  const json = (value: unknown, status = 200) =>
+    new Response(stringifyJson(value, 2), {
+      status,
+      headers: { "content-type": "application/json" },
+    });
+  const route = `${method} ${path.replace(/\/$/, "")}`;
+  switch (route) {
+    case "GET /_emulator/state":
+      return json(emulator.state());
+    case "POST /_emulator/reset":
+      emulator.reset();
+      return json({ ok: true });
+    case "GET /_emulator/calls":
+      return json(emulator.calls());
+    case "GET /_emulator/faults":
+      return json(info());
+    case "POST /_emulator/faults": {
+      let body: { spec?: unknown; seed?: unknown };
+      try {
+        body = (await request.json()) as { spec?: unknown; seed?: unknown };
+      } catch {
+        return json({ error: { code: "InvalidRequest", message: "body must be JSON {spec, seed}" } }, 400);
+      }
+      const spec = body?.spec;
+      const seed = body?.seed;
+      if ((spec !== undefined && spec !== null && typeof spec !== "string") ||
+        (seed !== undefined && (typeof seed !== "number" || !Number.isInteger(seed)))) {
+        return json({
+          error: { code: "InvalidRequest", message: "spec must be a string or null, seed an integer" },
+        }, 400);
+      }
+      try {
+        emulator.setFaults(typeof spec === "string" ? spec : undefined, seed);
+      } catch (error) {
+        return json({ error: { code: "InvalidFaultSpec", message: (error as Error).message } }, 400);
+      }
+      return json(info());
+    }
+  }
+  const known = ["GET /_emulator/state", "POST /_emulator/reset", "GET /_emulator/calls",
+    "GET|POST /_emulator/faults"];
+  return json({
+    error: { code: "NotFound", message: `no admin route ${route}; routes: ${known.join(", ")}` },
+  }, 404);
+}

@@ -1,0 +1,255 @@
+/**
+ * Built-in seed data of the emulated trocket 5.x (2023-03-08) service: the demo instances and
+ * the demo smooth-migration task. The ids are fixed: the demo workflow and the tests rely on them.
+ *
+ * @module
+ */
+
+/** A topic of an instance. */
+export interface TopicState {
+  Topic: string;
+  TopicType: string;
+  QueueNum: number;
+  Remark: string;
+  MsgTTL: number;
+  /** Milliseconds since the epoch. */
+  CreatedTime: number;
+  TagList: Array<{ TagKey: string; TagValue: string }>;
+}
+
+/** A consumer group of an instance. */
+export interface GroupState {
+  ConsumerGroup: string;
+  ConsumeEnable: boolean;
+  ConsumeMessageOrderly: boolean;
+  MaxRetryTimes: number;
+  Remark: string;
+  /** Milliseconds since the epoch. */
+  CreateTime: number;
+  TagList: Array<{ TagKey: string; TagValue: string }>;
+}
+
+/** A role (ACL principal) of an instance. */
+export interface RoleState {
+  RoleName: string;
+  PermRead: boolean;
+  PermWrite: boolean;
+  PermType: string;
+  AccessKey: string;
+  SecretKey: string;
+  Remark: string;
+  CreatedTime: number;
+  ModifiedTime: number;
+}
+
+/** A trocket 5.x instance with its topics, groups and roles. */
+export interface InstanceState {
+  InstanceId: string;
+  InstanceName: string;
+  Region: string;
+  InstanceType: string;
+  SkuCode: string;
+  InstanceStatus: string;
+  Remark: string;
+  PayMode: string;
+  RenewFlag: number;
+  MessageRetention: number;
+  TopicNumLimit: number;
+  GroupNumLimit: number;
+  RoleNumLimit: number;
+  TpsLimit: number;
+  SendReceiveRatio: number;
+  AclEnabled: boolean;
+  ScaledTpsEnabled: boolean;
+  VpcList: Array<{ VpcId: string; SubnetId: string }>;
+  EnablePublic: boolean;
+  CreatedTime: number;
+  ExpiryTime: number;
+  TagList: Array<{ TagKey: string; TagValue: string }>;
+  topics: TopicState[];
+  groups: GroupState[];
+  roles: RoleState[];
+}
+
+/** A topic of a migration task's source cluster, with its import status. */
+export interface SourceTopicState {
+  TopicName: string;
+  TopicType: string;
+  QueueNum: number;
+  Remark: string;
+  Imported: boolean;
+  /** `Unknown` before the import, then `Success`, `AlreadyExists` or `Failure`. */
+  ImportStatus: string;
+  MigrationStatus: string;
+}
+
+/** A consumer group of a migration task's source cluster, with its import status. */
+export interface SourceGroupState {
+  GroupName: string;
+  Remark: string;
+  ConsumeMessageOrderly: boolean;
+  Imported: boolean;
+  ImportStatus: string;
+}
+
+/** A smooth-migration task: a source RocketMQ cluster migrated onto a target instance. */
+export interface MigrationTaskState {
+  TaskId: string;
+  TaskName: string;
+  Region: string;
+  SourceClusterName: string;
+  /** The target instance. */
+  InstanceId: string;
+  ConnectionType: string;
+  SourceNameServer: string;
+  TaskStatus: string;
+  InstanceVersion: string;
+  sourceTopics: SourceTopicState[];
+  sourceGroups: SourceGroupState[];
+}
+
+/** The whole trocket state: what `/_emulator/state` shows under `trocket` and `--data` sets. */
+export interface TrocketState {
+  instances: InstanceState[];
+  migrationTasks: MigrationTaskState[];
+}
+
+/** The demo region. */
+export const DEMO_REGION = "ap-guangzhou";
+/** The demo migration target instance (empty). */
+export const DEMO_TARGET_INSTANCE = "rmq-72mo3a9o";
+/** The demo instance that already holds topics and groups. */
+export const DEMO_EXISTING_INSTANCE = "rmq-2x9f8k1p";
+/** The demo smooth-migration task. */
+export const DEMO_TASK = "task-demo0001";
+
+/** 2024-05-01T00:00:00Z: creation time of the seeded resources. */
+const SEEDED_AT_MS = 1714521600000;
+const YEAR_MS = 365 * 24 * 3600 * 1000;
+
+function instance(
+  fields: Pick<InstanceState, "InstanceId" | "InstanceName" | "InstanceType" | "SkuCode" | "Remark">,
+): InstanceState {
+  const pro = fields.InstanceType === "PRO";
+  return {
+    ...fields,
+    Region: DEMO_REGION,
+    InstanceStatus: "RUNNING",
+    PayMode: "PREPAID",
+    RenewFlag: 1,
+    MessageRetention: 72,
+    TopicNumLimit: pro ? 300 : 100,
+    GroupNumLimit: pro ? 3000 : 1000,
+    RoleNumLimit: 100,
+    TpsLimit: pro ? 10000 : 2000,
+    SendReceiveRatio: 0.5,
+    AclEnabled: true,
+    ScaledTpsEnabled: false,
+    VpcList: [{ VpcId: "vpc-demo0001", SubnetId: "subnet-demo0001" }],
+    EnablePublic: false,
+    CreatedTime: SEEDED_AT_MS,
+    ExpiryTime: SEEDED_AT_MS + 3 * YEAR_MS,
+    TagList: [{ TagKey: "env", TagValue: "demo" }],
+    topics: [],
+    groups: [],
+    roles: [],
+  };
+}
+
+function topic(Topic: string, TopicType: string, QueueNum: number, Remark: string): TopicState {
+  return { Topic, TopicType, QueueNum, Remark, MsgTTL: 72, CreatedTime: SEEDED_AT_MS, TagList: [] };
+}
+
+function group(ConsumerGroup: string, Remark: string, orderly = false): GroupState {
+  return {
+    ConsumerGroup,
+    ConsumeEnable: true,
+    ConsumeMessageOrderly: orderly,
+    MaxRetryTimes: 16,
+    Remark,
+    CreateTime: SEEDED_AT_MS,
+    TagList: [],
+  };
+}
+
+function sourceTopic(TopicName: string, TopicType: string, QueueNum: number): SourceTopicState {
+  return {
+    TopicName,
+    TopicType,
+    QueueNum,
+    Remark: "",
+    Imported: false,
+    ImportStatus: "Unknown",
+    MigrationStatus: "S_RW_D_NA",
+  };
+}
+
+function sourceGroup(GroupName: string, orderly = false): SourceGroupState {
+  return {
+    GroupName,
+    Remark: "",
+    ConsumeMessageOrderly: orderly,
+    Imported: false,
+    ImportStatus: "Unknown",
+  };
+}
+
+/** A fresh copy of the built-in seed data. */
+export function trocketSeedData(): TrocketState {
+  const target = instance({
+    InstanceId: DEMO_TARGET_INSTANCE,
+    InstanceName: "demo-target",
+    InstanceType: "PRO",
+    SkuCode: "pro_4k",
+    Remark: "migration target",
+  });
+  const existing = instance({
+    InstanceId: DEMO_EXISTING_INSTANCE,
+    InstanceName: "demo-existing",
+    InstanceType: "BASIC",
+    SkuCode: "basic_2k",
+    Remark: "",
+  });
+  existing.topics.push(
+    topic("order-events", "NORMAL", 8, "orders placed"),
+    topic("user-signup", "NORMAL", 4, ""),
+    topic("inventory-sync", "FIFO", 4, "ordered stock updates"),
+  );
+  existing.groups.push(
+    group("order-service", "consumes order-events"),
+    group("analytics", ""),
+    group("inventory-worker", "", true),
+  );
+  existing.roles.push({
+    RoleName: "app-producer",
+    PermRead: false,
+    PermWrite: true,
+    PermType: "Cluster",
+    AccessKey: "akDemoProducer0001",
+    SecretKey: "skDemoProducer0001",
+    Remark: "demo producer",
+    CreatedTime: SEEDED_AT_MS,
+    ModifiedTime: SEEDED_AT_MS,
+  });
+  return {
+    instances: [target, existing],
+    migrationTasks: [{
+      TaskId: DEMO_TASK,
+      TaskName: "demo-migration",
+      Region: DEMO_REGION,
+      SourceClusterName: "rocketmq-src-demo",
+      InstanceId: DEMO_TARGET_INSTANCE,
+      ConnectionType: "VPC",
+      SourceNameServer: "10.0.0.10:9876",
+      TaskStatus: "MetaDataImport",
+      InstanceVersion: "5",
+      sourceTopics: [
+        sourceTopic("orders", "NORMAL", 8),
+        sourceTopic("payments", "NORMAL", 8),
+        sourceTopic("audit-log", "NORMAL", 4),
+        sourceTopic("delayed-jobs", "DELAY", 4),
+      ],
+      sourceGroups: [sourceGroup("billing"), sourceGroup("audit"), sourceGroup("scheduler")],
+    }],
+  };
+}

@@ -1,0 +1,270 @@
+/**
+ * Execution of one action step: region and version, `foreach` with bounded concurrency, the
+ * `ClientToken`, pagination and the `until` poll. The executor calls {@link runActionStep}.
+ *
+ * @module
+ */
+import { findAction } from "../catalog/catalog.ts";
+import { resolveValue } from "../expr/resolve.ts";
+import type { ActionStep, CallSpec, RetryPolicy } from "../workflow/model.ts";
+import {
+  callPaginated,
+  type CallEnv,
+  type CallOutcome,
+  type CallTarget,
+  callWithRetry,
+  errorInfo,
+  isMutating,
+} from "./_call.ts";
+import { clientTokenFor } from "./client_token.ts";
+import type { ErrorInfo } from "./events.ts";
+
+/** Default `poll:` when a step has `until` without one. */
+export const DEFAULT_POLL = { intervalMs: 5_000, timeoutMs: 600_000 } as const;
+
+/** What the step runner needs besides the call environment. */
+export interface StepEnv extends CallEnv {
+  runId: string;
+  /** Region when neither the step nor the workflow gives one. */
+  defaultRegion: string;
+  /** The request bodies sent, as they were resolved (for events; redacted later). */
+  requests: unknown[];
+}
+
+/** The result of an action step. */
+export interface ActionResult {
+  status: "succeeded" | "failed" | "uncertain";
+  outputs: unknown;
+  requestId: string;
+  attempts: number;
+  error?: ErrorInfo;
+}
+
+/** A resolution or engine problem of the step itself (not of an API call). */
+export class StepError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = "StepError";
+  }
+}
+
+/** Resolves which action a call spec names (version from the catalog when not pinned). */
+export function resolveTarget(
+  call: CallSpec,
+  vars: Record<string, unknown>,
+  wfRegion: string | undefined,
+  defaultRegion: string,
+): CallTarget {
+  if (call.action.provider !== "tencentcloud") {
+    throw new StepError(
+      "E_UNSUPPORTED",
+      `${call.action.text}: Huawei Cloud steps cannot be executed yet`,
+    );
+  }
+  const { service, action } = call.action;
+  const spec = findAction(service, action, call.version);
+  const version = call.version ?? spec?.version;
+  if (version === undefined) {
+    throw new StepError("E_UNKNOWN_ACTION", `${service}.${action} is not in the catalog`);
+  }
+  let region = wfRegion ?? defaultRegion;
+  if (call.region !== undefined) {
+    const value = resolveValue(call.region, vars);
+    if (typeof value !== "string") {
+      throw new StepError("E_TYPE", `region must be a string, got ${typeof value}`);
+    }
+    region = value;
+  }
+  return { service, action, version, region, spec };
+}
+
+/** Resolves a `with:` block to the request parameters. */
+export function resolveParams(call: CallSpec, vars: Record<string, unknown>): Record<string, unknown> {
+  const value = toJsonLike(resolveValue(call.with, vars));
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new StepError("E_TYPE", "`with` must resolve to a map");
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Converts evaluator values to what is sent as JSON: integers stay bigint; CEL `uint`
+ * becomes bigint, timestamps ISO strings, durations their text, bytes base64.
+ */
+export function toJsonLike(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(toJsonLike);
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return btoa(String.fromCharCode(...value));
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    const inner = (value as { value?: unknown }).value;
+    if (typeof inner === "bigint") return inner; // CEL uint
+    return String(value);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = toJsonLike(item);
+  return out;
+}
+
+/**
+ * Runs an action step (the `when` check is done by the caller).
+ *
+ * @param vars the expression scope of the step (`inputs`, `steps`, `run`, `env`)
+ */
+export async function runActionStep(
+  env: StepEnv,
+  step: ActionStep,
+  vars: Record<string, unknown>,
+  ctx: { policy: RetryPolicy; timeoutMs?: number | undefined; wfRegion?: string | undefined },
+  onItemsKnown: (total: number) => Promise<void>,
+  onItemDone: (done: number, failed: number, total: number) => Promise<void>,
+): Promise<ActionResult> {
+  if (step.foreach === undefined) {
+    const outcome = await runItem(env, step, vars, ctx, undefined);
+    return outcome.ok
+      ? { status: "succeeded", outputs: outcome.response, requestId: outcome.requestId, attempts: outcome.attempts }
+      : {
+        status: outcome.uncertain ? "uncertain" : "failed",
+        outputs: null,
+        requestId: "",
+        attempts: outcome.attempts,
+        error: outcome.error,
+      };
+  }
+  const items = toJsonLike(resolveValue(step.foreach, vars));
+  if (!Array.isArray(items)) throw new StepError("E_TYPE", "`foreach` must resolve to a list");
+  await onItemsKnown(items.length);
+  const outputs: unknown[] = items.map(() => null);
+  let next = 0;
+  let done = 0;
+  let failedCount = 0;
+  let attempts = 0;
+  let requestId = "";
+  const state: { problem?: { uncertain: boolean; error: ErrorInfo } } = {};
+  const worker = async () => {
+    while (next < items.length && state.problem === undefined) {
+      const index = next++;
+      const itemVars = { ...vars, item: items[index], index: BigInt(index) };
+      let outcome: CallOutcome;
+      try {
+        outcome = await runItem(env, step, itemVars, ctx, index);
+      } catch (error) {
+        if (env.signal?.aborted) throw error;
+        outcome = { ok: false, uncertain: false, attempts: 0, error: itemError(error, index) };
+      }
+      attempts += outcome.attempts;
+      done++;
+      if (outcome.ok) {
+        outputs[index] = outcome.response;
+        requestId = outcome.requestId;
+      } else {
+        failedCount++;
+        const error = { ...outcome.error, message: `item ${index}: ${outcome.error.message}` };
+        const previous = state.problem as { uncertain: boolean } | undefined;
+        if (previous === undefined || (outcome.uncertain && !previous.uncertain)) {
+          state.problem = { uncertain: outcome.uncertain, error };
+        }
+      }
+      await onItemDone(done, failedCount, items.length);
+    }
+  };
+  const width = Math.max(1, Math.min(step.concurrency, items.length));
+  await Promise.all(Array.from({ length: width }, worker));
+  const problem = state.problem;
+  if (problem !== undefined) {
+    return {
+      status: problem.uncertain ? "uncertain" : "failed",
+      outputs,
+      requestId,
+      attempts,
+      error: problem.error,
+    };
+  }
+  return { status: "succeeded", outputs, requestId, attempts };
+}
+
+function itemError(error: unknown, index: number): ErrorInfo {
+  const info = error instanceof StepError
+    ? { code: error.code, message: error.message }
+    : errorInfo(error);
+  return { ...info, message: `item ${index}: ${info.message}` };
+}
+
+/** One item (or the only call) of a step: paginated or not, polled until `until` holds. */
+async function runItem(
+  env: StepEnv,
+  step: ActionStep,
+  vars: Record<string, unknown>,
+  ctx: { policy: RetryPolicy; timeoutMs?: number | undefined; wfRegion?: string | undefined },
+  index: number | undefined,
+): Promise<CallOutcome> {
+  const target = resolveTarget(step, vars, ctx.wfRegion, env.defaultRegion);
+  const params = resolveParams(step, vars);
+  const poll = step.poll ?? DEFAULT_POLL;
+  const startMs = env.deps.now();
+  let attempts = 0;
+  for (let round = 1;; round++) {
+    const clientToken = isMutating(target) && target.spec?.clientToken === true &&
+        params.ClientToken === undefined
+      ? await clientTokenFor({
+        runId: env.runId,
+        stepId: step.id,
+        index,
+        extra: round > 1 ? `poll-${round}` : undefined,
+      })
+      : undefined;
+    env.requests.push(clientToken === undefined ? params : { ...params, ClientToken: clientToken });
+    const plan = { stepId: step.id, index, policy: ctx.policy, timeoutMs: ctx.timeoutMs, clientToken };
+    const outcome = step.paginate
+      ? await callPaginated(env, target, params, plan, (page, items, total) =>
+        env.emit({
+          type: "page-fetched",
+          timeMs: env.deps.now(),
+          stepId: step.id,
+          ...(index !== undefined ? { index } : {}),
+          page,
+          items,
+          total,
+        }))
+      : await callWithRetry(env, target, params, plan);
+    attempts += outcome.attempts;
+    if (!outcome.ok || step.until === undefined) return { ...outcome, attempts };
+
+    const steps = vars.steps as Record<string, unknown>;
+    const scope = {
+      ...vars,
+      steps: {
+        ...steps,
+        [step.id]: { outputs: outcome.response, status: "running", request_id: outcome.requestId },
+      },
+    };
+    const holds = resolveValue(step.until, scope);
+    if (typeof holds !== "boolean") {
+      throw new StepError("E_TYPE", `\`until\` must be a boolean, got ${typeof holds}`);
+    }
+    if (holds) return { ...outcome, attempts };
+    const elapsedMs = env.deps.now() - startMs;
+    if (elapsedMs + poll.intervalMs > poll.timeoutMs) {
+      return {
+        ok: false,
+        uncertain: false,
+        attempts,
+        error: {
+          code: "E_POLL_TIMEOUT",
+          message: `\`until\` was still false after ${round} poll${round > 1 ? "s" : ""} ` +
+            `(${Math.round(elapsedMs / 1000)} s; poll timeout ${Math.round(poll.timeoutMs / 1000)} s)`,
+        },
+      };
+    }
+    await env.emit({
+      type: "poll-waiting",
+      timeMs: env.deps.now(),
+      stepId: step.id,
+      ...(index !== undefined ? { index } : {}),
+      poll: round,
+      nextInMs: poll.intervalMs,
+    });
+    await env.deps.sleep(poll.intervalMs, env.signal);
+  }
+}

@@ -1,0 +1,261 @@
+/**
+ * One logical API call of a step, with everything around it: the rate limiter, the retry loop
+ * (backoff from the step's policy, `ClientToken` safety for unknown outcomes), pagination and
+ * the `until` poll. Used by the executor; not exported from the library.
+ *
+ * @module
+ */
+import { catalogIndex } from "../catalog/catalog.ts";
+import type { ActionSpec } from "../catalog/types.ts";
+import type { Deps } from "../deps.ts";
+import type { TencentClient } from "../tencent/client.ts";
+import { classifyError, NetworkError, TencentApiError } from "../tencent/errors.ts";
+import type { RetryPolicy } from "../workflow/model.ts";
+import type { ErrorInfo, RunEvent } from "./events.ts";
+import { type RateLimiter, rateKey } from "./rate_limiter.ts";
+import { nextDelayMs } from "./retry.ts";
+
+/** What a call needs from the run. */
+export interface CallEnv {
+  deps: Deps;
+  client: Pick<TencentClient, "call" | "secretId">;
+  rateLimiter: RateLimiter;
+  emit(event: RunEvent): Promise<void>;
+  signal?: AbortSignal | undefined;
+}
+
+/** The action being called. */
+export interface CallTarget {
+  service: string;
+  action: string;
+  version: string;
+  region: string;
+  /** The catalog entry (undefined for `untyped: true` calls). */
+  spec: ActionSpec | undefined;
+}
+
+/** How to call. */
+export interface CallPlan {
+  stepId: string;
+  index?: number | undefined;
+  policy: RetryPolicy;
+  timeoutMs?: number | undefined;
+  /** Set when the action takes a `ClientToken` and the call mutates. */
+  clientToken?: string | undefined;
+}
+
+/** The result of one logical call (all its attempts). */
+export type CallOutcome =
+  | {
+    ok: true;
+    response: Record<string, unknown>;
+    requestId: string;
+    attempts: number;
+  }
+  | { ok: false; uncertain: boolean; error: ErrorInfo; attempts: number };
+
+const READ_PREFIXES = ["Describe", "List", "Get", "Query", "Check", "Inquiry"];
+
+/** Whether an action mutates: the catalog's flag, else anything but `Describe*`, `List*` … */
+export function isMutating(target: { action: string; spec: ActionSpec | undefined }): boolean {
+  if (target.spec !== undefined) return target.spec.mutating;
+  return !READ_PREFIXES.some((prefix) => target.action.startsWith(prefix));
+}
+
+/** An error as data, for results and events. */
+export function errorInfo(error: unknown): ErrorInfo {
+  if (error instanceof TencentApiError) {
+    return error.requestId === undefined
+      ? { code: error.code, message: error.message }
+      : { code: error.code, message: error.message, requestId: error.requestId };
+  }
+  if (error instanceof NetworkError) return { code: error.code, message: error.message };
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return { code: typeof code === "string" ? code : "E_ENGINE", message: error.message };
+  }
+  return { code: "E_ENGINE", message: String(error) };
+}
+
+/**
+ * Sends one request with retries. A mutating call whose outcome is unknown is retried only
+ * with a `ClientToken`; otherwise it stops as uncertain.
+ */
+export async function callWithRetry(
+  env: CallEnv,
+  target: CallTarget,
+  params: Record<string, unknown>,
+  plan: CallPlan,
+): Promise<CallOutcome> {
+  const mutating = isMutating(target);
+  const ratePerS = target.spec?.rateLimitPerS ?? 20;
+  const key = rateKey({
+    service: target.service,
+    action: target.action,
+    region: target.region,
+    secretId: env.client.secretId,
+  });
+  const maxAttempts = Math.max(1, plan.policy.attempts);
+  for (let attempt = 1;; attempt++) {
+    env.signal?.throwIfAborted();
+    await env.rateLimiter.acquire(key, ratePerS, env.signal);
+    try {
+      const result = await env.client.call(
+        target.service,
+        target.action,
+        target.version,
+        target.region,
+        params,
+        { signal: env.signal, clientToken: plan.clientToken, timeoutMs: plan.timeoutMs },
+      );
+      return { ok: true, response: result.response, requestId: result.requestId, attempts: attempt };
+    } catch (error) {
+      if (env.signal?.aborted) throw env.signal.reason;
+      const info = errorInfo(error);
+      const kind = classifyError(error, plan.policy.on);
+      const unsafe = kind === "unknown-outcome" && mutating && plan.clientToken === undefined;
+      const retryable = (kind === "retry" || kind === "unknown-outcome") && !unsafe;
+      const delayMs = retryable && attempt < maxAttempts
+        ? nextDelayMs(plan.policy, attempt, env.deps.random)
+        : undefined;
+      await env.emit({
+        type: "attempt-failed",
+        timeMs: env.deps.now(),
+        stepId: plan.stepId,
+        ...(plan.index !== undefined ? { index: plan.index } : {}),
+        attempt,
+        error: info,
+        ...(delayMs !== undefined ? { retryInMs: delayMs } : {}),
+      });
+      if (unsafe) {
+        return {
+          ok: false,
+          uncertain: true,
+          attempts: attempt,
+          error: { ...info, message: uncertainMessage(target, info) },
+        };
+      }
+      if (delayMs === undefined) {
+        const message = retryable
+          ? `${info.message} (gave up after ${attempt} attempt${attempt > 1 ? "s" : ""})`
+          : info.message;
+        return { ok: false, uncertain: false, attempts: attempt, error: { ...info, message } };
+      }
+      await env.deps.sleep(delayMs, env.signal);
+    }
+  }
+}
+
+/** "CreateTopic may have been applied …; check with DescribeTopicList before resuming". */
+export function uncertainMessage(target: CallTarget, info: ErrorInfo): string {
+  const check = checkActionFor(target);
+  const how = check !== undefined
+    ? `check with ${target.service}.${check} before resuming`
+    : "check the resource in the console before resuming";
+  return `${target.action} may have been applied (${info.code}: ${info.message}), and ` +
+    `${target.service}.${target.action} takes no ClientToken, so it was not retried; ${how}`;
+}
+
+const VERB = /^(Create|Delete|Modify|Update|Import|Bind|Unbind|Add|Remove|Set|Start|Stop|Enable|Disable|Reset|Release|Apply|Attach|Detach|Associate|Disassociate|Run|Put|Batch|Restart|Renew|Purchase|Upgrade|Send|Deploy|Publish|Unpublish|Open|Close|Cancel|Terminate|Rollback|Switch|Change|Upload|Replace|Allocate|Migrate)/;
+
+/** A read action of the same service that shows what a mutating action changes, if any. */
+function checkActionFor(target: CallTarget): string | undefined {
+  const verb = VERB.exec(target.action)?.[0];
+  if (verb === undefined) return undefined;
+  let noun = target.action.slice(verb.length);
+  if (noun === "") return undefined;
+  let actions: string[];
+  try {
+    actions = catalogIndex().services[target.service]?.actions[target.version] ?? [];
+  } catch {
+    return undefined;
+  }
+  const known = new Set(actions);
+  // "ImportSourceClusterTopics" → "SourceClusterTopic"; "CreateTopic" → "Topic".
+  const singular = noun.replace(/ies$/, "y").replace(/(ss|x|ch|sh)es$/, "$1").replace(
+    /([^s])s$/,
+    "$1",
+  );
+  for (const candidate of [noun, singular]) {
+    noun = candidate;
+    for (
+      const name of [
+        `Describe${noun}List`,
+        `Describe${noun}s`,
+        `Describe${noun}`,
+        `Describe${noun}Attribute`,
+        `List${noun}s`,
+        `Get${noun}`,
+      ]
+    ) if (known.has(name) && name !== target.action) return name;
+  }
+  return undefined;
+}
+
+/** A paginated call's progress, for events. */
+export type PageReport = (page: number, items: number, total: number) => Promise<void>;
+
+/**
+ * Follows `Offset`/`Limit` pages to the end (PRODUCT.md section 5) and concatenates the list
+ * field. The page size is the request's `Limit`, else the documented maximum, else 100.
+ * Returns the last page's response with the whole list.
+ */
+export async function callPaginated(
+  env: CallEnv,
+  target: CallTarget,
+  params: Record<string, unknown>,
+  plan: CallPlan,
+  onPage: PageReport,
+): Promise<CallOutcome> {
+  const pagination = target.spec?.pagination;
+  if (pagination === undefined) {
+    return {
+      ok: false,
+      uncertain: false,
+      attempts: 0,
+      error: {
+        code: "E_PAGINATE",
+        message: `${target.service}.${target.action} has no Offset/Limit pagination`,
+      },
+    };
+  }
+  const given = toBigInt(params[pagination.limit]);
+  const limit = given !== undefined && given > 0n
+    ? given
+    : BigInt(pagination.maxLimit ?? 100);
+  const start = toBigInt(params[pagination.offset]) ?? 0n;
+  let offset = start;
+  const items: unknown[] = [];
+  let attempts = 0;
+  for (let page = 1;; page++) {
+    const pageParams = { ...params, [pagination.offset]: offset, [pagination.limit]: limit };
+    const outcome = await callWithRetry(env, target, pageParams, plan);
+    attempts += outcome.attempts;
+    if (!outcome.ok) return { ...outcome, attempts };
+    const list = outcome.response[pagination.list];
+    const pageItems = Array.isArray(list) ? list : [];
+    items.push(...pageItems);
+    const total = toBigInt(outcome.response[pagination.total]) ?? BigInt(items.length);
+    await onPage(page, items.length, Number(total));
+    offset += BigInt(pageItems.length);
+    const done = pageItems.length === 0 || BigInt(pageItems.length) < limit ||
+      offset >= total || page >= MAX_PAGES;
+    if (done) {
+      return {
+        ok: true,
+        requestId: outcome.requestId,
+        attempts,
+        response: { ...outcome.response, [pagination.list]: items },
+      };
+    }
+  }
+}
+
+/** Most pages one paginated call follows (a guard against a server that never ends). */
+const MAX_PAGES = 100_000;
+
+function toBigInt(value: unknown): bigint | undefined {
+  if (typeof value === "bigint") return value;
+  if (typeof value === "number" && Number.isInteger(value)) return BigInt(value);
+  return undefined;
+}

@@ -1,0 +1,122 @@
+/**
+ * Compensation: the `undo` blocks of succeeded steps, run in reverse order (automatically with
+ * `rollback: on_failure`, or by `tcflow rollback`). A `foreach` step is undone item by item,
+ * last item first, with `item` and `index` bound.
+ *
+ * @module
+ */
+import type { Deps } from "../deps.ts";
+import { resolveValue } from "../expr/resolve.ts";
+import type { TencentClient } from "../tencent/client.ts";
+import type { ActionStep, Workflow } from "../workflow/model.ts";
+import { callWithRetry, errorInfo, isMutating } from "./_call.ts";
+import { resolveParams, resolveTarget, StepError, toJsonLike } from "./_action_step.ts";
+import { clientTokenFor } from "./client_token.ts";
+import type { ErrorInfo, RunEvent } from "./events.ts";
+import type { RateLimiter } from "./rate_limiter.ts";
+import { effectiveRetry } from "./retry.ts";
+
+/** A succeeded step with an `undo` block, and its outputs. */
+export interface UndoTarget {
+  step: ActionStep;
+  outputs: unknown;
+}
+
+/** What undo needs. */
+export interface UndoEnv {
+  deps: Deps;
+  client: Pick<TencentClient, "call" | "secretId">;
+  rateLimiter: RateLimiter;
+  emit(event: RunEvent): Promise<void>;
+  signal?: AbortSignal | undefined;
+  runId: string;
+  defaultRegion: string;
+  wf: Workflow;
+  /** The run's scope: `inputs`, `steps` (with every finished step), `run`, `env`. */
+  vars: Record<string, unknown>;
+}
+
+/** The outcome of one compensation call. */
+export interface UndoResult {
+  stepId: string;
+  index?: number;
+  status: "succeeded" | "failed";
+  error?: ErrorInfo;
+}
+
+/**
+ * Runs the undo blocks of `targets` in the order given (callers pass them newest first). A
+ * failed compensation is reported and the others still run.
+ */
+export async function runUndo(targets: UndoTarget[], env: UndoEnv): Promise<UndoResult[]> {
+  const results: UndoResult[] = [];
+  for (const { step } of targets) {
+    const undo = step.undo;
+    if (undo === undefined) continue;
+    let indexes: Array<number | undefined> = [undefined];
+    let items: unknown[] = [];
+    if (step.foreach !== undefined) {
+      try {
+        const value = toJsonLike(resolveValue(step.foreach, env.vars));
+        items = Array.isArray(value) ? value : [];
+      } catch (error) {
+        const info = errorInfo(error);
+        await env.emit({ type: "undo-failed", timeMs: env.deps.now(), stepId: step.id, error: info });
+        results.push({ stepId: step.id, status: "failed", error: info });
+        continue;
+      }
+      indexes = items.map((_, i) => i).reverse();
+    }
+    for (const index of indexes) {
+      const at = index !== undefined ? { index } : {};
+      const vars = index === undefined
+        ? env.vars
+        : { ...env.vars, item: items[index], index: BigInt(index) };
+      await env.emit({
+        type: "undo-started",
+        timeMs: env.deps.now(),
+        stepId: step.id,
+        action: `${undo.action.service}.${undo.action.action}`,
+        ...at,
+      });
+      try {
+        const target = resolveTarget(undo, vars, env.wf.region, env.defaultRegion);
+        const params = resolveParams(undo, vars);
+        const clientToken = isMutating(target) && target.spec?.clientToken === true &&
+            params.ClientToken === undefined
+          ? await clientTokenFor({ runId: env.runId, stepId: `undo:${step.id}`, index })
+          : undefined;
+        const outcome = await callWithRetry(
+          env,
+          target,
+          params,
+          {
+            stepId: step.id,
+            index,
+            policy: effectiveRetry(step.retry, env.wf.defaults.retry),
+            timeoutMs: step.timeoutMs ?? env.wf.defaults.timeoutMs,
+            clientToken,
+          },
+        );
+        if (!outcome.ok) throw new StepError(outcome.error.code, outcome.error.message);
+        await env.emit({
+          type: "undo-succeeded",
+          timeMs: env.deps.now(),
+          stepId: step.id,
+          request: clientToken === undefined ? params : { ...params, ClientToken: clientToken },
+          requestId: outcome.requestId,
+          ...at,
+        });
+        results.push({ stepId: step.id, status: "succeeded", ...at });
+      } catch (error) {
+        if (env.signal?.aborted) throw error;
+        const info = error instanceof StepError
+          ? { code: error.code, message: error.message }
+          : errorInfo(error);
+        await env.emit({ type: "undo-failed", timeMs: env.deps.now(), stepId: step.id, error: info, ...at });
+        results.push({ stepId: step.id, status: "failed", error: info, ...at });
+      }
+    }
+  }
+  return results;
+}

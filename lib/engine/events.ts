@@ -1,0 +1,225 @@
+/**
+ * Run events: what happens during a run, as an append-only list of typed records. The durable
+ * journal, progress output, `resume` and reports are all readers of these events.
+ *
+ * Every event has `type`, `timeMs` (from `Deps.now`) and is redacted before it leaves the
+ * executor: every secret value (secret inputs, the secret key, session tokens) is replaced by
+ * `***` wherever it appears, inside strings too.
+ *
+ * @module
+ */
+
+/** An error as data. */
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  /** The API's request id, when the API answered. */
+  requestId?: string;
+}
+
+/** Final status of a step (PRODUCT.md section 10). */
+export type StepStatus = "succeeded" | "failed" | "skipped" | "uncertain";
+
+/** Every run event. */
+export type RunEvent =
+  | {
+    type: "run-started";
+    timeMs: number;
+    runId: string;
+    workflow: string;
+    file: string;
+    inputs: Record<string, unknown>;
+    stepIds: string[];
+  }
+  | {
+    type: "step-started";
+    timeMs: number;
+    stepId: string;
+    kind: "action" | "set" | "assert";
+    /** `service.Action`, for action steps. */
+    action?: string;
+    region?: string;
+    /** Number of `foreach` items, when the step has `foreach`. */
+    items?: number;
+  }
+  | {
+    type: "attempt-failed";
+    timeMs: number;
+    stepId: string;
+    /** `foreach` item index. */
+    index?: number;
+    /** The attempt that failed (1-based). */
+    attempt: number;
+    error: ErrorInfo;
+    /** Delay before the next attempt, when there is one. */
+    retryInMs?: number;
+  }
+  | {
+    type: "step-succeeded";
+    timeMs: number;
+    stepId: string;
+    attempts: number;
+    durationMs: number;
+    /** The request bodies sent (one per call), redacted. */
+    requests: unknown[];
+    outputs: unknown;
+    requestId?: string;
+  }
+  | {
+    type: "step-failed";
+    timeMs: number;
+    stepId: string;
+    attempts: number;
+    durationMs: number;
+    requests: unknown[];
+    error: ErrorInfo;
+    /** True when `on_error: continue` let the run go on. */
+    continued: boolean;
+  }
+  | {
+    type: "step-skipped";
+    timeMs: number;
+    stepId: string;
+    reason: "when" | "not-reached" | "resumed";
+  }
+  | {
+    type: "step-uncertain";
+    timeMs: number;
+    stepId: string;
+    attempts: number;
+    durationMs: number;
+    requests: unknown[];
+    error: ErrorInfo;
+  }
+  | {
+    type: "foreach-progress";
+    timeMs: number;
+    stepId: string;
+    done: number;
+    failed: number;
+    total: number;
+  }
+  | {
+    type: "page-fetched";
+    timeMs: number;
+    stepId: string;
+    index?: number;
+    /** 1-based page number. */
+    page: number;
+    /** Items received so far. */
+    items: number;
+    /** The response's total count. */
+    total: number;
+  }
+  | {
+    type: "poll-waiting";
+    timeMs: number;
+    stepId: string;
+    index?: number;
+    /** Number of the evaluation of `until` that was false (1-based). */
+    poll: number;
+    nextInMs: number;
+  }
+  | {
+    type: "run-finished";
+    timeMs: number;
+    runId: string;
+    status: "succeeded" | "failed";
+    durationMs: number;
+    outputs: Record<string, unknown>;
+  }
+  | { type: "undo-started"; timeMs: number; stepId: string; action: string; index?: number }
+  | {
+    type: "undo-succeeded";
+    timeMs: number;
+    stepId: string;
+    index?: number;
+    request: unknown;
+    requestId?: string;
+  }
+  | { type: "undo-failed"; timeMs: number; stepId: string; index?: number; error: ErrorInfo };
+
+/** The `type` of every event. */
+export type RunEventType = RunEvent["type"];
+
+/** The event of a given type. */
+export type EventOf<T extends RunEventType> = Extract<RunEvent, { type: T }>;
+
+/**
+ * One handler per event type. Adding an event type fails the type check wherever a handler
+ * record is written without it.
+ */
+export type RunEventHandlers<R> = { [T in RunEventType]: (event: EventOf<T>) => R };
+
+/** Calls the handler of the event's type. */
+export function handleEvent<R>(event: RunEvent, handlers: RunEventHandlers<R>): R {
+  const handler = handlers[event.type] as (event: RunEvent) => R;
+  return handler(event);
+}
+
+/** Where events go: the durable journal, progress output, an in-memory list. */
+export interface RunSink {
+  append(event: RunEvent): Promise<void>;
+}
+
+/** A sink that keeps events in memory (tests, notebooks, `--json`). */
+export class MemorySink implements RunSink {
+  readonly events: RunEvent[] = [];
+  append(event: RunEvent): Promise<void> {
+    this.events.push(event);
+    return Promise.resolve();
+  }
+  /** The events of one type. */
+  ofType<T extends RunEventType>(type: T): EventOf<T>[] {
+    return this.events.filter((event): event is EventOf<T> => event.type === type);
+  }
+}
+
+/** A sink that appends to several sinks in order. */
+export function teeSink(...sinks: RunSink[]): RunSink {
+  return {
+    async append(event) {
+      for (const sink of sinks) await sink.append(event);
+    },
+  };
+}
+
+/** The text that replaces secrets. */
+export const REDACTED = "***";
+
+/**
+ * A function that returns a deep copy of a value with every occurrence of any secret replaced
+ * by `***` (in strings, object keys included). Secrets shorter than 3 characters are ignored.
+ *
+ * @example
+ * ```ts
+ * redactor(["s3cr3t"])({ Key: "id:s3cr3t" }); // { Key: "id:***" }
+ * ```
+ */
+export function redactor(secrets: Iterable<string>): <T>(value: T) => T {
+  const list = [...new Set([...secrets].filter((s) => s.length >= 3))]
+    .sort((a, b) => b.length - a.length);
+  if (list.length === 0) return <T>(value: T) => value;
+  const pattern = new RegExp(list.map(escapeRegExp).join("|"), "g");
+  const text = (s: string) => s.replace(pattern, REDACTED);
+  const walk = (value: unknown): unknown => {
+    if (typeof value === "string") return text(value);
+    if (Array.isArray(value)) return value.map(walk);
+    if (value !== null && typeof value === "object" && isPlain(value)) {
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) out[text(key)] = walk(item);
+      return out;
+    }
+    return value;
+  };
+  return <T>(value: T) => walk(value) as T;
+}
+
+function isPlain(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

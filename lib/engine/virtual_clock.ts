@@ -1,0 +1,96 @@
+/**
+ * A virtual clock for tests and simulations: `now()` and `sleep()` of {@link Deps} where time
+ * only moves when every sleeper is waiting, jumping straight to the earliest timer. A retry
+ * backoff of 20 s then takes no real time, and the order of timers is kept.
+ *
+ * Time advances one timer per macrotask turn (after `tickDelayMs` of real time), so work that
+ * is pending on the event loop (crypto, in-process fetches) usually gets to register its own
+ * timers first.
+ *
+ * @module
+ */
+import type { Deps } from "../deps.ts";
+
+/** A clock whose time is advanced by its sleepers. */
+export interface VirtualClock extends Pick<Deps, "now" | "sleep"> {
+  /** Moves time forward by `ms` (firing due timers). */
+  advance(ms: number): void;
+  /** Timers not yet fired. */
+  pending(): number;
+}
+
+interface Timer {
+  atMs: number;
+  seq: number;
+  resolve(): void;
+}
+
+/**
+ * Creates a virtual clock starting at `startMs`.
+ *
+ * @example
+ * ```ts
+ * const clock = createVirtualClock({ startMs: 0 });
+ * await clock.sleep(20_000); // returns at once
+ * clock.now(); // 20000
+ * ```
+ */
+export function createVirtualClock(
+  options: { startMs?: number; tickDelayMs?: number } = {},
+): VirtualClock {
+  let nowMs = options.startMs ?? 0;
+  const tickDelayMs = options.tickDelayMs ?? 0;
+  const timers: Timer[] = [];
+  let seq = 0;
+  let scheduled = false;
+
+  const fireDue = () => {
+    timers.sort((a, b) => a.atMs - b.atMs || a.seq - b.seq);
+    while (timers.length > 0 && timers[0]!.atMs <= nowMs) timers.shift()!.resolve();
+  };
+  const tick = () => {
+    scheduled = false;
+    timers.sort((a, b) => a.atMs - b.atMs || a.seq - b.seq);
+    const first = timers.shift();
+    if (first === undefined) return;
+    nowMs = Math.max(nowMs, first.atMs);
+    first.resolve();
+    fireDue();
+    schedule();
+  };
+  const schedule = () => {
+    if (scheduled || timers.length === 0) return;
+    scheduled = true;
+    setTimeout(tick, tickDelayMs);
+  };
+
+  return {
+    now: () => nowMs,
+    sleep(ms, signal) {
+      return new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) return reject(signal.reason);
+        const timer: Timer = {
+          atMs: nowMs + Math.max(0, ms),
+          seq: seq++,
+          resolve: () => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve();
+          },
+        };
+        const onAbort = () => {
+          const index = timers.indexOf(timer);
+          if (index >= 0) timers.splice(index, 1);
+          reject(signal?.reason);
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+        timers.push(timer);
+        schedule();
+      });
+    },
+    advance(ms) {
+      nowMs += ms;
+      fireDue();
+    },
+    pending: () => timers.length,
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Resolving workflow values (`with:`, `set:`, `outputs:` …) to JSON-like values.
+ *
+ * @module
+ */
+
+import { stringifyJson } from "../json.ts";
+import type { ExprPart, Pos, ValueNode } from "../workflow/model.ts";
+import { evaluateExpr } from "./evaluate.ts";
+import { Duration, ExprError, Placeholder, toOutput, Uint } from "./_runtime.ts";
+
+export { containsPlaceholder } from "./_runtime.ts";
+
+/**
+ * Evaluates a workflow {@link ValueNode} to a JSON-like value: `expr` keeps the expression's
+ * type; `template` interpolates as text (integers as digits, strings raw, lists and maps as
+ * JSON, `null` as the empty string, placeholders as their label); lists and maps are resolved
+ * item by item. A template that interpolates a placeholder resolves to a `Placeholder` whose
+ * label is the interpolated text (`"migrated-<…UsagePlanId>"`), so that it is still known to
+ * be unresolved.
+ *
+ * @throws {ExprError} with `pos` set to the position of the offending expression text (its
+ * `offset`/`length` stay relative to the CEL source).
+ *
+ * @example
+ * ```ts
+ * import { resolveValue } from "./resolve.ts";
+ * const pos = { line: 1, column: 1, offset: 0, length: 1 };
+ * resolveValue({ kind: "template", parts: ["n-", { source: " inputs.n ", pos }], pos }, {
+ *   inputs: { n: 7n },
+ * }); // "n-7"
+ * ```
+ */
+export function resolveValue(node: ValueNode, vars: Record<string, unknown>): unknown {
+  switch (node.kind) {
+    case "literal":
+      return node.value;
+    case "expr":
+      return evaluatePart(node.expr, vars);
+    case "template": {
+      let text = "";
+      let pending = false;
+      for (const part of node.parts) {
+        if (typeof part === "string") {
+          text += part;
+          continue;
+        }
+        const value = evaluatePart(part, vars);
+        if (value instanceof Placeholder) pending = true;
+        text += interpolate(value);
+      }
+      return pending ? new Placeholder(text) : text;
+    }
+    case "list":
+      return node.items.map((item) => resolveValue(item, vars));
+    case "map": {
+      const out: Record<string, unknown> = {};
+      for (const entry of node.entries) {
+        Object.defineProperty(out, entry.key, {
+          value: resolveValue(entry.value, vars),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return out;
+    }
+  }
+}
+
+function evaluatePart(part: ExprPart, vars: Record<string, unknown>): unknown {
+  try {
+    return evaluateExpr(part.source, vars);
+  } catch (error) {
+    if (error instanceof ExprError) error.pos = positionIn(part, error.offset, error.length);
+    throw error;
+  }
+}
+
+/**
+ * The position of `offset` inside an expression's text: exact when the text before it is on
+ * the expression's first line, else the start of the expression.
+ */
+function positionIn(part: ExprPart, offset: number | undefined, length: number | undefined): Pos {
+  if (offset === undefined || part.source.slice(0, offset).includes("\n")) return part.pos;
+  return {
+    line: part.pos.line,
+    column: part.pos.column + offset,
+    offset: part.pos.offset + offset,
+    length: Math.max(1, length ?? 1),
+  };
+}
+
+/** The text of a value inside a template string. */
+function interpolate(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "bigint" || typeof value === "number" || typeof value === "boolean") {
+    return String(value);
+  }
+  if (value instanceof Placeholder) return value.label;
+  if (value instanceof Uint || value instanceof Duration) return String(toOutput(value));
+  return stringifyJson(value);
+}

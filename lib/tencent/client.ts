@@ -1,0 +1,312 @@
+/**
+ * The Tencent Cloud API 3.0 client: one signed POST per call. The body is serialized once
+ * (integers exact), signed, and those same bytes are sent. Responses are parsed with every
+ * integer as `bigint`. Failures are data: {@link TencentApiError} (the API's code, request id,
+ * HTTP status) or {@link NetworkError} (with whether the request may have been applied).
+ * Retrying is the engine's job; the client only re-signs once after a clock-skew error.
+ *
+ * @module
+ */
+import type { Deps } from "../deps.ts";
+import { parseJson, stringifyJson } from "../json.ts";
+import { endpointFor } from "./endpoint.ts";
+import { NetworkError, TencentApiError } from "./errors.ts";
+import { type Credential, signTc3 } from "./signer.ts";
+
+/** Options of {@link createTencentClient}. */
+export interface TencentClientOptions {
+  deps: Pick<Deps, "now" | "sleep" | "fetch">;
+  credential: Credential;
+  /** `--regional-endpoints`. */
+  regionalEndpoints?: boolean;
+  /** `--endpoint-url` / `TCFLOW_ENDPOINT_URL`: every request goes to this URL. */
+  endpointUrl?: string | undefined;
+  /** Per-request timeout; default 30 s. */
+  timeoutMs?: number;
+  /** `X-TC-Language`, e.g. `en-US`. */
+  language?: string;
+}
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Cancels the call (the rejection is the signal's reason). */
+  signal?: AbortSignal | undefined;
+  /** Sets `ClientToken` in the request (unless the params already have one). */
+  clientToken?: string | undefined;
+  /** Overrides the client's per-request timeout. */
+  timeoutMs?: number | undefined;
+}
+
+/** A successful call. */
+export interface CallResult {
+  /** The `Response` object without `RequestId`. */
+  response: Record<string, unknown>;
+  requestId: string;
+  httpStatus: number;
+}
+
+/** A Tencent Cloud API client. */
+export interface TencentClient {
+  /**
+   * Calls `service.action` of API `version` in `region` (empty for region-less services).
+   *
+   * @throws {TencentApiError} the API answered an error (or an HTTP error status)
+   * @throws {NetworkError} no answer: connection failure or timeout
+   */
+  call(
+    service: string,
+    action: string,
+    version: string,
+    region: string,
+    params: unknown,
+    opts?: CallOptions,
+  ): Promise<CallResult>;
+  /** The SecretId calls are signed with (for rate-limit keys; never the key). */
+  readonly secretId: string;
+  /** The clock correction learnt from `AuthFailure.SignatureExpire`, in ms (0 until then). */
+  clockOffsetMs(): number;
+}
+
+const CONTENT_TYPE = "application/json; charset=utf-8";
+const DEFAULT_TIMEOUT_MS = 30_000;
+const encoder = new TextEncoder();
+
+/** Marks our own per-request timeout among abort reasons. */
+class TimeoutSignal extends Error {}
+
+/**
+ * Creates a client.
+ *
+ * @example
+ * ```ts
+ * const client = createTencentClient({ deps: systemDeps(), credential, endpointUrl: emulatorUrl });
+ * const { response } = await client.call("trocket", "DescribeInstanceList", "2023-03-08",
+ *   "ap-guangzhou", { Limit: 10 });
+ * ```
+ */
+export function createTencentClient(options: TencentClientOptions): TencentClient {
+  const { deps, credential } = options;
+  let offsetMs = 0;
+
+  async function send(
+    site: { service: string; action: string; version: string; region: string },
+    body: Uint8Array,
+    opts: CallOptions,
+  ): Promise<{ status: number; text: string; date: string | null }> {
+    const endpoint = endpointFor({
+      service: site.service,
+      region: site.region,
+      regional: options.regionalEndpoints ?? false,
+      endpointUrl: options.endpointUrl,
+    });
+    const timestampS = Math.floor((deps.now() + offsetMs) / 1000);
+    const headers = await signTc3({
+      method: "POST",
+      host: endpoint.host,
+      path: endpoint.url.pathname || "/",
+      contentType: CONTENT_TYPE,
+      body,
+      service: site.service,
+      action: site.action,
+      version: site.version,
+      ...(site.region !== "" ? { region: site.region } : {}),
+      timestampS,
+      ...(options.language !== undefined ? { language: options.language } : {}),
+    }, credential);
+
+    const controller = new AbortController();
+    const stopTimer = new AbortController();
+    const timeoutMs = opts.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    deps.sleep(timeoutMs, stopTimer.signal).then(
+      () => controller.abort(new TimeoutSignal(`no answer within ${timeoutMs} ms`)),
+      () => {},
+    );
+    const onCallerAbort = () => controller.abort(opts.signal?.reason);
+    opts.signal?.addEventListener("abort", onCallerAbort, { once: true });
+    const networkError = (phase: NetworkError["phase"], message: string, cause: unknown) =>
+      new NetworkError({ service: site.service, action: site.action, phase, message, cause });
+    try {
+      opts.signal?.throwIfAborted();
+      let response: Response;
+      try {
+        response = await abortable(
+          deps.fetch(
+            new Request(endpoint.url, {
+              method: "POST",
+              headers,
+              body: body as Uint8Array<ArrayBuffer>,
+              signal: controller.signal,
+            }),
+          ),
+          controller.signal,
+        );
+      } catch (error) {
+        throw classifyFetchFailure(error, controller.signal, opts.signal, networkError, site);
+      }
+      let text: string;
+      try {
+        text = await readBody(response, controller.signal);
+      } catch (error) {
+        const failure = classifyFetchFailure(
+          error,
+          controller.signal,
+          opts.signal,
+          networkError,
+          site,
+        );
+        // The server answered, so the request was received: the outcome is unknown.
+        throw failure instanceof NetworkError && failure.phase === "before-send"
+          ? networkError("after-send", failure.message, error)
+          : failure;
+      }
+      return { status: response.status, text, date: response.headers.get("date") };
+    } finally {
+      stopTimer.abort();
+      opts.signal?.removeEventListener("abort", onCallerAbort);
+    }
+  }
+
+  return {
+    secretId: credential.secretId,
+    clockOffsetMs: () => offsetMs,
+    async call(service, action, version, region, params, opts = {}) {
+      const site = { service, action, version, region };
+      let payload = params ?? {};
+      if (opts.clientToken !== undefined && isRecord(payload) && payload.ClientToken === undefined) {
+        payload = { ...payload, ClientToken: opts.clientToken };
+      }
+      // Serialized once: these exact bytes are signed and sent (and re-sent after a skew fix).
+      const body = encoder.encode(stringifyJson(payload));
+      let resigned = false;
+      for (;;) {
+        const answer = await send(site, body, opts);
+        const result = interpret(answer.status, answer.text, site);
+        if (result instanceof TencentApiError) {
+          if (result.code === "AuthFailure.SignatureExpire" && !resigned) {
+            const serverMs = answer.date === null ? NaN : Date.parse(answer.date);
+            if (Number.isFinite(serverMs)) {
+              offsetMs = serverMs - deps.now();
+              resigned = true;
+              continue;
+            }
+          }
+          throw result;
+        }
+        return result;
+      }
+    },
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+async function readBody(response: Response, signal: AbortSignal): Promise<string> {
+  signal.throwIfAborted();
+  return await abortable(response.text(), signal);
+}
+
+/**
+ * Settles with `promise`, or rejects with the signal's reason as soon as it aborts (a
+ * `fetch`-shaped function that ignores `Request.signal`, like an in-process handler, still
+ * times out).
+ */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function classifyFetchFailure(
+  error: unknown,
+  internal: AbortSignal,
+  caller: AbortSignal | undefined,
+  networkError: (phase: NetworkError["phase"], message: string, cause: unknown) => NetworkError,
+  site: { service: string; action: string },
+): unknown {
+  if (caller?.aborted) return caller.reason;
+  if (internal.aborted && internal.reason instanceof TimeoutSignal) {
+    return networkError(
+      "timeout",
+      `${site.service}.${site.action}: ${internal.reason.message}`,
+      error,
+    );
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  // Failures that happen before a connection exists: the request cannot have been applied.
+  const before =
+    /connection refused|dns error|failed to lookup|name or service not known|no such host|certificate|tcp connect error|invalid url/i
+      .test(message);
+  return networkError(
+    before ? "before-send" : "after-send",
+    `${site.service}.${site.action}: ${
+      before ? "could not connect" : "the connection broke"
+    }: ${message}`,
+    error,
+  );
+}
+
+/** Turns an HTTP answer into a result or a {@link TencentApiError}. */
+function interpret(
+  status: number,
+  text: string,
+  site: { service: string; action: string },
+): CallResult | TencentApiError {
+  let data: unknown;
+  try {
+    data = parseJson(text, "bigint");
+  } catch (error) {
+    return new TencentApiError({
+      ...site,
+      code: status >= 400 ? `HttpStatus.${status}` : "InvalidResponse",
+      message: status >= 400
+        ? `HTTP ${status} ${text.slice(0, 120).replace(/\s+/g, " ")}`.trim()
+        : `the response is not JSON (HTTP ${status})`,
+      httpStatus: status,
+      cause: error,
+    });
+  }
+  const response = isRecord(data) ? data.Response : undefined;
+  if (!isRecord(response)) {
+    return new TencentApiError({
+      ...site,
+      code: status >= 400 ? `HttpStatus.${status}` : "InvalidResponse",
+      message: `the answer has no "Response" object (HTTP ${status})`,
+      httpStatus: status,
+    });
+  }
+  const { RequestId, Error: apiError, ...rest } = response;
+  const requestId = typeof RequestId === "string" ? RequestId : undefined;
+  if (isRecord(apiError)) {
+    return new TencentApiError({
+      ...site,
+      code: typeof apiError.Code === "string" ? apiError.Code : "UnknownError",
+      message: typeof apiError.Message === "string" ? apiError.Message : "",
+      httpStatus: status,
+      requestId,
+    });
+  }
+  if (status >= 400) {
+    return new TencentApiError({
+      ...site,
+      code: `HttpStatus.${status}`,
+      message: `HTTP ${status}`,
+      httpStatus: status,
+      requestId,
+    });
+  }
+  return { response: rest, requestId: requestId ?? "", httpStatus: status };
+}

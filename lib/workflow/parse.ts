@@ -1,0 +1,310 @@
+/**
+ * Parses a workflow file (YAML, format version 1) into the model of `model.ts`, keeping the
+ * source position of every node, and reports every structural problem at once.
+ *
+ * YAML is read safely: files over 2 MB, more than 100 aliases, values nested deeper than 64
+ * levels, duplicate keys, custom tags and multiple documents are `E_YAML` errors.
+ *
+ * @module
+ */
+import { isMap, LineCounter, type Node, parseDocument, type YAMLError } from "yaml";
+import type { Diagnostic } from "./diagnostic.ts";
+import type { Pos, Workflow } from "./model.ts";
+import { parseCron } from "./cron.ts";
+import { describeValue, MAX_DEPTH, YamlReader } from "./_yaml_reader.ts";
+import { readInputs, ValueReader } from "./_fields.ts";
+import { readSteps } from "./_steps.ts";
+import { maskExpressions } from "./_mask.ts";
+
+/** Largest workflow file accepted, in bytes of UTF-8. */
+export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
+
+/** What {@link parseWorkflow} returns. */
+export interface ParseResult {
+  /**
+   * The workflow, whenever the file is a YAML mapping, even when `diagnostics` has errors
+   * (so that validation can report more problems). Callers must check `diagnostics`.
+   */
+  workflow?: Workflow;
+  diagnostics: Diagnostic[];
+  /**
+   * Ids of steps too broken to be part of `workflow.steps` (for example no `action`, `set`
+   * or `assert`); validation treats references to them as untyped instead of unknown.
+   */
+  brokenStepIds: string[];
+}
+
+const TOP_KEYS = [
+  "tcflow",
+  "name",
+  "description",
+  "region",
+  "inputs",
+  "defaults",
+  "schedule",
+  "env",
+  "rollback",
+  "steps",
+  "outputs",
+] as const;
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Parses the text of a workflow file. Never throws: every problem is a diagnostic.
+ *
+ * @example
+ * ```ts
+ * import { parseWorkflow } from "./parse.ts";
+ * const { workflow, diagnostics } = parseWorkflow("tcflow: 1\nname: x\nsteps: []\n", "x.yaml");
+ * ```
+ */
+export function parseWorkflow(source: string, file: string): ParseResult {
+  const early = checkSize(source, file);
+  if (early !== undefined) return { diagnostics: [early], brokenStepIds: [] };
+  const lines = new LineCounter();
+  const doc = parseDocument(maskExpressions(source), {
+    lineCounter: lines,
+    intAsBigInt: true,
+    uniqueKeys: false,
+    prettyErrors: false,
+    strict: true,
+    version: "1.2",
+    schema: "core",
+    merge: false,
+  });
+  const yamlErrors: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const error of [...doc.errors, ...doc.warnings]) {
+    const d = yamlDiagnostic(error, file, lines);
+    const key = `${d.line}:${d.column}:${d.message}`;
+    if (!seen.has(key)) yamlErrors.push(d);
+    seen.add(key);
+  }
+  if (yamlErrors.length > 0) return { diagnostics: yamlErrors, brokenStepIds: [] };
+
+  const r = new YamlReader(source, file, doc, lines);
+  const start = r.at(0, 1);
+  const root = r.deref(doc.contents as Node | null);
+  if (root === null || !isMap(root)) {
+    r.report(
+      "E_SCHEMA",
+      "a workflow file is a YAML mapping with at least `tcflow: 1`, `name` and `steps`",
+      start,
+    );
+    return { diagnostics: r.diagnostics, brokenStepIds: [] };
+  }
+  const entries = r.entries(root);
+  r.checkKeys(entries, TOP_KEYS, "the workflow");
+  const get = (key: string) => entries.find((entry) => entry.key === key);
+  const v = new ValueReader(r);
+
+  const version = get("tcflow");
+  if (version === undefined) {
+    r.report("E_VERSION", "missing `tcflow: 1` (the workflow format version)", start);
+  } else {
+    const value = r.value(version.node, version.keyPos);
+    if (!(value.kind === "literal" && (value.value === 1n || value.value === "1"))) {
+      r.report(
+        "E_VERSION",
+        `unsupported format version ${describeValue(value)}: this tcflow reads \`tcflow: 1\``,
+        value.pos,
+      );
+    }
+  }
+
+  const nameEntry = get("name");
+  let name = "";
+  if (nameEntry === undefined) r.report("E_SCHEMA", "missing `name` of the workflow", start);
+  else name = v.string(nameEntry, "`name`") ?? "";
+
+  const workflow: Workflow = {
+    file,
+    source,
+    name,
+    inputs: [],
+    defaults: {},
+    env: [],
+    rollback: "manual",
+    steps: [],
+    outputs: [],
+  };
+  const description = get("description");
+  if (description) {
+    const text = v.string(description, "`description`");
+    if (text !== undefined) workflow.description = text;
+  }
+  const region = get("region");
+  if (region) {
+    const text = v.string(region, "`region`");
+    if (text !== undefined) workflow.region = text;
+  }
+  const inputs = get("inputs");
+  if (inputs) workflow.inputs = readInputs(r, v, inputs);
+  const defaults = get("defaults");
+  if (defaults) workflow.defaults = readDefaults(r, v, defaults.node, defaults.keyPos);
+  const schedule = get("schedule");
+  if (schedule) {
+    const text = v.string(schedule, "`schedule`");
+    if (text !== undefined) {
+      const cron = parseCron(text);
+      if ("error" in cron) r.report("E_CRON", cron.error, r.pos(schedule.node, schedule.keyPos));
+      else workflow.schedule = text;
+    }
+  }
+  const env = get("env");
+  if (env) workflow.env = readEnv(r, env.node, env.keyPos);
+  const rollback = get("rollback");
+  if (rollback) {
+    const mode = v.oneOf(rollback, "`rollback`", ["on_failure", "manual"] as const);
+    if (mode !== undefined) workflow.rollback = mode;
+  }
+
+  let brokenStepIds: string[] = [];
+  const steps = get("steps");
+  if (steps === undefined) r.report("E_SCHEMA", "missing `steps` (a list of steps)", start);
+  else {
+    const result = readSteps(r, v, steps, workflow.defaults.retry);
+    workflow.steps = result.steps;
+    brokenStepIds = result.brokenStepIds;
+  }
+
+  const outputs = get("outputs");
+  if (outputs) {
+    const map = r.mapValue(outputs.node, outputs.keyPos, "`outputs`");
+    if (map) workflow.outputs = map.entries;
+  }
+  const diagnostics = r.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { workflow, diagnostics, brokenStepIds };
+}
+
+function readDefaults(
+  r: YamlReader,
+  v: ValueReader,
+  node: Node | null,
+  keyPos: Pos,
+): Workflow["defaults"] {
+  const result: Workflow["defaults"] = {};
+  const map = r.deref(node);
+  if (map === null || !isMap(map)) {
+    r.report(
+      "E_SCHEMA",
+      "`defaults` must be a mapping of `retry` and `timeout`",
+      r.pos(node, keyPos),
+    );
+    return result;
+  }
+  const entries = r.entries(map);
+  r.checkKeys(entries, ["retry", "timeout"], "`defaults`");
+  for (const entry of entries) {
+    if (entry.key === "retry") {
+      const retry = v.retry(entry, undefined);
+      if (retry) result.retry = retry;
+    } else if (entry.key === "timeout") {
+      const timeoutMs = v.duration(entry, "`defaults.timeout`");
+      if (timeoutMs !== undefined) result.timeoutMs = timeoutMs;
+    }
+  }
+  return result;
+}
+
+function readEnv(r: YamlReader, node: Node | null, keyPos: Pos): string[] {
+  const value = r.value(node, keyPos);
+  if (value.kind !== "list") {
+    r.report("E_SCHEMA", "`env` must be a list of environment variable names", value.pos);
+    return [];
+  }
+  const names: string[] = [];
+  for (const item of value.items) {
+    if (item.kind === "literal" && typeof item.value === "string" && ENV_NAME.test(item.value)) {
+      names.push(item.value);
+    } else {
+      r.report(
+        "E_SCHEMA",
+        "`env` lists environment variable names like `DEPLOY_STAGE`",
+        item.pos,
+      );
+    }
+  }
+  return names;
+}
+
+function checkSize(source: string, file: string): Diagnostic | undefined {
+  const bytes = source.length > MAX_SOURCE_BYTES / 3
+    ? new TextEncoder().encode(source).length
+    : source.length;
+  if (bytes > MAX_SOURCE_BYTES) {
+    return {
+      code: "E_YAML",
+      message: `the file is too large (${bytes} bytes; at most ${MAX_SOURCE_BYTES})`,
+      file,
+      line: 1,
+      column: 1,
+      severity: "error",
+      length: 1,
+    };
+  }
+  const deep = flowTooDeep(source);
+  if (deep !== undefined) {
+    const before = source.slice(0, deep);
+    const line = before.split("\n").length;
+    const column = deep - (before.lastIndexOf("\n") + 1) + 1;
+    return {
+      code: "E_YAML",
+      message: `values are nested deeper than ${MAX_DEPTH} levels`,
+      file,
+      line,
+      column,
+      severity: "error",
+      length: 1,
+    };
+  }
+  return undefined;
+}
+
+/** Offset where `[`/`{` nesting exceeds {@link MAX_DEPTH}, outside quotes and comments. */
+function flowTooDeep(source: string): number | undefined {
+  let depth = 0;
+  let quote = "";
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (quote !== "") {
+      if (c === "\\" && quote === '"') i++;
+      else if (c === quote) quote = "";
+      continue;
+    }
+    if (c === "#" && (i === 0 || /\s/.test(source[i - 1]!))) {
+      const end = source.indexOf("\n", i);
+      if (end < 0) break;
+      i = end;
+    } else if ((c === '"' || c === "'") && (i === 0 || /[\s\[{,:]/.test(source[i - 1]!))) {
+      quote = c;
+    } else if (c === "[" || c === "{") {
+      depth++;
+      if (depth > MAX_DEPTH) return i;
+    } else if (c === "]" || c === "}") {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return undefined;
+}
+
+function yamlDiagnostic(error: YAMLError, file: string, lines: LineCounter): Diagnostic {
+  const [startOffset, endOffset] = error.pos;
+  const line = lines.linePos(startOffset);
+  const end = lines.linePos(Math.max(startOffset, endOffset));
+  let message = error.message.replace(/ at line \d+, column \d+.*$/s, "");
+  if (error.code === "RESOURCE_EXHAUSTION") message = "values are nested too deeply";
+  if (error.code === "MULTIPLE_DOCS") message = "a workflow file holds one YAML document";
+  if (error.code === "TAG_RESOLVE_FAILED") message = `tags are not allowed: ${message}`;
+  const length = end.line === line.line ? Math.max(1, end.col - line.col) : 1;
+  return {
+    code: "E_YAML",
+    message: message.charAt(0).toLowerCase() + message.slice(1),
+    file,
+    line: line.line,
+    column: line.col,
+    severity: "error",
+    length,
+  };
+}

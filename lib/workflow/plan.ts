@@ -1,0 +1,383 @@
+/**
+ * The dry run (`tcflow plan`, `tcflow run --dry-run`): every step with its action, version,
+ * region, whether it mutates, and the exact JSON bodies it would send. Outputs of steps that
+ * are not executed are typed placeholders (`<apigateway.CreateUsagePlan.Result.UsagePlanId>`),
+ * so later steps still resolve. Pure: no request is sent unless `liveReads` is given a
+ * `call` function, and even then only read-only actions are called.
+ *
+ * @module
+ */
+import { findAction } from "../catalog/catalog.ts";
+import { Placeholder } from "../expr/evaluate.ts";
+import { containsPlaceholder, resolveValue } from "../expr/resolve.ts";
+import type { ActionSpec } from "../catalog/types.ts";
+import type { ActionStep, CallSpec, Step, ValueNode, Workflow } from "./model.ts";
+
+/** Calls a read-only action for real (`--live-reads`); returns the `Response` without `RequestId`. */
+export type LiveReadCall = (call: {
+  service: string;
+  action: string;
+  version: string;
+  region: string;
+  params: Record<string, unknown>;
+}) => Promise<Record<string, unknown>>;
+
+/** Options of {@link planWorkflow}. */
+export interface PlanOptions {
+  /** Input values, already checked and with defaults applied (see `lib/cli/inputs.ts`). */
+  inputs: Record<string, unknown>;
+  /** Values of the inputs marked `secret: true` (see `secretValues` in `lib/cli/inputs.ts`): shown as `***`. */
+  secrets?: string[];
+  /** Region when neither the step nor the workflow gives one (`--region`). */
+  region?: string;
+  /** Run id shown as `run.id` (a placeholder when absent). */
+  runId?: string;
+  /** Environment variables of the workflow's `env:` allow-list. */
+  env?: Record<string, string>;
+  /** Execute read-only actions for real through this function (`--live-reads`). */
+  liveReads?: LiveReadCall;
+}
+
+/** One step of a plan. `action`, `version` and `region` are `null` for `set` and `assert` steps. */
+export interface PlannedStep {
+  id: string;
+  kind: Step["kind"];
+  action: string | null;
+  version: string | null;
+  region: string | null;
+  mutating: boolean;
+  /** The JSON body of every call the step would make (one per `foreach` item). */
+  requests: unknown[];
+  /** `"run"`, `"skipped"` (its `when` is false) or `"unknown"` (depends on a result not known yet). */
+  when: "run" | "skipped" | "unknown";
+  /** True when the step was really executed (`--live-reads`). */
+  live: boolean;
+  paginate: boolean;
+  /** The compensation a rollback would send, when the step has an `undo` block. */
+  undo?: { action: string; version: string; requests: unknown[] };
+  /** `set` steps: the computed values; `assert` steps: the condition's value. */
+  values?: unknown;
+  /** A problem met while resolving this step (an expression that failed on known values). */
+  error?: { code: string; message: string };
+}
+
+/** The result of a dry run (PRODUCT.md section 10, `plan --json`). */
+export interface Plan {
+  status: "planned";
+  workflow: string;
+  steps: PlannedStep[];
+  outputs: Record<string, unknown>;
+}
+
+const REDACTED = "***";
+
+/**
+ * Plans a validated workflow: resolves every expression that can be resolved and returns the
+ * requests each step would send. Never sends a mutating request.
+ *
+ * @example
+ * ```ts
+ * import { loadWorkflowText } from "./load.ts";
+ * import { planWorkflow } from "./plan.ts";
+ * const { workflow } = loadWorkflowText(
+ *   "tcflow: 1\nname: t\nregion: ap-guangzhou\nsteps:\n" +
+ *     "  - id: t\n    action: trocket.DescribeTopicList\n    with: { InstanceId: rmq-1 }\n",
+ *   "t.yaml",
+ * );
+ * const plan = await planWorkflow(workflow!, { inputs: {} });
+ * plan.steps[0]!.requests; // [{ InstanceId: "rmq-1" }]
+ * ```
+ */
+export async function planWorkflow(wf: Workflow, options: PlanOptions): Promise<Plan> {
+  const steps: Record<string, unknown> = {};
+  const vars: Record<string, unknown> = {
+    inputs: options.inputs,
+    steps,
+    run: { id: options.runId ?? new Placeholder("<run.id>") },
+    env: options.env ?? {},
+  };
+  const secrets = [...(options.secrets ?? [])].sort((a, b) => b.length - a.length);
+  const planned: PlannedStep[] = [];
+  for (const step of wf.steps) {
+    const result = await planStep(wf, step, vars, options);
+    steps[step.id] = result.scope;
+    planned.push(redact(result.planned, secrets) as PlannedStep);
+  }
+  const outputs: Record<string, unknown> = {};
+  for (const entry of wf.outputs) {
+    outputs[entry.key] = tryResolve(entry.value, vars).value;
+  }
+  return {
+    status: "planned",
+    workflow: wf.name,
+    steps: planned,
+    outputs: toJsonValue(redact(outputs, secrets)) as Record<string, unknown>,
+  };
+}
+
+interface StepPlan {
+  planned: PlannedStep;
+  /** What later steps see as `steps.<id>`. */
+  scope: { outputs: unknown; status: unknown; request_id: unknown };
+}
+
+async function planStep(
+  wf: Workflow,
+  step: Step,
+  vars: Record<string, unknown>,
+  options: PlanOptions,
+): Promise<StepPlan> {
+  const base = { id: step.id, kind: step.kind, live: false, paginate: false };
+  const condition = step.when === undefined ? true : tryResolve(step.when, vars);
+  const when = condition === true
+    ? "run"
+    : isPlaceholderResult(condition)
+    ? "unknown"
+    : (condition as { value: unknown }).value === false
+    ? "skipped"
+    : "run";
+  const status = when === "skipped" ? "skipped" : new Placeholder(`<steps.${step.id}.status>`);
+  const requestId = new Placeholder(`<steps.${step.id}.request_id>`);
+
+  if (step.kind === "set") {
+    const values: Record<string, unknown> = {};
+    let error: PlannedStep["error"];
+    for (const entry of step.set.entries) {
+      const resolved = tryResolve(entry.value, vars);
+      values[entry.key] = resolved.value;
+      error ??= resolved.error;
+    }
+    return {
+      planned: {
+        ...base,
+        action: null,
+        version: null,
+        region: null,
+        mutating: false,
+        requests: [],
+        when,
+        values: toJsonValue(values),
+        ...(error ? { error } : {}),
+      },
+      scope: { outputs: values, status, request_id: requestId },
+    };
+  }
+
+  if (step.kind === "assert") {
+    const resolved = tryResolve(step.assert, vars);
+    return {
+      planned: {
+        ...base,
+        action: null,
+        version: null,
+        region: null,
+        mutating: false,
+        requests: [],
+        when,
+        values: toJsonValue(resolved.value),
+        ...(resolved.error ? { error: resolved.error } : {}),
+      },
+      scope: { outputs: {}, status, request_id: requestId },
+    };
+  }
+
+  return await planAction(wf, step, vars, options, { base, when, status, requestId });
+}
+
+async function planAction(
+  wf: Workflow,
+  step: ActionStep,
+  vars: Record<string, unknown>,
+  options: PlanOptions,
+  ctx: {
+    base: Pick<PlannedStep, "id" | "kind" | "live" | "paginate">;
+    when: PlannedStep["when"];
+    status: unknown;
+    requestId: unknown;
+  },
+): Promise<StepPlan> {
+  const spec = specOf(step);
+  const version = spec?.version ?? step.version ?? "";
+  const label = `${step.action.service}.${step.action.action}`;
+  const region = regionOf(step, wf, vars, options);
+  const mutating = spec?.mutating ?? !isReadOnlyName(step.action.action);
+  let error: PlannedStep["error"];
+
+  // The items of a `foreach`: the real list when it is known, else one placeholder item.
+  let items: Array<{ item: unknown; index: unknown }> = [{ item: undefined, index: undefined }];
+  let itemsKnown = true;
+  if (step.foreach !== undefined) {
+    const list = tryResolve(step.foreach, vars);
+    error ??= list.error;
+    if (Array.isArray(list.value)) {
+      items = list.value.map((item, index) => ({ item, index: BigInt(index) }));
+    } else {
+      itemsKnown = false;
+      items = [{ item: new Placeholder("<item>"), index: new Placeholder("<index>") }];
+    }
+  }
+
+  const requests: Array<Record<string, unknown>> = [];
+  for (const { item, index } of items) {
+    const scope = step.foreach === undefined ? vars : { ...vars, item, index };
+    const body = tryResolve(step.with, scope);
+    error ??= body.error;
+    const request = isRecord(body.value) ? { ...body.value } : {};
+    if (step.paginate && spec?.pagination) {
+      const { offset, limit } = spec.pagination;
+      request[offset] ??= 0n;
+      request[limit] ??= BigInt(spec.pagination.maxLimit ?? 100);
+    }
+    requests.push(request);
+  }
+
+  // `--live-reads`: run read-only actions for real, so later steps see real outputs.
+  let outputs: unknown;
+  let live = false;
+  const canRunLive = options.liveReads !== undefined && !mutating && ctx.when === "run" &&
+    itemsKnown && requests.every((request) => !containsPlaceholder(request));
+  if (canRunLive && options.liveReads) {
+    const call = options.liveReads;
+    const results = [];
+    for (const params of requests) {
+      results.push(
+        await call({
+          service: step.action.service,
+          action: step.action.action,
+          version,
+          region,
+          params,
+        }),
+      );
+    }
+    outputs = step.foreach === undefined ? results[0] : results;
+    live = true;
+  } else {
+    const placeholder = new Placeholder(`<${label}>`);
+    outputs = step.foreach === undefined
+      ? placeholder
+      : itemsKnown
+      ? items.map((_, index) => new Placeholder(`<${label}[${index}]>`))
+      : new Placeholder(`<${label}[]>`);
+  }
+
+  const planned: PlannedStep = {
+    ...ctx.base,
+    action: label,
+    version,
+    region,
+    mutating,
+    requests: requests.map(toJsonValue),
+    when: ctx.when,
+    live,
+    paginate: step.paginate,
+    ...(error ? { error } : {}),
+  };
+  const scope = { outputs, status: ctx.status, request_id: ctx.requestId };
+  if (step.undo) planned.undo = planUndo(step, step.undo, vars, scope, items);
+  return { planned, scope };
+}
+
+/** The undo block's requests, resolved as if its step had succeeded (with placeholders). */
+function planUndo(
+  step: ActionStep,
+  undo: CallSpec,
+  vars: Record<string, unknown>,
+  scope: StepPlan["scope"],
+  items: Array<{ item: unknown; index: unknown }>,
+): NonNullable<PlannedStep["undo"]> {
+  const spec = findAction(undo.action.service, undo.action.action, undo.version);
+  const withOwnStep = { ...vars, steps: { ...(vars.steps as object), [step.id]: scope } };
+  const requests = items.map(({ item, index }) => {
+    const scopeVars = step.foreach === undefined ? withOwnStep : { ...withOwnStep, item, index };
+    return toJsonValue(tryResolve(undo.with, scopeVars).value);
+  });
+  return {
+    action: `${undo.action.service}.${undo.action.action}`,
+    version: spec?.version ?? undo.version ?? "",
+    requests,
+  };
+}
+
+function specOf(step: ActionStep): ActionSpec | undefined {
+  if (step.untyped || step.action.provider !== "tencentcloud") return undefined;
+  return findAction(step.action.service, step.action.action, step.version);
+}
+
+function regionOf(
+  step: ActionStep,
+  wf: Workflow,
+  vars: Record<string, unknown>,
+  options: PlanOptions,
+): string {
+  if (step.region !== undefined) {
+    const value = tryResolve(step.region, vars).value;
+    if (typeof value === "string") return value;
+    if (value instanceof Placeholder) return value.label;
+  }
+  return wf.region ?? options.region ?? "";
+}
+
+const READ_ONLY = /^(Describe|List|Get|Query|Check|Inquiry)/;
+
+function isReadOnlyName(action: string): boolean {
+  return READ_ONLY.test(action);
+}
+
+/** Resolves a value, turning a runtime failure into an error entry and a placeholder value. */
+function tryResolve(
+  node: ValueNode,
+  vars: Record<string, unknown>,
+): { value: unknown; error?: { code: string; message: string } } {
+  try {
+    return { value: resolveValue(node, vars) };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      value: new Placeholder("<error>"),
+      error: { code: typeof code === "string" ? code : "E_EVAL", message },
+    };
+  }
+}
+
+function isPlaceholderResult(result: unknown): boolean {
+  return typeof result === "object" && result !== null &&
+    (result as { value?: unknown }).value instanceof Placeholder;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) &&
+    !(value instanceof Placeholder);
+}
+
+/** Placeholders become their label; everything else is kept (bigints stay exact). */
+function toJsonValue(value: unknown): unknown {
+  if (value instanceof Placeholder) return value.label;
+  if (Array.isArray(value)) return value.map(toJsonValue);
+  if (isRecord(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonValue(v)]));
+  }
+  return value;
+}
+
+/** Replaces every occurrence of a secret inside strings by `***`. */
+export function redact(value: unknown, secrets: string[]): unknown {
+  if (secrets.length === 0) return value;
+  if (typeof value === "string") {
+    let text = value;
+    for (const secret of secrets) text = text.split(secret).join(REDACTED);
+    return text;
+  }
+  if (typeof value === "bigint" || typeof value === "number") {
+    return secrets.includes(String(value)) ? REDACTED : value;
+  }
+  if (value instanceof Placeholder) return value;
+  if (Array.isArray(value)) return value.map((v) => redact(v, secrets));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, redact(v, secrets)]),
+    );
+  }
+  return value;
+}

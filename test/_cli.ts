@@ -1,0 +1,80 @@
+/**
+ * Test helpers: run the tcflow CLI in-process (the real command code, output captured) or as a
+ * subprocess (the real `cli.ts` with the task's permissions, to check exit codes and that no
+ * stack trace is printed).
+ *
+ * @module
+ */
+import { main } from "../lib/cli/main.ts";
+import type { CliContext } from "../lib/cli/context.ts";
+import { type Deps, systemDeps } from "../lib/deps.ts";
+
+/** What a CLI run printed and returned. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The repository root. */
+export const ROOT = new URL("../", import.meta.url).pathname;
+
+/** Runs `tcflow args…` in-process with captured output. */
+export async function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; deps?: Partial<Deps>; cwd?: string } = {},
+): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  const ctx: CliContext = {
+    io: {
+      stdout: (text) => void (stdout += text),
+      stderr: (text) => void (stderr += text),
+      isTerminal: false,
+    },
+    deps: { ...systemDeps(), ...options.deps },
+    env: (name) => options.env?.[name],
+    cwd: options.cwd ?? ROOT,
+  };
+  const code = await main(args, ctx);
+  return { code, stdout, stderr };
+}
+
+/** Runs `deno run <permissions of the tcflow task> cli.ts args…` as a subprocess. */
+export async function runCliProcess(
+  args: string[],
+  options: { env?: Record<string, string>; stdin?: string } = {},
+): Promise<CliResult> {
+  const command = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-read",
+      "--allow-write",
+      "--allow-net",
+      "--allow-env",
+      "--allow-sys=hostname,osRelease",
+      `${ROOT}cli.ts`,
+      ...args,
+    ],
+    cwd: ROOT,
+    env: { NO_COLOR: "1", ...options.env },
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const child = command.spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(options.stdin));
+    await writer.close();
+  }
+  const { code, stdout, stderr } = await child.output();
+  const decoder = new TextDecoder();
+  return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+}
+
+/** True when the text looks like a JavaScript stack trace. */
+export function hasStackTrace(text: string): boolean {
+  return /\n\s+at .*(file:|ext:|node:)/.test(text) || /error: Uncaught/.test(text);
+}

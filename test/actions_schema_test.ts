@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { parse as parseYaml } from "yaml";
+import { Ajv } from "ajv";
+import { loadWorkflowText } from "../lib/workflow/load.ts";
+import { workflowJsonSchema } from "../lib/workflow/json_schema.ts";
+import { ROOT, runCli } from "./_cli.ts";
+
+Deno.test("actions describe shows parameters with their catalog types", async () => {
+  const result = await runCli(["actions", "describe", "trocket.DescribeTopicList"]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /InstanceId\s+String\s+required/);
+  assert.match(result.stdout, /Filters\s+Filter\[\]\s+optional/);
+  assert.match(result.stdout, /TotalCount\s+Integer/);
+  assert.match(result.stdout, /paginate: Offset\/Limit → TotalCount, list field Data/);
+  assert.match(result.stdout, /mutating: no/);
+});
+
+Deno.test("actions describe --skeleton prints a step that validates once filled in", async () => {
+  const result = await runCli(["actions", "describe", "apigateway.CreateUsagePlan", "--skeleton"]);
+  assert.equal(result.code, 0, result.stderr);
+  const steps = parseYaml(result.stdout) as Array<Record<string, unknown>>;
+  const step = steps[0]!;
+  assert.equal(step.action, "apigateway.CreateUsagePlan");
+  const params = step.with as Record<string, unknown>;
+  for (const name of ["UsagePlanName", "UsagePlanDesc", "MaxRequestNum", "MaxRequestNumPreSec"]) {
+    assert.ok(name in params, `${name} is in the skeleton`);
+  }
+  const indented = result.stdout.split("\n").map((line) => (line ? `  ${line}` : line)).join("\n");
+  const { diagnostics } = loadWorkflowText(
+    `tcflow: 1\nname: skeleton\nregion: ap-guangzhou\nsteps:\n${indented}`,
+    "skeleton.yaml",
+  );
+  assert.deepEqual(diagnostics.filter((d) => d.severity === "error"), []);
+});
+
+Deno.test("actions lists and searches the catalog", async () => {
+  const list = await runCli(["actions", "trocket"]);
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(list.stdout, /^DescribeTopicList\s+read/m);
+  assert.match(list.stdout, /^CreateTopic\s+write/m);
+  const search = await runCli(["actions", "--search", "UsagePlan", "--json"]);
+  assert.equal(search.code, 0, search.stderr);
+  const hits = JSON.parse(search.stdout) as Array<{ service: string; action: string }>;
+  assert.ok(hits.some((h) => h.service === "apigateway" && h.action === "CreateUsagePlan"));
+  const services = await runCli(["actions"]);
+  assert.equal(services.code, 0);
+  assert.ok(services.stdout.split("\n").length > 200, "the catalog holds every service");
+});
+
+Deno.test("actions describe of a misspelt action suggests the right one, exit 2", async () => {
+  const result = await runCli(["actions", "describe", "trocket.DescribeTopicLst"]);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /did you mean trocket\.DescribeTopicList\?/);
+  const service = await runCli(["actions", "trockett"]);
+  assert.equal(service.code, 2);
+  assert.match(service.stderr, /did you mean "trocket"\?/);
+});
+
+Deno.test("the JSON Schema accepts the sample workflows and knows each action's parameters", async () => {
+  const schema = workflowJsonSchema({ services: ["trocket", "apigateway", "ssl", "yunjing"] });
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const validate = ajv.compile(schema);
+  for (const name of ["rocketmq-smooth-migration", "nightly-audit", "apigateway-provisioning"]) {
+    const doc = parseYaml(await Deno.readTextFile(`${ROOT}workflows/${name}.yaml`));
+    assert.ok(validate(doc), `${name}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
+  }
+  const bad = {
+    tcflow: 1,
+    name: "bad",
+    steps: [{ id: "a", action: "trocket.CreateTopic", with: { InstanceId: "rmq-1", Topicc: "x" } }],
+  };
+  assert.equal(validate(bad), false);
+  assert.ok(
+    validate.errors?.some((e) => e.keyword === "additionalProperties" || e.keyword === "required"),
+  );
+  const wrongType = {
+    tcflow: 1,
+    name: "bad",
+    steps: [{ id: "a", action: "trocket.DescribeTopicList", with: { InstanceId: "x", Limit: "ten" } }],
+  };
+  assert.equal(validate(wrongType), false);
+});
+
+Deno.test("tcflow schema prints JSON for the named services and rejects unknown ones", async () => {
+  const result = await runCli(["schema", "trocket"]);
+  assert.equal(result.code, 0, result.stderr);
+  const schema = JSON.parse(result.stdout) as { definitions: Record<string, unknown> };
+  assert.ok("action:trocket.CreateTopic" in schema.definitions);
+  assert.equal("action:apigateway.CreateUsagePlan" in schema.definitions, false);
+  const bad = await runCli(["schema", "trockett"]);
+  assert.equal(bad.code, 2);
+});
