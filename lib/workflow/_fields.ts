@@ -120,13 +120,18 @@ export class ValueReader {
   }
 
   /** One of a fixed set of words. */
-  oneOf<T extends string>(entry: YamlEntry, what: string, options: readonly T[]): T | undefined {
-    const text = this.string(entry, what);
+  oneOf<T extends string>(
+    entry: YamlEntry,
+    what: string,
+    options: readonly T[],
+    code: DiagnosticCode = "E_SCHEMA",
+  ): T | undefined {
+    const text = this.string(entry, what, code);
     if (text === undefined) return undefined;
     if ((options as readonly string[]).includes(text)) return text as T;
     const hint = suggest(text, options);
     this.r.report(
-      "E_SCHEMA",
+      code,
       `${what} must be ${options.map((o) => `\`${o}\``).join(" or ")}, got \`${text}\`${
         hint ? `; did you mean \`${hint}\`?` : ""
       }`,
@@ -220,7 +225,7 @@ export class ValueReader {
           );
           break;
         case "jitter":
-          set("jitter", this.oneOf(field, "`retry.jitter`", JITTERS));
+          set("jitter", this.oneOf(field, "`retry.jitter`", JITTERS, "E_RETRY"));
           break;
         case "on":
           set("on", this.errorCodes(field));

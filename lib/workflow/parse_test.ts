@@ -333,7 +333,7 @@ steps:
     [
       "E_DURATION 4:12",
       "E_RETRY 5:22",
-      "E_SCHEMA 5:59",
+      "E_RETRY 5:59",
       "E_RETRY 5:86",
       "E_CRON 6:11",
       "E_INPUT 8:14",
