@@ -76,7 +76,11 @@ Deno.test("the JSON Schema accepts the sample workflows and knows each action's 
   const wrongType = {
     tcflow: 1,
     name: "bad",
-    steps: [{ id: "a", action: "trocket.DescribeTopicList", with: { InstanceId: "x", Limit: "ten" } }],
+    steps: [{
+      id: "a",
+      action: "trocket.DescribeTopicList",
+      with: { InstanceId: "x", Limit: "ten" },
+    }],
   };
   assert.equal(validate(wrongType), false);
 });

@@ -91,7 +91,10 @@ Deno.test("plan takes --input values, typed by the declarations", async () => {
   const plan = parseJson(result.stdout, "auto") as JsonPlan;
   const bind = plan.steps.find((s) => s.id === "bind")!;
   assert.deepEqual(bind.requests.map((r) => r.Environment), ["prepub"]);
-  assert.equal(plan.steps.find((s) => s.id === "plan")!.requests[0]!.UsagePlanName, "migrated-task-xyz");
+  assert.equal(
+    plan.steps.find((s) => s.id === "plan")!.requests[0]!.UsagePlanName,
+    "migrated-task-xyz",
+  );
 });
 
 Deno.test("plan redacts secret inputs in every request", async () => {

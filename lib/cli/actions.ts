@@ -43,17 +43,23 @@ export const actionsCommand: Command = (args, ctx) => {
   const json = boolFlag(parsed, "json");
   const version = stringFlag(parsed, "version");
   const [first, second, ...extra] = parsed.positionals;
-  if (extra.length > 0) throw new UsageError(`actions: unexpected argument "${extra[0]}"\n${USAGE}`);
+  if (extra.length > 0) {
+    throw new UsageError(`actions: unexpected argument "${extra[0]}"\n${USAGE}`);
+  }
 
   if (first === "describe") {
-    if (second === undefined) throw new UsageError(`actions describe: missing <service.Action>\n${USAGE}`);
+    if (second === undefined) {
+      throw new UsageError(`actions describe: missing <service.Action>\n${USAGE}`);
+    }
     const spec = lookup(second, version);
     if (boolFlag(parsed, "skeleton")) ctx.io.stdout(stepSkeleton(spec));
     else if (json) ctx.io.stdout(stringifyJson(spec, 2) + "\n");
     else ctx.io.stdout(describe(spec));
     return Promise.resolve(EXIT.ok);
   }
-  if (second !== undefined) throw new UsageError(`actions: unexpected argument "${second}"\n${USAGE}`);
+  if (second !== undefined) {
+    throw new UsageError(`actions: unexpected argument "${second}"\n${USAGE}`);
+  }
 
   const search = stringFlag(parsed, "search");
   if (search !== undefined) {
@@ -86,7 +92,9 @@ function knownService(service: string): void {
 /** Finds `service.Action` (also `tencentcloud/service.Action`) or throws a usage error. */
 function lookup(name: string, version: string | undefined): ActionSpec {
   const match = /^(?:tencentcloud\/)?([a-z0-9]+)\.([A-Za-z0-9]+)$/.exec(name);
-  if (match === null) throw new UsageError(`"${name}" is not an action name like trocket.DescribeTopicList`);
+  if (match === null) {
+    throw new UsageError(`"${name}" is not an action name like trocket.DescribeTopicList`);
+  }
   const [, service = "", action = ""] = match;
   knownService(service);
   if (version !== undefined && serviceVersion(service, version) === undefined) {
@@ -158,7 +166,11 @@ function listService(
   const width = Math.max(...actions.map((a) => a.name.length));
   for (const a of actions) {
     const kind = a.mutating ? "write" : "read ";
-    ctx.io.stdout(`${a.name.padEnd(width)}  ${kind}  ${String(a.rateLimitPerS).padStart(5)}/s  ${a.doc ?? ""}\n`);
+    ctx.io.stdout(
+      `${a.name.padEnd(width)}  ${kind}  ${String(a.rateLimitPerS).padStart(5)}/s  ${
+        a.doc ?? ""
+      }\n`,
+    );
   }
   ctx.io.stderr(`${actions.length} actions in ${service} ${sv.version} (${sv.host}).\n`);
 }

@@ -8,7 +8,7 @@
 import { stringifyJson } from "../json.ts";
 import { loadWorkflowFile } from "../workflow/load.ts";
 import { formatDiagnostic } from "../workflow/snippet.ts";
-import { planWorkflow, type PlanOptions } from "../workflow/plan.ts";
+import { type PlanOptions, planWorkflow } from "../workflow/plan.ts";
 import { formatPlan } from "../workflow/plan_format.ts";
 import type { Workflow } from "../workflow/model.ts";
 import { boolFlag, listFlag, parseCommandArgs, type ParsedArgs, stringFlag } from "./args.ts";
@@ -23,7 +23,8 @@ const PLAN_FLAGS = {
 } as const;
 
 /** Text of `tcflow plan --help`. */
-export const PLAN_USAGE = `Usage: tcflow plan <workflow> [--input name=value]… [--inputs file] [--region R]
+export const PLAN_USAGE =
+  `Usage: tcflow plan <workflow> [--input name=value]… [--inputs file] [--region R]
                    [--live-reads [--emulator | --endpoint-url URL]] [--json]
 
 Validates the workflow and prints every request it would send, without sending anything.
@@ -41,18 +42,26 @@ export const planCommand: Command = async (args, ctx) => {
   }
   const [file, ...extra] = parsed.positionals;
   if (file === undefined) throw new UsageError("plan: missing the workflow file\n" + PLAN_USAGE);
-  if (extra.length > 0) throw new UsageError(`plan: one workflow at a time (got ${parsed.positionals.length})`);
+  if (extra.length > 0) {
+    throw new UsageError(`plan: one workflow at a time (got ${parsed.positionals.length})`);
+  }
   const color = !boolFlag(parsed, "no-color") && !boolFlag(parsed, "json") && ctx.io.isTerminal;
 
   const loaded = await loadWorkflowFile(file);
   const errors = loaded.diagnostics.filter((d) => d.severity === "error");
   if (loaded.workflow === undefined || errors.length > 0) {
-    for (const d of loaded.diagnostics) ctx.io.stderr(formatDiagnostic(d, loaded.source, { color }) + "\n");
+    for (const d of loaded.diagnostics) {
+      ctx.io.stderr(formatDiagnostic(d, loaded.source, { color }) + "\n");
+    }
     ctx.io.stderr(`${file}: ${errors.length} error(s); nothing planned.\n`);
     return EXIT.invalid;
   }
   const wf = loaded.workflow;
-  const inputs = parseInputFlags(listFlag(parsed, "input"), stringFlag(parsed, "inputs"), wf.inputs);
+  const inputs = parseInputFlags(
+    listFlag(parsed, "input"),
+    stringFlag(parsed, "inputs"),
+    wf.inputs,
+  );
   const options: PlanOptions = {
     inputs,
     secrets: secretValues(inputs, wf.inputs),

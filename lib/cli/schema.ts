@@ -27,7 +27,9 @@ export const schemaCommand: Command = (args, ctx) => {
   for (const service of parsed.positionals) {
     if (known[service] === undefined) {
       const hint = serviceSuggestion(service);
-      throw new UsageError(`schema: unknown service "${service}"${hint ? `; did you mean "${hint}"?` : ""}`);
+      throw new UsageError(
+        `schema: unknown service "${service}"${hint ? `; did you mean "${hint}"?` : ""}`,
+      );
     }
   }
   const services = parsed.positionals.length > 0 ? parsed.positionals : undefined;

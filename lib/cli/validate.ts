@@ -1,6 +1,7 @@
 /**
- * `tcflow validate <files…> [--json] [--no-color] [--quiet]`: type-checks workflows without
- * sending anything. Exit code 2 when any file has an error (warnings alone pass).
+ * `tcflow validate <files or directories…> [--json] [--no-color] [--quiet]`: type-checks
+ * workflows without sending anything (a directory stands for the `*.yaml`/`*.yml` files in
+ * it). Exit code 2 when any file has an error (warnings alone pass).
  *
  * @module
  */
@@ -48,6 +49,34 @@ function resolvePath(cwd: string, path: string): string {
   return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) ? path : `${cwd}/${path}`;
 }
 
+/**
+ * Replaces each directory by the workflow files (`*.yaml`, `*.yml`) directly inside it, sorted.
+ * Other paths are kept as given (a missing file is reported when it is read).
+ */
+async function expandDirectories(cwd: string, paths: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const path of paths) {
+    let isDirectory = false;
+    try {
+      isDirectory = (await Deno.stat(resolvePath(cwd, path))).isDirectory;
+    } catch {
+      // reported as E_FILE when read
+    }
+    if (!isDirectory) {
+      out.push(path);
+      continue;
+    }
+    const names: string[] = [];
+    for await (const entry of Deno.readDir(resolvePath(cwd, path))) {
+      if (entry.isFile && /\.ya?ml$/.test(entry.name)) names.push(entry.name);
+    }
+    if (names.length === 0) out.push(path); // reported: "is a directory"
+    const base = path.endsWith("/") ? path : `${path}/`;
+    out.push(...names.sort().map((name) => base + name));
+  }
+  return out;
+}
+
 /** The `validate` command. */
 export const validateCommand: Command = async (args, ctx) => {
   const colorDefault = ctx.io.isTerminal && ctx.env("NO_COLOR") === undefined;
@@ -56,7 +85,8 @@ export const validateCommand: Command = async (args, ctx) => {
   const all: Diagnostic[] = [];
   let errors = 0;
   let warnings = 0;
-  for (const file of options.files) {
+  const files = await expandDirectories(ctx.cwd, options.files);
+  for (const file of files) {
     let source: string;
     let diagnostics: Diagnostic[];
     try {
@@ -96,7 +126,7 @@ export const validateCommand: Command = async (args, ctx) => {
     );
   }
   if ((errors > 0 || warnings > 0) && !options.quiet) {
-    human(summaryLine(errors, warnings, options.files.length) + "\n");
+    human(summaryLine(errors, warnings, files.length) + "\n");
   }
   return errors > 0 ? EXIT.invalid : EXIT.ok;
 };

@@ -74,6 +74,8 @@ function evalError(site: CallSite, message: string): ExprError {
   return new ExprError("E_EVAL", message, site.where);
 }
 
+// Messages never quote string values: they may be secrets (inputs marked `secret`).
+
 /** Checks that a bigint is within int64. */
 export function checkInt(v: bigint, where: { offset: number; length: number }): bigint {
   if (v < MIN_INT || v > MAX_INT) throw new ExprError("E_EVAL", `integer overflow: ${v}`, where);
@@ -111,16 +113,19 @@ function compileRegex(site: CallSite, pattern: string): RegExp {
   if (/\(\?<?[=!]|\\[1-9]|\\k</.test(pattern)) {
     throw evalError(
       site,
-      `unsupported regular expression (look-around or back-reference): ${pattern}`,
+      "unsupported regular expression (look-around or back-reference)",
     );
   }
   if (/\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/.test(pattern)) {
-    throw evalError(site, `regular expression with nested repetition is not allowed: ${pattern}`);
+    throw evalError(
+      site,
+      "regular expression with nested repetition (like `(a+)+`) is not allowed",
+    );
   }
   try {
     return new RegExp(pattern, "u");
   } catch {
-    throw evalError(site, `invalid regular expression: ${pattern}`);
+    throw evalError(site, "invalid regular expression");
   }
 }
 
@@ -156,6 +161,50 @@ function timestampFrom(site: CallSite, ms: number): Date {
     throw evalError(site, "timestamp out of range");
   }
   return new Date(ms);
+}
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The wall-clock time of `d` in a time zone (IANA name like `Asia/Shanghai`, or an offset
+ * like `+08:00`), as a Date whose UTC fields are that wall-clock time.
+ */
+function inTimeZone(site: CallSite, d: Date, zone: string): Date {
+  const offset = /^([+-])(\d\d):(\d\d)$/.exec(zone);
+  if (offset) {
+    const minutes = Number(offset[2]) * 60 + Number(offset[3]);
+    return new Date(d.getTime() + (offset[1] === "-" ? -minutes : minutes) * 60_000);
+  }
+  let format = zoneFormats.get(zone);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat("en-US", {
+        timeZone: zone,
+        hourCycle: "h23",
+        year: "numeric",
+        month: "numeric",
+        day: "numeric",
+        hour: "numeric",
+        minute: "numeric",
+        second: "numeric",
+      });
+    } catch {
+      throw evalError(site, "unknown time zone");
+    }
+    if (zoneFormats.size < 100) zoneFormats.set(zone, format);
+  }
+  const parts: Record<string, number> = {};
+  for (const part of format.formatToParts(d)) parts[part.type] = Number(part.value);
+  const wall = Date.UTC(
+    parts.year!,
+    parts.month! - 1,
+    parts.day!,
+    parts.hour!,
+    parts.minute!,
+    parts.second!,
+    d.getUTCMilliseconds(),
+  );
+  return new Date(wall);
 }
 
 function str(site: CallSite, name: string, v: unknown, all: unknown[]): string {
@@ -263,6 +312,30 @@ const STRING_METHODS: Builtin[] = [
     [[[], T.int]],
     (site, recv) => BigInt(codePoints(str(site, "size", recv, [recv]))),
   ),
+  // from cel-go's strings extension
+  method(
+    "replace",
+    "string",
+    [[["string", "string"], T.string], [["string", "string", "int"], T.string]],
+    (site, recv, args) => {
+      const all = [recv, ...args];
+      const s = str(site, "replace", recv, all);
+      const from = str(site, "replace", args[0], all);
+      const to = str(site, "replace", args[1], all);
+      const limit = args.length > 2 ? int(site, "replace", args[2], all) : -1;
+      const parts = s.split(from);
+      const n = limit < 0 ? parts.length - 1 : Math.min(limit, parts.length - 1);
+      site.budget.alloc(s.length + n * to.length, site.where);
+      return parts.slice(0, n + 1).join(to) + (n + 1 < parts.length ? from : "") +
+        parts.slice(n + 1).join(from);
+    },
+  ),
+  method("charAt", "string", [[["int"], T.string]], (site, recv, args) => {
+    const chars = [...str(site, "charAt", recv, [recv, ...args])];
+    const i = int(site, "charAt", args[0], [recv, ...args]);
+    if (i < 0 || i > chars.length) throw evalError(site, `charAt: index ${i} out of range`);
+    return chars[i] ?? "";
+  }),
 ];
 
 const OTHER_METHODS: Builtin[] = [
@@ -300,7 +373,16 @@ const OTHER_METHODS: Builtin[] = [
       ["getMilliseconds", (d: Date) => d.getUTCMilliseconds()],
     ] as const
   ).map(([name, get]) =>
-    method(name, "timestamp", [[[], T.int]], (_s, recv) => BigInt(get(recv as Date)))
+    method(
+      name,
+      "timestamp",
+      [[[], T.int], [["string"], T.int]],
+      (site, recv, args) => {
+        const d = recv as Date;
+        if (args.length === 0) return BigInt(get(d));
+        return BigInt(get(inTimeZone(site, d, str(site, name, args[0], [recv, ...args]))));
+      },
+    )
   ),
   ...(
     [
@@ -350,7 +432,9 @@ const FUNCTIONS: Builtin[] = [
       case "double":
         return toIntFromDouble(site, v as number);
       case "string":
-        if (!INT_TEXT.test(v as string)) throw evalError(site, `cannot convert "${v}" to int`);
+        if (!INT_TEXT.test(v as string)) {
+          throw evalError(site, "cannot convert the string to int: it is not an integer");
+        }
         return checkInt(BigInt(v as string), site.where);
       case "timestamp":
         return BigInt(Math.floor((v as Date).getTime() / 1000));
@@ -372,7 +456,12 @@ const FUNCTIONS: Builtin[] = [
           if (!Number.isFinite(v)) throw evalError(site, `cannot convert ${v} to uint`);
           return checkUint(BigInt(Math.trunc(v as number)), site.where);
         case "string":
-          if (!/^\+?\d+$/.test(v as string)) throw evalError(site, `cannot convert "${v}" to uint`);
+          if (!/^\+?\d+$/.test(v as string)) {
+            throw evalError(
+              site,
+              "cannot convert the string to uint: it is not an unsigned integer",
+            );
+          }
           return checkUint(BigInt(v as string), site.where);
         default:
           throw noOverload(site, "uint", args);
@@ -393,7 +482,7 @@ const FUNCTIONS: Builtin[] = [
         return v;
       case "string":
         if (!DOUBLE_TEXT.test(v as string)) {
-          throw evalError(site, `cannot convert "${v}" to double`);
+          throw evalError(site, "cannot convert the string to double: it is not a number");
         }
         return Number(v);
       default:
@@ -434,7 +523,7 @@ const FUNCTIONS: Builtin[] = [
     if (typeof v === "string") {
       if (/^(true|t|1|TRUE|True)$/.test(v)) return true;
       if (/^(false|f|0|FALSE|False)$/.test(v)) return false;
-      throw evalError(site, `cannot convert "${v}" to bool`);
+      throw evalError(site, "cannot convert the string to bool");
     }
     throw noOverload(site, "bool", args);
   }),
@@ -450,7 +539,7 @@ const FUNCTIONS: Builtin[] = [
     if (typeof v === "bigint") return timestampFrom(site, Number(v) * 1000);
     if (typeof v === "string") {
       if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(v)) {
-        throw evalError(site, `timestamp() requires an RFC 3339 text, got "${v}"`);
+        throw evalError(site, "timestamp() needs an RFC 3339 text like 2024-01-31T12:00:00Z");
       }
       return timestampFrom(site, new Date(v).getTime());
     }
@@ -460,7 +549,9 @@ const FUNCTIONS: Builtin[] = [
     const v = args[0];
     if (typeof v !== "string") throw noOverload(site, "duration", args);
     const nanos = parseDuration(v);
-    if (nanos === undefined) throw evalError(site, `invalid duration "${v}"`);
+    if (nanos === undefined) {
+      throw evalError(site, "invalid duration: use a text like 90s, 1h30m or 250ms");
+    }
     return new Duration(nanos);
   }),
   fn("matches", [[["string", "string"], T.bool]], (site, _r, args) => {

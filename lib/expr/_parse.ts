@@ -229,3 +229,20 @@ export function memberPath(node: Node): string[] | undefined {
 export function literalValue(v: unknown): unknown {
   return v instanceof UnsignedInt ? new Uint(v.value) : v;
 }
+
+const MACROS = new Set(["map", "filter", "all", "exists", "exists_one"]);
+
+/** A macro that binds a variable: its name, the node it ranges over and its body. */
+export function boundVariable(node: Node): { name: string; range: Node; body: Node[] } | undefined {
+  if (node.op !== "rcall") return undefined;
+  const [name, receiver, args] = node.args as [string, Node, Node[]];
+  const first = args[0];
+  if (first?.op !== "id") return undefined;
+  if (MACROS.has(name) && args.length >= 2) {
+    return { name: first.args as string, range: receiver, body: args.slice(1) };
+  }
+  if (name === "bind" && receiver.op === "id" && receiver.args === "cel" && args.length === 3) {
+    return { name: first.args as string, range: args[1]!, body: [args[2]!] };
+  }
+  return undefined;
+}

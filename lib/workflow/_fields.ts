@@ -357,11 +357,13 @@ function readInput(r: YamlReader, v: ValueReader, input: YamlEntry): InputDecl |
     if (value === INVALID) return undefined;
     if (!typed) decl.type = inferType(value);
     if (!matchesType(value, decl.type)) {
+      // A secret's default is never shown, not even in a diagnostic.
+      const got = decl.secret ? "a value that is not shown (secret)" : describeValue(defaultNode);
       r.report(
         "E_INPUT",
         `the default of input \`${decl.name}\` must be ${
           decl.type === "integer" ? "an" : "a"
-        } ${decl.type}, got ${describeValue(defaultNode)}`,
+        } ${decl.type}, got ${got}`,
         defaultNode.pos,
       );
       return undefined;

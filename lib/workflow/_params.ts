@@ -49,10 +49,13 @@ function checkFields(
   prefix: string,
 ): void {
   const byName = new Map(fields.map((field) => [field.name, field]));
+  /** Fields a misspelt key was taken for: not reported again as missing. */
+  const suggested = new Set<string>();
   for (const entry of entries) {
     const field = byName.get(entry.key);
     if (field === undefined) {
       const hint = suggest(entry.key, byName.keys());
+      if (hint !== undefined) suggested.add(hint);
       ctx.report(
         "E_UNKNOWN_PARAM",
         `unknown ${noun} \`${entry.key}\` of ${owner}${hint ? `; did you mean \`${hint}\`?` : ""}`,
@@ -65,7 +68,10 @@ function checkFields(
   }
   const given = new Set(entries.map((entry) => entry.key));
   for (const field of fields) {
-    if (field.required && !given.has(field.name) && !filled.has(field.name)) {
+    if (
+      field.required && !given.has(field.name) && !filled.has(field.name) &&
+      !suggested.has(field.name)
+    ) {
       ctx.report(
         "E_MISSING_PARAM",
         `missing required ${noun} \`${field.name}\` (${field.type}) of ${owner}`,

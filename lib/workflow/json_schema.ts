@@ -82,10 +82,15 @@ export function workflowJsonSchema(options: JsonSchemaOptions = {}): Schema {
       actionNames.push(name);
       // `paginate: true` fills the page fields, so a step need not give them.
       const paging = spec.pagination ? [spec.pagination.offset, spec.pagination.limit] : [];
-      const inputs = spec.inputs.map((f) => paging.includes(f.name) ? { ...f, required: false } : f);
+      const inputs = spec.inputs.map((f) =>
+        paging.includes(f.name) ? { ...f, required: false } : f
+      );
       definitions[`action:${name}`] = objectSchema(sv, inputs, spec.doc);
       withRules.push({
-        if: { properties: { action: { enum: [name, `tencentcloud/${name}`] } }, required: ["action"] },
+        if: {
+          properties: { action: { enum: [name, `tencentcloud/${name}`] } },
+          required: ["action"],
+        },
         then: { properties: { with: { $ref: `#/definitions/action:${name}` } } },
       });
     }
@@ -158,10 +163,17 @@ export function workflowJsonSchema(options: JsonSchemaOptions = {}): Schema {
       defaults: {
         type: "object",
         additionalProperties: false,
-        properties: { retry: { $ref: "#/definitions/retry" }, timeout: { $ref: "#/definitions/duration" } },
+        properties: {
+          retry: { $ref: "#/definitions/retry" },
+          timeout: { $ref: "#/definitions/duration" },
+        },
       },
       schedule: { type: "string", description: "UTC cron (5 fields) for `tcflow schedule`" },
-      env: { type: "array", items: { type: "string" }, description: "Variables readable as env.NAME" },
+      env: {
+        type: "array",
+        items: { type: "string" },
+        description: "Variables readable as env.NAME",
+      },
       rollback: { enum: ["on_failure", "manual"] },
       steps: { type: "array", items: { $ref: "#/definitions/step" } },
       outputs: { type: "object" },
@@ -172,7 +184,11 @@ export function workflowJsonSchema(options: JsonSchemaOptions = {}): Schema {
 
 function addStructures(sv: ServiceVersion, definitions: Record<string, Schema>): void {
   for (const structure of Object.values(sv.structures)) {
-    definitions[structureRef(sv, structure.name)] = objectSchema(sv, structure.fields, structure.doc);
+    definitions[structureRef(sv, structure.name)] = objectSchema(
+      sv,
+      structure.fields,
+      structure.doc,
+    );
   }
 }
 

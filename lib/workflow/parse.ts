@@ -16,6 +16,9 @@ import { readInputs, ValueReader } from "./_fields.ts";
 import { readSteps } from "./_steps.ts";
 import { maskExpressions } from "./_mask.ts";
 
+export { DEFAULT_RETRY, RETRY_BOUNDS } from "./_fields.ts";
+export { DEFAULT_POLL, MAX_CONCURRENCY } from "./_steps.ts";
+
 /** Largest workflow file accepted, in bytes of UTF-8. */
 export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
 
@@ -107,7 +110,9 @@ export function parseWorkflow(source: string, file: string): ParseResult {
     if (!(value.kind === "literal" && (value.value === 1n || value.value === "1"))) {
       r.report(
         "E_VERSION",
-        `unsupported format version ${describeValue(value)}: this tcflow reads \`tcflow: 1\``,
+        `unsupported format version ${
+          value.kind === "literal" ? `\`${String(value.value)}\`` : describeValue(value)
+        }: this tcflow reads \`tcflow: 1\``,
         value.pos,
       );
     }
@@ -296,7 +301,9 @@ function yamlDiagnostic(error: YAMLError, file: string, lines: LineCounter): Dia
   let message = error.message.replace(/ at line \d+, column \d+.*$/s, "");
   if (error.code === "RESOURCE_EXHAUSTION") message = "values are nested too deeply";
   if (error.code === "MULTIPLE_DOCS") message = "a workflow file holds one YAML document";
-  if (error.code === "TAG_RESOLVE_FAILED") message = `tags are not allowed: ${message}`;
+  if (error.code === "TAG_RESOLVE_FAILED") {
+    message = `tags are not allowed (\`${message.replace(/^Unresolved tag: /, "")}\`)`;
+  }
   const length = end.line === line.line ? Math.max(1, end.col - line.col) : 1;
   return {
     code: "E_YAML",

@@ -370,3 +370,27 @@ steps:
   ]);
   assert.deepEqual((wf.steps[0] as ActionStep).poll, { intervalMs: 5000, timeoutMs: 300000 });
 });
+
+Deno.test("a secret input's default never appears in a diagnostic", () => {
+  const { diagnostics } = parse(
+    "inputs:\n  key: { type: integer, secret: true, default: sk-live-123 }\nsteps:\n  - id: a\n    set: {}\n",
+  );
+  assert.deepEqual(diagnostics.map((d) => d.code), ["E_INPUT"]);
+  assert.ok(!diagnostics[0]!.message.includes("sk-live-123"), diagnostics[0]!.message);
+});
+
+Deno.test("expressions may hold YAML syntax: flow braces, `: `, ` #`, commas", () => {
+  const body = `steps:
+  - id: a
+    set: { x: \${{ {"k": [1, 2]}["k"] }}, y: \${{ "a #b, c: d" }} }
+  - id: b
+    set:
+      z: \${{ "#" + "x" }} # a real comment
+`;
+  const wf = ok(body);
+  const values = wf.steps.flatMap((s) => s.kind === "set" ? s.set.entries : []);
+  assert.deepEqual(
+    values.map((e) => [e.key, e.value.kind === "expr" ? e.value.expr.source : e.value.kind]),
+    [["x", '{"k": [1, 2]}["k"]'], ["y", '"a #b, c: d"'], ["z", '"#" + "x"']],
+  );
+});

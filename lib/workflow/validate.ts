@@ -71,6 +71,8 @@ class Validator {
   readonly #outputs = new Map<Step, ExprType>();
   readonly #specs = new Map<CallSpec, ActionSpec | null>();
   readonly #broken: ReadonlySet<string>;
+  #stepIndex: Map<string, number> | undefined;
+  readonly #stepFields = new Map<Step, ExprType>();
   #quiet = 0;
 
   constructor(readonly wf: Workflow, options: ValidateOptions) {
@@ -162,43 +164,72 @@ class Validator {
     );
   }
 
+  /** Index of each step id (its first occurrence), built once: scopes are O(1) per lookup. */
+  #indexById(): Map<string, number> {
+    if (this.#stepIndex === undefined) {
+      this.#stepIndex = new Map();
+      this.wf.steps.forEach((step, i) => {
+        if (!this.#stepIndex!.has(step.id)) this.#stepIndex!.set(step.id, i);
+      });
+    }
+    return this.#stepIndex;
+  }
+
+  /** `steps.<id>` type, shared by every scope that can see the step. */
+  #stepFieldType(step: Step): ExprType {
+    let t = this.#stepFields.get(step);
+    if (t === undefined) {
+      t = objectOf(`steps.${step.id}`, {
+        outputs: this.outputType(step),
+        status: T.string,
+        request_id: T.string,
+      });
+      this.#stepFields.set(step, t);
+    }
+    return t;
+  }
+
   private stepsType(index: number, self: Step | undefined): ExprType {
     const steps = this.wf.steps;
-    const above = new Map<string, Step>();
-    for (let i = 0; i < Math.min(index, steps.length); i++) above.set(steps[i]!.id, steps[i]!);
-    if (self) above.set(self.id, self);
-    const later = new Set(steps.slice(index).map((s) => s.id));
+    const indexById = this.#indexById();
+    const limit = Math.min(index, steps.length);
     const current = steps[index]?.id;
-    const fieldCache = new Map<string, ExprType>();
-    const type = {
+    /** The visible step of that id: a step above, or the step itself for `undo`/`until`. */
+    const visible = (name: string): Step | undefined => {
+      if (self !== undefined && name === self.id) return self;
+      const i = indexById.get(name);
+      return i !== undefined && i < limit ? steps[i] : undefined;
+    };
+    const isLater = (name: string): boolean => {
+      const i = indexById.get(name);
+      return i !== undefined && i >= index;
+    };
+    const names = (): string[] => {
+      const out = new Set<string>();
+      for (let i = 0; i < limit; i++) out.add(steps[i]!.id);
+      if (self) out.add(self.id);
+      return [...out];
+    };
+    return {
       kind: "object" as const,
       name: "steps",
       field: (name: string): ExprType | undefined => {
-        if (this.#broken.has(name) && !later.has(name)) return T.dyn;
-        const step = above.get(name);
-        if (step === undefined) return undefined;
-        let t = fieldCache.get(name);
-        if (t === undefined) {
-          t = objectOf(`steps.${name}`, {
-            outputs: this.outputType(step),
-            status: T.string,
-            request_id: T.string,
-          });
-          fieldCache.set(name, t);
-        }
-        return t;
+        if (this.#broken.has(name) && !isLater(name)) return T.dyn;
+        const step = visible(name);
+        return step === undefined ? undefined : this.#stepFieldType(step);
       },
-      fieldNames: () => [...above.keys()],
+      fieldNames: names,
       missing: (name: string): string | undefined => {
-        if (name === current) {
+        if (name === current && visible(name) === undefined) {
           return `step \`${name}\` cannot use its own outputs here: they are known only after it runs`;
         }
-        if (later.has(name)) return `step \`${name}\` runs after this one`;
-        const hint = suggest(name, [...above.keys()]);
+        if (isLater(name) && visible(name) === undefined) {
+          return `step \`${name}\` runs after this one`;
+        }
+        const hint = suggest(name, names());
         return `unknown step \`${name}\`${hint ? `; did you mean \`${hint}\`?` : ""}`;
       },
     };
-    return type;
   }
 
   // ---------------------------------------------------------------- outputs
@@ -288,9 +319,14 @@ class Validator {
     if (part.source === "") return T.dyn; // reported by the parser
     const { type, problems } = checkExpr(part.source, scope);
     for (const problem of problems) {
+      const name = part.source.slice(problem.offset, problem.offset + problem.length);
+      const outsideForeach = problem.code === "E_REF" && (name === "item" || name === "index") &&
+        !(name in scope);
       this.report(
         problem.code,
-        problem.message,
+        outsideForeach
+          ? `\`${name}\` is only defined in the \`with\`, \`until\` and \`undo\` of a step with \`foreach\``
+          : problem.message,
         exprPos(this.wf.source, part, problem.offset, problem.length),
       );
     }

@@ -168,10 +168,9 @@ Deno.test("parameters: missing, unknown, wrong types inside arrays of structures
       ServiceId: s
 `),
     [
+      // a misspelt key is not reported again as a missing parameter
       "E_UNKNOWN_PARAM 5:7",
-      "E_MISSING_PARAM 5:7",
       "E_TYPE 9:21",
-      "E_MISSING_PARAM 10:11",
       "E_TYPE 10:22",
       "E_UNKNOWN_PARAM 11:11",
       "E_TYPE 16:25",
@@ -318,4 +317,11 @@ Deno.test("references to a step the parser could not read are not reported again
   );
   assert.deepEqual(brokenStepIds, ["broken"]);
   assert.deepEqual(validateWorkflow(workflow!, { brokenStepIds }), []);
+});
+
+Deno.test("item and index outside foreach say where they are defined", () => {
+  const text = messages(`steps:\n  - id: a\n    set: { x: \${{ index }} }\n`);
+  assert.deepEqual(text, [
+    "`index` is only defined in the `with`, `until` and `undo` of a step with `foreach`",
+  ]);
 });
