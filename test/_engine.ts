@@ -59,10 +59,28 @@ export function testEngine(
   const clock = createVirtualClock({ startMs: START_MS });
   const emulator = createEmulator({
     now: clock.now,
-    sleep: (ms) => clock.sleep(ms),
+    // The emulator's own waits (latency faults) let time run.
+    sleep: async (ms) => {
+      clock.release();
+      try {
+        await clock.sleep(ms);
+      } finally {
+        clock.hold();
+      }
+    },
     ...options.emulator,
   });
-  const handle = (r: Request) => emulator.handle(r);
+  // Time stands still while the emulator works on a request, as it would for a fast server.
+  const handle = async (r: Request) => {
+    clock.hold();
+    try {
+      const response = await emulator.handle(r);
+      const body = await response.arrayBuffer();
+      return new Response(body, { status: response.status, headers: response.headers });
+    } finally {
+      clock.release();
+    }
+  };
   const deps: Deps = {
     now: clock.now,
     sleep: clock.sleep,
@@ -105,9 +123,13 @@ export function seeded(seed: number): () => number {
 }
 
 /** The trocket topics of an instance in the emulator's state. */
-export function topicsOf(emulator: { state(): Record<string, unknown> }, instanceId: string): string[] {
+export function topicsOf(
+  emulator: { state(): Record<string, unknown> },
+  instanceId: string,
+): string[] {
   const trocket = emulator.state().trocket as {
     instances: Array<{ InstanceId: string; topics: Array<{ Topic: string }> }>;
   };
-  return trocket.instances.find((i) => i.InstanceId === instanceId)?.topics.map((t) => t.Topic) ?? [];
+  return trocket.instances.find((i) => i.InstanceId === instanceId)?.topics.map((t) => t.Topic) ??
+    [];
 }

@@ -72,6 +72,20 @@ export interface Pagination {
   maxLimit?: number;
 }
 
+/**
+ * How a REST action (Huawei Cloud) is sent over HTTP: method, path template and which inputs
+ * fill the path and the query. Tencent Cloud actions (one signed JSON POST) have none.
+ */
+export interface HttpBinding {
+  method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
+  /** Path template with `{name}` placeholders, e.g. `/v1/{project_id}/cloud-phone/encode-servers`. */
+  path: string;
+  /** Inputs that fill the path's `{name}` placeholders, in path order. */
+  pathParams: string[];
+  /** Inputs sent in the query string. */
+  queryParams: string[];
+}
+
 /** Where an action's definition came from. */
 export type ActionSource = "sdk" | "seed" | "sdk+seed";
 
@@ -98,6 +112,8 @@ export interface ActionSpec {
   /** Error codes documented for this action (code → description). */
   errors?: Record<string, string>;
   source: ActionSource;
+  /** REST binding of a Huawei Cloud operation; absent for Tencent Cloud actions. */
+  http?: HttpBinding;
 }
 
 /** One service version: its actions and structures. This is one JSON data file. */

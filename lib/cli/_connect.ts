@@ -33,18 +33,26 @@ export interface Connection {
   secrets: string[];
   /** Where the credentials came from (`--emulator`, `environment` …). */
   source: string;
+  /** Releases the connection's resources. */
+  close(): void;
 }
 
 /**
  * Builds the client of a command.
  *
+ * @param options `readOnly`: only reads will be sent (no fresh-connection client is made)
  * @throws {ConfigError} missing or malformed credentials (exit 3)
  * @throws {UsageError} a bad `--rate-scale` or `--endpoint-url`
  */
-export async function connect(parsed: ParsedArgs, ctx: CliContext): Promise<Connection> {
+export async function connect(
+  parsed: ParsedArgs,
+  ctx: CliContext,
+  options: { readOnly?: boolean } = {},
+): Promise<Connection> {
   const rateScale = parseRateScale(stringFlag(parsed, "rate-scale"));
   const regionFlag = stringFlag(parsed, "region");
-  const endpointUrl = stringFlag(parsed, "endpoint-url") ?? nonEmpty(ctx.env("TCFLOW_ENDPOINT_URL"));
+  const endpointUrl = stringFlag(parsed, "endpoint-url") ??
+    nonEmpty(ctx.env("TCFLOW_ENDPOINT_URL"));
   if (endpointUrl !== undefined) checkUrl(endpointUrl);
   const regionalEndpoints = boolFlag(parsed, "regional-endpoints");
 
@@ -65,6 +73,7 @@ export async function connect(parsed: ParsedArgs, ctx: CliContext): Promise<Conn
       ...(region !== undefined ? { region } : {}),
       secrets: [credential.secretKey],
       source: "--emulator (demo credential)",
+      close: () => {},
     };
   }
 
@@ -77,13 +86,26 @@ export async function connect(parsed: ParsedArgs, ctx: CliContext): Promise<Conn
   });
   const deps = ctx.deps;
   const { credential } = resolved;
+  // Non-idempotent calls go over fresh connections: Deno's fetch re-sends a request on its own
+  // when a reused connection closes before the answer (see TencentClientOptions).
+  // (A read-only connection never needs one.)
+  const unpooledClient = options.readOnly
+    ? undefined
+    : Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
   return {
-    client: createTencentClient({ deps, credential, regionalEndpoints, endpointUrl }),
+    client: createTencentClient({
+      deps,
+      credential,
+      regionalEndpoints,
+      endpointUrl,
+      ...(unpooledClient !== undefined ? { unpooledClient } : {}),
+    }),
     rateLimiter: createRateLimiter({ deps, scale: rateScale }),
     deps,
     ...(resolved.region !== undefined ? { region: resolved.region } : {}),
     secrets: [credential.secretKey, ...(credential.token !== undefined ? [credential.token] : [])],
     source: resolved.source,
+    close: () => unpooledClient?.close(),
   };
 }
 

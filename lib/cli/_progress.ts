@@ -15,7 +15,11 @@ export interface ProgressOptions {
   color: boolean;
 }
 
-const paint = (on: boolean, code: string, text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
+const paint = (
+  on: boolean,
+  code: string,
+  text: string,
+) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
 
 /** Seconds with one decimal: `1.2s`. */
 export function formatDuration(ms: number): string {
@@ -36,7 +40,8 @@ export function progressSink(options: ProgressOptions): RunSink {
   const dim = (t: string) => paint(color, "2", t);
   const actions = new Map<string, string>();
   const handlers: RunEventHandlers<string | undefined> = {
-    "run-started": (e) => `${dim("▶")} run ${e.runId}: ${e.workflow} (${plural(e.stepIds.length, "step")})`,
+    "run-started": (e) =>
+      `${dim("▶")} run ${e.runId}: ${e.workflow} (${plural(e.stepIds.length, "step")})`,
     "step-started": (e) => {
       if (e.action !== undefined) actions.set(e.stepId, e.action);
       return undefined;
@@ -45,7 +50,9 @@ export function progressSink(options: ProgressOptions): RunSink {
       if (e.retryInMs === undefined) return undefined; // the step's own line says why
       const item = e.index !== undefined ? ` item ${e.index}` : "";
       const next = e.retryInMs !== undefined ? `; retrying in ${formatDuration(e.retryInMs)}` : "";
-      return `  ${yellow("↻")} ${e.stepId}${item}: attempt ${e.attempt} failed (${e.error.code})${next}`;
+      return `  ${
+        yellow("↻")
+      } ${e.stepId}${item}: attempt ${e.attempt} failed (${e.error.code})${next}`;
     },
     "step-succeeded": (e) =>
       `${green("✓")} ${e.stepId}${action(e.stepId)}  ${plural(e.attempts, "attempt")}  ${
@@ -62,18 +69,30 @@ export function progressSink(options: ProgressOptions): RunSink {
         ? `${dim("=")} ${e.stepId}  done in an earlier run`
         : `${dim("-")} ${e.stepId}  not run`,
     "step-uncertain": (e) =>
-      `${yellow("?")} ${e.stepId}${action(e.stepId)}  uncertain after ${plural(e.attempts, "attempt")}\n    ${e.error.code}: ${e.error.message}`,
+      `${yellow("?")} ${e.stepId}${action(e.stepId)}  uncertain after ${
+        plural(e.attempts, "attempt")
+      }\n    ${e.error.code}: ${e.error.message}`,
     "foreach-progress": (e) =>
-      e.done === 0 ? undefined : `  ${dim("…")} ${e.stepId}: ${e.done}/${e.total} items${
-        e.failed > 0 ? `, ${e.failed} failed` : ""
-      }`,
+      e.done === 0
+        ? undefined
+        : `  ${dim("…")} ${e.stepId}: ${e.done}/${e.total} items${
+          e.failed > 0 ? `, ${e.failed} failed` : ""
+        }`,
     "page-fetched": (e) =>
-      `  ${dim("…")} ${e.stepId}${e.index !== undefined ? ` item ${e.index}` : ""}: page ${e.page}, ${e.items}/${e.total} items`,
+      `  ${dim("…")} ${e.stepId}${
+        e.index !== undefined ? ` item ${e.index}` : ""
+      }: page ${e.page}, ${e.items}/${e.total} items`,
     "poll-waiting": (e) =>
-      `  ${dim("…")} ${e.stepId}: until is false (poll ${e.poll}); next in ${formatDuration(e.nextInMs)}`,
+      `  ${dim("…")} ${e.stepId}: until is false (poll ${e.poll}); next in ${
+        formatDuration(e.nextInMs)
+      }`,
     "run-finished": () => undefined,
-    "undo-started": (e) => `  ${dim("↩")} undo ${e.stepId}${e.index !== undefined ? ` item ${e.index}` : ""}: ${e.action}`,
-    "undo-succeeded": (e) => `  ${green("↩")} undone ${e.stepId}${e.index !== undefined ? ` item ${e.index}` : ""}`,
+    "undo-started": (e) =>
+      `  ${dim("↩")} undo ${e.stepId}${
+        e.index !== undefined ? ` item ${e.index}` : ""
+      }: ${e.action}`,
+    "undo-succeeded": (e) =>
+      `  ${green("↩")} undone ${e.stepId}${e.index !== undefined ? ` item ${e.index}` : ""}`,
     "undo-failed": (e) =>
       `  ${red("↩")} undo of ${e.stepId} failed: ${e.error.code}: ${e.error.message}`,
   };

@@ -20,7 +20,7 @@ import type { CliContext } from "./context.ts";
  * @throws {ConfigError} when credentials are missing (exit 3)
  */
 export async function liveReadCaller(parsed: ParsedArgs, ctx: CliContext): Promise<LiveReadCall> {
-  const connection = await connect(parsed, ctx);
+  const connection = await connect(parsed, ctx, { readOnly: true });
   return async (call) => {
     const spec = findAction(call.service, call.action, call.version);
     if (isMutating({ action: call.action, spec })) {
@@ -41,6 +41,7 @@ export async function liveReadCaller(parsed: ParsedArgs, ctx: CliContext): Promi
       call.version,
       call.region,
       call.params,
+      { idempotent: true },
     );
     return result.response;
   };

@@ -8,9 +8,11 @@
  *
  * @module
  */
-import type { Deps } from "../deps.ts";
-import { MemorySink, type RunSink, teeSink } from "../engine/events.ts";
+import { type RunSink, teeSink } from "../engine/events.ts";
 import { runWorkflow } from "../engine/executor.ts";
+import { FileJournalStore } from "../journal/file_store.ts";
+import { newRunId } from "../journal/run_id.ts";
+import { journalSink, runMeta } from "../journal/store.ts";
 import { stringifyJson } from "../json.ts";
 import { loadWorkflowFile } from "../workflow/load.ts";
 import type { Workflow } from "../workflow/model.ts";
@@ -65,18 +67,32 @@ export const runCommand: Command = async (args, ctx) => {
   const errors = loaded.diagnostics.filter((d) => d.severity === "error");
   if (loaded.workflow === undefined || errors.length > 0) {
     for (const d of loaded.diagnostics) {
-      ctx.io.stderr(formatDiagnostic({ ...d, file: d.file === path ? file : d.file }, loaded.source, { color }) + "\n");
+      ctx.io.stderr(
+        formatDiagnostic({ ...d, file: d.file === path ? file : d.file }, loaded.source, {
+          color,
+        }) + "\n",
+      );
     }
-    ctx.io.stderr(`${file}: ${errors.length} error${errors.length === 1 ? "" : "s"}; nothing was run.\n`);
+    ctx.io.stderr(
+      `${file}: ${errors.length} error${errors.length === 1 ? "" : "s"}; nothing was run.\n`,
+    );
     return EXIT.invalid;
   }
   const wf = loaded.workflow;
   if (!quiet) {
     for (const d of loaded.diagnostics) {
-      ctx.io.stderr(formatDiagnostic({ ...d, file: d.file === path ? file : d.file }, loaded.source, { color }) + "\n");
+      ctx.io.stderr(
+        formatDiagnostic({ ...d, file: d.file === path ? file : d.file }, loaded.source, {
+          color,
+        }) + "\n",
+      );
     }
   }
-  const inputs = parseInputFlags(listFlag(parsed, "input"), inputsPath(ctx.cwd, stringFlag(parsed, "inputs")), wf.inputs);
+  const inputs = parseInputFlags(
+    listFlag(parsed, "input"),
+    inputsPath(ctx.cwd, stringFlag(parsed, "inputs")),
+    wf.inputs,
+  );
   const inputSecrets = secretValues(inputs, wf.inputs);
   const env = allowedEnv(wf, ctx);
 
@@ -88,22 +104,38 @@ export const runCommand: Command = async (args, ctx) => {
   const secrets = [...inputSecrets, ...connection.secrets];
   const runId = newRunId(ctx.deps);
   const startMs = ctx.deps.now();
-  const memory = new MemorySink();
-  const sinks: RunSink[] = [memory];
+  const sinks: RunSink[] = [];
   if (!quiet) sinks.push(progressSink({ write: (text) => ctx.io.stderr(text), color }));
-  const controller = new AbortController();
-  const result = await runWorkflow(wf, {
-    inputs,
-    deps: connection.deps,
-    client: connection.client,
-    rateLimiter: connection.rateLimiter,
-    sink: teeSink(...sinks),
+  // The journal: every run is recorded under <state dir>/runs/<run id>/ as it happens.
+  const store = new FileJournalStore(stateDir(ctx, stringFlag(parsed, "state-dir")));
+  const meta = await runMeta({
     runId,
-    signal: controller.signal,
-    env,
+    workflow: wf,
+    inputs,
+    startedMs: startMs,
+    cwd: ctx.cwd,
     secrets,
-    ...(connection.region !== undefined ? { region: connection.region } : {}),
   });
+  await store.create(meta);
+  sinks.push(journalSink(store, runId, { secrets }));
+  if (!quiet) ctx.io.stderr(`journal: ${store.runDir(runId)}\n`);
+  let result;
+  try {
+    result = await runWorkflow(wf, {
+      inputs,
+      deps: connection.deps,
+      client: connection.client,
+      rateLimiter: connection.rateLimiter,
+      sink: teeSink(...sinks),
+      runId,
+      env,
+      secrets,
+      ...(connection.region !== undefined ? { region: connection.region } : {}),
+    });
+  } finally {
+    connection.close();
+    await store.close(runId);
+  }
   const durationMs = ctx.deps.now() - startMs;
   ctx.io.stderr(formatSummary(result, durationMs, color));
   if (json) {
@@ -146,14 +178,10 @@ async function dryRun(
   return EXIT.ok;
 }
 
-/** `20261123-104501-k3x9q2`: UTC time of the start and 6 random characters. */
-export function newRunId(deps: Pick<Deps, "now" | "random">): string {
-  const iso = new Date(deps.now()).toISOString();
-  const stamp = `${iso.slice(0, 10).replaceAll("-", "")}-${iso.slice(11, 19).replaceAll(":", "")}`;
-  const alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
-  let suffix = "";
-  for (let i = 0; i < 6; i++) suffix += alphabet[Math.floor(deps.random() * alphabet.length)];
-  return `${stamp}-${suffix}`;
+/** `--state-dir`, else `.tcflow` in the working directory. */
+function stateDir(ctx: CliContext, flag: string | undefined): string {
+  const dir = flag ?? ".tcflow";
+  return resolvePath(ctx.cwd, dir);
 }
 
 function outputsText(outputs: Record<string, unknown>): string {
@@ -174,7 +202,9 @@ function allowedEnv(wf: Workflow, ctx: CliContext): Record<string, string> {
 }
 
 function resolvePath(cwd: string, file: string): string {
-  return file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file) ? file : `${cwd.replace(/\/+$/, "")}/${file}`;
+  return file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file)
+    ? file
+    : `${cwd.replace(/\/+$/, "")}/${file}`;
 }
 
 function inputsPath(cwd: string, file: string | undefined): string | undefined {

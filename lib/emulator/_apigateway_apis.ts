@@ -150,7 +150,7 @@ function createApi(
   params: Record<string, unknown>,
   ctx: CallContext,
 ): ApiRec {
-  const service = getService(store, reqStr(params, "ServiceId"));
+  const service = getService(store, ctx, reqStr(params, "ServiceId"));
   const serviceType = reqStr(params, "ServiceType");
   checkBackend(store, serviceType, params);
   const timeoutS = optInt(params, "ServiceTimeout") ?? 15;
@@ -247,23 +247,23 @@ export function apiActions(store: ApigatewayStore): Record<string, ActionHandler
       };
     },
 
-    DescribeApi(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DescribeApi(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       return {
         Result: apiInfoView(store, getApi(store, service.ServiceId, reqStr(params, "ApiId"))),
       };
     },
 
-    DescribeApiForApiApp(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DescribeApiForApiApp(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       reqStr(params, "ApiRegion");
       return {
         Result: apiInfoView(store, getApi(store, service.ServiceId, reqStr(params, "ApiId"))),
       };
     },
 
-    DescribeApisStatus(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DescribeApisStatus(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const filters = readFilters(params, [
         "ApiId",
         "ApiName",
@@ -313,7 +313,7 @@ export function apiActions(store: ApigatewayStore): Record<string, ActionHandler
     },
 
     ModifyApi(params, ctx) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const api = getApi(store, service.ServiceId, reqStr(params, "ApiId"));
       const serviceType = reqStr(params, "ServiceType");
       checkBackend(store, serviceType, params);
@@ -345,7 +345,7 @@ export function apiActions(store: ApigatewayStore): Record<string, ActionHandler
     },
 
     ModifyApiIncrement(params, ctx) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const api = getApi(store, service.ServiceId, reqStr(params, "ApiId"));
       const business = reqStr(params, "BusinessType");
       if (business !== api.ApiBusinessType) {
@@ -375,8 +375,8 @@ export function apiActions(store: ApigatewayStore): Record<string, ActionHandler
       return {};
     },
 
-    DeleteApi(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DeleteApi(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const api = getApi(store, service.ServiceId, reqStr(params, "ApiId"));
       const s = store.state;
       if (s.planBindings.some((b) => b.ApiId === api.ApiId)) {
@@ -406,7 +406,7 @@ export function apiActions(store: ApigatewayStore): Record<string, ActionHandler
     },
 
     ImportOpenApi(params, ctx) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const encode = optStr(params, "EncodeType") ?? "YAML";
       checkOption("EncodeType", encode, ["YAML", "JSON"], "InvalidParameterValue");
       const version = optStr(params, "ContentVersion") ?? "openAPI";

@@ -66,8 +66,8 @@ function getDomain(
 /** The actions on custom domains. */
 export function domainActions(store: ApigatewayStore): Record<string, ActionHandler> {
   return {
-    BindSubDomain(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    BindSubDomain(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const name = reqStr(params, "SubDomain").toLowerCase();
       if (!DOMAIN.test(name)) {
         throw new ApiError("FailedOperation.SubDomainFormatError", `${name} is not a domain name`);
@@ -151,8 +151,8 @@ export function domainActions(store: ApigatewayStore): Record<string, ActionHand
       return {};
     },
 
-    DescribeServiceSubDomains(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DescribeServiceSubDomains(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const list = store.state.domains.filter((d) => d.ServiceId === service.ServiceId).map((
         d,
       ) => ({
@@ -168,8 +168,8 @@ export function domainActions(store: ApigatewayStore): Record<string, ActionHand
       return { Result: { TotalCount: list.length, DomainSet: page(list, params) } };
     },
 
-    DescribeServiceSubDomainMappings(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DescribeServiceSubDomainMappings(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const domain = getDomain(
         store,
         service.ServiceId,
@@ -184,8 +184,8 @@ export function domainActions(store: ApigatewayStore): Record<string, ActionHand
       };
     },
 
-    ModifySubDomain(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    ModifySubDomain(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const domain = getDomain(
         store,
         service.ServiceId,
@@ -232,8 +232,8 @@ export function domainActions(store: ApigatewayStore): Record<string, ActionHand
       return { Result: true };
     },
 
-    UnBindSubDomain(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    UnBindSubDomain(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const domain = getDomain(
         store,
         service.ServiceId,
@@ -244,8 +244,8 @@ export function domainActions(store: ApigatewayStore): Record<string, ActionHand
       return { Result: true };
     },
 
-    DeleteServiceSubDomainMapping(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DeleteServiceSubDomainMapping(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const domain = getDomain(
         store,
         service.ServiceId,

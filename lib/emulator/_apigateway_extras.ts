@@ -6,12 +6,13 @@
  */
 
 import type { ApigatewayStore, IpStrategyRec, UpstreamRec } from "./apigateway_data.ts";
-import { type ActionHandler, ApiError } from "./service.ts";
+import { type ActionHandler, ApiError, type CallContext } from "./service.ts";
 import {
   checkEnv,
   checkOption,
   getApi,
   getService,
+  inRegion,
   isoNow,
   matchExact,
   matchFuzzy,
@@ -83,10 +84,11 @@ function checkIps(data: string): void {
 
 function getUpstream(
   store: ApigatewayStore,
+  ctx: CallContext,
   id: string,
   code = "InvalidParameterValue.InvalidUpstream",
 ): UpstreamRec {
-  const found = store.state.upstreams.find((u) => u.UpstreamId === id);
+  const found = store.state.upstreams.find((u) => u.UpstreamId === id && inRegion(u, ctx));
   if (!found) {
     throw new ApiError(code, `Upstream ${id} does not exist`);
   }
@@ -119,7 +121,7 @@ const SCHEMES = ["HTTP", "HTTPS", "gRPC", "gRPCs"];
 export function extraActions(store: ApigatewayStore): Record<string, ActionHandler> {
   return {
     CreateIPStrategy(params, ctx) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const type = reqStr(params, "StrategyType");
       checkOption("StrategyType", type, ["WHITE", "BLACK"], "InvalidParameter.FormatError");
       const data = reqStr(params, "StrategyData");
@@ -148,8 +150,8 @@ export function extraActions(store: ApigatewayStore): Record<string, ActionHandl
       return { Result: strategyView(store, s) };
     },
 
-    DescribeIPStrategy(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DescribeIPStrategy(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       readFilters(params, []);
       const s = getStrategy(store, service.ServiceId, reqStr(params, "StrategyId"));
       const env = optStr(params, "EnvironmentName");
@@ -157,8 +159,8 @@ export function extraActions(store: ApigatewayStore): Record<string, ActionHandl
       return { Result: strategyView(store, s, env, params) };
     },
 
-    DescribeIPStrategysStatus(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DescribeIPStrategysStatus(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const filters = readFilters(params, ["StrategyName"]);
       const list = store.state.ipStrategies.filter((s) =>
         s.ServiceId === service.ServiceId && matchFuzzy(filters, "StrategyName", s.StrategyName)
@@ -167,7 +169,7 @@ export function extraActions(store: ApigatewayStore): Record<string, ActionHandl
     },
 
     ModifyIPStrategy(params, ctx) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const s = getStrategy(store, service.ServiceId, reqStr(params, "StrategyId"));
       const data = reqStr(params, "StrategyData");
       checkIps(data);
@@ -176,15 +178,15 @@ export function extraActions(store: ApigatewayStore): Record<string, ActionHandl
       return { Result: true };
     },
 
-    DeleteIPStrategy(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DeleteIPStrategy(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const s = getStrategy(store, service.ServiceId, reqStr(params, "StrategyId"));
       store.state.ipStrategies = store.state.ipStrategies.filter((x) => x !== s);
       return { Result: true };
     },
 
-    BindIPStrategy(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    BindIPStrategy(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const s = getStrategy(store, service.ServiceId, reqStr(params, "StrategyId"));
       const env = reqStr(params, "EnvironmentName");
       checkEnv(env, "InvalidParameterValue.InvalidEnvStatus");
@@ -210,8 +212,8 @@ export function extraActions(store: ApigatewayStore): Record<string, ActionHandl
       return { Result: true };
     },
 
-    UnBindIPStrategy(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    UnBindIPStrategy(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const s = getStrategy(store, service.ServiceId, reqStr(params, "StrategyId"));
       const env = reqStr(params, "EnvironmentName");
       checkEnv(env);
@@ -220,8 +222,8 @@ export function extraActions(store: ApigatewayStore): Record<string, ActionHandl
       return { Result: true };
     },
 
-    DescribeIPStrategyApisStatus(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DescribeIPStrategyApisStatus(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const s = getStrategy(store, service.ServiceId, reqStr(params, "StrategyId"));
       const env = reqStr(params, "EnvironmentName");
       checkEnv(env);
@@ -264,6 +266,7 @@ export function extraActions(store: ApigatewayStore): Record<string, ActionHandl
         );
       }
       const u: UpstreamRec = {
+        Region: ctx.region,
         UpstreamId: ctx.newId("upstream-"),
         UpstreamName: optStr(params, "UpstreamName") ?? "",
         UpstreamDescription: optStr(params, "UpstreamDescription") ?? "",
@@ -283,9 +286,10 @@ export function extraActions(store: ApigatewayStore): Record<string, ActionHandl
       return { UpstreamId: u.UpstreamId };
     },
 
-    DescribeUpstreams(params) {
+    DescribeUpstreams(params, ctx) {
       const filters = readFilters(params, ["UpstreamId", "UpstreamName"]);
       const found = [...store.state.upstreams].reverse().filter((u) =>
+        inRegion(u, ctx) &&
         matchExact(filters, "UpstreamId", u.UpstreamId) &&
         matchFuzzy(filters, "UpstreamName", u.UpstreamName)
       );
@@ -297,8 +301,8 @@ export function extraActions(store: ApigatewayStore): Record<string, ActionHandl
       };
     },
 
-    ModifyUpstream(params) {
-      const u = getUpstream(store, reqStr(params, "UpstreamId"));
+    ModifyUpstream(params, ctx) {
+      const u = getUpstream(store, ctx, reqStr(params, "UpstreamId"));
       const scheme = optStr(params, "Scheme");
       if (scheme !== undefined) checkOption("Scheme", scheme, SCHEMES);
       const algorithm = optStr(params, "Algorithm");
@@ -329,8 +333,8 @@ export function extraActions(store: ApigatewayStore): Record<string, ActionHandl
       return { Result: upstreamView(u, false) };
     },
 
-    DeleteUpstream(params) {
-      const u = getUpstream(store, reqStr(params, "UpstreamId"), "ResourceNotFound");
+    DeleteUpstream(params, ctx) {
+      const u = getUpstream(store, ctx, reqStr(params, "UpstreamId"), "ResourceNotFound");
       if (store.state.apis.some((a) => a.ServiceConfig["UpstreamId"] === u.UpstreamId)) {
         throw new ApiError(
           "UnsupportedOperation.UnsupportedDeleteUpstream",
@@ -341,8 +345,8 @@ export function extraActions(store: ApigatewayStore): Record<string, ActionHandl
       return { UpstreamId: u.UpstreamId };
     },
 
-    DescribeUpstreamBindApis(params) {
-      const u = getUpstream(store, reqStr(params, "UpstreamId"), "ResourceNotFound");
+    DescribeUpstreamBindApis(params, ctx) {
+      const u = getUpstream(store, ctx, reqStr(params, "UpstreamId"), "ResourceNotFound");
       const filters = readFilters(params, ["ServiceId", "ApiId"]);
       const list = store.state.apis.filter((a) =>
         a.ServiceConfig["UpstreamId"] === u.UpstreamId &&

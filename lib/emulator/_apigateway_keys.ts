@@ -12,6 +12,7 @@ import {
   filterValues,
   getApi,
   getService,
+  inRegion,
   isoNow,
   matchExact,
   matchFuzzy,
@@ -39,16 +40,16 @@ function keyView(key: ApiKeyRec): Record<string, unknown> {
   };
 }
 
-function getKey(store: ApigatewayStore, id: string): ApiKeyRec {
-  const key = store.state.apiKeys.find((k) => k.AccessKeyId === id);
+function getKey(store: ApigatewayStore, ctx: CallContext, id: string): ApiKeyRec {
+  const key = store.state.apiKeys.find((k) => k.AccessKeyId === id && inRegion(k, ctx));
   if (!key) {
     throw new ApiError("ResourceNotFound.InvalidAccessKeyId", `API key ${id} does not exist`);
   }
   return key;
 }
 
-function getApp(store: ApigatewayStore, id: string): ApiAppRec {
-  const app = store.state.apiApps.find((a) => a.ApiAppId === id);
+function getApp(store: ApigatewayStore, ctx: CallContext, id: string): ApiAppRec {
+  const app = store.state.apiApps.find((a) => a.ApiAppId === id && inRegion(a, ctx));
   if (!app) throw new ApiError("ResourceNotFound.InvalidApiApp", `API app ${id} does not exist`);
   return app;
 }
@@ -71,7 +72,7 @@ function setKeyStatus(
   ctx: CallContext,
   status: number,
 ) {
-  const key = getKey(store, reqStr(params, "AccessKeyId"));
+  const key = getKey(store, ctx, reqStr(params, "AccessKeyId"));
   key.Status = status;
   key.ModifiedTime = isoNow(ctx);
   return { Result: true };
@@ -124,6 +125,7 @@ export function keyActions(store: ApigatewayStore): Record<string, ActionHandler
       }
       const now = isoNow(ctx);
       const key: ApiKeyRec = {
+        Region: ctx.region,
         AccessKeyId: id,
         AccessKeySecret: secret,
         AccessKeyType: type,
@@ -137,11 +139,11 @@ export function keyActions(store: ApigatewayStore): Record<string, ActionHandler
       return { Result: keyView(key) };
     },
 
-    DescribeApiKey(params) {
-      return { Result: keyView(getKey(store, reqStr(params, "AccessKeyId"))) };
+    DescribeApiKey(params, ctx) {
+      return { Result: keyView(getKey(store, ctx, reqStr(params, "AccessKeyId"))) };
     },
 
-    DescribeApiKeysStatus(params) {
+    DescribeApiKeysStatus(params, ctx) {
       const filters = readFilters(params, [
         "AccessKeyId",
         "AccessKeySecret",
@@ -152,6 +154,7 @@ export function keyActions(store: ApigatewayStore): Record<string, ActionHandler
       ]);
       const notPlans = filterValues(filters, "NotUsagePlanId");
       const found = [...store.state.apiKeys].reverse().filter((k) =>
+        inRegion(k, ctx) &&
         matchExact(filters, "AccessKeyId", k.AccessKeyId) &&
         matchExact(filters, "AccessKeySecret", k.AccessKeySecret) &&
         matchFuzzy(filters, "SecretName", k.SecretName) &&
@@ -169,7 +172,7 @@ export function keyActions(store: ApigatewayStore): Record<string, ActionHandler
     EnableApiKey: (params, ctx) => setKeyStatus(store, params, ctx, 1),
 
     UpdateApiKey(params, ctx) {
-      const key = getKey(store, reqStr(params, "AccessKeyId"));
+      const key = getKey(store, ctx, reqStr(params, "AccessKeyId"));
       const given = optStr(params, "AccessKeySecret");
       if (key.AccessKeyType === "manual" && given === undefined) {
         throw new ApiError(
@@ -182,8 +185,8 @@ export function keyActions(store: ApigatewayStore): Record<string, ActionHandler
       return { Result: keyView(key) };
     },
 
-    DeleteApiKey(params) {
-      const key = getKey(store, reqStr(params, "AccessKeyId"));
+    DeleteApiKey(params, ctx) {
+      const key = getKey(store, ctx, reqStr(params, "AccessKeyId"));
       if (key.Status === 1) {
         throw new ApiError(
           "UnsupportedOperation.InvalidStatus",
@@ -203,6 +206,7 @@ export function keyActions(store: ApigatewayStore): Record<string, ActionHandler
     CreateApiApp(params, ctx) {
       const now = isoNow(ctx);
       const app: ApiAppRec = {
+        Region: ctx.region,
         ApiAppId: ctx.newId("app-"),
         ApiAppName: reqStr(params, "ApiAppName"),
         ApiAppDesc: optStr(params, "ApiAppDesc") ?? "",
@@ -215,16 +219,17 @@ export function keyActions(store: ApigatewayStore): Record<string, ActionHandler
       return { Result: appView(app) };
     },
 
-    DescribeApiApp(params) {
+    DescribeApiApp(params, ctx) {
       // a search by id: an unknown id finds nothing (the seed documents no not-found code)
       const id = reqStr(params, "ApiAppId");
-      const found = store.state.apiApps.filter((a) => a.ApiAppId === id);
+      const found = store.state.apiApps.filter((a) => a.ApiAppId === id && inRegion(a, ctx));
       return { Result: { TotalCount: found.length, ApiAppSet: found.map(appView) } };
     },
 
-    DescribeApiAppsStatus(params) {
+    DescribeApiAppsStatus(params, ctx) {
       const filters = readFilters(params, ["ApiAppId", "ApiAppName", "KeyWord"]);
       const found = [...store.state.apiApps].reverse().filter((a) =>
+        inRegion(a, ctx) &&
         matchExact(filters, "ApiAppId", a.ApiAppId) &&
         matchFuzzy(filters, "ApiAppName", a.ApiAppName) &&
         matchFuzzy(filters, "KeyWord", a.ApiAppName, a.ApiAppId)
@@ -233,7 +238,7 @@ export function keyActions(store: ApigatewayStore): Record<string, ActionHandler
     },
 
     ModifyApiApp(params, ctx) {
-      const app = getApp(store, reqStr(params, "ApiAppId"));
+      const app = getApp(store, ctx, reqStr(params, "ApiAppId"));
       app.ApiAppName = optStr(params, "ApiAppName") ?? app.ApiAppName;
       app.ApiAppDesc = optStr(params, "ApiAppDesc") ?? app.ApiAppDesc;
       app.ModifiedTime = isoNow(ctx);
@@ -241,7 +246,7 @@ export function keyActions(store: ApigatewayStore): Record<string, ActionHandler
     },
 
     UpdateApiAppKey(params, ctx) {
-      const app = getApp(store, reqStr(params, "ApiAppId"));
+      const app = getApp(store, ctx, reqStr(params, "ApiAppId"));
       const appKey = reqStr(params, "ApiAppKey");
       if (appKey !== app.ApiAppKey) {
         throw new ApiError(
@@ -254,8 +259,8 @@ export function keyActions(store: ApigatewayStore): Record<string, ActionHandler
       return { Result: true };
     },
 
-    DeleteApiApp(params) {
-      const app = getApp(store, reqStr(params, "ApiAppId"));
+    DeleteApiApp(params, ctx) {
+      const app = getApp(store, ctx, reqStr(params, "ApiAppId"));
       if (store.state.apiAppBindings.some((b) => b.ApiAppId === app.ApiAppId)) {
         throw new ApiError(
           "UnsupportedOperation.ResourceAssociated",
@@ -267,10 +272,10 @@ export function keyActions(store: ApigatewayStore): Record<string, ActionHandler
     },
 
     BindApiApp(params, ctx) {
-      const app = getApp(store, reqStr(params, "ApiAppId"));
+      const app = getApp(store, ctx, reqStr(params, "ApiAppId"));
       const env = reqStr(params, "Environment");
       checkEnv(env, "InvalidParameterValue.InvalidEnv");
-      const service = getService(store, reqStr(params, "ServiceId"));
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const api = getApi(store, service.ServiceId, reqStr(params, "ApiId"));
       if (api.AuthType !== "APP") {
         throw new ApiError(
@@ -297,8 +302,8 @@ export function keyActions(store: ApigatewayStore): Record<string, ActionHandler
       return { Result: true };
     },
 
-    UnbindApiApp(params) {
-      const app = getApp(store, reqStr(params, "ApiAppId"));
+    UnbindApiApp(params, ctx) {
+      const app = getApp(store, ctx, reqStr(params, "ApiAppId"));
       const env = reqStr(params, "Environment");
       checkEnv(env, "InvalidParameterValue.InvalidEnv");
       const serviceId = reqStr(params, "ServiceId");
@@ -317,8 +322,8 @@ export function keyActions(store: ApigatewayStore): Record<string, ActionHandler
       return { Result: true };
     },
 
-    DescribeApiAppBindApisStatus(params) {
-      const app = getApp(store, reqStr(params, "ApiAppId"));
+    DescribeApiAppBindApisStatus(params, ctx) {
+      const app = getApp(store, ctx, reqStr(params, "ApiAppId"));
       const filters = readFilters(params, [
         "ApiId",
         "ApiName",
@@ -335,8 +340,8 @@ export function keyActions(store: ApigatewayStore): Record<string, ActionHandler
       return { Result: { TotalCount: list.length, ApiAppApiSet: page(list, params) } };
     },
 
-    DescribeApiBindApiAppsStatus(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DescribeApiBindApiAppsStatus(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const apiIds = reqStrList(params, "ApiIds");
       for (const id of apiIds) getApi(store, service.ServiceId, id);
       const filters = readFilters(params, ["ApiAppId", "Environment", "KeyWord"]);

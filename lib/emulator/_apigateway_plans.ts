@@ -12,6 +12,7 @@ import {
   getApi,
   getPlan,
   getService,
+  inRegion,
   isoNow,
   matchExact,
   matchFuzzy,
@@ -96,6 +97,7 @@ export function planActions(store: ApigatewayStore): Record<string, ActionHandle
       checkQuota("MaxRequestNumPreSec", maxPerS, 2000);
       const now = isoNow(ctx);
       const plan: UsagePlanRec = {
+        Region: ctx.region,
         UsagePlanId: ctx.newId("usagePlan-"),
         UsagePlanName: reqStr(params, "UsagePlanName"),
         UsagePlanDesc: optStr(params, "UsagePlanDesc") ?? "",
@@ -109,11 +111,11 @@ export function planActions(store: ApigatewayStore): Record<string, ActionHandle
       return { Result: planInfoView(store, plan) };
     },
 
-    DescribeUsagePlan(params) {
-      return { Result: planInfoView(store, getPlan(store, reqStr(params, "UsagePlanId"))) };
+    DescribeUsagePlan(params, ctx) {
+      return { Result: planInfoView(store, getPlan(store, ctx, reqStr(params, "UsagePlanId"))) };
     },
 
-    DescribeUsagePlansStatus(params) {
+    DescribeUsagePlansStatus(params, ctx) {
       const filters = readFilters(params, [
         "UsagePlanId",
         "UsagePlanName",
@@ -130,6 +132,7 @@ export function planActions(store: ApigatewayStore): Record<string, ActionHandle
           (envs === undefined || envs.includes(b.Environment)) && pred(b)
         );
       const found = [...store.state.usagePlans].reverse().filter((p) =>
+        inRegion(p, ctx) &&
         matchExact(filters, "UsagePlanId", p.UsagePlanId) &&
         matchFuzzy(filters, "UsagePlanName", p.UsagePlanName) &&
         (notServices === undefined ||
@@ -147,7 +150,7 @@ export function planActions(store: ApigatewayStore): Record<string, ActionHandle
     },
 
     ModifyUsagePlan(params, ctx) {
-      const plan = getPlan(store, reqStr(params, "UsagePlanId"));
+      const plan = getPlan(store, ctx, reqStr(params, "UsagePlanId"));
       const maxNum = optInt(params, "MaxRequestNum");
       const maxPerS = optInt(params, "MaxRequestNumPreSec");
       if (maxNum !== undefined) checkQuota("MaxRequestNum", maxNum, 99999999);
@@ -160,8 +163,8 @@ export function planActions(store: ApigatewayStore): Record<string, ActionHandle
       return { Result: planInfoView(store, plan) };
     },
 
-    DeleteUsagePlan(params) {
-      const plan = getPlan(store, reqStr(params, "UsagePlanId"));
+    DeleteUsagePlan(params, ctx) {
+      const plan = getPlan(store, ctx, reqStr(params, "UsagePlanId"));
       const s = store.state;
       if (s.planBindings.some((b) => b.UsagePlanId === plan.UsagePlanId)) {
         throw new ApiError(
@@ -175,9 +178,9 @@ export function planActions(store: ApigatewayStore): Record<string, ActionHandle
     },
 
     BindEnvironment(params, ctx) {
-      const plans = reqStrList(params, "UsagePlanIds").map((id) => getPlan(store, id));
+      const plans = reqStrList(params, "UsagePlanIds").map((id) => getPlan(store, ctx, id));
       const bindType = readBindType(params);
-      const service = getService(store, reqStr(params, "ServiceId"));
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const env = reqStr(params, "Environment");
       checkEnv(env);
       const apiIds = bindType === "API" ? (optStrList(params, "ApiIds") ?? []) : [""];
@@ -217,10 +220,10 @@ export function planActions(store: ApigatewayStore): Record<string, ActionHandle
       return { Result: true };
     },
 
-    UnBindEnvironment(params) {
+    UnBindEnvironment(params, ctx) {
       const bindType = readBindType(params);
-      const plans = reqStrList(params, "UsagePlanIds").map((id) => getPlan(store, id));
-      const service = getService(store, reqStr(params, "ServiceId"));
+      const plans = reqStrList(params, "UsagePlanIds").map((id) => getPlan(store, ctx, id));
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const env = reqStr(params, "Environment");
       checkEnv(env);
       const apiIds = bindType === "API" ? (optStrList(params, "ApiIds") ?? []) : [""];
@@ -254,8 +257,8 @@ export function planActions(store: ApigatewayStore): Record<string, ActionHandle
       return { Result: true };
     },
 
-    DescribeUsagePlanEnvironments(params) {
-      const plan = getPlan(store, reqStr(params, "UsagePlanId"));
+    DescribeUsagePlanEnvironments(params, ctx) {
+      const plan = getPlan(store, ctx, reqStr(params, "UsagePlanId"));
       const bindType = readBindType(params);
       const list = store.state.planBindings
         .filter((b) =>
@@ -265,21 +268,21 @@ export function planActions(store: ApigatewayStore): Record<string, ActionHandle
       return { Result: { TotalCount: list.length, EnvironmentList: page(list, params) } };
     },
 
-    DescribeServiceUsagePlan(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DescribeServiceUsagePlan(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const list = serviceBindings(store, service.ServiceId, false);
       return { Result: { TotalCount: list.length, ServiceUsagePlanList: page(list, params) } };
     },
 
-    DescribeApiUsagePlan(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DescribeApiUsagePlan(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const list = serviceBindings(store, service.ServiceId, true);
       return { Result: { TotalCount: list.length, ApiUsagePlanList: page(list, params) } };
     },
 
     DemoteServiceUsagePlan(params, ctx) {
-      const plan = getPlan(store, reqStr(params, "UsagePlanId"));
-      const service = getService(store, reqStr(params, "ServiceId"));
+      const plan = getPlan(store, ctx, reqStr(params, "UsagePlanId"));
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const env = reqStr(params, "Environment");
       checkEnv(env);
       const idx = store.state.planBindings.findIndex((b) =>
@@ -307,14 +310,14 @@ export function planActions(store: ApigatewayStore): Record<string, ActionHandle
       return { Result: true };
     },
 
-    BindSecretIds(params) {
-      const plan = getPlan(store, reqStr(params, "UsagePlanId"));
+    BindSecretIds(params, ctx) {
+      const plan = getPlan(store, ctx, reqStr(params, "UsagePlanId"));
       const ids = reqStrList(params, "AccessKeyIds");
       if (ids.length === 0) {
         throw new ApiError("InvalidParameterValue.InvalidAccessKeyIds", "AccessKeyIds is empty");
       }
       for (const id of ids) {
-        const key = store.state.apiKeys.find((k) => k.AccessKeyId === id);
+        const key = store.state.apiKeys.find((k) => k.AccessKeyId === id && inRegion(k, ctx));
         if (!key) {
           throw new ApiError("ResourceNotFound.InvalidAccessKeyId", `API key ${id} does not exist`);
         }
@@ -338,8 +341,8 @@ export function planActions(store: ApigatewayStore): Record<string, ActionHandle
       return { Result: true };
     },
 
-    UnBindSecretIds(params) {
-      const plan = getPlan(store, reqStr(params, "UsagePlanId"));
+    UnBindSecretIds(params, ctx) {
+      const plan = getPlan(store, ctx, reqStr(params, "UsagePlanId"));
       const ids = reqStrList(params, "AccessKeyIds");
       for (const id of ids) {
         if (
@@ -359,8 +362,8 @@ export function planActions(store: ApigatewayStore): Record<string, ActionHandle
       return { Result: true };
     },
 
-    DescribeUsagePlanSecretIds(params) {
-      const plan = getPlan(store, reqStr(params, "UsagePlanId"));
+    DescribeUsagePlanSecretIds(params, ctx) {
+      const plan = getPlan(store, ctx, reqStr(params, "UsagePlanId"));
       const list = store.state.keyBindings.filter((k) => k.UsagePlanId === plan.UsagePlanId)
         .flatMap((k) => {
           const key = store.state.apiKeys.find((x) => x.AccessKeyId === k.AccessKeyId);

@@ -5,12 +5,13 @@
  */
 
 import type { ApigatewayStore, PluginAttachRec, PluginRec } from "./apigateway_data.ts";
-import { type ActionHandler, ApiError } from "./service.ts";
+import { type ActionHandler, ApiError, type CallContext } from "./service.ts";
 import {
   checkEnv,
   checkOption,
   getApi,
   getService,
+  inRegion,
   isoNow,
   optStr,
   optStrList,
@@ -34,8 +35,8 @@ export const PLUGIN_TYPES = [
   "ProxyCache",
 ] as const;
 
-function getPlugin(store: ApigatewayStore, id: string): PluginRec {
-  const found = store.state.plugins.find((p) => p.PluginId === id);
+function getPlugin(store: ApigatewayStore, ctx: CallContext, id: string): PluginRec {
+  const found = store.state.plugins.find((p) => p.PluginId === id && inRegion(p, ctx));
   if (!found) throw new ApiError("ResourceNotFound.InvalidPlugin", `Plugin ${id} does not exist`);
   return found;
 }
@@ -95,6 +96,7 @@ export function pluginActions(store: ApigatewayStore): Record<string, ActionHand
       }
       const now = isoNow(ctx);
       const p: PluginRec = {
+        Region: ctx.region,
         PluginId: ctx.newId("plugin-"),
         PluginName: name,
         PluginType: type,
@@ -108,16 +110,17 @@ export function pluginActions(store: ApigatewayStore): Record<string, ActionHand
       return { Result: pluginView(p) };
     },
 
-    DescribePlugin(params) {
-      return { Result: pluginView(getPlugin(store, reqStr(params, "PluginId")), params) };
+    DescribePlugin(params, ctx) {
+      return { Result: pluginView(getPlugin(store, ctx, reqStr(params, "PluginId")), params) };
     },
 
-    DescribePlugins(params) {
+    DescribePlugins(params, ctx) {
       readFilters(params, []);
       const ids = optStrList(params, "PluginIds");
       const name = optStr(params, "PluginName");
       const type = optStr(params, "PluginType");
       const found = [...store.state.plugins].reverse().filter((p) =>
+        inRegion(p, ctx) &&
         (ids === undefined || ids.length === 0 || ids.includes(p.PluginId)) &&
         (name === undefined || p.PluginName.includes(name)) &&
         (type === undefined || p.PluginType === type)
@@ -131,7 +134,7 @@ export function pluginActions(store: ApigatewayStore): Record<string, ActionHand
     },
 
     ModifyPlugin(params, ctx) {
-      const p = getPlugin(store, reqStr(params, "PluginId"));
+      const p = getPlugin(store, ctx, reqStr(params, "PluginId"));
       const data = optStr(params, "PluginData");
       if (data !== undefined) checkPluginData(data, "InvalidParameterValue.InvalidPluginConfig");
       p.PluginName = optStr(params, "PluginName") ?? p.PluginName;
@@ -141,8 +144,8 @@ export function pluginActions(store: ApigatewayStore): Record<string, ActionHand
       return { Result: true };
     },
 
-    DeletePlugin(params) {
-      const p = getPlugin(store, reqStr(params, "PluginId"));
+    DeletePlugin(params, ctx) {
+      const p = getPlugin(store, ctx, reqStr(params, "PluginId"));
       store.state.plugins = store.state.plugins.filter((x) => x !== p);
       store.state.pluginAttachments = store.state.pluginAttachments.filter((a) =>
         a.PluginId !== p.PluginId
@@ -151,8 +154,8 @@ export function pluginActions(store: ApigatewayStore): Record<string, ActionHand
     },
 
     AttachPlugin(params, ctx) {
-      const p = getPlugin(store, reqStr(params, "PluginId"));
-      const service = getService(store, reqStr(params, "ServiceId"));
+      const p = getPlugin(store, ctx, reqStr(params, "PluginId"));
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const env = reqStr(params, "EnvironmentName");
       checkEnv(env, "InvalidParameterValue.InvalidEnvStatus");
       const apis = reqStrList(params, "ApiIds").map((id) => getApi(store, service.ServiceId, id));
@@ -187,9 +190,9 @@ export function pluginActions(store: ApigatewayStore): Record<string, ActionHand
       return { Result: true };
     },
 
-    DetachPlugin(params) {
-      const p = getPlugin(store, reqStr(params, "PluginId"));
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DetachPlugin(params, ctx) {
+      const p = getPlugin(store, ctx, reqStr(params, "PluginId"));
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const env = reqStr(params, "EnvironmentName");
       checkEnv(env, "InvalidParameterValue.InvalidEnvStatus");
       const api = getApi(store, service.ServiceId, reqStr(params, "ApiId"));
@@ -206,16 +209,16 @@ export function pluginActions(store: ApigatewayStore): Record<string, ActionHand
       return { Result: true };
     },
 
-    DescribePluginApis(params) {
-      const p = getPlugin(store, reqStr(params, "PluginId"));
+    DescribePluginApis(params, ctx) {
+      const p = getPlugin(store, ctx, reqStr(params, "PluginId"));
       const list = store.state.pluginAttachments.filter((a) => a.PluginId === p.PluginId).map(
         attachedView,
       );
       return { Result: { TotalCount: list.length, AttachedApis: page(list, params) } };
     },
 
-    DescribePluginsByApi(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DescribePluginsByApi(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const api = getApi(store, service.ServiceId, reqStr(params, "ApiId"));
       const env = optStr(params, "EnvironmentName");
       if (env !== undefined) checkEnv(env);
@@ -238,9 +241,9 @@ export function pluginActions(store: ApigatewayStore): Record<string, ActionHand
       return { Result: { TotalCount: list.length, PluginSummary: page(list, params) } };
     },
 
-    DescribeAllPluginApis(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
-      const p = getPlugin(store, reqStr(params, "PluginId"));
+    DescribeAllPluginApis(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
+      const p = getPlugin(store, ctx, reqStr(params, "PluginId"));
       const env = reqStr(params, "EnvironmentName");
       checkEnv(env);
       const list = store.state.apis.filter((a) => a.ServiceId === service.ServiceId).map((a) => {

@@ -18,6 +18,7 @@ import {
   filterValues,
   getApi,
   getService,
+  inRegion,
   isoNow,
   matchExact,
   matchFuzzy,
@@ -123,6 +124,7 @@ export function serviceActions(store: ApigatewayStore): Record<string, ActionHan
       const now = isoNow(ctx);
       const region = ctx.region.replace(/^ap-/, "") || "gz";
       const service: ServiceRec = {
+        Region: ctx.region,
         ServiceId: id,
         ServiceName: name,
         ServiceDesc: optStr(params, "ServiceDesc") ?? "",
@@ -154,13 +156,13 @@ export function serviceActions(store: ApigatewayStore): Record<string, ActionHan
       };
     },
 
-    DescribeService(params) {
-      return describeService(store, getService(store, reqStr(params, "ServiceId")));
+    DescribeService(params, ctx) {
+      return describeService(store, getService(store, ctx, reqStr(params, "ServiceId")));
     },
 
-    DescribeServiceForApiApp(params) {
+    DescribeServiceForApiApp(params, ctx) {
       reqStr(params, "ApiRegion");
-      const out = describeService(store, getService(store, reqStr(params, "ServiceId")));
+      const out = describeService(store, getService(store, ctx, reqStr(params, "ServiceId")));
       for (
         const k of [
           "InstanceId",
@@ -176,7 +178,7 @@ export function serviceActions(store: ApigatewayStore): Record<string, ActionHan
       return out;
     },
 
-    DescribeServicesStatus(params) {
+    DescribeServicesStatus(params, ctx) {
       const filters = readFilters(params, [
         "ServiceId",
         "ServiceName",
@@ -191,6 +193,7 @@ export function serviceActions(store: ApigatewayStore): Record<string, ActionHan
       const envs = filterValues(filters, "Environment");
       const netTypes = filterValues(filters, "NetType");
       const found = [...store.state.services].reverse().filter((s) =>
+        inRegion(s, ctx) &&
         matchExact(filters, "ServiceId", s.ServiceId) &&
         matchFuzzy(filters, "ServiceName", s.ServiceName) &&
         matchExact(filters, "IpVersion", s.IpVersion) &&
@@ -209,7 +212,7 @@ export function serviceActions(store: ApigatewayStore): Record<string, ActionHan
     },
 
     ModifyService(params, ctx) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const protocol = optStr(params, "Protocol");
       if (protocol !== undefined) checkOption("Protocol", protocol, PROTOCOLS);
       const netTypes = optStrList(params, "NetTypes");
@@ -240,8 +243,8 @@ export function serviceActions(store: ApigatewayStore): Record<string, ActionHan
       return {};
     },
 
-    DeleteService(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DeleteService(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const id = service.ServiceId;
       if (ENVIRONMENTS.some((e) => service.environments[e]?.Status === 1)) {
         throw new ApiError(
@@ -270,7 +273,7 @@ export function serviceActions(store: ApigatewayStore): Record<string, ActionHan
     },
 
     ReleaseService(params, ctx) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const env = reqStr(params, "EnvironmentName");
       checkEnv(env, "FailedOperation.ServiceError");
       const apiIds = store.state.apis.filter((a) => a.ServiceId === service.ServiceId).map((a) =>
@@ -302,8 +305,8 @@ export function serviceActions(store: ApigatewayStore): Record<string, ActionHan
       return { Result: { ReleaseDesc: desc, ReleaseVersion: version } };
     },
 
-    UnReleaseService(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    UnReleaseService(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const env = reqStr(params, "EnvironmentName");
       checkEnv(env, "FailedOperation.ServiceError");
       const current = service.environments[env];
@@ -318,7 +321,7 @@ export function serviceActions(store: ApigatewayStore): Record<string, ActionHan
     },
 
     UpdateService(params, ctx) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const env = reqStr(params, "EnvironmentName");
       checkEnv(env, "FailedOperation.ServiceError");
       const version = reqStr(params, "VersionName");
@@ -347,8 +350,8 @@ export function serviceActions(store: ApigatewayStore): Record<string, ActionHan
       return { Result: true };
     },
 
-    DescribeServiceReleaseVersion(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DescribeServiceReleaseVersion(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const seen = new Set<string>();
       const versions: Array<{ VersionName: string; VersionDesc: string }> = [];
       for (const r of [...store.state.releases].reverse()) {
@@ -359,8 +362,8 @@ export function serviceActions(store: ApigatewayStore): Record<string, ActionHan
       return { Result: { TotalCount: versions.length, VersionList: page(versions, params) } };
     },
 
-    DescribeServiceEnvironmentReleaseHistory(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DescribeServiceEnvironmentReleaseHistory(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const env = optStr(params, "EnvironmentName");
       if (env !== undefined) checkEnv(env);
       const history = [...store.state.releases].reverse()
@@ -375,8 +378,8 @@ export function serviceActions(store: ApigatewayStore): Record<string, ActionHan
       return { Result: { TotalCount: history.length, VersionList: page(history, params) } };
     },
 
-    DescribeServiceEnvironmentList(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DescribeServiceEnvironmentList(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const list = ENVIRONMENTS.map((e) => ({
         EnvironmentName: e,
         Url: envUrl(service, e),
@@ -387,8 +390,8 @@ export function serviceActions(store: ApigatewayStore): Record<string, ActionHan
       return { Result: { TotalCount: list.length, EnvironmentList: page(list, params) } };
     },
 
-    DescribeServiceEnvironmentStrategy(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DescribeServiceEnvironmentStrategy(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const list = ENVIRONMENTS.map((e) => ({
         EnvironmentName: e,
         Url: envUrl(service, e),
@@ -400,8 +403,8 @@ export function serviceActions(store: ApigatewayStore): Record<string, ActionHan
       return { Result: { TotalCount: list.length, EnvironmentList: page(list, params) } };
     },
 
-    ModifyServiceEnvironmentStrategy(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    ModifyServiceEnvironmentStrategy(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const strategy = optInt(params, "Strategy");
       if (strategy === undefined) {
         throw new ApiError("MissingParameter", "The parameter Strategy is missing");
@@ -417,8 +420,8 @@ export function serviceActions(store: ApigatewayStore): Record<string, ActionHan
       return { Result: true };
     },
 
-    DescribeApiEnvironmentStrategy(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    DescribeApiEnvironmentStrategy(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const envs = optStrList(params, "EnvironmentNames") ?? [...ENVIRONMENTS];
       for (const e of envs) checkEnv(e);
       const apiId = optStr(params, "ApiId");
@@ -438,8 +441,8 @@ export function serviceActions(store: ApigatewayStore): Record<string, ActionHan
       return { Result: { TotalCount: list.length, ApiEnvironmentStrategySet: page(list, params) } };
     },
 
-    ModifyApiEnvironmentStrategy(params) {
-      const service = getService(store, reqStr(params, "ServiceId"));
+    ModifyApiEnvironmentStrategy(params, ctx) {
+      const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const strategy = optInt(params, "Strategy");
       if (strategy === undefined) {
         throw new ApiError("MissingParameter", "The parameter Strategy is missing");

@@ -212,10 +212,23 @@ export function checkOption(
   }
 }
 
-/** The service `id`, or `ResourceNotFound.InvalidService`. */
-export function getService(store: ApigatewayStore, id: string): ServiceRec {
-  const found = store.state.services.find((s) => s.ServiceId === id);
-  if (!found) throw new ApiError("ResourceNotFound.InvalidService", `Service ${id} does not exist`);
+/**
+ * True when a regional resource is visible from the call's region: same region, or the call
+ * or the record names none (records loaded without `Region` are visible everywhere).
+ */
+export function inRegion(rec: { Region?: string }, ctx: CallContext): boolean {
+  return ctx.region === "" || !rec.Region || rec.Region === ctx.region;
+}
+
+/** The service `id` in the call's region, or `ResourceNotFound.InvalidService`. */
+export function getService(store: ApigatewayStore, ctx: CallContext, id: string): ServiceRec {
+  const found = store.state.services.find((s) => s.ServiceId === id && inRegion(s, ctx));
+  if (!found) {
+    throw new ApiError(
+      "ResourceNotFound.InvalidService",
+      `Service ${id} does not exist in region ${ctx.region || "(none)"}`,
+    );
+  }
   return found;
 }
 
@@ -231,9 +244,9 @@ export function getApi(store: ApigatewayStore, serviceId: string, apiId: string)
   return found;
 }
 
-/** The usage plan `id`, or `ResourceNotFound.InvalidUsagePlan`. */
-export function getPlan(store: ApigatewayStore, id: string): UsagePlanRec {
-  const found = store.state.usagePlans.find((p) => p.UsagePlanId === id);
+/** The usage plan `id` in the call's region, or `ResourceNotFound.InvalidUsagePlan`. */
+export function getPlan(store: ApigatewayStore, ctx: CallContext, id: string): UsagePlanRec {
+  const found = store.state.usagePlans.find((p) => p.UsagePlanId === id && inRegion(p, ctx));
   if (!found) {
     throw new ApiError("ResourceNotFound.InvalidUsagePlan", `Usage plan ${id} does not exist`);
   }

@@ -25,6 +25,8 @@ export interface EnvState {
 
 /** A service. */
 export interface ServiceRec {
+  /** Region the resource lives in (`X-TC-Region` of its creation). */
+  Region: string;
   ServiceId: string;
   ServiceName: string;
   ServiceDesc: string;
@@ -79,6 +81,8 @@ export interface ReleaseRec {
 
 /** A usage plan. */
 export interface UsagePlanRec {
+  /** Region the resource lives in (`X-TC-Region` of its creation). */
+  Region: string;
   UsagePlanId: string;
   UsagePlanName: string;
   UsagePlanDesc: string;
@@ -100,6 +104,8 @@ export interface PlanBindingRec {
 
 /** An API key (secret pair). */
 export interface ApiKeyRec {
+  /** Region the resource lives in (`X-TC-Region` of its creation). */
+  Region: string;
   AccessKeyId: string;
   AccessKeySecret: string;
   AccessKeyType: string;
@@ -131,6 +137,8 @@ export interface IpStrategyRec {
 
 /** A plugin. */
 export interface PluginRec {
+  /** Region the resource lives in (`X-TC-Region` of its creation). */
+  Region: string;
   PluginId: string;
   PluginName: string;
   PluginType: string;
@@ -164,6 +172,8 @@ export interface DomainRec {
 
 /** An upstream (backend channel). */
 export interface UpstreamRec {
+  /** Region the resource lives in (`X-TC-Region` of its creation). */
+  Region: string;
   UpstreamId: string;
   UpstreamName: string;
   UpstreamDescription: string;
@@ -182,6 +192,8 @@ export interface UpstreamRec {
 
 /** An API app (application credentials for APP-authenticated APIs). */
 export interface ApiAppRec {
+  /** Region the resource lives in (`X-TC-Region` of its creation). */
+  Region: string;
   ApiAppId: string;
   ApiAppName: string;
   ApiAppDesc: string;
@@ -280,7 +292,7 @@ function demoApi(apiId: string, name: string, path: string, method: string, time
 
 /**
  * The built-in demo data: service `service-ody35h5e` (`demo-service`, `http&https`) with
- * `api-demo0001` (`GET /orders`) and `api-demo0002` (`POST /payments`), released on `test`.
+ * `api-demo0001` (`GET /orders`) and `api-demo0002` (`POST /payments`), released on `test`, in region `ap-guangzhou`.
  */
 export function demoApigatewayState(): ApigatewayState {
   const created = "2026-01-05T08:00:00Z";
@@ -290,6 +302,7 @@ export function demoApigatewayState(): ApigatewayState {
   const environments = newEnvironments();
   environments["test"] = { Status: 1, VersionName: version, Strategy: DEFAULT_ENV_STRATEGY };
   state.services.push({
+    Region: "ap-guangzhou",
     ServiceId: DEMO_SERVICE_ID,
     ServiceName: "demo-service",
     ServiceDesc: "Demo service of the tcflow emulator",

@@ -434,447 +434,6 @@ Deno.test("apigateway DescribeServicesStatus pages and filters", async () => {
   );
 });
 
-Deno.test("apigateway API keys: create, bind to a plan, disable, delete rules", async () => {
-  const { gw, ctx } = setup();
-  const auto: Any = await call(gw, "CreateApiKey", { SecretName: "auto-key" }, ctx);
-  assert.match(auto.Result.AccessKeyId, /^AKID[A-Za-z0-9]{32}$/);
-  assert.equal(auto.Result.AccessKeySecret.length, 40);
-  assert.equal(auto.Result.Status, 1);
-  const manualParams = {
-    SecretName: "manual",
-    AccessKeyType: "manual",
-    AccessKeyId: "my_key_1",
-    AccessKeySecret: "my_secret_123",
-  };
-  await call(gw, "CreateApiKey", manualParams, ctx);
-  await callError(gw, "CreateApiKey", manualParams, ctx, "FailedOperation.AccessKeyExist");
-
-  const planId =
-    ((await call(gw, "CreateUsagePlan", { UsagePlanName: "p" }, ctx)) as Any).Result.UsagePlanId;
-  await call(gw, "BindSecretIds", {
-    UsagePlanId: planId,
-    AccessKeyIds: [auto.Result.AccessKeyId, "my_key_1"],
-  }, ctx);
-  await callError(
-    gw,
-    "BindSecretIds",
-    { UsagePlanId: planId, AccessKeyIds: ["my_key_1"] },
-    ctx,
-    "UnsupportedOperation.AlreadyBindUsagePlan",
-  );
-  await callError(
-    gw,
-    "BindSecretIds",
-    { UsagePlanId: planId, AccessKeyIds: ["nope"] },
-    ctx,
-    "ResourceNotFound.InvalidAccessKeyId",
-  );
-  const secrets: Any = await call(gw, "DescribeUsagePlanSecretIds", { UsagePlanId: planId }, ctx);
-  assert.deepEqual(secrets.Result.AccessKeyList.map((k: Any) => k.SecretName), [
-    "auto-key",
-    "manual",
-  ]);
-  const plan: Any = await call(gw, "DescribeUsagePlan", { UsagePlanId: planId }, ctx);
-  assert.equal(plan.Result.BindSecretIdTotalCount, 2);
-  const unbound: Any = await call(gw, "DescribeApiKeysStatus", {
-    Filters: [{ Name: "NotUsagePlanId", Values: [planId] }],
-  }, ctx);
-  assert.equal(unbound.Result.TotalCount, 0);
-
-  await callError(
-    gw,
-    "DeleteApiKey",
-    { AccessKeyId: "my_key_1" },
-    ctx,
-    "UnsupportedOperation.InvalidStatus",
-  );
-  await call(gw, "DisableApiKey", { AccessKeyId: "my_key_1" }, ctx);
-  await callError(
-    gw,
-    "DeleteApiKey",
-    { AccessKeyId: "my_key_1" },
-    ctx,
-    "UnsupportedOperation.ResourceIsInUse",
-  );
-  await call(gw, "UnBindSecretIds", { UsagePlanId: planId, AccessKeyIds: ["my_key_1"] }, ctx);
-  await call(gw, "DeleteApiKey", { AccessKeyId: "my_key_1" }, ctx);
-  await callError(
-    gw,
-    "DescribeApiKey",
-    { AccessKeyId: "my_key_1" },
-    ctx,
-    "ResourceNotFound.InvalidAccessKeyId",
-  );
-
-  const before = auto.Result.AccessKeySecret;
-  const updated: Any = await call(
-    gw,
-    "UpdateApiKey",
-    { AccessKeyId: auto.Result.AccessKeyId },
-    ctx,
-  );
-  assert.notEqual(updated.Result.AccessKeySecret, before);
-  const disabled: Any = await call(gw, "DescribeApiKeysStatus", {
-    Filters: [{ Name: "Status", Values: ["1"] }],
-  }, ctx);
-  assert.equal(disabled.Result.TotalCount, 1);
-});
-
-Deno.test("apigateway IP strategies: create, bind to APIs per environment, list, unbind", async () => {
-  const { gw, ctx } = setup();
-  const created: Any = await call(gw, "CreateIPStrategy", {
-    ServiceId: SVC,
-    StrategyName: "office",
-    StrategyType: "WHITE",
-    StrategyData: "10.0.0.0/8\n192.168.1.1",
-  }, ctx);
-  const sid = created.Result.StrategyId;
-  assert.match(sid, /^IPStrategy-/);
-  await callError(
-    gw,
-    "CreateIPStrategy",
-    { ServiceId: SVC, StrategyName: "x", StrategyType: "WHITE", StrategyData: "not-an-ip" },
-    ctx,
-    "InvalidParameter.FormatError",
-  );
-  await call(gw, "BindIPStrategy", {
-    ServiceId: SVC,
-    StrategyId: sid,
-    EnvironmentName: "test",
-    BindApiIds: ["api-demo0001"],
-  }, ctx);
-  const d: Any = await call(gw, "DescribeIPStrategy", {
-    ServiceId: SVC,
-    StrategyId: sid,
-    EnvironmentName: "test",
-  }, ctx);
-  assert.equal(d.Result.BindApiTotalCount, 1);
-  assert.equal(d.Result.BindApis[0].ApiId, "api-demo0001");
-  const free: Any = await call(gw, "DescribeIPStrategyApisStatus", {
-    ServiceId: SVC,
-    StrategyId: sid,
-    EnvironmentName: "test",
-  }, ctx);
-  assert.deepEqual(free.Result.ApiIdStatusSet.map((a: Any) => a.ApiId), ["api-demo0002"]);
-  const list: Any = await call(gw, "DescribeIPStrategysStatus", {
-    ServiceId: SVC,
-    Filters: [{ Name: "StrategyName", Values: ["off"] }],
-  }, ctx);
-  assert.equal(list.Result.TotalCount, 1);
-  await callError(
-    gw,
-    "DeleteApi",
-    { ServiceId: SVC, ApiId: "api-demo0001" },
-    ctx,
-    "UnsupportedOperation.ResourceAssociated",
-  );
-  await call(gw, "UnBindIPStrategy", {
-    ServiceId: SVC,
-    StrategyId: sid,
-    EnvironmentName: "test",
-    UnBindApiIds: ["api-demo0001"],
-  }, ctx);
-  await call(
-    gw,
-    "ModifyIPStrategy",
-    { ServiceId: SVC, StrategyId: sid, StrategyData: "1.2.3.4" },
-    ctx,
-  );
-  await call(gw, "DeleteIPStrategy", { ServiceId: SVC, StrategyId: sid }, ctx);
-  await callError(
-    gw,
-    "DescribeIPStrategy",
-    { ServiceId: SVC, StrategyId: sid },
-    ctx,
-    "ResourceNotFound.InvalidIPStrategy",
-  );
-});
-
-Deno.test("apigateway plugins: create, attach, same-type clash, list by API, detach, delete", async () => {
-  const { gw, ctx } = setup();
-  const p1: Any = await call(gw, "CreatePlugin", {
-    PluginName: "limit",
-    PluginType: "TrafficControl",
-    PluginData: '{"max":10}',
-  }, ctx);
-  const p2: Any = await call(gw, "CreatePlugin", {
-    PluginName: "limit2",
-    PluginType: "TrafficControl",
-    PluginData: '{"max":5}',
-  }, ctx);
-  await callError(
-    gw,
-    "CreatePlugin",
-    { PluginName: "bad", PluginType: "Magic", PluginData: "{}" },
-    ctx,
-    "InvalidParameterValue.NotInOptions",
-  );
-  await callError(
-    gw,
-    "CreatePlugin",
-    { PluginName: "bad", PluginType: "Cors", PluginData: "{oops" },
-    ctx,
-    "InvalidParameterValue.InvalidPluginConfig",
-  );
-  const id1 = p1.Result.PluginId;
-  await call(gw, "AttachPlugin", {
-    PluginId: id1,
-    ServiceId: SVC,
-    EnvironmentName: "test",
-    ApiIds: ["api-demo0001", "api-demo0002"],
-  }, ctx);
-  await callError(
-    gw,
-    "AttachPlugin",
-    {
-      PluginId: p2.Result.PluginId,
-      ServiceId: SVC,
-      EnvironmentName: "test",
-      ApiIds: ["api-demo0001"],
-    },
-    ctx,
-    "InvalidParameterValue.DuplicatePluginConfig",
-  );
-  const byApi: Any = await call(gw, "DescribePluginsByApi", {
-    ServiceId: SVC,
-    ApiId: "api-demo0001",
-  }, ctx);
-  assert.deepEqual(byApi.Result.PluginSummary.map((p: Any) => p.PluginId), [id1]);
-  const apis: Any = await call(gw, "DescribePluginApis", { PluginId: id1 }, ctx);
-  assert.equal(apis.Result.TotalCount, 2);
-  const all: Any = await call(gw, "DescribeAllPluginApis", {
-    ServiceId: SVC,
-    PluginId: p2.Result.PluginId,
-    EnvironmentName: "test",
-  }, ctx);
-  assert.deepEqual(all.Result.ApiSet.map((a: Any) => [a.IsAttached, a.AttachedOtherPlugin]), [[
-    false,
-    true,
-  ], [false, true]]);
-  const plugin: Any = await call(gw, "DescribePlugin", { PluginId: id1, Limit: 1 }, ctx);
-  assert.equal(plugin.Result.AttachedApiTotalCount, 2);
-  assert.equal(plugin.Result.AttachedApis.length, 1);
-  await call(gw, "DetachPlugin", {
-    PluginId: id1,
-    ServiceId: SVC,
-    EnvironmentName: "test",
-    ApiId: "api-demo0001",
-  }, ctx);
-  await callError(
-    gw,
-    "DetachPlugin",
-    { PluginId: id1, ServiceId: SVC, EnvironmentName: "test", ApiId: "api-demo0001" },
-    ctx,
-    "InvalidParameterValue.InvalidApiIds",
-  );
-  const byType: Any = await call(gw, "DescribePlugins", { PluginType: "TrafficControl" }, ctx);
-  assert.equal(byType.Result.TotalCount, 2);
-  await call(gw, "DeletePlugin", { PluginId: id1 }, ctx);
-  await callError(gw, "DescribePlugin", { PluginId: id1 }, ctx, "ResourceNotFound.InvalidPlugin");
-});
-
-Deno.test("apigateway custom domains: bind, mappings, modify, unbind", async () => {
-  const { gw, ctx } = setup();
-  const net = `${SVC}-1300000000.gz.apigw.tencentcs.com`;
-  const base = {
-    ServiceId: SVC,
-    SubDomain: "api.example.com",
-    Protocol: "http",
-    NetType: "OUTER",
-    NetSubDomain: net,
-  };
-  await callError(
-    gw,
-    "BindSubDomain",
-    { ...base, IsDefaultMapping: true, NetSubDomain: "wrong" },
-    ctx,
-    "FailedOperation.NetSubDomainError",
-  );
-  await callError(
-    gw,
-    "BindSubDomain",
-    { ...base, IsDefaultMapping: true, Protocol: "https" },
-    ctx,
-    "FailedOperation.CertificateIsNull",
-  );
-  await callError(
-    gw,
-    "BindSubDomain",
-    { ...base, IsDefaultMapping: false },
-    ctx,
-    "FailedOperation.DefineMappingNotNull",
-  );
-  await callError(
-    gw,
-    "BindSubDomain",
-    { ...base, SubDomain: "not a domain", IsDefaultMapping: true },
-    ctx,
-    "FailedOperation.SubDomainFormatError",
-  );
-  await call(gw, "BindSubDomain", {
-    ...base,
-    IsDefaultMapping: false,
-    PathMappingSet: [{ Path: "/t", Environment: "test" }, { Path: "/", Environment: "release" }],
-  }, ctx);
-  await callError(
-    gw,
-    "BindSubDomain",
-    { ...base, IsDefaultMapping: true },
-    ctx,
-    "FailedOperation.DomainAlreadyBindService",
-  );
-  const domains: Any = await call(gw, "DescribeServiceSubDomains", { ServiceId: SVC }, ctx);
-  assert.equal(domains.Result.DomainSet[0].DomainName, "api.example.com");
-  const maps: Any = await call(gw, "DescribeServiceSubDomainMappings", {
-    ServiceId: SVC,
-    SubDomain: "api.example.com",
-  }, ctx);
-  assert.equal(maps.Result.PathMappingSet.length, 2);
-  await call(gw, "DeleteServiceSubDomainMapping", {
-    ServiceId: SVC,
-    SubDomain: "api.example.com",
-    Environment: "test",
-  }, ctx);
-  await callError(
-    gw,
-    "DeleteServiceSubDomainMapping",
-    { ServiceId: SVC, SubDomain: "api.example.com", Environment: "test" },
-    ctx,
-    "FailedOperation.DeletePathMappingSetError",
-  );
-  await call(gw, "ModifySubDomain", {
-    ServiceId: SVC,
-    SubDomain: "api.example.com",
-    IsDefaultMapping: true,
-    Protocol: "http&https",
-    CertificateId: "cert-1",
-  }, ctx);
-  const after: Any = await call(gw, "DescribeServiceSubDomains", { ServiceId: SVC }, ctx);
-  assert.equal(after.Result.DomainSet[0].Protocol, "http&https");
-  assert.equal(after.Result.DomainSet[0].IsDefaultMapping, true);
-  await call(gw, "UnBindSubDomain", { ServiceId: SVC, SubDomain: "api.example.com" }, ctx);
-  await callError(
-    gw,
-    "UnBindSubDomain",
-    { ServiceId: SVC, SubDomain: "api.example.com" },
-    ctx,
-    "FailedOperation.DomainNotBindService",
-  );
-});
-
-Deno.test("apigateway upstreams: create, APIs bound through UPSTREAM backends, delete rules", async () => {
-  const { gw, ctx } = setup();
-  const up: Any = await call(gw, "CreateUpstream", {
-    Scheme: "HTTP",
-    Algorithm: "ROUND-ROBIN",
-    UniqVpcId: "vpc-123456",
-    UpstreamName: "backend",
-    Nodes: [{ Host: "10.0.0.1", Port: 8080, Weight: 100 }],
-  }, ctx);
-  const uid = up.UpstreamId;
-  await callError(
-    gw,
-    "CreateUpstream",
-    { Scheme: "FTP", Algorithm: "ROUND-ROBIN", UniqVpcId: "vpc-1" },
-    ctx,
-    "InvalidParameterValue.NotInOptions",
-  );
-  const api: Any = await call(gw, "CreateApi", {
-    ServiceId: SVC,
-    ServiceType: "UPSTREAM",
-    ServiceTimeout: 10,
-    Protocol: "HTTP",
-    RequestConfig: { Path: "/up", Method: "GET" },
-    ServiceConfig: { UpstreamId: uid, Path: "/", Method: "GET" },
-  }, ctx);
-  const bound: Any = await call(gw, "DescribeUpstreamBindApis", {
-    UpstreamId: uid,
-    Limit: 10,
-    Offset: 0,
-  }, ctx);
-  assert.deepEqual(bound.Result.BindApiSet.map((b: Any) => b.ApiId), [api.Result.ApiId]);
-  await callError(
-    gw,
-    "DeleteUpstream",
-    { UpstreamId: uid },
-    ctx,
-    "UnsupportedOperation.UnsupportedDeleteUpstream",
-  );
-  const modified: Any = await call(gw, "ModifyUpstream", { UpstreamId: uid, Retries: 2 }, ctx);
-  assert.equal(modified.Result.Retries, 2);
-  const list: Any = await call(gw, "DescribeUpstreams", {
-    Limit: 10,
-    Offset: 0,
-    Filters: [{ Name: "UpstreamName", Values: ["back"] }],
-  }, ctx);
-  assert.equal(list.Result.UpstreamSet[0].Nodes[0].Port, 8080);
-  await call(gw, "DeleteApi", { ServiceId: SVC, ApiId: api.Result.ApiId }, ctx);
-  assert.deepEqual(await call(gw, "DeleteUpstream", { UpstreamId: uid }, ctx), { UpstreamId: uid });
-  await callError(
-    gw,
-    "CreateApi",
-    {
-      ServiceId: SVC,
-      ServiceType: "UPSTREAM",
-      ServiceTimeout: 10,
-      Protocol: "HTTP",
-      RequestConfig: { Path: "/up", Method: "GET" },
-      ServiceConfig: { UpstreamId: uid },
-    },
-    ctx,
-    "InvalidParameterValue.InvalidUpstream",
-  );
-});
-
-Deno.test("apigateway API apps: create, DescribeApiApp, bind to APP-auth APIs, delete rules", async () => {
-  const { gw, ctx } = setup();
-  const app: Any = await call(gw, "CreateApiApp", { ApiAppName: "mobile" }, ctx);
-  const appId = app.Result.ApiAppId;
-  assert.match(appId, /^app-/);
-  const one: Any = await call(gw, "DescribeApiApp", { ApiAppId: appId }, ctx);
-  assert.equal(one.Result.TotalCount, 1);
-  assert.equal(one.Result.ApiAppSet[0].ApiAppName, "mobile");
-  const nothing: Any = await call(gw, "DescribeApiApp", { ApiAppId: "app-nope" }, ctx);
-  assert.deepEqual(nothing.Result, { TotalCount: 0, ApiAppSet: [] });
-  const bind = { ApiAppId: appId, Environment: "test", ServiceId: SVC, ApiId: "api-demo0001" };
-  await callError(gw, "BindApiApp", bind, ctx, "UnsupportedOperation.UnsupportedBindEnvironment");
-  const appApi: Any = await call(gw, "CreateApi", {
-    ServiceId: SVC,
-    ServiceType: "MOCK",
-    ServiceTimeout: 5,
-    Protocol: "HTTP",
-    AuthType: "APP",
-    RequestConfig: { Path: "/app", Method: "GET" },
-    ServiceMockReturnMessage: "ok",
-  }, ctx);
-  const bindApp = { ...bind, ApiId: appApi.Result.ApiId };
-  await call(gw, "BindApiApp", bindApp, ctx);
-  await callError(gw, "BindApiApp", bindApp, ctx, "UnsupportedOperation.ResourceAssociated");
-  const apis: Any = await call(gw, "DescribeApiAppBindApisStatus", { ApiAppId: appId }, ctx);
-  assert.equal(apis.Result.ApiAppApiSet[0].ApiId, appApi.Result.ApiId);
-  const apps: Any = await call(gw, "DescribeApiBindApiAppsStatus", {
-    ServiceId: SVC,
-    ApiIds: [appApi.Result.ApiId],
-  }, ctx);
-  assert.equal(apps.Result.ApiAppApiSet[0].ApiAppName, "mobile");
-  await callError(
-    gw,
-    "DeleteApiApp",
-    { ApiAppId: appId },
-    ctx,
-    "UnsupportedOperation.ResourceAssociated",
-  );
-  await call(gw, "UnbindApiApp", bindApp, ctx);
-  await callError(gw, "UnbindApiApp", bindApp, ctx, "UnsupportedOperation.ResourceUnassociated");
-  await call(gw, "UpdateApiAppKey", { ApiAppId: appId, ApiAppKey: app.Result.ApiAppKey }, ctx);
-  await call(gw, "ModifyApiApp", { ApiAppId: appId, ApiAppName: "mobile2" }, ctx);
-  const listed: Any = await call(gw, "DescribeApiAppsStatus", {
-    Filters: [{ Name: "KeyWord", Values: ["mobile2"] }],
-  }, ctx);
-  assert.equal(listed.Result.TotalCount, 1);
-  await call(gw, "DeleteApiApp", { ApiAppId: appId }, ctx);
-});
-
 Deno.test("apigateway strategies: environment and API request limits", async () => {
   const { gw, ctx } = setup();
   await call(gw, "ModifyServiceEnvironmentStrategy", {
@@ -908,36 +467,6 @@ Deno.test("apigateway strategies: environment and API request limits", async () 
   }]);
 });
 
-Deno.test("apigateway ImportOpenApi creates one API per operation", async () => {
-  const { gw, ctx } = setup();
-  const content = [
-    "openapi: 3.0.0",
-    "info: { title: t, version: '1' }",
-    "paths:",
-    "  /users:",
-    "    get: { operationId: listUsers }",
-    "    post: { summary: create }",
-    "  /orders:",
-    "    get: { operationId: dup }",
-  ].join("\n");
-  const r: Any = await call(gw, "ImportOpenApi", { ServiceId: SVC, Content: content }, ctx);
-  assert.equal(r.Result.TotalCount, 3);
-  assert.deepEqual(r.Result.ApiSet.map((a: Any) => a.Status), ["success", "success", "failure"]);
-  assert.equal(r.Result.ApiSet[0].ApiName, "listUsers");
-  const listed: Any = await call(gw, "DescribeApisStatus", {
-    ServiceId: SVC,
-    Filters: [{ Name: "ApiPath", Values: ["/users"] }],
-  }, ctx);
-  assert.equal(listed.Result.TotalCount, 2);
-  await callError(
-    gw,
-    "ImportOpenApi",
-    { ServiceId: SVC, Content: "just text" },
-    ctx,
-    "InvalidParameterValue.UnsupportedParameter",
-  );
-});
-
 Deno.test("apigateway snapshot/load: JSON round trip, reset to demo, bad data rejected", async () => {
   const { gw, ctx } = setup();
   await call(gw, "CreateUsagePlan", { UsagePlanName: "kept" }, ctx);
@@ -963,4 +492,205 @@ Deno.test("apigateway snapshot/load: JSON round trip, reset to demo, bad data re
   // snapshots are copies: changing one does not change the emulator
   (gw.snapshot() as Any).usagePlans.length = 0;
   assert.equal(((await call(gw, "DescribeUsagePlansStatus", {}, ctx)) as Any).Result.TotalCount, 1);
+});
+
+Deno.test("apigateway modify actions: service, usage plan, OAuth API increment, API-app views", async () => {
+  const { gw, ctx } = setup();
+  ctx.nowMs += 1000;
+  await call(gw, "ModifyService", {
+    ServiceId: SVC,
+    ServiceDesc: "changed",
+    NetTypes: ["OUTER", "INNER"],
+  }, ctx);
+  const svc: Any = await call(gw, "DescribeService", { ServiceId: SVC }, ctx);
+  assert.equal(svc.ServiceDesc, "changed");
+  assert.deepEqual(svc.NetTypes, ["OUTER", "INNER"]);
+  assert.match(svc.InternalSubDomain, /\.internal$/);
+  assert.equal(svc.ModifiedTime, "2026-11-23T10:00:01Z");
+  await callError(
+    gw,
+    "ModifyService",
+    { ServiceId: SVC, NetTypes: ["INNER"] },
+    ctx,
+    "UnsupportedOperation.ReduceNetTypes",
+  );
+  await callError(
+    gw,
+    "ModifyService",
+    { ServiceId: SVC, Protocol: "gopher" },
+    ctx,
+    "InvalidParameterValue.NotInOptions",
+  );
+  const forApp: Any = await call(gw, "DescribeServiceForApiApp", {
+    ServiceId: SVC,
+    ApiRegion: "ap-guangzhou",
+  }, ctx);
+  assert.equal(forApp.ServiceName, "demo-service");
+  assert.equal(forApp.InstanceId, undefined);
+  const apiForApp: Any = await call(gw, "DescribeApiForApiApp", {
+    ServiceId: SVC,
+    ApiId: "api-demo0002",
+    ApiRegion: "ap-guangzhou",
+  }, ctx);
+  assert.equal(apiForApp.Result.RequestConfig.Path, "/payments");
+
+  const planId = ((await call(
+    gw,
+    "CreateUsagePlan",
+    { UsagePlanName: "p", MaxRequestNumPreSec: 10 },
+    ctx,
+  )) as Any)
+    .Result.UsagePlanId;
+  const modified: Any = await call(gw, "ModifyUsagePlan", {
+    UsagePlanId: planId,
+    MaxRequestNum: 1000,
+  }, ctx);
+  assert.equal(modified.Result.MaxRequestNum, 1000);
+  assert.equal(modified.Result.MaxRequestNumPreSec, 10);
+  await callError(
+    gw,
+    "CreateUsagePlan",
+    { UsagePlanName: "p", MaxRequestNumPreSec: 2001 },
+    ctx,
+    "InvalidParameterValue.InvalidMaxRequestNum",
+  );
+  await callError(
+    gw,
+    "CreateUsagePlan",
+    { UsagePlanName: "p", MaxRequestNum: 0 },
+    ctx,
+    "InvalidParameterValue.InvalidMaxRequestNum",
+  );
+  const byName: Any = await call(gw, "DescribeUsagePlansStatus", {
+    Filters: [{ Name: "UsagePlanName", Values: ["p"] }],
+  }, ctx);
+  assert.equal(byName.Result.TotalCount, 1);
+
+  const oauth: Any = await call(gw, "CreateApi", {
+    ServiceId: SVC,
+    ServiceType: "MOCK",
+    ServiceTimeout: 5,
+    Protocol: "HTTP",
+    ApiBusinessType: "OAUTH",
+    RequestConfig: { Path: "/oauth", Method: "POST" },
+    ServiceMockReturnMessage: "ok",
+  }, ctx);
+  await call(gw, "ModifyApiIncrement", {
+    ServiceId: SVC,
+    ApiId: oauth.Result.ApiId,
+    BusinessType: "OAUTH",
+    PublicKey: "pk-1",
+  }, ctx);
+  const api: Any = await call(
+    gw,
+    "DescribeApi",
+    { ServiceId: SVC, ApiId: oauth.Result.ApiId },
+    ctx,
+  );
+  assert.equal(api.Result.OauthConfig.PublicKey, "pk-1");
+  await callError(
+    gw,
+    "ModifyApiIncrement",
+    {
+      ServiceId: SVC,
+      ApiId: oauth.Result.ApiId,
+      BusinessType: "NORMAL",
+    },
+    ctx,
+    "InvalidParameterValue.InvalidApiBusinessType",
+  );
+  await callError(
+    gw,
+    "ModifyApiIncrement",
+    {
+      ServiceId: SVC,
+      ApiId: oauth.Result.ApiId,
+      BusinessType: "OAUTH",
+    },
+    ctx,
+    "InvalidParameterValue.NothingModifyForOauth",
+  );
+});
+
+Deno.test("apigateway resources are regional", async () => {
+  const gw = createApigatewayEmulator();
+  const gz = testContext({ region: "ap-guangzhou" });
+  const sh = testContext({ region: "ap-shanghai", seed: 7 });
+  await callError(gw, "DescribeService", { ServiceId: SVC }, sh, "ResourceNotFound.InvalidService");
+  const shPlan: Any = await call(gw, "CreateUsagePlan", { UsagePlanName: "shanghai" }, sh);
+  await callError(
+    gw,
+    "DescribeUsagePlan",
+    { UsagePlanId: shPlan.Result.UsagePlanId },
+    gz,
+    "ResourceNotFound.InvalidUsagePlan",
+  );
+  // a plan of another region cannot be bound to the guangzhou demo service
+  await callError(
+    gw,
+    "BindEnvironment",
+    {
+      UsagePlanIds: [shPlan.Result.UsagePlanId],
+      ServiceId: SVC,
+      Environment: "test",
+      BindType: "SERVICE",
+    },
+    gz,
+    "ResourceNotFound.InvalidUsagePlan",
+  );
+  const shServices: Any = await call(gw, "DescribeServicesStatus", {}, sh);
+  assert.equal(shServices.Result.TotalCount, 0);
+  const gzPlans: Any = await call(gw, "DescribeUsagePlansStatus", {}, gz);
+  assert.equal(gzPlans.Result.TotalCount, 0);
+  const shPlans: Any = await call(gw, "DescribeUsagePlansStatus", {}, sh);
+  assert.equal(shPlans.Result.TotalCount, 1);
+  assert.equal((gw.snapshot() as Any).usagePlans[0].Region, "ap-shanghai");
+});
+
+Deno.test("apigateway the provisioning workflow's calls, then its undo blocks in reverse order", async () => {
+  const { gw, ctx } = setup();
+  const service: Any = await call(gw, "CreateService", {
+    ServiceName: "orders-api",
+    Protocol: "http&https",
+    ServiceDesc: "Provisioned by tcflow",
+    NetTypes: ["OUTER"],
+  }, ctx);
+  const sid = service.ServiceId;
+  const apiIds: string[] = [];
+  for (const [method, name] of [["GET", "list-orders"], ["POST", "create-order"]]) {
+    const api: Any = await call(gw, "CreateApi", {
+      ServiceId: sid,
+      ServiceType: "MOCK",
+      ServiceTimeout: 15n,
+      Protocol: "HTTP",
+      ApiName: name,
+      RequestConfig: { Path: "/orders", Method: method },
+      ServiceMockReturnMessage: '{"ok": true}',
+    }, ctx);
+    apiIds.push(api.Result.ApiId);
+  }
+  await call(gw, "ReleaseService", {
+    ServiceId: sid,
+    EnvironmentName: "release",
+    ReleaseDesc: "first",
+  }, ctx);
+  const plan: Any = await call(gw, "CreateUsagePlan", {
+    UsagePlanName: "orders-api-plan",
+    MaxRequestNum: -1,
+    MaxRequestNumPreSec: 500,
+  }, ctx);
+  const pid = plan.Result.UsagePlanId;
+  const bind = { UsagePlanIds: [pid], ServiceId: sid, Environment: "release", BindType: "SERVICE" };
+  await call(gw, "BindEnvironment", bind, ctx);
+  const released: Any = await call(gw, "DescribeApi", { ServiceId: sid, ApiId: apiIds[0] }, ctx);
+  assert.deepEqual(released.Result.Environments, ["release"]);
+  // rollback: undo blocks in reverse order
+  await call(gw, "UnBindEnvironment", bind, ctx);
+  await call(gw, "DeleteUsagePlan", { UsagePlanId: pid }, ctx);
+  await call(gw, "UnReleaseService", { ServiceId: sid, EnvironmentName: "release" }, ctx);
+  for (const apiId of apiIds.reverse()) {
+    await call(gw, "DeleteApi", { ServiceId: sid, ApiId: apiId }, ctx);
+  }
+  await call(gw, "DeleteService", { ServiceId: sid }, ctx);
+  assert.deepEqual(gw.snapshot(), createApigatewayEmulator().snapshot());
 });

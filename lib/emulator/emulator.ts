@@ -95,6 +95,13 @@ function errorBody(code: string, message: string, requestId: string): string {
   return stringifyJson({ Response: { Error: { Code: code, Message: message }, RequestId: requestId } });
 }
 
+/** The credential scope's service, when the catalog knows it. */
+function serviceFromScope(service: string | undefined): string | undefined {
+  return service !== undefined && Object.hasOwn(catalogIndex().services, service)
+    ? service
+    : undefined;
+}
+
 /** Creates an emulator with the seeded services (trocket, and the others once they exist). */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const now = options.now ?? (() => Date.now());
@@ -183,8 +190,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     entry.action = verified.action ?? entry.action;
     entry.version = verified.version ?? entry.version;
     entry.region = verified.region ?? hostMatch?.[2] ?? "";
-    entry.service = hostMatch?.[1]?.toLowerCase() ?? verified.service ??
-      serviceOfAction(entry.action) ?? "";
+    entry.service = hostMatch?.[1]?.toLowerCase() ?? serviceFromScope(verified.service) ??
+      serviceOfAction(entry.action, entry.version) ?? verified.service ?? "";
     if (!verified.ok) return fail(verified.code, verified.message);
     entry.secretId = verified.secretId;
     const { service, action, version, region } = entry;
@@ -316,9 +323,15 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     return jsonResponse(stringifyJson({ Response: { ...result, RequestId: requestId } }));
   }
 
-  /** v1 requests sent to a bare IP: the emulated service that has the action, if only one. */
-  function serviceOfAction(action: string): string | undefined {
-    const owners = [...services.values()].filter((s) => action in s.actions);
+  /**
+   * Requests sent to a bare IP or `localhost` name no service in the Host, and the official
+   * SDKs then sign the first label of the endpoint (`127`) as the service: the emulated
+   * service that has the action (and version), if only one does.
+   */
+  function serviceOfAction(action: string, version: string): string | undefined {
+    const owners = [...services.values()].filter((s) =>
+      Object.hasOwn(s.actions, action) && (version === "" || s.version === version)
+    );
     return owners.length === 1 ? owners[0]?.service : undefined;
   }
 

@@ -11,6 +11,7 @@ import {
   type GroupState,
   type InstanceState,
   type MigrationTaskState,
+  normalizeTrocketData,
   type TopicState,
   type TrocketState,
   trocketSeedData,
@@ -655,19 +656,7 @@ export function createTrocketEmulator(): ServiceEmulator {
     actions,
     snapshot: () => clone(state),
     load(data) {
-      state = data === undefined ? trocketSeedData() : normalize(data);
+      state = data === undefined ? trocketSeedData() : normalizeTrocketData(data);
     },
-  };
-}
-
-/** Checks the outline of `--data` for trocket; the rest is trusted like a snapshot. */
-function normalize(data: unknown): TrocketState {
-  const value = data as Partial<TrocketState> | null;
-  if (value === null || typeof value !== "object") {
-    throw new TypeError("trocket data must be an object {instances, migrationTasks}");
-  }
-  return {
-    instances: clone(Array.isArray(value.instances) ? value.instances : []),
-    migrationTasks: clone(Array.isArray(value.migrationTasks) ? value.migrationTasks : []),
   };
 }

@@ -253,3 +253,74 @@ export function trocketSeedData(): TrocketState {
     }],
   };
 }
+
+/**
+ * Reads `--data` for trocket: `{instances, migrationTasks}` in the snapshot shape, where each
+ * record may leave out fields (they take the demo defaults) and lists default to empty.
+ */
+export function normalizeTrocketData(data: unknown): TrocketState {
+  const value = data as Partial<Record<keyof TrocketState, unknown>> | null;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new TypeError("trocket data must be an object {instances, migrationTasks}");
+  }
+  const seed = trocketSeedData();
+  const instanceDefaults = { ...seed.instances[0]!, TagList: [], Remark: "" };
+  const taskDefaults = seed.migrationTasks[0]!;
+  const records = (list: unknown, what: string): Array<Record<string, unknown>> => {
+    if (list === undefined) return [];
+    if (!Array.isArray(list) || list.some((x) => x === null || typeof x !== "object")) {
+      throw new TypeError(`trocket data: ${what} must be a list of objects`);
+    }
+    return structuredClone(list) as Array<Record<string, unknown>>;
+  };
+  const instances = records(value.instances, "instances").map((i, n) => {
+    if (typeof i.InstanceId !== "string") {
+      throw new TypeError(`trocket data: instances[${n}] needs an InstanceId`);
+    }
+    const instance = { ...structuredClone(instanceDefaults), ...i } as InstanceState;
+    instance.topics = records(i.topics, `instances[${n}].topics`).map((t) => ({
+      TopicType: "NORMAL",
+      QueueNum: 4,
+      Remark: "",
+      MsgTTL: instance.MessageRetention,
+      CreatedTime: instance.CreatedTime,
+      TagList: [],
+      ...t,
+    }) as unknown as TopicState);
+    instance.groups = records(i.groups, `instances[${n}].groups`).map((g) => ({
+      ConsumeEnable: true,
+      ConsumeMessageOrderly: false,
+      MaxRetryTimes: 16,
+      Remark: "",
+      CreateTime: instance.CreatedTime,
+      TagList: [],
+      ...g,
+    }) as unknown as GroupState);
+    instance.roles = records(i.roles, `instances[${n}].roles`) as unknown as InstanceState["roles"];
+    return instance;
+  });
+  const migrationTasks = records(value.migrationTasks, "migrationTasks").map((t, n) => {
+    if (typeof t.TaskId !== "string") {
+      throw new TypeError(`trocket data: migrationTasks[${n}] needs a TaskId`);
+    }
+    const task = { ...structuredClone(taskDefaults), ...t } as MigrationTaskState;
+    task.sourceTopics = records(t.sourceTopics, `migrationTasks[${n}].sourceTopics`).map((x) => ({
+      TopicType: "NORMAL",
+      QueueNum: 4,
+      Remark: "",
+      Imported: false,
+      ImportStatus: "Unknown",
+      MigrationStatus: "S_RW_D_NA",
+      ...x,
+    }) as unknown as SourceTopicState);
+    task.sourceGroups = records(t.sourceGroups, `migrationTasks[${n}].sourceGroups`).map((x) => ({
+      Remark: "",
+      ConsumeMessageOrderly: false,
+      Imported: false,
+      ImportStatus: "Unknown",
+      ...x,
+    }) as unknown as SourceGroupState);
+    return task;
+  });
+  return { instances, migrationTasks };
+}

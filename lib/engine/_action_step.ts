@@ -8,9 +8,9 @@ import { findAction } from "../catalog/catalog.ts";
 import { resolveValue } from "../expr/resolve.ts";
 import type { ActionStep, CallSpec, RetryPolicy } from "../workflow/model.ts";
 import {
-  callPaginated,
   type CallEnv,
   type CallOutcome,
+  callPaginated,
   type CallTarget,
   callWithRetry,
   errorInfo,
@@ -79,7 +79,10 @@ export function resolveTarget(
 }
 
 /** Resolves a `with:` block to the request parameters. */
-export function resolveParams(call: CallSpec, vars: Record<string, unknown>): Record<string, unknown> {
+export function resolveParams(
+  call: CallSpec,
+  vars: Record<string, unknown>,
+): Record<string, unknown> {
   const value = toJsonLike(resolveValue(call.with, vars));
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new StepError("E_TYPE", "`with` must resolve to a map");
@@ -123,7 +126,12 @@ export async function runActionStep(
   if (step.foreach === undefined) {
     const outcome = await runItem(env, step, vars, ctx, undefined);
     return outcome.ok
-      ? { status: "succeeded", outputs: outcome.response, requestId: outcome.requestId, attempts: outcome.attempts }
+      ? {
+        status: "succeeded",
+        outputs: outcome.response,
+        requestId: outcome.requestId,
+        attempts: outcome.attempts,
+      }
       : {
         status: outcome.uncertain ? "uncertain" : "failed",
         outputs: null,
@@ -215,7 +223,13 @@ async function runItem(
       })
       : undefined;
     env.requests.push(clientToken === undefined ? params : { ...params, ClientToken: clientToken });
-    const plan = { stepId: step.id, index, policy: ctx.policy, timeoutMs: ctx.timeoutMs, clientToken };
+    const plan = {
+      stepId: step.id,
+      index,
+      policy: ctx.policy,
+      timeoutMs: ctx.timeoutMs,
+      clientToken,
+    };
     const outcome = step.paginate
       ? await callPaginated(env, target, params, plan, (page, items, total) =>
         env.emit({
@@ -253,7 +267,9 @@ async function runItem(
         error: {
           code: "E_POLL_TIMEOUT",
           message: `\`until\` was still false after ${round} poll${round > 1 ? "s" : ""} ` +
-            `(${Math.round(elapsedMs / 1000)} s; poll timeout ${Math.round(poll.timeoutMs / 1000)} s)`,
+            `(${Math.round(elapsedMs / 1000)} s; poll timeout ${
+              Math.round(poll.timeoutMs / 1000)
+            } s)`,
         },
       };
     }

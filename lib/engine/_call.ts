@@ -12,7 +12,7 @@ import type { TencentClient } from "../tencent/client.ts";
 import { classifyError, NetworkError, TencentApiError } from "../tencent/errors.ts";
 import type { RetryPolicy } from "../workflow/model.ts";
 import type { ErrorInfo, RunEvent } from "./events.ts";
-import { type RateLimiter, rateKey } from "./rate_limiter.ts";
+import { rateKey, type RateLimiter } from "./rate_limiter.ts";
 import { nextDelayMs } from "./retry.ts";
 
 /** What a call needs from the run. */
@@ -106,9 +106,19 @@ export async function callWithRetry(
         target.version,
         target.region,
         params,
-        { signal: env.signal, clientToken: plan.clientToken, timeoutMs: plan.timeoutMs },
+        {
+          signal: env.signal,
+          clientToken: plan.clientToken,
+          timeoutMs: plan.timeoutMs,
+          idempotent: !mutating || plan.clientToken !== undefined,
+        },
       );
-      return { ok: true, response: result.response, requestId: result.requestId, attempts: attempt };
+      return {
+        ok: true,
+        response: result.response,
+        requestId: result.requestId,
+        attempts: attempt,
+      };
     } catch (error) {
       if (env.signal?.aborted) throw env.signal.reason;
       const info = errorInfo(error);
@@ -156,7 +166,8 @@ export function uncertainMessage(target: CallTarget, info: ErrorInfo): string {
     `${target.service}.${target.action} takes no ClientToken, so it was not retried; ${how}`;
 }
 
-const VERB = /^(Create|Delete|Modify|Update|Import|Bind|Unbind|Add|Remove|Set|Start|Stop|Enable|Disable|Reset|Release|Apply|Attach|Detach|Associate|Disassociate|Run|Put|Batch|Restart|Renew|Purchase|Upgrade|Send|Deploy|Publish|Unpublish|Open|Close|Cancel|Terminate|Rollback|Switch|Change|Upload|Replace|Allocate|Migrate)/;
+const VERB =
+  /^(Create|Delete|Modify|Update|Import|Bind|Unbind|Add|Remove|Set|Start|Stop|Enable|Disable|Reset|Release|Apply|Attach|Detach|Associate|Disassociate|Run|Put|Batch|Restart|Renew|Purchase|Upgrade|Send|Deploy|Publish|Unpublish|Open|Close|Cancel|Terminate|Rollback|Switch|Change|Upload|Replace|Allocate|Migrate)/;
 
 /** A read action of the same service that shows what a mutating action changes, if any. */
 function checkActionFor(target: CallTarget): string | undefined {
@@ -220,9 +231,7 @@ export async function callPaginated(
     };
   }
   const given = toBigInt(params[pagination.limit]);
-  const limit = given !== undefined && given > 0n
-    ? given
-    : BigInt(pagination.maxLimit ?? 100);
+  const limit = given !== undefined && given > 0n ? given : BigInt(pagination.maxLimit ?? 100);
   const start = toBigInt(params[pagination.offset]) ?? 0n;
   let offset = start;
   const items: unknown[] = [];

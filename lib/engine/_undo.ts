@@ -61,7 +61,12 @@ export async function runUndo(targets: UndoTarget[], env: UndoEnv): Promise<Undo
         items = Array.isArray(value) ? value : [];
       } catch (error) {
         const info = errorInfo(error);
-        await env.emit({ type: "undo-failed", timeMs: env.deps.now(), stepId: step.id, error: info });
+        await env.emit({
+          type: "undo-failed",
+          timeMs: env.deps.now(),
+          stepId: step.id,
+          error: info,
+        });
         results.push({ stepId: step.id, status: "failed", error: info });
         continue;
       }
@@ -113,7 +118,13 @@ export async function runUndo(targets: UndoTarget[], env: UndoEnv): Promise<Undo
         const info = error instanceof StepError
           ? { code: error.code, message: error.message }
           : errorInfo(error);
-        await env.emit({ type: "undo-failed", timeMs: env.deps.now(), stepId: step.id, error: info, ...at });
+        await env.emit({
+          type: "undo-failed",
+          timeMs: env.deps.now(),
+          stepId: step.id,
+          error: info,
+          ...at,
+        });
         results.push({ stepId: step.id, status: "failed", error: info, ...at });
       }
     }

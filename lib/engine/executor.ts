@@ -12,10 +12,16 @@ import type { TencentClient } from "../tencent/client.ts";
 import type { ActionStep, Workflow } from "../workflow/model.ts";
 import { findAction } from "../catalog/catalog.ts";
 import type { LiveReadCall } from "../workflow/plan.ts";
-import { errorInfo, isMutating } from "./_call.ts";
+import { errorInfo, isMutating, uncertainMessage } from "./_call.ts";
 import { runActionStep, type StepEnv, StepError, toJsonLike } from "./_action_step.ts";
 import { runUndo, type UndoTarget } from "./_undo.ts";
-import { type ErrorInfo, redactor, type RunEvent, type RunSink, type StepStatus } from "./events.ts";
+import {
+  type ErrorInfo,
+  redactor,
+  type RunEvent,
+  type RunSink,
+  type StepStatus,
+} from "./events.ts";
 import type { RateLimiter } from "./rate_limiter.ts";
 import { effectiveRetry } from "./retry.ts";
 
@@ -67,6 +73,17 @@ export interface RunOptions {
   secrets?: string[];
   /** Steps finished by an earlier run (`resume`): not sent again, their outputs reused. */
   resume?: Record<string, RecordedStep>;
+  /**
+   * Stop after this step (notebook mode: one cell at a time, with `resume` holding the cells
+   * already run). The steps below it are reported as skipped, not reached.
+   */
+  stopAfter?: string;
+  /**
+   * Steps that an earlier session started but did not finish (the process died). Such a step
+   * is sent again only when that is safe: a read, or an action with a `ClientToken` (the same
+   * tokens are derived again). Otherwise it stops as `uncertain` without sending anything.
+   */
+  inFlight?: string[];
 }
 
 /**
@@ -113,20 +130,35 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
   });
 
   let failed = false;
+  let stopped = false;
   for (const step of wf.steps) {
-    if (failed) {
+    const previous = results.at(-1);
+    if (opts.stopAfter !== undefined && previous?.id === opts.stopAfter) stopped = true;
+    if (failed || stopped) {
       results.push({ id: step.id, status: "skipped", attempts: 0, outputs: null });
-      await emit({ type: "step-skipped", timeMs: deps.now(), stepId: step.id, reason: "not-reached" });
+      await emit({
+        type: "step-skipped",
+        timeMs: deps.now(),
+        stepId: step.id,
+        reason: "not-reached",
+      });
       continue;
     }
     const recorded = opts.resume?.[step.id];
-    if (recorded !== undefined && (recorded.status === "succeeded" || recorded.status === "skipped")) {
+    if (
+      recorded !== undefined && (recorded.status === "succeeded" || recorded.status === "skipped")
+    ) {
       stepVars[step.id] = {
         outputs: recorded.outputs,
         status: recorded.status,
         request_id: recorded.request_id ?? "",
       };
-      results.push({ id: step.id, status: recorded.status, attempts: 0, outputs: recorded.outputs });
+      results.push({
+        id: step.id,
+        status: recorded.status,
+        attempts: 0,
+        outputs: recorded.outputs,
+      });
       if (recorded.status === "succeeded" && step.kind === "action" && step.undo !== undefined) {
         undoable.push({ step, outputs: recorded.outputs });
       }
@@ -160,7 +192,9 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
         timeMs: stepStartMs,
         stepId: step.id,
         kind: step.kind,
-        ...(step.kind === "action" ? { action: `${step.action.service}.${step.action.action}` } : {}),
+        ...(step.kind === "action"
+          ? { action: `${step.action.service}.${step.action.action}` }
+          : {}),
       });
       if (step.kind === "set") {
         const values: Record<string, unknown> = {};
@@ -181,9 +215,18 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
             message: step.message ?? `assertion \`${assertText(wf, step.assert)}\` is false`,
           };
           if (typeof holds !== "boolean") {
-            error = { code: "E_TYPE", message: `\`assert\` must be a boolean, got ${typeof holds}` };
+            error = {
+              code: "E_TYPE",
+              message: `\`assert\` must be a boolean, got ${typeof holds}`,
+            };
           }
         }
+      } else if (opts.inFlight?.includes(step.id) && unsafeToRepeat(step)) {
+        status = "uncertain";
+        error = {
+          code: "E_INTERRUPTED",
+          message: interruptedMessage(step),
+        };
       } else {
         const result = await runAction(opts, step, wf, vars, requests, emit);
         status = result.status;
@@ -259,6 +302,7 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
     });
   }
   const status = failed ? "failed" : "succeeded";
+  // (With `stopAfter`, a run that stopped early without failing has succeeded so far.)
   await emit({
     type: "run-finished",
     timeMs: deps.now(),
@@ -297,13 +341,27 @@ async function runAction(
     vars,
     { policy, timeoutMs, wfRegion: wf.region },
     async (total) => {
-      await emit({ type: "foreach-progress", timeMs: now(), stepId: step.id, done: 0, failed: 0, total });
+      await emit({
+        type: "foreach-progress",
+        timeMs: now(),
+        stepId: step.id,
+        done: 0,
+        failed: 0,
+        total,
+      });
     },
     async (done, failedCount, total) => {
       // Report at most ~20 times per step, and the last item.
       const every = Math.max(1, Math.ceil(total / 20));
       if (done % every === 0 || done === total) {
-        await emit({ type: "foreach-progress", timeMs: now(), stepId: step.id, done, failed: failedCount, total });
+        await emit({
+          type: "foreach-progress",
+          timeMs: now(),
+          stepId: step.id,
+          done,
+          failed: failedCount,
+          total,
+        });
       }
     },
   );
@@ -320,6 +378,23 @@ function workflowOutputs(wf: Workflow, vars: Record<string, unknown>): Record<st
     }
   }
   return outputs;
+}
+
+/** Whether sending an action step again could apply it twice (mutating, no `ClientToken`). */
+function unsafeToRepeat(step: ActionStep): boolean {
+  if (step.action.provider !== "tencentcloud") return true;
+  const spec = findAction(step.action.service, step.action.action, step.version);
+  return isMutating({ action: step.action.action, spec }) && spec?.clientToken !== true;
+}
+
+function interruptedMessage(step: ActionStep): string {
+  const { service, action } = step.action;
+  const version = step.version ?? findAction(service, action)?.version ?? "";
+  const target = { service, action, version, region: "", spec: undefined };
+  return uncertainMessage(target, {
+    code: "E_INTERRUPTED",
+    message: "the run stopped while this step was in flight",
+  });
 }
 
 function assertText(wf: Workflow, node: { pos: { offset: number; length: number } }): string {
@@ -356,7 +431,12 @@ async function dryRun(wf: Workflow, opts: RunOptions): Promise<RunResult> {
       : {}),
   });
   const steps: StepResult[] = plan.steps.map((step) => {
-    const result: StepResult = { id: step.id, status: "skipped", attempts: 0, outputs: step.values ?? null };
+    const result: StepResult = {
+      id: step.id,
+      status: "skipped",
+      attempts: 0,
+      outputs: step.values ?? null,
+    };
     if (step.error !== undefined) result.error = step.error;
     return result;
   });

@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import { createRateLimiter, rateKey } from "./rate_limiter.ts";
 import { createVirtualClock } from "./virtual_clock.ts";
 
-const key = rateKey({ service: "trocket", action: "CreateTopic", region: "ap-guangzhou", secretId: "AKID" });
+const key = rateKey({
+  service: "trocket",
+  action: "CreateTopic",
+  region: "ap-guangzhou",
+  secretId: "AKID",
+});
 
 Deno.test("concurrent callers are paced at the rate (with headroom)", async () => {
   const clock = createVirtualClock({ startMs: 1000 });
@@ -32,7 +37,12 @@ Deno.test("headroom and scale change the effective rate", async () => {
 Deno.test("buckets are per key", async () => {
   const clock = createVirtualClock();
   const limiter = createRateLimiter({ deps: clock, headroom: 1 });
-  const other = rateKey({ service: "trocket", action: "CreateTopic", region: "ap-shanghai", secretId: "AKID" });
+  const other = rateKey({
+    service: "trocket",
+    action: "CreateTopic",
+    region: "ap-shanghai",
+    secretId: "AKID",
+  });
   await limiter.acquire(key, 1);
   await limiter.acquire(other, 1);
   assert.equal(clock.now(), 0);

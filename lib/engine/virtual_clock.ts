@@ -17,6 +17,13 @@ export interface VirtualClock extends Pick<Deps, "now" | "sleep"> {
   advance(ms: number): void;
   /** Timers not yet fired. */
   pending(): number;
+  /**
+   * Stops time while real work is under way (e.g. an in-process server handling a request),
+   * so that no timer (such as a request timeout) fires in the middle of it. Calls nest; each
+   * `hold()` needs one `release()`.
+   */
+  hold(): void;
+  release(): void;
 }
 
 interface Timer {
@@ -43,6 +50,7 @@ export function createVirtualClock(
   const timers: Timer[] = [];
   let seq = 0;
   let scheduled = false;
+  let holds = 0;
 
   const fireDue = () => {
     timers.sort((a, b) => a.atMs - b.atMs || a.seq - b.seq);
@@ -50,6 +58,7 @@ export function createVirtualClock(
   };
   const tick = () => {
     scheduled = false;
+    if (holds > 0) return; // release() schedules the next tick
     timers.sort((a, b) => a.atMs - b.atMs || a.seq - b.seq);
     const first = timers.shift();
     if (first === undefined) return;
@@ -92,5 +101,12 @@ export function createVirtualClock(
       fireDue();
     },
     pending: () => timers.length,
+    hold() {
+      holds++;
+    },
+    release() {
+      holds = Math.max(0, holds - 1);
+      if (holds === 0) schedule();
+    },
   };
 }

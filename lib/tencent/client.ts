@@ -25,6 +25,14 @@ export interface TencentClientOptions {
   timeoutMs?: number;
   /** `X-TC-Language`, e.g. `en-US`. */
   language?: string;
+  /**
+   * An HTTP client without connection reuse (`Deno.createHttpClient({ poolMaxIdlePerHost: 0 })`)
+   * for calls that are not idempotent. Deno's `fetch` re-sends a request by itself when a
+   * reused keep-alive connection is closed before the answer, even a POST that the server may
+   * have applied; on a fresh connection it does not. Give one for real networks (the CLI
+   * does); without it every call uses the shared pool.
+   */
+  unpooledClient?: Deno.HttpClient;
 }
 
 /** Options of one call. */
@@ -35,6 +43,12 @@ export interface CallOptions {
   clientToken?: string | undefined;
   /** Overrides the client's per-request timeout. */
   timeoutMs?: number | undefined;
+  /**
+   * True when sending the request twice is harmless (a read, or a `ClientToken` is set): it
+   * may then use a pooled connection. Default false: a fresh connection, when the client has
+   * an {@link TencentClientOptions.unpooledClient}.
+   */
+  idempotent?: boolean | undefined;
 }
 
 /** A successful call. */
@@ -136,7 +150,10 @@ export function createTencentClient(options: TencentClientOptions): TencentClien
               headers,
               body: body as Uint8Array<ArrayBuffer>,
               signal: controller.signal,
-            }),
+              ...(options.unpooledClient !== undefined && opts.idempotent !== true
+                ? { client: options.unpooledClient }
+                : {}),
+            } as RequestInit),
           ),
           controller.signal,
         );
@@ -172,7 +189,9 @@ export function createTencentClient(options: TencentClientOptions): TencentClien
     async call(service, action, version, region, params, opts = {}) {
       const site = { service, action, version, region };
       let payload = params ?? {};
-      if (opts.clientToken !== undefined && isRecord(payload) && payload.ClientToken === undefined) {
+      if (
+        opts.clientToken !== undefined && isRecord(payload) && payload.ClientToken === undefined
+      ) {
         payload = { ...payload, ClientToken: opts.clientToken };
       }
       // Serialized once: these exact bytes are signed and sent (and re-sent after a skew fix).

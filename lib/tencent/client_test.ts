@@ -92,7 +92,8 @@ Deno.test("a connection cut after the request is applied is an after-send Networ
   const { client, emulator } = setup({ faults: "cut-after=1", faultSeed: 1 });
   await assert.rejects(
     client.call("trocket", "DescribeInstanceList", V, REGION, LIST),
-    (e) => e instanceof NetworkError && e.phase === "after-send" && e.code === "NetworkError.AfterSend",
+    (e) =>
+      e instanceof NetworkError && e.phase === "after-send" && e.code === "NetworkError.AfterSend",
   );
   assert.equal(emulator.calls()[0]?.outcome, "cut-after");
 });
@@ -147,7 +148,9 @@ Deno.test("session token and language headers are sent; bytes signed are bytes s
     credential: { ...credential, token: "session-token-1" },
     language: "en-US",
   });
-  await client.call("trocket", "DescribeInstanceList", V, REGION, { Offset: 0, Limit: 1 }).catch(() => undefined);
+  await client.call("trocket", "DescribeInstanceList", V, REGION, { Offset: 0, Limit: 1 }).catch(
+    () => undefined,
+  );
   const request = seen[0]!;
   assert.equal(request.headers.get("x-tc-token"), "session-token-1");
   assert.equal(request.headers.get("x-tc-language"), "en-US");

@@ -82,7 +82,10 @@ export async function resolveCredentials(
     if (flagId === undefined || flagKey === undefined) {
       throw new ConfigError("credential flags need both the secret id and the secret key");
     }
-    found = { credential: withToken(flagId, flagKey, nonEmpty(flags.sessionToken)), source: "flags" };
+    found = {
+      credential: withToken(flagId, flagKey, nonEmpty(flags.sessionToken)),
+      source: "flags",
+    };
   }
   if (found === undefined) {
     const id = env(ENV_ID);

@@ -50,7 +50,10 @@ Deno.test("flags come first, then the environment, then the profile", async () =
   const fromProfile = await resolveCredentials({ env: envOf({}), readFile, homeDir: HOME });
   assert.deepEqual(fromProfile.credential, { secretId: "AKIDprofile", secretKey: "profile-key" });
   assert.equal(fromProfile.region, "ap-beijing");
-  assert.match(fromProfile.source, /TCCLI profile "default" \(\/home\/u\/.tccli\/default.credential\)/);
+  assert.match(
+    fromProfile.source,
+    /TCCLI profile "default" \(\/home\/u\/.tccli\/default.credential\)/,
+  );
 });
 
 Deno.test("TENCENTCLOUD_TOKEN and TENCENTCLOUD_REGION are read", async () => {
@@ -70,8 +73,17 @@ Deno.test("TENCENTCLOUD_TOKEN and TENCENTCLOUD_REGION are read", async () => {
 
 Deno.test("the profile comes from --profile, else TCCLI_PROFILE", async () => {
   const readFile = fs(PROFILE_FILES);
-  const byFlag = await resolveCredentials({ env: envOf({}), readFile, homeDir: HOME, profile: "prod" });
-  assert.deepEqual(byFlag.credential, { secretId: "AKIDprod", secretKey: "prod-key", token: "prod-token" });
+  const byFlag = await resolveCredentials({
+    env: envOf({}),
+    readFile,
+    homeDir: HOME,
+    profile: "prod",
+  });
+  assert.deepEqual(byFlag.credential, {
+    secretId: "AKIDprod",
+    secretKey: "prod-key",
+    token: "prod-token",
+  });
   assert.equal(byFlag.region, undefined);
   const byEnv = await resolveCredentials({
     env: envOf({ TCCLI_PROFILE: "prod" }),
@@ -111,16 +123,20 @@ Deno.test("half-set sources and malformed files are errors that show no secret",
       homeDir: HOME,
     }),
     (e) =>
-      e instanceof ConfigError && /TENCENTCLOUD_SECRET_KEY is set but TENCENTCLOUD_SECRET_ID is not/.test(e.message) &&
+      e instanceof ConfigError &&
+      /TENCENTCLOUD_SECRET_KEY is set but TENCENTCLOUD_SECRET_ID is not/.test(e.message) &&
       !e.message.includes("only-key-secret"),
   );
   await assert.rejects(
     resolveCredentials({
       env: envOf({}),
-      readFile: fs({ "/home/u/.tccli/default.credential": '{"secretId": "AKID", "secretKey": "leak' }),
+      readFile: fs({
+        "/home/u/.tccli/default.credential": '{"secretId": "AKID", "secretKey": "leak',
+      }),
       homeDir: HOME,
     }),
-    (e) => e instanceof ConfigError && /not valid JSON/.test(e.message) && !e.message.includes("leak"),
+    (e) =>
+      e instanceof ConfigError && /not valid JSON/.test(e.message) && !e.message.includes("leak"),
   );
   await assert.rejects(
     resolveCredentials({ env: envOf({}), readFile: fs({}), homeDir: HOME, profile: "../etc" }),

@@ -20,8 +20,17 @@ Deno.test("default, regional and custom endpoints", () => {
 });
 
 Deno.test("bad endpoints are refused", () => {
-  assert.throws(() => endpointFor({ service: "x", region: "", regional: false, endpointUrl: "ftp://h" }), /http/);
-  assert.throws(() => endpointFor({ service: "x", region: "", regional: false, endpointUrl: "::" }), /invalid/);
-  assert.throws(() => endpointFor({ service: "evil.com/x", region: "", regional: false }), /service/);
+  assert.throws(
+    () => endpointFor({ service: "x", region: "", regional: false, endpointUrl: "ftp://h" }),
+    /http/,
+  );
+  assert.throws(
+    () => endpointFor({ service: "x", region: "", regional: false, endpointUrl: "::" }),
+    /invalid/,
+  );
+  assert.throws(
+    () => endpointFor({ service: "evil.com/x", region: "", regional: false }),
+    /service/,
+  );
   assert.throws(() => endpointFor({ service: "cvm", region: "a/b", regional: true }), /region/);
 });

@@ -74,7 +74,14 @@ Deno.test("code patterns", () => {
 
 Deno.test("the API error keeps code, request id, status and cause", () => {
   const cause = new Error("inner");
-  const e = new TencentApiError({ ...site, code: "X", message: "m", httpStatus: 200, requestId: "r", cause });
+  const e = new TencentApiError({
+    ...site,
+    code: "X",
+    message: "m",
+    httpStatus: 200,
+    requestId: "r",
+    cause,
+  });
   assert.equal(e.code, "X");
   assert.equal(e.requestId, "r");
   assert.equal(e.cause, cause);

@@ -1,0 +1,156 @@
+/**
+ * What the journal commands (`runs`, `report`, `resume`, `rollback`) share: the state
+ * directory and loading a run by id with a helpful error.
+ *
+ * @module
+ */
+import { suggest } from "../catalog/suggest.ts";
+import { FileJournalStore } from "../journal/file_store.ts";
+import { JournalError, type RunRecord, sha256Hex } from "../journal/store.ts";
+import { loadWorkflowText } from "../workflow/load.ts";
+import type { InputDecl, Workflow } from "../workflow/model.ts";
+import { formatDiagnostic } from "../workflow/snippet.ts";
+import { boolFlag, listFlag, type ParsedArgs, stringFlag } from "./args.ts";
+import { type CliContext, UsageError } from "./context.ts";
+import { parseInputFlags, secretValues } from "./inputs.ts";
+
+/** The state directory: `--state-dir`, else `.tcflow` in the working directory. */
+export function stateDirOf(parsed: ParsedArgs, ctx: CliContext): string {
+  const flag = stringFlag(parsed, "state-dir");
+  const dir = flag ?? ".tcflow";
+  if (dir.startsWith("/") || /^[A-Za-z]:[\\/]/.test(dir)) return dir;
+  return `${ctx.cwd.replace(/\/+$/, "")}/${dir}`;
+}
+
+/** The store of the command's state directory. */
+export function storeOf(parsed: ParsedArgs, ctx: CliContext): FileJournalStore {
+  return new FileJournalStore(stateDirOf(parsed, ctx));
+}
+
+/**
+ * Reads a run.
+ *
+ * @throws {UsageError} no such run (with a "did you mean" among the runs), or a bad id
+ */
+export async function readRun(
+  store: FileJournalStore,
+  runId: string,
+  command: string,
+): Promise<RunRecord> {
+  try {
+    return await store.read(runId);
+  } catch (error) {
+    if (
+      error instanceof JournalError &&
+      (error.code === "E_RUN_NOT_FOUND" || error.code === "E_RUN_ID")
+    ) {
+      throw new UsageError(`${command}: ${await notFoundMessage(store, runId, error)}`);
+    }
+    throw error;
+  }
+}
+
+async function notFoundMessage(
+  store: FileJournalStore,
+  runId: string,
+  error: JournalError,
+): Promise<string> {
+  if (error.code === "E_RUN_ID") return error.message;
+  const ids = (await store.list()).map((run) => run.runId);
+  const prefixed = ids.filter((id) => id.startsWith(runId) || id.endsWith(runId));
+  const hint = prefixed.length === 1 ? prefixed[0] : suggest(runId, ids);
+  if (hint !== undefined) return `no run ${runId} in ${store.runsDir}; did you mean ${hint}?`;
+  return ids.length === 0
+    ? `no run ${runId}: ${store.runsDir} has no runs (give --state-dir if they are elsewhere)`
+    : `no run ${runId} in ${store.runsDir}; "tcflow runs" lists them`;
+}
+
+/** A recorded run made ready to run again. */
+export interface RecordedRun {
+  workflow: Workflow;
+  /** The recorded inputs, with the secret inputs given again on the command line. */
+  inputs: Record<string, unknown>;
+  /** Values of secret inputs, for redaction. */
+  inputSecrets: string[];
+  /** Values of the workflow's `env:` allow-list. */
+  env: Record<string, string>;
+}
+
+/**
+ * Loads the workflow recorded in a run's journal (its text at the start of the run, even if the
+ * file changed since; a note says so) and rebuilds its inputs: the recorded values, plus the
+ * secret inputs, which were never journaled and must be given again with `--input`.
+ *
+ * @throws {UsageError} the recorded workflow no longer validates (the catalog changed), a
+ *   missing secret input, or `--input` for a non-secret input
+ */
+export async function loadRecordedRun(
+  record: RunRecord,
+  parsed: ParsedArgs,
+  ctx: CliContext,
+  command: string,
+): Promise<RecordedRun> {
+  const { meta } = record;
+  const loaded = loadWorkflowText(meta.workflowSource, meta.file);
+  const errors = loaded.diagnostics.filter((d) => d.severity === "error");
+  if (loaded.workflow === undefined || errors.length > 0) {
+    for (const d of errors) ctx.io.stderr(formatDiagnostic(d, loaded.source) + "\n");
+    throw new UsageError(
+      `${command}: the workflow recorded for run ${meta.runId} no longer validates (${errors.length} error${
+        errors.length === 1 ? "" : "s"
+      })`,
+    );
+  }
+  const workflow = loaded.workflow;
+  if (!boolFlag(parsed, "quiet")) await noteChangedFile(meta.file, meta.workflowSha256, ctx);
+
+  const secretNames = new Set(meta.secretInputNames);
+  const flags = listFlag(parsed, "input");
+  for (const flag of flags) {
+    const name = flag.slice(0, Math.max(0, flag.indexOf("="))).trim();
+    if (name !== "" && !secretNames.has(name) && workflow.inputs.some((d) => d.name === name)) {
+      const secrets = [...secretNames].map((n) => `\`${n}\``).join(", ") || "none";
+      throw new UsageError(
+        `${command}: --input ${name}: a run keeps the inputs it started with; only secret inputs are given again (${secrets})`,
+      );
+    }
+  }
+  if (stringFlag(parsed, "inputs") !== undefined) {
+    throw new UsageError(
+      `${command}: --inputs: a run keeps the inputs it started with; give secret inputs with --input`,
+    );
+  }
+  const decls: InputDecl[] = workflow.inputs
+    .filter((decl) => secretNames.has(decl.name))
+    .map((decl) => ({
+      ...decl,
+      required: decl.default === undefined && Object.hasOwn(meta.inputs, decl.name),
+    }));
+  const given = parseInputFlags(flags, undefined, decls);
+  const inputs: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(meta.inputs)) {
+    if (!secretNames.has(name)) inputs[name] = value;
+  }
+  Object.assign(inputs, given);
+  const env: Record<string, string> = {};
+  for (const name of workflow.env) {
+    const value = ctx.env(name);
+    if (value !== undefined) env[name] = value;
+  }
+  return { workflow, inputs, inputSecrets: secretValues(given, decls), env };
+}
+
+async function noteChangedFile(file: string, sha256: string, ctx: CliContext): Promise<void> {
+  let now: string;
+  try {
+    now = await Deno.readTextFile(file);
+  } catch {
+    ctx.io.stderr(`note: ${file} is gone; using the workflow as recorded when the run started\n`);
+    return;
+  }
+  if ((await sha256Hex(now)) !== sha256) {
+    ctx.io.stderr(
+      `note: ${file} changed since the run started; using the workflow as recorded then\n`,
+    );
+  }
+}

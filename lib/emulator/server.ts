@@ -1,0 +1,43 @@
+/**
+ * The emulator as an HTTP server (`tcflow emulator`).
+ *
+ * @example
+ * ```ts
+ * import { serveEmulator } from "./server.ts";
+ * const server = await serveEmulator({ port: 0 });
+ * console.log(server.url); // http://127.0.0.1:PORT
+ * await server.close();
+ * ```
+ *
+ * @module
+ */
+import { serveHttp1 } from "./_http1.ts";
+import { createEmulator, type Emulator, type EmulatorOptions } from "./emulator.ts";
+
+/** A running emulator server. */
+export interface EmulatorServer {
+  /** `http://HOST:PORT`. */
+  url: string;
+  port: number;
+  emulator: Emulator;
+  /** Stops listening and closes open connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a new emulator on `hostname` (default 127.0.0.1) and `port` (default 4566; 0 picks a
+ * free port). A connection-cut fault closes the TCP connection without a response. Aborting
+ * `signal` closes the server.
+ */
+export function serveEmulator(
+  opts: EmulatorOptions & { port?: number; hostname?: string; signal?: AbortSignal } = {},
+): Promise<EmulatorServer> {
+  const { port = 4566, hostname = "127.0.0.1", signal, ...options } = opts;
+  const emulator = createEmulator(options);
+  const server = serveHttp1({ hostname, port }, (request) => emulator.handle(request));
+  const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+  let closed: Promise<void> | undefined;
+  const close = () => (closed ??= server.close());
+  signal?.addEventListener("abort", () => void close(), { once: true });
+  return Promise.resolve({ url: `http://${host}:${server.port}`, port: server.port, emulator, close });
+}

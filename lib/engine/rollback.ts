@@ -1,0 +1,75 @@
+/**
+ * Compensation of a recorded run (`tcflow rollback RUN_ID`): the `undo` blocks of its
+ * succeeded steps, newest first.
+ *
+ * @module
+ */
+import type { Deps } from "../deps.ts";
+import type { TencentClient } from "../tencent/client.ts";
+import type { Workflow } from "../workflow/model.ts";
+import { runUndo, type UndoResult, type UndoTarget } from "./_undo.ts";
+import { redactor, type RunEvent, type RunSink, type StepStatus } from "./events.ts";
+import type { RecordedStep } from "./executor.ts";
+import type { RateLimiter } from "./rate_limiter.ts";
+
+export type { UndoResult } from "./_undo.ts";
+
+/** Options of {@link rollbackWorkflow}. */
+export interface RollbackOptions {
+  /** The steps of the run to compensate, as recorded (only `succeeded` ones are undone). */
+  recorded: Record<string, RecordedStep>;
+  inputs: Record<string, unknown>;
+  deps: Deps;
+  client: Pick<TencentClient, "call" | "secretId">;
+  rateLimiter: RateLimiter;
+  sink?: RunSink;
+  /** The id of the run being rolled back (its `ClientToken`s derive from it). */
+  runId: string;
+  region?: string;
+  env?: Record<string, string>;
+  secrets?: string[];
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs the `undo` blocks of a run's succeeded steps in reverse order (`tcflow rollback`).
+ * Emits `undo-*` events; a failed compensation does not stop the others.
+ *
+ * @returns one entry per compensation call, in the order they ran
+ *
+ * @example
+ * ```ts
+ * const undone = await rollbackWorkflow(wf, { recorded, inputs, deps, client, rateLimiter, runId });
+ * const ok = undone.every((u) => u.status === "succeeded");
+ * ```
+ */
+export async function rollbackWorkflow(wf: Workflow, opts: RollbackOptions): Promise<UndoResult[]> {
+  const redact = redactor(opts.secrets ?? []);
+  const sink = opts.sink;
+  const emit = async (event: RunEvent) => {
+    if (sink !== undefined) await sink.append(redact(event));
+  };
+  const steps: Record<string, { outputs: unknown; status: StepStatus; request_id: string }> = {};
+  for (const [id, step] of Object.entries(opts.recorded)) {
+    steps[id] = { outputs: step.outputs, status: step.status, request_id: step.request_id ?? "" };
+  }
+  const targets: UndoTarget[] = [];
+  for (const step of wf.steps) {
+    const recorded = opts.recorded[step.id];
+    if (step.kind === "action" && step.undo !== undefined && recorded?.status === "succeeded") {
+      targets.push({ step, outputs: recorded.outputs });
+    }
+  }
+  const results = await runUndo(targets.reverse(), {
+    deps: opts.deps,
+    client: opts.client,
+    rateLimiter: opts.rateLimiter,
+    emit,
+    signal: opts.signal,
+    runId: opts.runId,
+    defaultRegion: opts.region ?? "",
+    wf,
+    vars: { inputs: opts.inputs, run: { id: opts.runId }, env: opts.env ?? {}, steps },
+  });
+  return redact(results);
+}

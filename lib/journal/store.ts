@@ -1,0 +1,198 @@
+/**
+ * The run journal's store interface. A run is a {@link RunMeta} written once at the start and
+ * an append-only list of {@link RunEvent}s. The default store keeps files under the state dir
+ * (`file_store.ts`); a Deno KV store is the planned second backend: it implements this same
+ * interface (`create`/`open`/`append`/`close`/`read`/`list`), nothing else changes.
+ *
+ * Writers: one process at a time may write a run. `create` and `open` take the run's writer
+ * lock (held until `close`, or until the process dies), and `append` refuses a run that this
+ * store has not opened. Readers (`read`, `list`, reports) need no lock.
+ *
+ * Secrets: events are redacted by the executor before they reach a store, and
+ * {@link journalSink} redacts once more with the secrets it is given; {@link runMeta} replaces
+ * secret inputs by `***`. A store never sees a secret value.
+ *
+ * @module
+ */
+import { REDACTED, redactor, type RunEvent, type RunSink } from "../engine/events.ts";
+import type { Workflow } from "../workflow/model.ts";
+
+/** Version of the journal's file format, in every {@link RunMeta}. */
+export const JOURNAL_FORMAT = 1;
+
+/** What is known of a run when it starts. Written once, never changed. */
+export interface RunMeta {
+  /** {@link JOURNAL_FORMAT} of the writer. */
+  format: number;
+  runId: string;
+  /** The workflow's `name`. */
+  workflow: string;
+  /** Absolute path of the workflow file. */
+  file: string;
+  /**
+   * The workflow file's text at the start of the run: `resume` and `rollback` run this text,
+   * even when the file has changed since.
+   */
+  workflowSource: string;
+  /** SHA-256 (hex) of {@link workflowSource}, to tell whether the file changed since. */
+  workflowSha256: string;
+  /** Start of the run, milliseconds since the epoch. */
+  startedMs: number;
+  /** Input values with every secret input replaced by `***` (integers as bigint). */
+  inputs: Record<string, unknown>;
+  /** Names of the secret inputs: `resume`/`rollback` ask for their values again. */
+  secretInputNames: string[];
+}
+
+/** A run's status as listed: `running` while a writer holds it, `interrupted` when none does. */
+export type RunStatus = "running" | "interrupted" | "succeeded" | "failed";
+
+/** One line of `tcflow runs`. */
+export interface RunSummary {
+  runId: string;
+  workflow: string;
+  file: string;
+  status: RunStatus;
+  startedMs: number;
+  /** Start to the last event (wall clock, across resumes). */
+  durationMs: number;
+  /** Number of steps per status (`succeeded`, `failed`, `uncertain`, `skipped`, `pending`…). */
+  steps: Record<string, number>;
+}
+
+/** Everything recorded of a run. */
+export interface RunRecord {
+  meta: RunMeta;
+  events: RunEvent[];
+  /** Lines that could not be read (a torn last line after a crash), ignored. */
+  ignoredLines: number;
+  /** Whether some process holds the run's writer lock right now. */
+  locked: boolean;
+}
+
+/** Codes of {@link JournalError}. */
+export type JournalErrorCode =
+  | "E_RUN_NOT_FOUND"
+  | "E_RUN_EXISTS"
+  | "E_RUN_LOCKED"
+  | "E_RUN_NOT_OPEN"
+  | "E_RUN_ID"
+  | "E_JOURNAL";
+
+/** A journal problem, as data. */
+export class JournalError extends Error {
+  readonly code: JournalErrorCode;
+  readonly runId: string;
+  constructor(code: JournalErrorCode, runId: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "JournalError";
+    this.code = code;
+    this.runId = runId;
+  }
+}
+
+/** Where runs are kept. */
+export interface JournalStore {
+  /**
+   * Records a new run and takes its writer lock.
+   *
+   * @throws {JournalError} `E_RUN_EXISTS`, `E_RUN_ID` (unsafe id)
+   */
+  create(meta: RunMeta): Promise<void>;
+  /**
+   * Takes the writer lock of an existing run (to resume or roll it back).
+   *
+   * @throws {JournalError} `E_RUN_NOT_FOUND`, `E_RUN_LOCKED` (another writer holds it)
+   */
+  open(runId: string): Promise<void>;
+  /**
+   * Appends one event durably: when the promise resolves, the event survives a crash.
+   * Concurrent appends are written one after the other, in call order.
+   *
+   * @throws {JournalError} `E_RUN_NOT_OPEN` when this store did not create or open the run
+   */
+  append(runId: string, event: RunEvent): Promise<void>;
+  /** Waits for pending appends and releases the writer lock. */
+  close(runId: string): Promise<void>;
+  /**
+   * Reads a run.
+   *
+   * @throws {JournalError} `E_RUN_NOT_FOUND`, `E_JOURNAL` (unreadable meta)
+   */
+  read(runId: string): Promise<RunRecord>;
+  /** Every run, oldest first. Runs whose meta cannot be read are left out. */
+  list(): Promise<RunSummary[]>;
+}
+
+/**
+ * A {@link RunSink} that appends to a run of a store (the run must be created or opened).
+ * Every event is redacted with `secrets` first.
+ *
+ * @example
+ * ```ts
+ * await store.create(meta);
+ * await runWorkflow(wf, { ...options, runId: meta.runId, sink: journalSink(store, meta.runId) });
+ * await store.close(meta.runId);
+ * ```
+ */
+export function journalSink(
+  store: Pick<JournalStore, "append">,
+  runId: string,
+  options: { secrets?: Iterable<string> } = {},
+): RunSink {
+  const redact = redactor(options.secrets ?? []);
+  return { append: (event) => store.append(runId, redact(event)) };
+}
+
+/** Options of {@link runMeta}. */
+export interface RunMetaOptions {
+  runId: string;
+  /** The loaded workflow (its `file` is made absolute with `cwd` when relative). */
+  workflow: Pick<Workflow, "name" | "file" | "source" | "inputs">;
+  inputs: Record<string, unknown>;
+  startedMs: number;
+  /** Base of a relative `workflow.file`. */
+  cwd?: string;
+  /** Secret values besides secret inputs (keys, tokens) to redact from the recorded inputs. */
+  secrets?: Iterable<string>;
+}
+
+/**
+ * The {@link RunMeta} of a run that starts: secret inputs replaced by `***`.
+ *
+ * @example
+ * ```ts
+ * const meta = await runMeta({ runId, workflow: wf, inputs, startedMs: deps.now() });
+ * await store.create(meta);
+ * ```
+ */
+export async function runMeta(options: RunMetaOptions): Promise<RunMeta> {
+  const { workflow } = options;
+  const secretInputNames = workflow.inputs.filter((decl) => decl.secret).map((decl) => decl.name);
+  const inputs: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(options.inputs)) {
+    inputs[name] = secretInputNames.includes(name) ? REDACTED : value;
+  }
+  return {
+    format: JOURNAL_FORMAT,
+    runId: options.runId,
+    workflow: workflow.name,
+    file: absolutePath(workflow.file, options.cwd),
+    workflowSource: workflow.source,
+    workflowSha256: await sha256Hex(workflow.source),
+    startedMs: options.startedMs,
+    inputs: redactor(options.secrets ?? [])(inputs),
+    secretInputNames,
+  };
+}
+
+/** SHA-256 of a text, as hex. */
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function absolutePath(file: string, cwd: string | undefined): string {
+  if (file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file) || cwd === undefined) return file;
+  return `${cwd.replace(/\/+$/, "")}/${file}`;
+}

@@ -1,0 +1,170 @@
+/**
+ * The provider-independent client: sends the request a {@link Provider} builds, with a
+ * per-request timeout and cancellation, and turns the outcome into a result, the provider's API
+ * error, or a {@link NetworkError} that says whether the request may have been applied.
+ * Retrying is the engine's job (guided by `provider.classifyError`).
+ *
+ * @module
+ */
+import type { ActionSpec } from "../catalog/types.ts";
+import type { Deps } from "../deps.ts";
+import { NetworkError } from "../tencent/errors.ts";
+import type { CallResult, Provider } from "./provider.ts";
+
+/** Options of {@link createProviderClient}. */
+export interface ProviderClientOptions<C> {
+  provider: Provider<C>;
+  deps: Pick<Deps, "now" | "sleep" | "fetch">;
+  credential: C;
+  /** Every request goes to this URL (the emulator, a proxy). */
+  endpointUrl?: string | undefined;
+  /** Per-request timeout; default 30 s. */
+  timeoutMs?: number | undefined;
+}
+
+/** Options of one call. */
+export interface ProviderCallOptions {
+  /** Cancels the call (the rejection is the signal's reason). */
+  signal?: AbortSignal | undefined;
+  /** The idempotency token, for actions that take one. */
+  clientToken?: string | undefined;
+  /** Overrides the client's per-request timeout. */
+  timeoutMs?: number | undefined;
+}
+
+/** A client of one provider and credential. */
+export interface ProviderClient {
+  /**
+   * Calls the action of `spec` in `region`.
+   *
+   * @throws the provider's API error (with `code`, `requestId`, `httpStatus`)
+   * @throws {NetworkError} no answer: connection failure or timeout
+   */
+  call(
+    spec: ActionSpec,
+    region: string,
+    params: Record<string, unknown>,
+    opts?: ProviderCallOptions,
+  ): Promise<CallResult>;
+  /** The access key id calls are signed with (never the secret). */
+  readonly keyId: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Marks our own per-request timeout among abort reasons. */
+class TimeoutSignal extends Error {}
+
+/**
+ * Creates a client of one provider.
+ *
+ * @example
+ * ```ts
+ * const client = createProviderClient({ provider: huaweiProvider, deps: systemDeps(), credential });
+ * const { response } = await client.call(spec, "cn-north-4", { limit: 10 });
+ * ```
+ */
+export function createProviderClient<C>(options: ProviderClientOptions<C>): ProviderClient {
+  const { provider, deps, credential } = options;
+  return {
+    keyId: provider.keyId(credential),
+    async call(spec, region, params, opts = {}) {
+      const site = { service: spec.service, action: spec.name };
+      const networkError = (phase: NetworkError["phase"], message: string, cause: unknown) =>
+        new NetworkError({ ...site, phase, message, cause });
+      opts.signal?.throwIfAborted();
+      const endpoint = provider.endpoint({
+        service: spec.service,
+        region,
+        endpointUrl: options.endpointUrl,
+      });
+      const request = await provider.buildRequest({
+        spec,
+        region,
+        params,
+        credential,
+        endpoint,
+        timestampMs: deps.now(),
+        clientToken: opts.clientToken,
+      });
+      const controller = new AbortController();
+      const stopTimer = new AbortController();
+      const timeoutMs = opts.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      deps.sleep(timeoutMs, stopTimer.signal).then(
+        () => controller.abort(new TimeoutSignal(`no answer within ${timeoutMs} ms`)),
+        () => {},
+      );
+      const onCallerAbort = () => controller.abort(opts.signal?.reason);
+      opts.signal?.addEventListener("abort", onCallerAbort, { once: true });
+      const fail = (error: unknown, answered: boolean): unknown => {
+        if (opts.signal?.aborted) return opts.signal.reason;
+        if (controller.signal.aborted && controller.signal.reason instanceof TimeoutSignal) {
+          return networkError(
+            "timeout",
+            `${spec.service}.${spec.name}: ${controller.signal.reason.message}`,
+            error,
+          );
+        }
+        const message = error instanceof Error ? error.message : String(error);
+        const before = !answered &&
+          /connection refused|dns error|failed to lookup|name or service not known|no such host|certificate|tcp connect error|invalid url/i
+            .test(message);
+        return networkError(
+          before ? "before-send" : "after-send",
+          `${spec.service}.${spec.name}: ${
+            before ? "could not connect" : "the connection broke"
+          }: ${message}`,
+          error,
+        );
+      };
+      try {
+        let response: Response;
+        try {
+          response = await abortable(
+            deps.fetch(new Request(request, { signal: controller.signal })),
+            controller.signal,
+          );
+        } catch (error) {
+          throw fail(error, false);
+        }
+        let text: string;
+        try {
+          text = await abortable(response.text(), controller.signal);
+        } catch (error) {
+          throw fail(error, true);
+        }
+        const parsed = provider.parseResponse(
+          { status: response.status, headers: response.headers, text },
+          spec,
+        );
+        if (!parsed.ok) throw parsed.error;
+        return parsed.result;
+      } finally {
+        stopTimer.abort();
+        opts.signal?.removeEventListener("abort", onCallerAbort);
+      }
+    },
+  };
+}
+
+/**
+ * Settles with `promise`, or rejects with the signal's reason as soon as it aborts (an
+ * in-process handler that ignores `Request.signal` still times out).
+ */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * The provider interface: what the engine needs from one cloud. Tencent Cloud and Huawei Cloud
+ * each implement it, so a third cloud is one more folder (catalog data, signer, errors) plus one
+ * object implementing {@link Provider}, not changes across the engine.
+ *
+ * A provider is pure: it looks actions up, says where a request goes, builds the signed
+ * `Request` for a call and reads the answer. Sending it — timeouts, cancellation, network
+ * failures — is the job of the provider-independent client (`./client.ts`); retrying is the
+ * engine's, guided by {@link Provider.classifyError}.
+ *
+ * @module
+ */
+import type { ActionSpec } from "../catalog/types.ts";
+import type { ErrorClass } from "../tencent/errors.ts";
+
+export type { ErrorClass };
+
+/** The provider prefixes of action names (`huaweicloud/cph.ListEncodeServers`). */
+export type ProviderName = "tencentcloud" | "huaweicloud";
+
+/** Options of {@link Provider.endpoint}. */
+export interface ProviderEndpointOptions {
+  /** Catalog service name, e.g. `trocket` or `huaweicloud/cph`. */
+  service: string;
+  region: string;
+  /** Send the request to this URL instead (the emulator, a proxy); its path is a prefix. */
+  endpointUrl?: string | undefined;
+}
+
+/** Where a request goes: the URL (path prefix included) and the `Host` that is signed. */
+export interface ProviderEndpoint {
+  url: URL;
+  host: string;
+}
+
+/** What {@link Provider.buildRequest} needs for one call. */
+export interface BuildRequestOptions<C> {
+  spec: ActionSpec;
+  region: string;
+  /** The action's parameters by catalog name (integers as number or bigint). */
+  params: Record<string, unknown>;
+  credential: C;
+  endpoint: ProviderEndpoint;
+  /** Signing time in milliseconds since the epoch (from `Deps.now`, clock skew applied). */
+  timestampMs: number;
+  /** The idempotency token to send, when the action takes one. */
+  clientToken?: string | undefined;
+}
+
+/** An HTTP answer, read: status, headers and the whole body as text. */
+export interface ProviderAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/** A successful call. */
+export interface CallResult {
+  /** The response object without the request id (`RequestId`, `request_id`). */
+  response: Record<string, unknown>;
+  requestId: string;
+  httpStatus: number;
+}
+
+/** An API error of any provider: a stable code, the request id when known, the HTTP status. */
+export interface ProviderApiError extends Error {
+  code: string;
+  requestId?: string;
+  httpStatus: number;
+}
+
+/** The outcome of reading an answer: errors are data. */
+export type ParsedAnswer =
+  | { ok: true; result: CallResult }
+  | { ok: false; error: ProviderApiError };
+
+/** One cloud. `C` is its credential type. */
+export interface Provider<C> {
+  readonly name: ProviderName;
+  /** Whether a catalog service name is this provider's (`huaweicloud/cph` → Huawei). */
+  ownsService(service: string): boolean;
+  /** The catalog entry of an action; the newest version that has it when `version` is omitted. */
+  findAction(service: string, action: string, version?: string): ActionSpec | undefined;
+  /** @throws {TypeError} on an invalid endpoint URL, service or region. */
+  endpoint(options: ProviderEndpointOptions): ProviderEndpoint;
+  /** The signed request of one call; the body is serialized once and those bytes are signed. */
+  buildRequest(options: BuildRequestOptions<C>): Promise<Request>;
+  /** Reads an answer into a result or the provider's API error. */
+  parseResponse(answer: ProviderAnswer, spec: ActionSpec): ParsedAnswer;
+  /**
+   * Whether a failed call may be sent again: `retry`, `never`, or `unknown-outcome` (the
+   * request may have been applied). `extraCodes` are a step's `retry.on`.
+   */
+  classifyError(err: unknown, extraCodes?: readonly string[]): ErrorClass;
+  /** The access key id of a credential, for rate-limit keys and logs (never the secret). */
+  keyId(credential: C): string;
+}

@@ -1,0 +1,87 @@
+/**
+ * Helpers shared by the Markdown and HTML reports.
+ *
+ * @module
+ */
+import { stringifyJson } from "../json.ts";
+import type { RunRecord, RunStatus } from "../journal/store.ts";
+import { replay, type RunState, stepCounts } from "../journal/replay.ts";
+
+/** A run ready to render: its record, its folded state and its listed status. */
+export interface ReportModel {
+  record: RunRecord;
+  state: RunState;
+  status: RunStatus;
+}
+
+/** Folds a record for rendering. */
+export function reportModel(record: RunRecord): ReportModel {
+  const state = replay(record.events, record.meta);
+  const status: RunStatus = state.status === "running"
+    ? (record.locked ? "running" : "interrupted")
+    : state.status;
+  return { record, state, status };
+}
+
+/** Longest JSON text shown for one value; longer text is cut with a note. */
+export const MAX_JSON_CHARS = 20_000;
+/** Most requests shown per step. */
+export const MAX_REQUESTS = 20;
+/** Most rows of a table. */
+export const MAX_ROWS = 200;
+
+/** `2026-11-23 10:45:12.345 UTC`. */
+export function formatTime(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)} UTC`;
+}
+
+/** `850 ms`, `12.3 s`, `4 min 5 s`, `2 h 3 min`. */
+export function formatDurationMs(ms: number): string {
+  const v = Math.max(0, Math.round(ms));
+  if (v < 1000) return `${v} ms`;
+  if (v < 60_000) return `${(v / 1000).toFixed(1)} s`;
+  if (v < 3_600_000) return `${Math.floor(v / 60_000)} min ${Math.round((v % 60_000) / 1000)} s`;
+  return `${Math.floor(v / 3_600_000)} h ${Math.round((v % 3_600_000) / 60_000)} min`;
+}
+
+/** `+1.250 s` from the run's start. */
+export function offsetText(ms: number, startMs: number): string {
+  return `+${((ms - startMs) / 1000).toFixed(3)} s`;
+}
+
+/** `3 succeeded, 1 failed, 2 skipped`. */
+export function countsText(state: RunState): string {
+  const counts = stepCounts(state);
+  const order = ["succeeded", "failed", "uncertain", "skipped", "running", "pending"];
+  return order.filter((s) => counts[s] !== undefined).map((s) => `${counts[s]} ${s}`).join(", ") ||
+    "no steps";
+}
+
+/** Pretty JSON (bigint exact), cut at {@link MAX_JSON_CHARS}. */
+export function jsonText(value: unknown): string {
+  const text = stringifyJson(value === undefined ? null : value, 2) ?? "null";
+  if (text.length <= MAX_JSON_CHARS) return text;
+  return `${text.slice(0, MAX_JSON_CHARS)}\n… (${
+    text.length - MAX_JSON_CHARS
+  } more characters not shown)`;
+}
+
+/** One-line JSON of a value (strings as they are), for table cells. */
+export function inlineText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value === undefined) return "";
+  return stringifyJson(value) ?? "";
+}
+
+/** Whether a value is a plain JSON object. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** The columns of a table of objects: every key, in order of first appearance. */
+export function columnsOf(rows: readonly Record<string, unknown>[]): string[] {
+  const seen = new Set<string>();
+  for (const row of rows.slice(0, MAX_ROWS)) for (const key of Object.keys(row)) seen.add(key);
+  return [...seen];
+}

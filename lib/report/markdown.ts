@@ -1,0 +1,232 @@
+/**
+ * A run as Markdown: summary, inputs, outputs, each step (request, response, retries, errors,
+ * compensations) and the timeline. Everything shown comes from the journal, which holds no
+ * secret values (they were redacted before they were written).
+ *
+ * @module
+ */
+import type { ErrorInfo } from "../engine/events.ts";
+import type { StepRecord } from "../journal/replay.ts";
+import type { RunRecord } from "../journal/store.ts";
+import {
+  countsText,
+  formatDurationMs,
+  formatTime,
+  inlineText,
+  jsonText,
+  MAX_REQUESTS,
+  MAX_ROWS,
+  offsetText,
+  type ReportModel,
+  reportModel,
+} from "./_format.ts";
+
+/**
+ * Renders a run as Markdown.
+ *
+ * @example
+ * ```ts
+ * const record = await new FileJournalStore(".tcflow").read(runId);
+ * console.log(renderMarkdown(record));
+ * ```
+ */
+export function renderMarkdown(record: RunRecord): string {
+  const model = reportModel(record);
+  return [
+    ...summary(model),
+    ...valuesSection("Inputs", model.state.inputs),
+    ...valuesSection("Outputs", model.state.outputs),
+    "## Steps",
+    "",
+    ...model.state.steps.flatMap((step, i) => stepSection(step, i + 1, model)),
+    ...timeline(model),
+  ].join("\n");
+}
+
+function summary({ record, state, status }: ReportModel): string[] {
+  const { meta } = record;
+  const lines = [
+    `# Run ${code(meta.runId)}: ${text(meta.workflow)}`,
+    "",
+    "| | |",
+    "| --- | --- |",
+    `| Status | **${status}** |`,
+    `| Workflow | ${code(meta.workflow)} from ${code(meta.file)} |`,
+    `| Started | ${formatTime(meta.startedMs)} |`,
+    `| Duration | ${formatDurationMs(state.lastEventMs - meta.startedMs)} |`,
+    `| Steps | ${countsText(state)} |`,
+  ];
+  if (state.sessions > 1) {
+    lines.push(`| Sessions | ${state.sessions} (resumed ${state.sessions - 1}×) |`);
+  }
+  if (state.inFlight.length > 0) {
+    lines.push(`| In flight | ${state.inFlight.map(code).join(", ")} |`);
+  }
+  if (record.ignoredLines > 0) {
+    lines.push(
+      `| Journal | ${record.ignoredLines} unreadable line(s) ignored (a write cut by a crash) |`,
+    );
+  }
+  lines.push("");
+  return lines;
+}
+
+function valuesSection(title: string, values: Record<string, unknown>): string[] {
+  const entries = Object.entries(values);
+  if (entries.length === 0) return [];
+  return [
+    `## ${title}`,
+    "",
+    "| name | value |",
+    "| --- | --- |",
+    ...entries.map(([name, value]) => `| ${code(name)} | ${cell(inlineText(value))} |`),
+    "",
+  ];
+}
+
+function stepSection(step: StepRecord, n: number, { state }: ReportModel): string[] {
+  const facts: string[] = [];
+  if (step.action !== undefined) facts.push(`action ${code(step.action)}`);
+  else if (step.kind !== undefined) facts.push(`${step.kind} step`);
+  if (step.region !== undefined) facts.push(`region ${code(step.region)}`);
+  if (step.attempts > 0) facts.push(`${step.attempts} request${step.attempts === 1 ? "" : "s"}`);
+  if (step.durationMs !== undefined) facts.push(formatDurationMs(step.durationMs));
+  if (step.startedMs !== undefined) {
+    facts.push(`started ${offsetText(step.startedMs, state.startedMs)}`);
+  }
+  if (step.requestId !== undefined) facts.push(`request id ${code(step.requestId)}`);
+  if (step.items !== undefined) facts.push(`${step.items} items`);
+  if (step.pages > 0) facts.push(`${step.pages} pages`);
+  if (step.polls > 0) facts.push(`${step.polls} polls`);
+  if (step.tries > 1) facts.push(`tried in ${step.tries} sessions`);
+  const skip = step.skipReason === "when"
+    ? " (when is false)"
+    : step.skipReason === "not-reached"
+    ? " (not reached)"
+    : "";
+  const lines = [`### ${n}. ${code(step.id)}: ${statusText(step.status)}${skip}`, ""];
+  if (facts.length > 0) lines.push(facts.join(" · "), "");
+  if (step.error !== undefined) lines.push(...errorBlock(step.error, step.continued === true));
+  if (step.retries.length > 0) {
+    lines.push(
+      "**Failed attempts**",
+      "",
+      "| time | attempt | item | error | message | next try |",
+      "| --- | --- | --- | --- | --- | --- |",
+      ...step.retries.slice(0, MAX_ROWS).map((r) =>
+        `| ${offsetText(r.timeMs, state.startedMs)} | ${r.attempt} | ${r.index ?? ""} | ${
+          code(r.error.code)
+        } | ${cell(r.error.message)} | ${
+          r.retryInMs !== undefined ? `in ${formatDurationMs(r.retryInMs)}` : "none"
+        } |`
+      ),
+      "",
+    );
+  }
+  if (step.requests.length > 0) {
+    const shown = step.requests.slice(0, MAX_REQUESTS);
+    const more = step.requests.length - shown.length;
+    lines.push(
+      `**Request${step.requests.length === 1 ? "" : "s"}**${
+        more > 0 ? ` (first ${shown.length} of ${step.requests.length})` : ""
+      }`,
+      "",
+      ...fenced(jsonText(shown.length === 1 ? shown[0] : shown), "json"),
+      "",
+    );
+  }
+  if (step.status === "succeeded" && step.outputs !== null && step.outputs !== undefined) {
+    lines.push(
+      `**${step.kind === "action" ? "Response (outputs)" : "Outputs"}**`,
+      "",
+      ...fenced(jsonText(step.outputs), "json"),
+      "",
+    );
+  }
+  for (const undo of step.undo) {
+    const item = undo.index !== undefined ? ` item ${undo.index}` : "";
+    lines.push(
+      `**Undo${item}** ${code(undo.action)}: ${undo.status}${
+        undo.requestId ? ` (request id ${code(undo.requestId)})` : ""
+      }`,
+      "",
+    );
+    if (undo.request !== undefined) lines.push(...fenced(jsonText(undo.request), "json"), "");
+    if (undo.error !== undefined) lines.push(...errorBlock(undo.error, false));
+  }
+  return lines;
+}
+
+function timeline({ state }: ReportModel): string[] {
+  if (state.timeline.length === 0) return [];
+  return [
+    "## Timeline",
+    "",
+    "| time (UTC) | since start | event |",
+    "| --- | --- | --- |",
+    ...state.timeline.map((e) => {
+      const mark = e.severity === "error"
+        ? "✗ "
+        : e.severity === "warn"
+        ? "↻ "
+        : e.severity === "ok"
+        ? "✓ "
+        : "";
+      return `| ${formatTime(e.timeMs).slice(11, 23)} | ${
+        offsetText(e.timeMs, state.startedMs)
+      } | ${mark}${cell(e.text)} |`;
+    }),
+    "",
+  ];
+}
+
+function errorBlock(error: ErrorInfo, continued: boolean): string[] {
+  const id = error.requestId !== undefined ? ` (request id ${code(error.requestId)})` : "";
+  const lines = [
+    `> **Error ${code(error.code)}**${id}${continued ? ", continued (`on_error: continue`)" : ""}`,
+    ">",
+  ];
+  for (const line of error.message.split("\n")) lines.push(`> ${text(line)}`);
+  lines.push("");
+  return lines;
+}
+
+function statusText(status: string): string {
+  const mark: Record<string, string> = {
+    succeeded: "✓",
+    failed: "✗",
+    uncertain: "?",
+    skipped: "–",
+    running: "…",
+    pending: "·",
+  };
+  return `${mark[status] ?? ""} ${status}`.trim();
+}
+
+/** A fenced block whose fence is longer than any backtick run inside. */
+function fenced(body: string, lang: string): string[] {
+  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return [`${fence}${lang}`, body, fence];
+}
+
+/** Inline code that survives backticks and table pipes. */
+function code(value: string): string {
+  const clean = value.replace(/\r?\n/g, " ").replaceAll("|", "\\|");
+  const longest = Math.max(0, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = "`".repeat(longest + 1);
+  const pad = clean.startsWith("`") || clean.endsWith("`") ? " " : "";
+  return `${ticks}${pad}${clean}${pad}${ticks}`;
+}
+
+/** Text in a table cell: one line, pipes escaped, HTML-ish characters neutralised. */
+function cell(value: string): string {
+  const flat = value.replace(/\r?\n/g, " ");
+  const cut = flat.length > 500 ? `${flat.slice(0, 500)}…` : flat;
+  return text(cut).replaceAll("|", "\\|");
+}
+
+/** Markdown text with HTML disabled (`<` and `&` escaped), so a value cannot inject markup. */
+function text(value: string): string {
+  return value.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}

@@ -1,0 +1,293 @@
+/**
+ * `tcflow run` end to end: in-process CLI (real command code) against the real emulator,
+ * exit codes, `--json`, progress, credentials, inputs, dry run and secrets.
+ */
+import assert from "node:assert/strict";
+import { createEmulator, DEMO_CREDENTIAL } from "../lib/emulator/emulator.ts";
+import { parseJson } from "../lib/json.ts";
+import { hasStackTrace, runCli, runCliProcess } from "./_cli.ts";
+
+const TARGET = "rmq-72mo3a9o";
+const EXISTING = "rmq-2x9f8k1p";
+
+const dir = await Deno.makeTempDir({ prefix: "tcflow-engine-cli-" });
+const STATE = ["--state-dir", `${dir}/state`];
+async function file(name: string, text: string): Promise<string> {
+  const path = `${dir}/${name}`;
+  await Deno.writeTextFile(path, text);
+  return path;
+}
+
+const LIST_WORKFLOW = await file(
+  "list.yaml",
+  `tcflow: 1
+name: list-topics
+region: ap-guangzhou
+inputs:
+  instanceId: { type: string, default: ${EXISTING} }
+steps:
+  - id: topics
+    action: trocket.DescribeTopicList
+    with: { InstanceId: "\${{ inputs.instanceId }}" }
+    paginate: true
+outputs:
+  count: \${{ steps.topics.outputs.TotalCount }}
+`,
+);
+
+const SECRET = "s3cr3t-token-value-42";
+const SECRET_WORKFLOW = await file(
+  "secret.yaml",
+  `tcflow: 1
+name: secrets
+region: ap-guangzhou
+inputs:
+  apiKey: { type: string, secret: true }
+steps:
+  - id: create
+    action: trocket.CreateTopic
+    with: { InstanceId: ${TARGET}, Topic: secret-holder, TopicType: NORMAL, QueueNum: 3, Remark: "key=\${{ inputs.apiKey }}" }
+  - id: read
+    action: trocket.DescribeTopicList
+    with: { InstanceId: ${TARGET} }
+  - id: bad
+    action: trocket.CreateTopic
+    with: { InstanceId: ${TARGET}, Topic: "\${{ inputs.apiKey + '!' }}", TopicType: NORMAL, QueueNum: 3 }
+    on_error: continue
+outputs:
+  remark: \${{ steps.read.outputs.Data[0].Remark }}
+  key: \${{ inputs.apiKey }}
+`,
+);
+
+Deno.test("run --emulator --json prints the run document; progress goes to stderr", async () => {
+  const { code, stdout, stderr } = await runCli([
+    "run",
+    LIST_WORKFLOW,
+    "--emulator",
+    "--json",
+    ...STATE,
+  ]);
+  assert.equal(code, 0, stderr);
+  const doc = parseJson(stdout) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(doc).sort(), ["outputs", "run_id", "status", "steps"]);
+  assert.equal(doc.status, "succeeded");
+  assert.match(String(doc.run_id), /^\d{8}T\d{6}Z-[0-9a-z]{6}$/);
+  const [step] = doc.steps as Array<Record<string, unknown>>;
+  assert.deepEqual(Object.keys(step!).sort(), ["attempts", "id", "outputs", "status"]);
+  assert.equal(step?.status, "succeeded");
+  assert.equal(step?.attempts, 1n);
+  assert.ok(typeof (doc.outputs as { count: unknown }).count === "bigint");
+  assert.match(stderr, /✓ topics\s+trocket\.DescribeTopicList\s+1 attempt\s+\d+ms/);
+  assert.match(stderr, /topics: page 1, \d+\/\d+ items/);
+  assert.match(stderr, /run \S+ succeeded in/);
+  assert.ok(!hasStackTrace(stderr));
+  // The run is journaled under the state dir.
+  const events = await Deno.readTextFile(`${dir}/state/runs/${doc.run_id}/events.jsonl`);
+  const types = events.trim().split("\n").map((line) =>
+    (JSON.parse(line) as { type: string }).type
+  );
+  assert.deepEqual(types, [
+    "run-started",
+    "step-started",
+    "page-fetched",
+    "step-succeeded",
+    "run-finished",
+  ]);
+});
+
+Deno.test("a failed run exits 1 and says why; --quiet keeps only the summary", async () => {
+  const { code, stdout, stderr } = await runCli([
+    "run",
+    LIST_WORKFLOW,
+    "--emulator",
+    "--input",
+    "instanceId=rmq-nope",
+    "--quiet",
+    ...STATE,
+  ]);
+  assert.equal(code, 1);
+  assert.equal(stdout, "");
+  assert.match(stderr, /FAILED/);
+  assert.doesNotMatch(stderr, /✗/);
+  const loud = await runCli([
+    "run",
+    LIST_WORKFLOW,
+    "--emulator",
+    "--input",
+    "instanceId=rmq-nope",
+    ...STATE,
+  ]);
+  assert.equal(loud.code, 1);
+  assert.match(loud.stderr, /✗ topics .*failed after 1 attempt/);
+  assert.match(loud.stderr, /ResourceNotFound/);
+});
+
+Deno.test("an invalid workflow exits 2 with diagnostics, nothing sent", async () => {
+  const bad = await file(
+    "bad.yaml",
+    `tcflow: 1
+name: bad
+steps:
+  - id: topics
+    action: trocket.DescribeTopicLst
+    with: { InstanceId: x }
+`,
+  );
+  const { code, stderr } = await runCli(["run", bad, "--emulator"]);
+  assert.equal(code, 2);
+  assert.match(stderr, /bad\.yaml:5:\d+: error E_UNKNOWN_ACTION/);
+  assert.match(stderr, /DescribeTopicList/);
+  assert.ok(!hasStackTrace(stderr));
+});
+
+Deno.test("bad inputs and flags exit 2 naming the flag", async () => {
+  const unknown = await runCli(["run", LIST_WORKFLOW, "--emulator", "--input", "instanceID=x"]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /--input instanceID: .*did you mean `instanceId`/);
+  const flag = await runCli(["run", LIST_WORKFLOW, "--emulater"]);
+  assert.equal(flag.code, 2);
+  assert.match(flag.stderr, /--emulator/);
+  const scale = await runCli(["run", LIST_WORKFLOW, "--emulator", "--rate-scale", "fast"]);
+  assert.equal(scale.code, 2);
+  assert.match(scale.stderr, /--rate-scale/);
+  const missing = await runCli(["run"]);
+  assert.equal(missing.code, 2);
+});
+
+Deno.test("missing credentials exit 3 and name every source", async () => {
+  const { code, stderr } = await runCli(["run", LIST_WORKFLOW], { env: { HOME: dir } });
+  assert.equal(code, 3);
+  for (
+    const part of [
+      "TENCENTCLOUD_SECRET_ID",
+      "TENCENTCLOUD_SECRET_KEY",
+      ".tccli/default.credential",
+      "--profile",
+      "TCCLI_PROFILE",
+      "--emulator",
+    ]
+  ) {
+    assert.ok(stderr.includes(part), `${part} in ${stderr}`);
+  }
+  assert.ok(!hasStackTrace(stderr));
+});
+
+Deno.test("missing credentials through the real cli.ts: exit 3, no stack trace", async () => {
+  const { code, stderr } = await runCliProcess(["run", LIST_WORKFLOW], {
+    env: { HOME: dir, TENCENTCLOUD_SECRET_ID: "", TENCENTCLOUD_SECRET_KEY: "", TCCLI_PROFILE: "" },
+  });
+  assert.equal(code, 3, stderr);
+  assert.match(stderr, /no Tencent Cloud credentials/);
+  assert.ok(!hasStackTrace(stderr));
+});
+
+Deno.test("environment credentials and --endpoint-url reach the emulator", async () => {
+  const credential = {
+    secretId: "AKIDENGINETEST000000000000000000000",
+    secretKey: "engine-secret-key-xyz",
+  };
+  const emulator = createEmulator({ credentials: [credential] });
+  const { code, stderr } = await runCli(
+    ["run", LIST_WORKFLOW, "--endpoint-url", "http://127.0.0.1:4566", ...STATE],
+    {
+      env: {
+        TENCENTCLOUD_SECRET_ID: credential.secretId,
+        TENCENTCLOUD_SECRET_KEY: credential.secretKey,
+      },
+      deps: { fetch: (r) => emulator.handle(r) },
+    },
+  );
+  assert.equal(code, 0, stderr);
+  const calls = emulator.calls();
+  assert.equal(calls[0]?.secretId, credential.secretId);
+  assert.equal(calls[0]?.service, "trocket"); // from the credential scope: the host is an IP
+  assert.ok(!stderr.includes(credential.secretKey));
+});
+
+Deno.test("--dry-run prints the plan and sends nothing", async () => {
+  const emulator = createEmulator();
+  const { code, stdout } = await runCli(
+    ["run", SECRET_WORKFLOW, "--dry-run", "--json", "--input", `apiKey=${SECRET}`],
+    { deps: { fetch: (r) => emulator.handle(r) } },
+  );
+  assert.equal(code, 0);
+  const plan = parseJson(stdout) as {
+    status: string;
+    steps: Array<{ id: string; mutating: boolean }>;
+  };
+  assert.equal(plan.status, "planned");
+  assert.deepEqual(plan.steps.map((s) => [s.id, s.mutating]), [["create", true], ["read", false], [
+    "bad",
+    true,
+  ]]);
+  assert.equal(emulator.calls().length, 0);
+  assert.ok(!stdout.includes(SECRET));
+});
+
+Deno.test("secrets never reach stdout or stderr", async () => {
+  for (const extra of [["--json"], []]) {
+    const { code, stdout, stderr } = await runCli([
+      "run",
+      SECRET_WORKFLOW,
+      "--emulator",
+      "--input",
+      `apiKey=${SECRET}`,
+      ...extra,
+      ...STATE,
+    ]);
+    assert.equal(code, 0, stderr);
+    const all = stdout + stderr;
+    assert.ok(!all.includes(SECRET), `secret leaked:\n${all}`);
+    assert.ok(!all.includes(DEMO_CREDENTIAL.secretKey));
+    assert.ok(all.includes("***"));
+    const runId = /journal: .*\/runs\/(\S+)/.exec(stderr)?.[1];
+    assert.ok(runId !== undefined, "the journal is announced");
+    for (const name of ["meta.json", "events.jsonl"]) {
+      const journal = await Deno.readTextFile(`${dir}/state/runs/${runId}/${name}`);
+      assert.ok(!journal.includes(SECRET), `secret in the journal's ${name}`);
+      assert.ok(!journal.includes(DEMO_CREDENTIAL.secretKey));
+    }
+    if (extra.length > 0) {
+      const doc = parseJson(stdout) as {
+        outputs: Record<string, unknown>;
+        steps: Array<{ id: string; error?: { message: string } }>;
+      };
+      assert.equal(doc.outputs.remark, "key=***");
+      assert.equal(doc.outputs.key, "***");
+      assert.match(doc.steps[2]?.error?.message ?? "", /\*\*\*/);
+    }
+  }
+});
+
+Deno.test("an uncertain step exits 1 with what to check", async () => {
+  const wf = await file(
+    "uncertain.yaml",
+    `tcflow: 1
+name: uncertain
+region: ap-guangzhou
+steps:
+  - id: create
+    action: trocket.CreateTopic
+    with: { InstanceId: ${TARGET}, Topic: cut-topic, TopicType: NORMAL, QueueNum: 3 }
+`,
+  );
+  const emulator = createEmulator({ faults: "cut-after=1;times=1" });
+  const { code, stdout, stderr } = await runCli(
+    ["run", wf, "--endpoint-url", "http://127.0.0.1:1", "--json", ...STATE],
+    {
+      env: {
+        TENCENTCLOUD_SECRET_ID: DEMO_CREDENTIAL.secretId,
+        TENCENTCLOUD_SECRET_KEY: DEMO_CREDENTIAL.secretKey,
+      },
+      deps: { fetch: (r) => emulator.handle(r) },
+    },
+  );
+  assert.equal(code, 1);
+  const doc = parseJson(stdout) as { status: string; steps: Array<{ status: string }> };
+  assert.equal(doc.status, "failed");
+  assert.equal(doc.steps[0]?.status, "uncertain");
+  assert.match(stderr, /\? create .*uncertain/);
+  assert.match(stderr, /check with trocket\.DescribeTopicList before resuming/);
+  assert.equal(emulator.calls().length, 1);
+});

@@ -1,0 +1,282 @@
+/**
+ * The engine against the real emulator (in-process, virtual clock): retries with backoff,
+ * throttling, 5xx storms, timeouts, and the safety of retrying mutating calls whose outcome is
+ * unknown.
+ */
+import assert from "node:assert/strict";
+import { clientTokenFor } from "../lib/engine/client_token.ts";
+import { runWorkflow } from "../lib/engine/executor.ts";
+import { createRateLimiter } from "../lib/engine/rate_limiter.ts";
+import { createVirtualClock } from "../lib/engine/virtual_clock.ts";
+import { createTencentClient } from "../lib/tencent/client.ts";
+import { CREDENTIAL, seeded, START_MS, testEngine, topicsOf, workflowOf } from "./_engine.ts";
+import { createVpcDouble } from "./_vpc_double.ts";
+
+const TARGET = "rmq-72mo3a9o";
+const EXISTING = "rmq-2x9f8k1p";
+
+Deno.test("throttling answers are retried with exponential backoff", async () => {
+  const engine = testEngine({
+    emulator: { faults: "rate=1;codes=RequestLimitExceeded;times=2;actions=DescribeTopicList" },
+  });
+  const startMs = engine.clock.now();
+  const { result, sink } = await engine.run(`
+tcflow: 1
+name: throttled
+steps:
+  - id: list
+    action: trocket.DescribeTopicList
+    with: { InstanceId: ${EXISTING} }
+    retry: { attempts: 4, delay: 1s, max_delay: 10s, multiplier: 2, jitter: none }
+`);
+  assert.equal(result.status, "succeeded");
+  assert.equal(result.steps[0]?.attempts, 3);
+  const failures = sink.ofType("attempt-failed");
+  assert.deepEqual(failures.map((e) => [e.attempt, e.error.code, e.retryInMs]), [
+    [1, "RequestLimitExceeded", 1000],
+    [2, "RequestLimitExceeded", 2000],
+  ]);
+  assert.ok(engine.clock.now() - startMs >= 3000);
+  assert.deepEqual(engine.emulator.calls().map((c) => c.outcome), [
+    "RequestLimitExceeded",
+    "RequestLimitExceeded",
+    "ok",
+  ]);
+});
+
+Deno.test("a low server rate limit: the client-side limiter keeps under it", async () => {
+  // The emulator allows 20 × 0.1 = 2 DescribeTopicList per second; the client is told the same.
+  const engine = testEngine({ emulator: { rateScale: 0.1 }, rateScale: 0.1 });
+  const { result } = await engine.run(`
+tcflow: 1
+name: paced
+steps:
+  - id: lists
+    action: trocket.DescribeTopicList
+    foreach: \${{ [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] }}
+    concurrency: 4
+    with: { InstanceId: ${EXISTING} }
+`);
+  assert.equal(result.status, "succeeded");
+  const calls = engine.emulator.calls();
+  assert.equal(calls.length, 12);
+  assert.ok(calls.every((c) => c.outcome === "ok"), "no call was throttled");
+});
+
+Deno.test("a low server rate limit without client pacing: throttled calls are retried", async () => {
+  const engine = testEngine({ emulator: { rateScale: 0.1 }, rateScale: 100 });
+  const { result } = await engine.run(`
+tcflow: 1
+name: unpaced
+defaults:
+  retry: { attempts: 8, delay: 500ms, max_delay: 4s, multiplier: 2, jitter: equal }
+steps:
+  - id: lists
+    action: trocket.DescribeTopicList
+    foreach: \${{ [1, 2, 3, 4, 5, 6, 7, 8] }}
+    concurrency: 8
+    with: { InstanceId: ${EXISTING} }
+`);
+  assert.equal(result.status, "succeeded");
+  const outcomes = engine.emulator.calls().map((c) => c.outcome);
+  assert.ok(outcomes.includes("RequestLimitExceeded"), "the server did throttle");
+  assert.equal(outcomes.filter((o) => o === "ok").length, 8);
+  assert.equal(result.steps[0]?.attempts, outcomes.length);
+});
+
+Deno.test("a 5xx storm: every create succeeds exactly once", async () => {
+  const engine = testEngine({ emulator: { faults: "5xx=0.6", faultSeed: 3 } });
+  const { result } = await engine.run(`
+tcflow: 1
+name: storm
+steps:
+  - id: create
+    action: trocket.CreateTopic
+    foreach: \${{ ["t-0", "t-1", "t-2", "t-3", "t-4", "t-5", "t-6", "t-7", "t-8", "t-9"] }}
+    concurrency: 3
+    with: { InstanceId: ${TARGET}, Topic: "\${{ item }}", TopicType: NORMAL, QueueNum: 3 }
+    retry: { attempts: 12, delay: 100ms, max_delay: 2s, multiplier: 2, jitter: full }
+`);
+  assert.equal(result.status, "succeeded", JSON.stringify(result.steps[0]?.error));
+  const calls = engine.emulator.calls();
+  assert.ok(calls.filter((c) => c.outcome === "5xx").length >= 5, "the storm happened");
+  assert.equal(result.steps[0]?.attempts, calls.length);
+  assert.deepEqual(topicsOf(engine.emulator, TARGET).sort(), [
+    "t-0",
+    "t-1",
+    "t-2",
+    "t-3",
+    "t-4",
+    "t-5",
+    "t-6",
+    "t-7",
+    "t-8",
+    "t-9",
+  ]);
+  assert.equal((result.steps[0]?.outputs as unknown[]).length, 10);
+});
+
+Deno.test("a cut after a create was applied, no ClientToken: uncertain, not sent twice", async () => {
+  const engine = testEngine({ emulator: { faults: "cut-after=1;times=1;actions=CreateTopic" } });
+  const { result, sink } = await engine.run(`
+tcflow: 1
+name: cut
+steps:
+  - id: create
+    action: trocket.CreateTopic
+    with: { InstanceId: ${TARGET}, Topic: orders-v2, TopicType: NORMAL, QueueNum: 3 }
+  - id: after
+    set: { x: 1 }
+`);
+  assert.equal(result.status, "failed");
+  const [create, after] = result.steps;
+  assert.equal(create?.status, "uncertain");
+  assert.equal(create?.attempts, 1);
+  assert.equal(create?.error?.code, "NetworkError.AfterSend");
+  assert.match(create?.error?.message ?? "", /CreateTopic may have been applied/);
+  assert.match(
+    create?.error?.message ?? "",
+    /check with trocket\.DescribeTopicList before resuming/,
+  );
+  assert.equal(after?.status, "skipped");
+  assert.equal(sink.ofType("step-uncertain").length, 1);
+  // Applied once by the emulator, and never sent again.
+  const creates = engine.emulator.calls().filter((c) => c.action === "CreateTopic");
+  assert.deepEqual(creates.map((c) => c.outcome), ["cut-after"]);
+  assert.deepEqual(topicsOf(engine.emulator, TARGET), ["orders-v2"]);
+});
+
+Deno.test("a cut after sending a read is retried", async () => {
+  const engine = testEngine({ emulator: { faults: "cut-after=1;times=1" } });
+  const { result } = await engine.run(`
+tcflow: 1
+name: read-cut
+steps:
+  - id: list
+    action: trocket.DescribeTopicList
+    with: { InstanceId: ${EXISTING} }
+    retry: { attempts: 3, delay: 1s }
+`);
+  assert.equal(result.status, "succeeded");
+  assert.equal(result.steps[0]?.attempts, 2);
+});
+
+Deno.test("InternalError on a create without ClientToken is uncertain", async () => {
+  const engine = testEngine({
+    emulator: { faults: "rate=1;codes=InternalError;times=1;actions=CreateTopic" },
+  });
+  const { result } = await engine.run(`
+tcflow: 1
+name: internal
+steps:
+  - id: create
+    action: trocket.CreateTopic
+    with: { InstanceId: ${TARGET}, Topic: topic-1, TopicType: NORMAL, QueueNum: 3 }
+`);
+  assert.equal(result.steps[0]?.status, "uncertain");
+  assert.equal(result.steps[0]?.error?.code, "InternalError");
+});
+
+Deno.test("errors that cannot be helped are not retried", async () => {
+  const engine = testEngine();
+  const { result } = await engine.run(`
+tcflow: 1
+name: not-found
+steps:
+  - id: list
+    action: trocket.DescribeTopicList
+    with: { InstanceId: rmq-doesnotexist }
+`);
+  assert.equal(result.status, "failed");
+  assert.equal(result.steps[0]?.status, "failed");
+  assert.equal(result.steps[0]?.attempts, 1);
+  assert.match(result.steps[0]?.error?.code ?? "", /^ResourceNotFound/);
+  assert.equal(engine.emulator.calls().length, 1);
+});
+
+Deno.test("retry.on adds a code; attempts are bounded", async () => {
+  const engine = testEngine();
+  const { result, sink } = await engine.run(`
+tcflow: 1
+name: retry-on
+steps:
+  - id: list
+    action: trocket.DescribeTopicList
+    with: { InstanceId: rmq-doesnotexist }
+    retry: { attempts: 3, delay: 1s, on: ["ResourceNotFound*"] }
+`);
+  assert.equal(result.steps[0]?.status, "failed");
+  assert.equal(result.steps[0]?.attempts, 3);
+  assert.match(result.steps[0]?.error?.message ?? "", /gave up after 3 attempts/);
+  assert.equal(sink.ofType("attempt-failed").length, 3);
+});
+
+Deno.test("a request without an answer times out, is retried, then fails", async () => {
+  const engine = testEngine({ emulator: { faults: "latency=1:60s;actions=DescribeTopicList" } });
+  const startMs = engine.clock.now();
+  const { result, sink } = await engine.run(`
+tcflow: 1
+name: slow
+steps:
+  - id: list
+    action: trocket.DescribeTopicList
+    with: { InstanceId: ${EXISTING} }
+    timeout: 2s
+    retry: { attempts: 2, delay: 1s, jitter: none }
+`);
+  assert.equal(result.status, "failed");
+  assert.equal(result.steps[0]?.attempts, 2);
+  assert.equal(result.steps[0]?.error?.code, "NetworkError.Timeout");
+  assert.deepEqual(sink.ofType("attempt-failed").map((e) => e.error.code), [
+    "NetworkError.Timeout",
+    "NetworkError.Timeout",
+  ]);
+  const stepEvent = sink.ofType("step-failed")[0]!;
+  assert.equal(stepEvent.durationMs, 2000 + 1000 + 2000);
+  assert.ok(engine.clock.now() - startMs >= 5000);
+});
+
+Deno.test("a cut after a create was applied, with ClientToken: retried, created once", async () => {
+  const clock = createVirtualClock({ startMs: START_MS });
+  const double = createVpcDouble({ ...CREDENTIAL, now: clock.now, cutAfter: 1 });
+  const deps = { now: clock.now, sleep: clock.sleep, random: seeded(1), fetch: double.handle };
+  const run = (runId: string) =>
+    runWorkflow(
+      workflowOf(`
+tcflow: 1
+name: eip
+region: ap-guangzhou
+steps:
+  - id: eip
+    action: vpc.AllocateAddresses
+    with: { AddressCount: 1 }
+    retry: { attempts: 3, delay: 1s }
+`),
+      {
+        inputs: {},
+        deps,
+        client: createTencentClient({ deps, credential: CREDENTIAL }),
+        rateLimiter: createRateLimiter({ deps }),
+        runId,
+      },
+    );
+  const result = await run("run-eip");
+  assert.equal(result.status, "succeeded", JSON.stringify(result.steps[0]?.error));
+  assert.equal(result.steps[0]?.attempts, 2);
+  assert.deepEqual(double.addresses, ["eip-00000001"]);
+  assert.deepEqual((result.steps[0]?.outputs as { AddressSet: string[] }).AddressSet, [
+    "eip-00000001",
+  ]);
+  const [first, second] = double.calls;
+  assert.equal(first?.outcome, "cut-after");
+  assert.equal(second?.outcome, "ok");
+  const token = await clientTokenFor({ runId: "run-eip", stepId: "eip" });
+  assert.equal(first?.clientToken, token);
+  assert.equal(second?.clientToken, token);
+  // The same run (a resume) sends the same token: the server answers with the same address.
+  await run("run-eip");
+  assert.deepEqual(double.addresses, ["eip-00000001"]);
+  // Another run is another request.
+  await run("run-other");
+  assert.deepEqual(double.addresses, ["eip-00000001", "eip-00000002"]);
+});
