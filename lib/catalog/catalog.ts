@@ -26,6 +26,13 @@ import {
   type TypeName,
 } from "./types.ts";
 import { suggest } from "./suggest.ts";
+import {
+  findHuaweiAction,
+  findHuaweiStructure,
+  huaweiActionSuggestion,
+  huaweiServiceVersion,
+  isHuaweiService,
+} from "../huawei/catalog.ts";
 
 let indexCache: CatalogIndex | undefined;
 const loaded = new Map<string, ServiceVersion>();
@@ -54,6 +61,7 @@ function normalizeService(service: string): string {
  * Without `version`, the newest version of the service.
  */
 export function serviceVersion(service: string, version?: string): ServiceVersion | undefined {
+  if (isHuaweiService(service)) return huaweiServiceVersion(service, version);
   const name = normalizeService(service);
   const entry = Object.hasOwn(catalogIndex().services, name)
     ? catalogIndex().services[name]
@@ -81,6 +89,7 @@ export function findAction(
   action: string,
   version?: string,
 ): ActionSpec | undefined {
+  if (isHuaweiService(service)) return findHuaweiAction(service, action, version);
   const name = normalizeService(service);
   const entry = Object.hasOwn(catalogIndex().services, name)
     ? catalogIndex().services[name]
@@ -99,6 +108,7 @@ export function findStructure(
   version: string,
   name: string,
 ): Structure | undefined {
+  if (isHuaweiService(service)) return findHuaweiStructure(service, version, name);
   const sv = serviceVersion(service, version);
   return sv && Object.hasOwn(sv.structures, name) ? sv.structures[name] : undefined;
 }
@@ -152,6 +162,7 @@ export function searchActions(
 
 /** The known action of `service` closest to a misspelt `action` (any version), if any. */
 export function actionSuggestion(service: string, action: string): string | undefined {
+  if (isHuaweiService(service)) return huaweiActionSuggestion(service, action);
   const name = normalizeService(service);
   const entry = Object.hasOwn(catalogIndex().services, name)
     ? catalogIndex().services[name]

@@ -26,8 +26,8 @@ import { stringifyJson } from "../json.ts";
 import {
   DEMO_PROJECT_ID,
   type EncodeServerState,
-  type HuaweiCphState,
   huaweiCphSeed,
+  type HuaweiCphState,
 } from "./huawei_cph_data.ts";
 
 /** The built-in demo credential of the Huawei side: it opens the emulator and nothing else. */
@@ -93,11 +93,16 @@ function checkData(data: unknown): HuaweiCphState {
 function checkQueryValue(field: Field, text: string): number | string {
   if (field.type === "Integer") {
     if (!/^-?\d+$/.test(text)) {
-      throw new CphError(400, "CPS.0005", `Invalid parameter: ${field.name} must be an integer, got "${text}"`);
+      throw new CphError(
+        400,
+        "CPS.0005",
+        `Invalid parameter: ${field.name} must be an integer, got "${text}"`,
+      );
     }
     const value = Number(text);
     if (
-      (field.min !== undefined && value < field.min) || (field.max !== undefined && value > field.max)
+      (field.min !== undefined && value < field.min) ||
+      (field.max !== undefined && value > field.max)
     ) {
       throw new CphError(
         400,
@@ -117,7 +122,11 @@ function checkQueryValue(field: Field, text: string): number | string {
     return value;
   }
   if (field.max !== undefined && field.type === "String" && text.length > field.max) {
-    throw new CphError(400, "CPS.0005", `Invalid parameter: ${field.name} is longer than ${field.max}`);
+    throw new CphError(
+      400,
+      "CPS.0005",
+      `Invalid parameter: ${field.name} is longer than ${field.max}`,
+    );
   }
   return text;
 }
@@ -150,9 +159,14 @@ export function createHuaweiCphEmulator(options: HuaweiCphEmulatorOptions = {}):
     }],
   ]);
   for (const c of options.credentials ?? []) {
-    secrets.set(c.ak, c.projectId === undefined ? { sk: c.sk } : { sk: c.sk, projectId: c.projectId });
+    secrets.set(
+      c.ak,
+      c.projectId === undefined ? { sk: c.sk } : { sk: c.sk, projectId: c.projectId },
+    );
   }
-  let state: HuaweiCphState = options.data === undefined ? huaweiCphSeed() : checkData(options.data);
+  let state: HuaweiCphState = options.data === undefined
+    ? huaweiCphSeed()
+    : checkData(options.data);
   let counter = (options.seed ?? 1) >>> 0;
   const spec = findHuaweiAction("huaweicloud/cph", "ListEncodeServers");
   if (spec === undefined) throw new Error("the Huawei catalog has no cph ListEncodeServers");
@@ -200,7 +214,11 @@ export function createHuaweiCphEmulator(options: HuaweiCphEmulatorOptions = {}):
     const projectId = decodeURIComponent(route[1]!);
     const owner = secrets.get(verdict.ak)?.projectId;
     if (owner !== undefined && owner !== projectId) {
-      throw new CphError(403, "CPS.0001", `No permission to request resources of project ${projectId}.`);
+      throw new CphError(
+        403,
+        "CPS.0001",
+        `No permission to request resources of project ${projectId}.`,
+      );
     }
     const query = checkQuery(spec!, url);
     const type = query.get("type");

@@ -96,7 +96,12 @@ export function huaweiCphSeed(): HuaweiCphState {
         keypair_name: `keyPair${server + 1}`,
         type,
         status,
-        access_infos: accessInfos(serverIp, publicIp, 6900 + 10 * i, type === 0 ? PORTS : PORTS.slice(2)),
+        access_infos: accessInfos(
+          serverIp,
+          publicIp,
+          6900 + 10 * i,
+          type === 0 ? PORTS : PORTS.slice(2),
+        ),
       };
     }),
   };

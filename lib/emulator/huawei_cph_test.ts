@@ -60,15 +60,24 @@ Deno.test("filters type, status and server_id, then offset/limit", async () => {
   const list = async (params: Record<string, unknown>) =>
     (await json(await cph.handle(await signed(params)))).encode_servers as Server[];
   const containers = await list({ type: 1 });
-  assert.deepEqual(containers.map((s) => s.encode_server_id), all.filter((s) => s.type === 1).map((s) => s.encode_server_id));
+  assert.deepEqual(
+    containers.map((s) => s.encode_server_id),
+    all.filter((s) => s.type === 1).map((s) => s.encode_server_id),
+  );
   assert.ok(containers.length > 0 && containers.length < all.length);
   const running = await list({ status: 1, type: 0 });
-  assert.deepEqual(running.map((s) => s.encode_server_id), all.filter((s) => s.status === 1 && s.type === 0).map((s) => s.encode_server_id));
+  assert.deepEqual(
+    running.map((s) => s.encode_server_id),
+    all.filter((s) => s.status === 1 && s.type === 0).map((s) => s.encode_server_id),
+  );
   const onServer = await list({ server_id: DEMO_SERVER_IDS[1] });
   assert.ok(onServer.length > 0 && onServer.every((s) => s.server_id === DEMO_SERVER_IDS[1]));
   assert.deepEqual(await list({ server_id: "nope" }), []);
   const page = await list({ offset: 2, limit: 3 });
-  assert.deepEqual(page.map((s) => s.encode_server_id), all.slice(2, 5).map((s) => s.encode_server_id));
+  assert.deepEqual(
+    page.map((s) => s.encode_server_id),
+    all.slice(2, 5).map((s) => s.encode_server_id),
+  );
   assert.deepEqual(await list({ offset: 100 }), []);
 });
 
@@ -118,31 +127,64 @@ Deno.test("signature, window, access key and project are checked", async () => {
     const body = await json(response);
     return [response.status, body.error_code];
   };
-  assert.deepEqual(await status(await signed({}, { ...HUAWEI_DEMO_CREDENTIAL, sk: "wrong" })), [401, "APIGW.0301"]);
-  assert.deepEqual(await status(await signed({}, { ...HUAWEI_DEMO_CREDENTIAL, ak: "UNKNOWN" })), [401, "APIGW.0301"]);
-  assert.deepEqual(await status(await signed({}, HUAWEI_DEMO_CREDENTIAL, NOW - 16 * 60_000)), [401, "APIGW.0301"]);
-  const unsigned = new Request(`https://cph.cn-north-4.myhuaweicloud.com/v1/${DEMO_PROJECT_ID}/cloud-phone/encode-servers`);
+  assert.deepEqual(await status(await signed({}, { ...HUAWEI_DEMO_CREDENTIAL, sk: "wrong" })), [
+    401,
+    "APIGW.0301",
+  ]);
+  assert.deepEqual(await status(await signed({}, { ...HUAWEI_DEMO_CREDENTIAL, ak: "UNKNOWN" })), [
+    401,
+    "APIGW.0301",
+  ]);
+  assert.deepEqual(await status(await signed({}, HUAWEI_DEMO_CREDENTIAL, NOW - 16 * 60_000)), [
+    401,
+    "APIGW.0301",
+  ]);
+  const unsigned = new Request(
+    `https://cph.cn-north-4.myhuaweicloud.com/v1/${DEMO_PROJECT_ID}/cloud-phone/encode-servers`,
+  );
   assert.deepEqual(await status(unsigned), [401, "APIGW.0301"]);
   const other = { ak: "OTHERAK", sk: "other-sk", projectId: "other-project" };
   assert.deepEqual(await status(await signed({}, other)), [200, undefined]);
-  assert.deepEqual(await status(await signed({ project_id: DEMO_PROJECT_ID }, other)), [403, "CPS.0001"]);
+  assert.deepEqual(await status(await signed({ project_id: DEMO_PROJECT_ID }, other)), [
+    403,
+    "CPS.0001",
+  ]);
 });
 
 Deno.test("unknown routes are 404 APIGW.0101", async () => {
   const cph = createHuaweiCphEmulator({ now: () => NOW });
-  const response = await cph.handle(new Request("https://cph.cn-north-4.myhuaweicloud.com/v1/p/cloud-phone/servers"));
+  const response = await cph.handle(
+    new Request("https://cph.cn-north-4.myhuaweicloud.com/v1/p/cloud-phone/servers"),
+  );
   assert.equal(response.status, 404);
   assert.equal((await json(response)).error_code, "APIGW.0101");
-  const post = await cph.handle(new Request(`https://cph.cn-north-4.myhuaweicloud.com/v1/p/cloud-phone/encode-servers`, { method: "POST", body: "{}" }));
+  const post = await cph.handle(
+    new Request(`https://cph.cn-north-4.myhuaweicloud.com/v1/p/cloud-phone/encode-servers`, {
+      method: "POST",
+      body: "{}",
+    }),
+  );
   assert.equal(post.status, 404);
 });
 
 Deno.test("matches Huawei requests only", () => {
   const cph = createHuaweiCphEmulator();
   assert.ok(cph.matches(new URL("https://cph.cn-north-4.myhuaweicloud.com/x"), new Headers()));
-  assert.ok(cph.matches(new URL("http://127.0.0.1:4566/v1/p/cloud-phone/encode-servers"), new Headers()));
-  assert.ok(cph.matches(new URL("http://127.0.0.1:4566/"), new Headers({ authorization: "SDK-HMAC-SHA256 Access=A" })));
-  assert.ok(!cph.matches(new URL("https://trocket.tencentcloudapi.com/"), new Headers({ authorization: "TC3-HMAC-SHA256 Credential=x" })));
+  assert.ok(
+    cph.matches(new URL("http://127.0.0.1:4566/v1/p/cloud-phone/encode-servers"), new Headers()),
+  );
+  assert.ok(
+    cph.matches(
+      new URL("http://127.0.0.1:4566/"),
+      new Headers({ authorization: "SDK-HMAC-SHA256 Access=A" }),
+    ),
+  );
+  assert.ok(
+    !cph.matches(
+      new URL("https://trocket.tencentcloudapi.com/"),
+      new Headers({ authorization: "TC3-HMAC-SHA256 Credential=x" }),
+    ),
+  );
 });
 
 Deno.test("load/snapshot: seedable state, bad data refused, undefined restores the seed", async () => {

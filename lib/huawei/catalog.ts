@@ -98,7 +98,9 @@ export function findHuaweiStructure(
 export function huaweiActionSuggestion(service: string, action: string): string | undefined {
   const names = new Set<string>();
   for (const v of huaweiVersions(service)) {
-    for (const name of Object.keys(huaweiServiceVersion(service, v)?.actions ?? {})) names.add(name);
+    for (const name of Object.keys(huaweiServiceVersion(service, v)?.actions ?? {})) {
+      names.add(name);
+    }
   }
   return suggest(action, names);
 }

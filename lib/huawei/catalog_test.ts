@@ -74,7 +74,10 @@ Deno.test("seed coverage: every documented parameter with its type, range and en
 
 Deno.test("seed coverage: response structures with deprecated and new fields", () => {
   const spec = findHuaweiAction("huaweicloud/cph", "ListEncodeServers")!;
-  assert.deepEqual(spec.outputs.map((f) => [f.name, f.type]), [["encode_servers", "EncodeServer[]"]]);
+  assert.deepEqual(spec.outputs.map((f) => [f.name, f.type]), [[
+    "encode_servers",
+    "EncodeServer[]",
+  ]]);
   const server = findHuaweiStructure("huaweicloud/cph", "v1", "EncodeServer")!;
   assert.deepEqual(server.fields.map((f) => [f.name, f.type]), [
     ["encode_server_name", "String"],
@@ -133,5 +136,8 @@ Deno.test("type strings, structure names and lookups", () => {
 });
 
 Deno.test("the parser fails loudly on a document without its tables", () => {
-  assert.throws(() => parseHuaweiSeed("# t\n## 功能介绍\n接口名称\n\n X\n功能描述\n y\n## URI\n"), /URI/);
+  assert.throws(
+    () => parseHuaweiSeed("# t\n## 功能介绍\n接口名称\n\n X\n功能描述\n y\n## URI\n"),
+    /URI/,
+  );
 });

@@ -118,7 +118,10 @@ export function createHuaweiClient(options: HuaweiClientOptions): HuaweiClient {
     invoke(service, action, version, region, params, opts = {}) {
       try {
         const spec = specOf(huaweiServiceName(service), action, version);
-        if (params !== undefined && (params === null || typeof params !== "object" || Array.isArray(params))) {
+        if (
+          params !== undefined &&
+          (params === null || typeof params !== "object" || Array.isArray(params))
+        ) {
           throw new HuaweiRequestError(`the parameters of ${action} must be a map`);
         }
         return inner.call(

@@ -26,7 +26,12 @@ Deno.test("flags come before the environment; a security token is picked up", ()
     }),
     flags: { ak: "AKFLAG", sk: "skflag" },
   });
-  assert.deepEqual(credential, { ak: "AKFLAG", sk: "skflag", projectId: "p1", securityToken: "tok" });
+  assert.deepEqual(credential, {
+    ak: "AKFLAG",
+    sk: "skflag",
+    projectId: "p1",
+    securityToken: "tok",
+  });
   assert.equal(source, "flags and environment");
 });
 

@@ -114,7 +114,8 @@ export function huaweiErrorFromAnswer(
 ): HuaweiApiError {
   const headerId = answer.headers.get("x-request-id") ?? undefined;
   const inner = isRecord(body) && isRecord(body.error) ? body.error : undefined;
-  const pick = (...values: unknown[]) => values.find((v) => typeof v === "string") as string | undefined;
+  const pick = (...values: unknown[]) =>
+    values.find((v) => typeof v === "string") as string | undefined;
   const code = isRecord(body) ? pick(body.error_code, inner?.code, body.code) : undefined;
   const message = isRecord(body) ? pick(body.error_msg, inner?.message, body.message) : undefined;
   const requestId = (isRecord(body) ? pick(body.request_id) : undefined) ?? headerId;

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { NetworkError } from "../tencent/errors.ts";
-import { classifyHuaweiError, HuaweiApiError, huaweiErrorFromAnswer, HuaweiRequestError } from "./errors.ts";
+import {
+  classifyHuaweiError,
+  HuaweiApiError,
+  huaweiErrorFromAnswer,
+  HuaweiRequestError,
+} from "./errors.ts";
 
 const site = { service: "huaweicloud/cph", action: "ListEncodeServers", method: "GET" };
 
@@ -12,7 +17,11 @@ Deno.test("429 and 5xx are retried; a 500/504 of an unsafe method has an unknown
   assert.equal(classifyHuaweiError(apiError(429, "APIGW.0308")), "retry");
   assert.equal(classifyHuaweiError(apiError(429, "CPS.9999", "POST")), "retry");
   for (const status of [500, 502, 503, 504]) {
-    assert.equal(classifyHuaweiError(apiError(status, `HttpStatus.${status}`)), "retry", `GET ${status}`);
+    assert.equal(
+      classifyHuaweiError(apiError(status, `HttpStatus.${status}`)),
+      "retry",
+      `GET ${status}`,
+    );
   }
   assert.equal(classifyHuaweiError(apiError(500, "CPS.0000", "POST")), "unknown-outcome");
   assert.equal(classifyHuaweiError(apiError(504, "HttpStatus.504", "PUT")), "unknown-outcome");
@@ -55,6 +64,14 @@ Deno.test("error answers: Huawei's body, the {error:{code,message}} shape, or th
     error: { code: "IAM.0001", message: "denied" },
   });
   assert.deepEqual([b.code, b.message, b.requestId], ["IAM.0001", "denied", "hdr-id"]);
-  const c = huaweiErrorFromAnswer(site, { status: 502, text: "<html>Bad   Gateway</html>", headers: new Headers() }, undefined);
-  assert.deepEqual([c.code, c.message, c.requestId], ["HttpStatus.502", "HTTP 502 <html>Bad Gateway</html>", undefined]);
+  const c = huaweiErrorFromAnswer(site, {
+    status: 502,
+    text: "<html>Bad   Gateway</html>",
+    headers: new Headers(),
+  }, undefined);
+  assert.deepEqual([c.code, c.message, c.requestId], [
+    "HttpStatus.502",
+    "HTTP 502 <html>Bad Gateway</html>",
+    undefined,
+  ]);
 });

@@ -63,7 +63,9 @@ export function huaweiEndpoint(options: {
   }
   if (!LABEL.test(options.region)) {
     throw new TypeError(
-      `a Huawei Cloud call needs a region such as cn-north-4, got ${JSON.stringify(options.region)}`,
+      `a Huawei Cloud call needs a region such as cn-north-4, got ${
+        JSON.stringify(options.region)
+      }`,
     );
   }
   const host = `${service}.${options.region}.myhuaweicloud.com`;
@@ -181,7 +183,14 @@ export async function buildHuaweiRequest(options: {
     headers["X-Security-Token"] = credential.securityToken;
   }
   const signed = await signHuawei(
-    { method: parts.method, host: endpoint.host, path, query: parts.query, headers, body: parts.body },
+    {
+      method: parts.method,
+      host: endpoint.host,
+      path,
+      query: parts.query,
+      headers,
+      body: parts.body,
+    },
     { ak: credential.ak, sk: credential.sk },
     new Date(options.timestampMs),
   );
@@ -208,7 +217,10 @@ export function parseHuaweiAnswer(
   spec: ActionSpec,
   answer: { status: number; headers: Headers; text: string },
 ):
-  | { ok: true; result: { response: Record<string, unknown>; requestId: string; httpStatus: number } }
+  | {
+    ok: true;
+    result: { response: Record<string, unknown>; requestId: string; httpStatus: number };
+  }
   | { ok: false; error: HuaweiApiError } {
   const site = huaweiSite(spec);
   let body: unknown;
@@ -233,8 +245,6 @@ export function parseHuaweiAnswer(
     };
   }
   const { request_id: bodyId, ...response } = body;
-  const requestId = typeof bodyId === "string"
-    ? bodyId
-    : answer.headers.get("x-request-id") ?? "";
+  const requestId = typeof bodyId === "string" ? bodyId : answer.headers.get("x-request-id") ?? "";
   return { ok: true, result: { response, requestId, httpStatus: answer.status } };
 }

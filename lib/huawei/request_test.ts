@@ -16,24 +16,47 @@ Deno.test("endpoint: cph.<region>.myhuaweicloud.com, or the endpoint URL", () =>
   const e = huaweiEndpoint({ service: "huaweicloud/cph", region: "cn-north-4" });
   assert.equal(e.host, "cph.cn-north-4.myhuaweicloud.com");
   assert.equal(e.url.href, "https://cph.cn-north-4.myhuaweicloud.com/");
-  assert.equal(huaweiEndpoint({ service: "cph", region: "ap-southeast-1" }).host, "cph.ap-southeast-1.myhuaweicloud.com");
-  const local = huaweiEndpoint({ service: "huaweicloud/cph", region: "", endpointUrl: "http://127.0.0.1:4566" });
+  assert.equal(
+    huaweiEndpoint({ service: "cph", region: "ap-southeast-1" }).host,
+    "cph.ap-southeast-1.myhuaweicloud.com",
+  );
+  const local = huaweiEndpoint({
+    service: "huaweicloud/cph",
+    region: "",
+    endpointUrl: "http://127.0.0.1:4566",
+  });
   assert.equal(local.host, "127.0.0.1:4566");
   assert.throws(() => huaweiEndpoint({ service: "huaweicloud/cph", region: "" }), /needs a region/);
-  assert.throws(() => huaweiEndpoint({ service: "huaweicloud/cph", region: "x", endpointUrl: "ftp://h" }), TypeError);
+  assert.throws(
+    () => huaweiEndpoint({ service: "huaweicloud/cph", region: "x", endpointUrl: "ftp://h" }),
+    TypeError,
+  );
 });
 
 Deno.test("parts: project_id from the credential, typed query values, unknown names refused", () => {
-  const parts = huaweiRequestParts(spec, { limit: 10n, offset: 0, type: 1, server_id: "a b", status: null }, "proj-1");
+  const parts = huaweiRequestParts(spec, {
+    limit: 10n,
+    offset: 0,
+    type: 1,
+    server_id: "a b",
+    status: null,
+  }, "proj-1");
   assert.equal(parts.method, "GET");
   assert.equal(parts.path, "/v1/proj-1/cloud-phone/encode-servers");
   assert.deepEqual(parts.query, { limit: "10", offset: "0", type: "1", server_id: "a b" });
   assert.equal(parts.body.length, 0);
   const explicit = huaweiRequestParts(spec, { project_id: "p/2" }, "proj-1");
   assert.equal(explicit.path, "/v1/p%2F2/cloud-phone/encode-servers");
-  assert.throws(() => huaweiRequestParts(spec, { Limit: 10 }, "p"), (e: unknown) =>
-    e instanceof HuaweiRequestError && e.code === "E_PARAM" && /unknown parameter `Limit`/.test(e.message));
-  assert.throws(() => huaweiRequestParts(spec, { limit: { n: 1 } }, "p"), /must be a string, number or boolean/);
+  assert.throws(
+    () => huaweiRequestParts(spec, { Limit: 10 }, "p"),
+    (e: unknown) =>
+      e instanceof HuaweiRequestError && e.code === "E_PARAM" &&
+      /unknown parameter `Limit`/.test(e.message),
+  );
+  assert.throws(
+    () => huaweiRequestParts(spec, { limit: { n: 1 } }, "p"),
+    /must be a string, number or boolean/,
+  );
   assert.throws(() => huaweiRequestParts(spec, {}, ""), /missing path parameter `project_id`/);
 });
 
@@ -53,7 +76,10 @@ Deno.test("the built request is signed over exactly the query it sends", async (
   assert.equal(request.headers.get("x-sdk-date"), "20260102T030405Z");
   assert.equal(request.headers.get("x-project-id"), "proj-1");
   assert.equal(request.headers.get("x-security-token"), "temp-token");
-  assert.match(request.headers.get("authorization")!, /^SDK-HMAC-SHA256 Access=HWAK, SignedHeaders=content-type;host;x-project-id;x-sdk-date;x-security-token, Signature=[0-9a-f]{64}$/);
+  assert.match(
+    request.headers.get("authorization")!,
+    /^SDK-HMAC-SHA256 Access=HWAK, SignedHeaders=content-type;host;x-project-id;x-sdk-date;x-security-token, Signature=[0-9a-f]{64}$/,
+  );
   const verify = (sk: string) =>
     verifyHuaweiRequest(
       { method: "GET", url, headers: request.headers, body: new Uint8Array() },
@@ -68,7 +94,11 @@ Deno.test("a proxy endpoint's path is a prefix of the signed path", async () => 
     spec,
     params: {},
     credential,
-    endpoint: huaweiEndpoint({ service: spec.service, region: "cn-north-4", endpointUrl: "http://127.0.0.1:9/hw/" }),
+    endpoint: huaweiEndpoint({
+      service: spec.service,
+      region: "cn-north-4",
+      endpointUrl: "http://127.0.0.1:9/hw/",
+    }),
     timestampMs: 0,
   });
   assert.equal(new URL(request.url).pathname, "/hw/v1/proj-1/cloud-phone/encode-servers");
@@ -87,7 +117,11 @@ Deno.test("answers: response without request_id (integers exact), errors as Huaw
     requestId: "r1",
     httpStatus: 200,
   });
-  const viaHeader = parseHuaweiAnswer(spec, { status: 200, headers: new Headers({ "x-request-id": "h" }), text: "{}" });
+  const viaHeader = parseHuaweiAnswer(spec, {
+    status: 200,
+    headers: new Headers({ "x-request-id": "h" }),
+    text: "{}",
+  });
   assert.ok(viaHeader.ok);
   assert.equal(viaHeader.result.requestId, "h");
   const bad = parseHuaweiAnswer(spec, {
@@ -97,7 +131,11 @@ Deno.test("answers: response without request_id (integers exact), errors as Huaw
   });
   assert.ok(!bad.ok);
   assert.ok(bad.error instanceof HuaweiApiError);
-  assert.deepEqual([bad.error.code, bad.error.httpStatus, bad.error.requestId], ["CPS.0005", 400, "r2"]);
+  assert.deepEqual([bad.error.code, bad.error.httpStatus, bad.error.requestId], [
+    "CPS.0005",
+    400,
+    "r2",
+  ]);
   const garbage = parseHuaweiAnswer(spec, { status: 200, headers: new Headers(), text: "<html>" });
   assert.ok(!garbage.ok);
   assert.equal(garbage.error.code, "InvalidResponse");

@@ -198,7 +198,7 @@ async function planAction(
 ): Promise<StepPlan> {
   const spec = specOf(step);
   const version = spec?.version ?? step.version ?? "";
-  const label = `${step.action.service}.${step.action.action}`;
+  const label = actionLabel(step.action);
   const region = regionOf(step, wf, vars, options);
   const mutating = spec?.mutating ?? !isReadOnlyName(step.action.action);
   let error: PlannedStep["error"];
@@ -293,15 +293,22 @@ function planUndo(
     return toJsonValue(tryResolve(undo.with, scopeVars).value);
   });
   return {
-    action: `${undo.action.service}.${undo.action.action}`,
+    action: actionLabel(undo.action),
     version: spec?.version ?? undo.version ?? "",
     requests,
   };
 }
 
+/** `service.Action`, or `huaweicloud/service.Operation` for Huawei Cloud. */
+function actionLabel(ref: ActionStep["action"]): string {
+  const prefix = ref.provider === "huaweicloud" ? "huaweicloud/" : "";
+  return `${prefix}${ref.service}.${ref.action}`;
+}
+
 function specOf(step: ActionStep): ActionSpec | undefined {
-  if (step.untyped || step.action.provider !== "tencentcloud") return undefined;
-  return findAction(step.action.service, step.action.action, step.version);
+  if (step.untyped) return undefined;
+  const { provider, service, action } = step.action;
+  return findAction(provider === "huaweicloud" ? `huaweicloud/${service}` : service, action, step.version);
 }
 
 function regionOf(
