@@ -56,7 +56,9 @@ export function testEngine(
     rateScale?: number;
   } = {},
 ): TestEngine {
-  const clock = createVirtualClock({ startMs: START_MS });
+  // Time advances only after the clock went unused for 3 checks 1 ms apart, so that real
+  // asynchronous work (signing, in-process requests) is not overtaken by virtual time.
+  const clock = createVirtualClock({ startMs: START_MS, tickDelayMs: 1, settleTicks: 3 });
   const emulator = createEmulator({
     now: clock.now,
     // The emulator's own waits (latency faults) let time run.

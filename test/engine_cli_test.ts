@@ -78,7 +78,7 @@ Deno.test("run --emulator --json prints the run document; progress goes to stder
   assert.equal(step?.status, "succeeded");
   assert.equal(step?.attempts, 1n);
   assert.ok(typeof (doc.outputs as { count: unknown }).count === "bigint");
-  assert.match(stderr, /✓ topics\s+trocket\.DescribeTopicList\s+1 attempt\s+\d+ms/);
+  assert.match(stderr, /✓ topics\s+trocket\.DescribeTopicList\s+1 page · 1 request\s+\d+ms/);
   assert.match(stderr, /topics: page 1, \d+\/\d+ items/);
   assert.match(stderr, /run \S+ succeeded in/);
   assert.ok(!hasStackTrace(stderr));
@@ -119,7 +119,10 @@ Deno.test("a failed run exits 1 and says why; --quiet keeps only the summary", a
     ...STATE,
   ]);
   assert.equal(loud.code, 1);
-  assert.match(loud.stderr, /✗ topics .*failed after 1 attempt/);
+  assert.match(
+    loud.stderr,
+    /✗ topics {2}trocket\.DescribeTopicList {2}failed after 1 attempt {2}\d+ms/,
+  );
   assert.match(loud.stderr, /ResourceNotFound/);
 });
 

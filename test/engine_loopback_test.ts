@@ -117,6 +117,46 @@ outputs:
       assert.ok(topicsOf(server.emulator, TARGET).includes("via-cli"));
       await Deno.remove(dir, { recursive: true });
     });
+
+    await t.step(
+      "tcflow run: a cut create after a pooled read is not re-sent by fetch",
+      async () => {
+        server.emulator.setFaults("cut-after=1;times=1;actions=CreateTopic");
+        const dir = await Deno.makeTempDir({ prefix: "tcflow-loopback-" });
+        const wf = `${dir}/wf.yaml`;
+        await Deno.writeTextFile(
+          wf,
+          `tcflow: 1
+name: loopback-cut
+region: ap-guangzhou
+steps:
+  - id: list
+    action: trocket.DescribeTopicList
+    with: { InstanceId: ${TARGET} }
+  - id: create
+    action: trocket.CreateTopic
+    with: { InstanceId: ${TARGET}, Topic: cli-cut, TopicType: NORMAL, QueueNum: 3 }
+`,
+        );
+        const { code, stderr } = await runCli(
+          ["run", wf, "--endpoint-url", server.url, "--state-dir", `${dir}/state`],
+          {
+            env: {
+              TENCENTCLOUD_SECRET_ID: DEMO_CREDENTIAL.secretId,
+              TENCENTCLOUD_SECRET_KEY: DEMO_CREDENTIAL.secretKey,
+            },
+          },
+        );
+        assert.equal(code, 1, stderr);
+        assert.match(stderr, /uncertain/);
+        const creates = server.emulator.calls().filter((c) =>
+          (c.params as { Topic?: string }).Topic === "cli-cut"
+        );
+        assert.deepEqual(creates.map((c) => c.outcome), ["cut-after"]);
+        server.emulator.setFaults(undefined);
+        await Deno.remove(dir, { recursive: true });
+      },
+    );
   } finally {
     unpooledClient.close();
     await server.close();

@@ -237,7 +237,7 @@ steps:
 });
 
 Deno.test("a cut after a create was applied, with ClientToken: retried, created once", async () => {
-  const clock = createVirtualClock({ startMs: START_MS });
+  const clock = createVirtualClock({ startMs: START_MS, tickDelayMs: 1, settleTicks: 3 });
   const double = createVpcDouble({ ...CREDENTIAL, now: clock.now, cutAfter: 1 });
   const deps = { now: clock.now, sleep: clock.sleep, random: seeded(1), fetch: double.handle };
   const run = (runId: string) =>
@@ -279,4 +279,39 @@ steps:
   // Another run is another request.
   await run("run-other");
   assert.deepEqual(double.addresses, ["eip-00000001", "eip-00000002"]);
+});
+
+Deno.test("with ClientToken, every attempt cut: failed, and the resume applies nothing twice", async () => {
+  const clock = createVirtualClock({ startMs: START_MS, tickDelayMs: 1, settleTicks: 3 });
+  const double = createVpcDouble({ ...CREDENTIAL, now: clock.now, cutAfter: 3 });
+  const deps = { now: clock.now, sleep: clock.sleep, random: seeded(2), fetch: double.handle };
+  const wf = workflowOf(`
+tcflow: 1
+name: eip
+region: ap-guangzhou
+steps:
+  - id: eip
+    action: vpc.AllocateAddresses
+    with: { AddressCount: 1 }
+    retry: { attempts: 3, delay: 1s }
+`);
+  const options = {
+    inputs: {},
+    deps,
+    client: createTencentClient({ deps, credential: CREDENTIAL }),
+    rateLimiter: createRateLimiter({ deps }),
+    runId: "run-cut-3",
+  };
+  const first = await runWorkflow(wf, options);
+  assert.equal(first.steps[0]?.status, "failed");
+  assert.equal(first.steps[0]?.attempts, 3);
+  assert.match(
+    first.steps[0]?.error?.message ?? "",
+    /may have been applied: resuming the run sends the same ClientToken/,
+  );
+  assert.deepEqual(double.addresses, ["eip-00000001"]);
+  const resumed = await runWorkflow(wf, options);
+  assert.equal(resumed.status, "succeeded");
+  assert.deepEqual(double.addresses, ["eip-00000001"]);
+  assert.equal(new Set(double.calls.map((c) => c.clientToken)).size, 1);
 });

@@ -77,6 +77,28 @@ export interface RecordedRun {
 }
 
 /**
+ * The region recorded at the start of a run, which `resume` and `rollback` use (else the
+ * connection's). A `--region` that contradicts it is refused rather than sending the rest of
+ * the run elsewhere.
+ *
+ * @throws {UsageError} `--region` differs from the recorded region
+ */
+export function recordedRegion(
+  record: RunRecord,
+  parsed: ParsedArgs,
+  command: string,
+): string | undefined {
+  const recorded = record.meta.region;
+  const flag = stringFlag(parsed, "region");
+  if (recorded !== undefined && flag !== undefined && flag !== recorded) {
+    throw new UsageError(
+      `${command}: run ${record.meta.runId} started in region ${recorded}; --region ${flag} would send the rest elsewhere`,
+    );
+  }
+  return recorded;
+}
+
+/**
  * Loads the workflow recorded in a run's journal (its text at the start of the run, even if the
  * file changed since; a note says so) and rebuilds its inputs: the recorded values, plus the
  * secret inputs, which were never journaled and must be given again with `--input`.
@@ -152,5 +174,26 @@ async function noteChangedFile(file: string, sha256: string, ctx: CliContext): P
     ctx.io.stderr(
       `note: ${file} changed since the run started; using the workflow as recorded then\n`,
     );
+  }
+}
+
+/**
+ * Takes the run's writer lock. When another process writes the run (it is running, resuming
+ * or rolling back), says so and returns false: the command then exits 1.
+ */
+export async function openRun(
+  store: FileJournalStore,
+  runId: string,
+  ctx: CliContext,
+): Promise<boolean> {
+  try {
+    await store.open(runId);
+    return true;
+  } catch (error) {
+    if (error instanceof JournalError && error.code === "E_RUN_LOCKED") {
+      ctx.io.stderr(`tcflow: ${error.message}\n`);
+      return false;
+    }
+    throw error;
   }
 }

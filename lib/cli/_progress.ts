@@ -38,30 +38,35 @@ export function progressSink(options: ProgressOptions): RunSink {
   const red = (t: string) => paint(color, "31", t);
   const yellow = (t: string) => paint(color, "33", t);
   const dim = (t: string) => paint(color, "2", t);
-  const actions = new Map<string, string>();
+  /** What is known of each running step: its action, `foreach` size, pages fetched. */
+  const steps = new Map<string, { action?: string; items?: number; pages: number }>();
   const handlers: RunEventHandlers<string | undefined> = {
     "run-started": (e) =>
       `${dim("▶")} run ${e.runId}: ${e.workflow} (${plural(e.stepIds.length, "step")})`,
     "step-started": (e) => {
-      if (e.action !== undefined) actions.set(e.stepId, e.action);
+      steps.set(e.stepId, {
+        ...(e.action !== undefined ? { action: e.action } : {}),
+        ...(e.items !== undefined ? { items: e.items } : {}),
+        pages: 0,
+      });
       return undefined;
     },
     "attempt-failed": (e) => {
       if (e.retryInMs === undefined) return undefined; // the step's own line says why
       const item = e.index !== undefined ? ` item ${e.index}` : "";
-      const next = e.retryInMs !== undefined ? `; retrying in ${formatDuration(e.retryInMs)}` : "";
-      return `  ${
-        yellow("↻")
-      } ${e.stepId}${item}: attempt ${e.attempt} failed (${e.error.code})${next}`;
+      return `  ${yellow("↻")} ${e.stepId}${item}: attempt ${e.attempt} failed (${e.error.code});` +
+        ` retrying in ${formatDuration(e.retryInMs)}`;
     },
     "step-succeeded": (e) =>
-      `${green("✓")} ${e.stepId}${action(e.stepId)}  ${plural(e.attempts, "attempt")}  ${
+      `${green("✓")} ${e.stepId}${action(e.stepId)}${detail(e.stepId, e.attempts)}  ${
         formatDuration(e.durationMs)
       }`,
     "step-failed": (e) =>
-      `${red("✗")} ${e.stepId}${action(e.stepId)}  failed after ${plural(e.attempts, "attempt")}  ${
-        formatDuration(e.durationMs)
-      }\n    ${e.error.code}: ${e.error.message}${e.continued ? dim(" (on_error: continue)") : ""}`,
+      `${red("✗")} ${e.stepId}${action(e.stepId)}  failed${
+        detail(e.stepId, e.attempts, "after")
+      }  ${formatDuration(e.durationMs)}\n    ${e.error.code}: ${e.error.message}${
+        e.continued ? dim(" (on_error: continue)") : ""
+      }`,
     "step-skipped": (e) =>
       e.reason === "when"
         ? `${dim("-")} ${e.stepId}  skipped (when is false)`
@@ -69,8 +74,8 @@ export function progressSink(options: ProgressOptions): RunSink {
         ? `${dim("=")} ${e.stepId}  done in an earlier run`
         : `${dim("-")} ${e.stepId}  not run`,
     "step-uncertain": (e) =>
-      `${yellow("?")} ${e.stepId}${action(e.stepId)}  uncertain after ${
-        plural(e.attempts, "attempt")
+      `${yellow("?")} ${e.stepId}${action(e.stepId)}  uncertain${
+        detail(e.stepId, e.attempts, "after")
       }\n    ${e.error.code}: ${e.error.message}`,
     "foreach-progress": (e) =>
       e.done === 0
@@ -78,10 +83,13 @@ export function progressSink(options: ProgressOptions): RunSink {
         : `  ${dim("…")} ${e.stepId}: ${e.done}/${e.total} items${
           e.failed > 0 ? `, ${e.failed} failed` : ""
         }`,
-    "page-fetched": (e) =>
-      `  ${dim("…")} ${e.stepId}${
-        e.index !== undefined ? ` item ${e.index}` : ""
-      }: page ${e.page}, ${e.items}/${e.total} items`,
+    "page-fetched": (e) => {
+      const known = steps.get(e.stepId);
+      if (known !== undefined) known.pages++;
+      const item = e.index !== undefined ? ` item ${e.index}` : "";
+      const total = e.total !== undefined ? `/${e.total}` : "";
+      return `  ${dim("…")} ${e.stepId}${item}: page ${e.page}, ${e.items}${total} items`;
+    },
     "poll-waiting": (e) =>
       `  ${dim("…")} ${e.stepId}: until is false (poll ${e.poll}); next in ${
         formatDuration(e.nextInMs)
@@ -97,8 +105,27 @@ export function progressSink(options: ProgressOptions): RunSink {
       `  ${red("↩")} undo of ${e.stepId} failed: ${e.error.code}: ${e.error.message}`,
   };
   function action(stepId: string): string {
-    const name = actions.get(stepId);
+    const name = steps.get(stepId)?.action;
     return name === undefined ? "" : `  ${dim(name)}`;
+  }
+  /** `3 attempts`, `2 items · 4 requests`, `5 pages`; nothing for steps that send nothing. */
+  function detail(stepId: string, requests: number, prefix?: string): string {
+    const text = detailText(stepId, requests);
+    if (text === "") return "";
+    return prefix !== undefined ? ` ${prefix} ${text}` : `  ${text}`;
+  }
+  function detailText(stepId: string, requests: number): string {
+    const known = steps.get(stepId);
+    if (known?.action === undefined) return "";
+    let text: string;
+    if (known.items !== undefined) {
+      text = `${plural(known.items, "item")} · ${plural(requests, "request")}`;
+    } else if (known.pages > 0) {
+      text = `${plural(known.pages, "page")} · ${plural(requests, "request")}`;
+    } else {
+      text = plural(requests, "attempt");
+    }
+    return text;
   }
   return {
     append(event) {

@@ -103,7 +103,9 @@ async function readData(path: string, ctx: CliContext): Promise<unknown> {
     throw new UsageError(`emulator: cannot read --data ${path}: ${(error as Error).message}`);
   }
   try {
-    return /\.json$/i.test(path) ? parseJson(text, "auto") : parseYaml(text, { intAsBigInt: false });
+    return /\.json$/i.test(path)
+      ? parseJson(text, "auto")
+      : parseYaml(text, { intAsBigInt: false });
   } catch (error) {
     throw new UsageError(`emulator: --data ${path} is not valid: ${(error as Error).message}`);
   }
@@ -130,9 +132,9 @@ export async function runEmulator(
         `emulator: ${options.hostname}:${options.port} is already in use; choose another --port (0 picks a free one)`,
       );
     }
-    throw new ConfigError(`emulator: cannot listen on ${options.hostname}:${options.port}: ${
-      (error as Error).message
-    }`);
+    throw new ConfigError(
+      `emulator: cannot listen on ${options.hostname}:${options.port}: ${(error as Error).message}`,
+    );
   }
   ctx.io.stdout(`tcflow emulator listening on ${server.url}\n`);
   await new Promise<void>((resolve) => {

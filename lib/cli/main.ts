@@ -35,6 +35,22 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
     summary: "list the runs in the state directory",
     load: async () => (await import("./runs.ts")).runsCommand,
   },
+  report: {
+    summary: "render a run as Markdown or HTML",
+    load: async () => (await import("./report.ts")).reportCommand,
+  },
+  notebook: {
+    summary: "interactive mode: the workflow as cells, one step at a time",
+    load: async () => (await import("./notebook.ts")).notebookCommand,
+  },
+  ipynb: {
+    summary: "write a Jupyter notebook (Deno kernel) of a workflow",
+    load: async () => (await import("./ipynb.ts")).ipynbCommand,
+  },
+  schedule: {
+    summary: "run workflows with a schedule: on their UTC cron",
+    load: async () => (await import("./schedule.ts")).scheduleCommand,
+  },
   actions: {
     summary: "browse the action catalog",
     load: async () => (await import("./actions.ts")).actionsCommand,

@@ -17,7 +17,7 @@ import { stringifyJson } from "../json.ts";
 import { loadWorkflowFile } from "../workflow/load.ts";
 import type { Workflow } from "../workflow/model.ts";
 import { formatDiagnostic } from "../workflow/snippet.ts";
-import { connect, CONNECT_FLAGS } from "./_connect.ts";
+import { cloudsOf, connect, CONNECT_FLAGS } from "./_connect.ts";
 import { formatSummary, progressSink } from "./_progress.ts";
 import { boolFlag, listFlag, parseCommandArgs, stringFlag } from "./args.ts";
 import { type CliContext, type Command, EXIT, UsageError } from "./context.ts";
@@ -100,7 +100,7 @@ export const runCommand: Command = async (args, ctx) => {
     return await dryRun(wf, { inputs, inputSecrets, env, parsed, ctx, json, color, file });
   }
 
-  const connection = await connect(parsed, ctx);
+  const connection = await connect(parsed, ctx, { clouds: cloudsOf(wf) });
   const secrets = [...inputSecrets, ...connection.secrets];
   const runId = newRunId(ctx.deps);
   const startMs = ctx.deps.now();

@@ -186,7 +186,9 @@ async function serveConnection(
           conn,
           encoder.encode(
             `HTTP/1.1 ${error.status} Bad Request\r\ncontent-type: text/plain\r\n` +
-              `content-length: ${error.message.length + 1}\r\nconnection: close\r\n\r\n${error.message}\n`,
+              `content-length: ${
+                error.message.length + 1
+              }\r\nconnection: close\r\n\r\n${error.message}\n`,
           ),
         ).catch(() => {});
       }
@@ -208,7 +210,9 @@ async function serveConnection(
       }
     });
     if (!response.headers.has("date")) head += `date: ${new Date().toUTCString()}\r\n`;
-    head += `content-length: ${payload.length}\r\nconnection: ${keepAlive ? "keep-alive" : "close"}\r\n\r\n`;
+    head += `content-length: ${payload.length}\r\nconnection: ${
+      keepAlive ? "keep-alive" : "close"
+    }\r\n\r\n`;
     const headBytes = encoder.encode(head);
     const out = new Uint8Array(headBytes.length + payload.length);
     out.set(headBytes);
@@ -219,8 +223,12 @@ async function serveConnection(
 }
 
 function reason(status: number): string {
-  return ({ 200: "OK", 400: "Bad Request", 404: "Not Found", 500: "Internal Server Error" } as
-    Record<number, string>)[status] ?? (status >= 500 ? "Server Error" : "Status");
+  return ({
+    200: "OK",
+    400: "Bad Request",
+    404: "Not Found",
+    500: "Internal Server Error",
+  } as Record<number, string>)[status] ?? (status >= 500 ? "Server Error" : "Status");
 }
 
 /** Listens on `hostname:port` (0 picks a free port) and serves `handler`. */
@@ -228,7 +236,11 @@ export function serveHttp1(
   options: { hostname: string; port: number },
   handler: Http1Handler,
 ): Http1Server {
-  const listener = Deno.listen({ hostname: options.hostname, port: options.port, transport: "tcp" });
+  const listener = Deno.listen({
+    hostname: options.hostname,
+    port: options.port,
+    transport: "tcp",
+  });
   const addr = listener.addr as Deno.NetAddr;
   const conns = new Set<Deno.Conn>();
   const localHost = `${addr.hostname}:${addr.port}`;

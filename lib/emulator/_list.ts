@@ -18,7 +18,10 @@ export function intParam(params: Record<string, unknown>, name: string, fallback
 export function stringParam(params: Record<string, unknown>, name: string): string {
   const value = params[name];
   if (typeof value !== "string" || value === "") {
-    throw new ApiError("MissingParameter", `The request is missing a required parameter \`${name}\`.`);
+    throw new ApiError(
+      "MissingParameter",
+      `The request is missing a required parameter \`${name}\`.`,
+    );
   }
   return value;
 }

@@ -17,7 +17,7 @@ export interface SignedCall {
   region?: string;
   /** Base URL, default `http://127.0.0.1:4566`. */
   url?: string;
-  /** Host to sign and send; default `<service>.tencentcloudapi.com`. */
+  /** Host to sign and send; default the host of `url`, else `<service>.tencentcloudapi.com`. */
   host?: string;
   credential?: Credential;
   timestampS: number;
@@ -34,7 +34,9 @@ const VERSIONS: Record<string, string> = {
 
 /** A signed POST request with a JSON body, as the official SDKs send it. */
 export async function signedRequest(call: SignedCall): Promise<Request> {
-  const host = call.host ?? `${call.service}.tencentcloudapi.com`;
+  // fetch() sends the URL's host (it drops a Host header), so that is what gets signed.
+  const host = call.host ??
+    (call.url === undefined ? `${call.service}.tencentcloudapi.com` : new URL(call.url).host);
   const body = new TextEncoder().encode(stringifyJson(call.params));
   const headers = await signTc3({
     method: "POST",
@@ -51,7 +53,7 @@ export async function signedRequest(call: SignedCall): Promise<Request> {
   const sent = call.tamper ? call.tamper(body) : body;
   return new Request(`${call.url ?? "http://127.0.0.1:4566"}/`, {
     method: "POST",
-    headers: { ...headers, host },
+    headers,
     body: sent as BodyInit,
   });
 }

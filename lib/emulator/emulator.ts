@@ -21,7 +21,9 @@ import { catalogIndex, findAction, findStructure, serviceVersion } from "../cata
 import { suggest } from "../catalog/suggest.ts";
 import { parseJson, stringifyJson } from "../json.ts";
 import { stripPort, verifyTencentRequest } from "../tencent/signer.ts";
+import { type FaultInfo, handleAdmin } from "./_admin.ts";
 import { FaultInjector, mulberry32 } from "./faults.ts";
+import { createHuaweiCphEmulator } from "./huawei_cph.ts";
 import { checkParams, type StructureLookup, unflattenV1 } from "./params.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { ApiError, type CallContext, type ServiceEmulator } from "./service.ts";
@@ -83,6 +85,14 @@ export interface Emulator {
   setFaults(spec: string | undefined, seed?: number): void;
 }
 
+/** A fault that drops the connection: rejects `handle()` like `fetch` does on a network error. */
+export class ConnectionCut extends TypeError {
+  constructor(message: string) {
+    super(message);
+    this.name = "TypeError";
+  }
+}
+
 /** The call log keeps this many most recent calls. */
 export const MAX_CALL_LOG = 50_000;
 
@@ -92,7 +102,23 @@ const HOST_RE = /^([a-z0-9-]+)\.(?:([a-z0-9-]+)\.)?tencentcloudapi\.com$/i;
 const ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
 
 function errorBody(code: string, message: string, requestId: string): string {
-  return stringifyJson({ Response: { Error: { Code: code, Message: message }, RequestId: requestId } });
+  return stringifyJson({
+    Response: { Error: { Code: code, Message: message }, RequestId: requestId },
+  });
+}
+
+/** The state key of the Huawei Cloud Phone emulator (`huaweicloud/cph.ListEncodeServers`). */
+const HUAWEI_CPH = "huaweicloud/cph";
+
+/** What a rejected request carried, for the call log: its JSON body or v1 parameters. */
+function bestEffortParams(body: Uint8Array, v1: Record<string, string> | undefined): unknown {
+  if (v1 !== undefined) return v1;
+  try {
+    const parsed = parseJson(new TextDecoder().decode(body), "auto");
+    return parsed !== null && typeof parsed === "object" ? parsed : {};
+  } catch {
+    return {};
+  }
 }
 
 /** The credential scope's service, when the catalog knows it. */
@@ -114,6 +140,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const services = new Map<string, ServiceEmulator>();
   for (const service of builtinServices()) services.set(service.service, service);
   const initialData = splitData(options.data, services);
+  // Huawei Cloud Phone speaks REST with its own signature: a separate emulator, routed here.
+  const huawei = createHuaweiCphEmulator({ now, seed });
 
   let idRandom = mulberry32(seed);
   let requestRandom = mulberry32(seed ^ 0x5bd1e995);
@@ -124,6 +152,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
   function loadInitial(): void {
     for (const [name, service] of services) service.load(initialData.get(name));
+    huawei.load(initialData.get(HUAWEI_CPH));
   }
   loadInitial();
 
@@ -136,14 +165,15 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   function newRequestId(): string {
     const hex = (n: number) =>
       Array.from({ length: n }, () => Math.floor(requestRandom() * 16).toString(16)).join("");
-    return `${hex(8)}-${hex(4)}-4${hex(3)}-${"89ab"[Math.floor(requestRandom() * 4)]}${
-      hex(3)
-    }-${hex(12)}`;
+    return `${hex(8)}-${hex(4)}-4${hex(3)}-${"89ab"[Math.floor(requestRandom() * 4)]}${hex(3)}-${
+      hex(12)
+    }`;
   }
 
   function record(entry: Omit<CallRecord, "seq">): void {
     log.push({ seq: ++seq, ...entry });
-    if (log.length > MAX_CALL_LOG) log = log.slice(log.length - MAX_CALL_LOG);
+    // Trim in batches so a full log does not copy itself on every call.
+    if (log.length >= MAX_CALL_LOG + 1000) log = log.slice(-MAX_CALL_LOG);
   }
 
   function jsonResponse(body: string, status = 200): Response {
@@ -179,7 +209,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
     const method = request.method.toUpperCase();
     if (method !== "POST" && method !== "GET") {
-      return fail("UnsupportedProtocol", `HTTP method ${method} is not supported; use GET or POST.`);
+      return fail(
+        "UnsupportedProtocol",
+        `HTTP method ${method} is not supported; use GET or POST.`,
+      );
     }
     const verified = await verifyTencentRequest(
       { method, url, headers: request.headers, body },
@@ -192,7 +225,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     entry.region = verified.region ?? hostMatch?.[2] ?? "";
     entry.service = hostMatch?.[1]?.toLowerCase() ?? serviceFromScope(verified.service) ??
       serviceOfAction(entry.action, entry.version) ?? verified.service ?? "";
-    if (!verified.ok) return fail(verified.code, verified.message);
+    if (!verified.ok) {
+      entry.params = bestEffortParams(body, verified.params);
+      return fail(verified.code, verified.message);
+    }
     entry.secretId = verified.secretId;
     const { service, action, version, region } = entry;
 
@@ -259,7 +295,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       entry.params = raw;
     }
 
-    if (!limiter.tryAcquire(`${service}.${action}|${region}|${entry.secretId}`, spec.rateLimitPerS)) {
+    if (
+      !limiter.tryAcquire(`${service}.${action}|${region}|${entry.secretId}`, spec.rateLimitPerS)
+    ) {
       return fail(
         "RequestLimitExceeded",
         `Your request rate of ${service}.${action} exceeds the limit of ${spec.rateLimitPerS} per second.`,
@@ -278,7 +316,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       case "cut-before":
         entry.outcome = "cut-before";
         record(entry);
-        throw new TypeError("error sending request: connection closed before message completed");
+        throw new ConnectionCut(
+          "error sending request: connection closed before message completed",
+        );
       case "5xx":
         entry.outcome = "5xx";
         record(entry);
@@ -317,10 +357,36 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     if (decision.fault.kind === "cut-after") {
       entry.outcome = "cut-after";
       record(entry);
-      throw new TypeError("error reading response: connection reset by peer");
+      throw new ConnectionCut("error reading response: connection reset by peer");
     }
     record(entry);
     return jsonResponse(stringifyJson({ Response: { ...result, RequestId: requestId } }));
+  }
+
+  /** A Huawei CPH request: answered by its emulator, written to the same call log. */
+  async function handleHuawei(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const response = await huawei.handle(request);
+    let outcome = "ok";
+    if (response.status >= 400) {
+      const body = await response.clone().json().catch(() => undefined) as
+        | { error_code?: string }
+        | undefined;
+      outcome = body?.error_code ?? `http-${response.status}`;
+    }
+    const auth = request.headers.get("authorization") ?? "";
+    record({
+      timeMs: now(),
+      service: HUAWEI_CPH,
+      action: request.method === "GET" ? "ListEncodeServers" : `${request.method} ${url.pathname}`,
+      version: "v1",
+      region: /^cph\.([a-z0-9-]+)\./i.exec(url.hostname)?.[1] ?? "",
+      secretId: /Access=([^,\s]+)/.exec(auth)?.[1] ?? "",
+      params: Object.fromEntries(url.searchParams),
+      outcome,
+      requestId: response.headers.get("x-request-id") ?? "",
+    });
+    return response;
   }
 
   /**
@@ -341,11 +407,30 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       if (path.startsWith("/_emulator/") || path === "/_emulator") {
         return handleAdmin(request, path, emulator, faultInfo);
       }
-      return handleApi(request);
+      if (huawei.matches(new URL(request.url), request.headers)) return handleHuawei(request);
+      return handleApi(request).catch((error) => {
+        if (error instanceof ConnectionCut) throw error;
+        // A bug of the emulator: answer like the real service would, never as a network error.
+        const message = error instanceof Error ? error.message : String(error);
+        const requestId = newRequestId();
+        record({
+          timeMs: now(),
+          service: "",
+          action: request.headers.get("x-tc-action") ?? "",
+          version: request.headers.get("x-tc-version") ?? "",
+          region: request.headers.get("x-tc-region") ?? "",
+          secretId: "",
+          params: {},
+          outcome: "InternalError",
+          requestId,
+        });
+        return jsonResponse(errorBody("InternalError", `Internal error: ${message}`, requestId));
+      });
     },
     state() {
       const result: Record<string, unknown> = {};
       for (const [name, service] of services) result[name] = service.snapshot();
+      result[HUAWEI_CPH] = huawei.snapshot();
       return result;
     },
     reset() {
@@ -357,7 +442,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       limiter = new RateLimiter({ now, scale: options.rateScale ?? 1 });
       faults = new FaultInjector(undefined, 0);
     },
-    calls: () => structuredClone(log),
+    calls: () => structuredClone(log.slice(-MAX_CALL_LOG)),
     setFaults(spec, faultSeed) {
       faults = new FaultInjector(spec, faultSeed ?? 0);
     },
@@ -379,72 +464,14 @@ function splitData(
     throw new TypeError("emulator data must be an object keyed by service name");
   }
   for (const [name, value] of Object.entries(data)) {
-    if (!services.has(name)) {
+    if (!services.has(name) && name !== HUAWEI_CPH) {
       throw new TypeError(
-        `emulator data names unknown service "${name}"; emulated: ${[...services.keys()].join(", ")}`,
+        `emulator data names unknown service "${name}"; emulated: ${
+          [...services.keys()].join(", ")
+        }`,
       );
     }
     result.set(name, value);
   }
   return result;
-}
-
-/** What `GET /_emulator/faults` answers. */
-interface FaultInfo {
-  spec: string | null;
-  seed: number;
-  injected: number;
-}
-
-async function handleAdmin(
-  request: Request,
-  path: string,
-  emulator: Emulator,
-  info: () => FaultInfo,
-): Promise<Response> {
-  const method = request.method.toUpperCase();
-  const json = (value: unknown, status = 200) =>
-    new Response(stringifyJson(value, 2), {
-      status,
-      headers: { "content-type": "application/json" },
-    });
-  const route = `${method} ${path.replace(/\/$/, "")}`;
-  switch (route) {
-    case "GET /_emulator/state":
-      return json(emulator.state());
-    case "POST /_emulator/reset":
-      emulator.reset();
-      return json({ ok: true });
-    case "GET /_emulator/calls":
-      return json(emulator.calls());
-    case "GET /_emulator/faults":
-      return json(info());
-    case "POST /_emulator/faults": {
-      let body: { spec?: unknown; seed?: unknown };
-      try {
-        body = (await request.json()) as { spec?: unknown; seed?: unknown };
-      } catch {
-        return json({ error: { code: "InvalidRequest", message: "body must be JSON {spec, seed}" } }, 400);
-      }
-      const spec = body?.spec;
-      const seed = body?.seed;
-      if ((spec !== undefined && spec !== null && typeof spec !== "string") ||
-        (seed !== undefined && (typeof seed !== "number" || !Number.isInteger(seed)))) {
-        return json({
-          error: { code: "InvalidRequest", message: "spec must be a string or null, seed an integer" },
-        }, 400);
-      }
-      try {
-        emulator.setFaults(typeof spec === "string" ? spec : undefined, seed);
-      } catch (error) {
-        return json({ error: { code: "InvalidFaultSpec", message: (error as Error).message } }, 400);
-      }
-      return json(info());
-    }
-  }
-  const known = ["GET /_emulator/state", "POST /_emulator/reset", "GET /_emulator/calls",
-    "GET|POST /_emulator/faults"];
-  return json({
-    error: { code: "NotFound", message: `no admin route ${route}; routes: ${known.join(", ")}` },
-  }, 404);
 }

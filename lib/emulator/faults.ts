@@ -19,7 +19,8 @@
  * `cut-before=0.05;cut-after=0.05;actions=Create*,Import*`. The probabilities of `cut-before`,
  * `5xx`, `rate` and `cut-after` are exclusive outcomes of one draw and must sum to at most 1.
  * Each matching call draws from a mulberry32 generator seeded with the fault seed, so the
- * same seed and the same sequence of calls give the same faults.
+ * same seed and the same sequence of calls give the same faults. Faults apply to calls that
+ * passed the signature, rate-limit and parameter checks; latency comes first, then the fault.
  *
  * @module
  */

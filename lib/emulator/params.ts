@@ -49,7 +49,9 @@ function describe(value: unknown): string {
 function typeError(path: string, type: string, value: unknown): ApiError {
   return new ApiError(
     "InvalidParameterValue",
-    `The value type of parameter \`${path}\` is not valid: expected ${type}, got ${describe(value)}.`,
+    `The value type of parameter \`${path}\` is not valid: expected ${type}, got ${
+      describe(value)
+    }.`,
   );
 }
 

@@ -43,12 +43,18 @@ Deno.test("checkParams: MissingParameter, UnknownParameter, InvalidParameterValu
     checkParams(inputs("DescribeTopicList"), { InstanceId: "x", Limit: "10" }, lookup)
   );
   assert.equal(wrong?.code, "InvalidParameterValue");
-  assert.match(wrong?.message ?? "", /`Limit` is not valid: expected (Integer|Number), got string "10"/);
+  assert.match(
+    wrong?.message ?? "",
+    /`Limit` is not valid: expected (Integer|Number), got string "10"/,
+  );
   assert.equal(
     codeOf(() => checkParams(inputs("DescribeTopicList"), { InstanceId: 5 }, lookup))?.code,
     "InvalidParameterValue",
   );
-  assert.equal(codeOf(() => checkParams(inputs("DescribeTopicList"), [], lookup))?.code, "InvalidParameter");
+  assert.equal(
+    codeOf(() => checkParams(inputs("DescribeTopicList"), [], lookup))?.code,
+    "InvalidParameter",
+  );
 });
 
 Deno.test("checkParams looks inside arrays and structures", () => {
@@ -62,7 +68,9 @@ Deno.test("checkParams looks inside arrays and structures", () => {
     { code: "UnknownParameter", message: "The parameter `TopicList.1.Colour` is not recognized." },
   );
   assert.deepEqual(
-    codeOf(() => checkParams(importTopics, { TaskId: "t", TopicList: [{ TopicName: "a" }] }, lookup)),
+    codeOf(() =>
+      checkParams(importTopics, { TaskId: "t", TopicList: [{ TopicName: "a" }] }, lookup)
+    ),
     {
       code: "MissingParameter",
       message: "The request is missing a required parameter `TopicList.0.TopicType`.",
@@ -110,5 +118,8 @@ Deno.test("unflattenV1 builds typed JSON from flat v1 parameters", () => {
   });
   checkParams(inputs("DescribeTopicList"), params, lookup);
   const bad = unflattenV1(inputs("DescribeTopicList"), { InstanceId: "x", Limit: "ten" }, lookup);
-  assert.equal(codeOf(() => checkParams(inputs("DescribeTopicList"), bad, lookup))?.code, "InvalidParameterValue");
+  assert.equal(
+    codeOf(() => checkParams(inputs("DescribeTopicList"), bad, lookup))?.code,
+    "InvalidParameterValue",
+  );
 });

@@ -39,5 +39,10 @@ export function serveEmulator(
   let closed: Promise<void> | undefined;
   const close = () => (closed ??= server.close());
   signal?.addEventListener("abort", () => void close(), { once: true });
-  return Promise.resolve({ url: `http://${host}:${server.port}`, port: server.port, emulator, close });
+  return Promise.resolve({
+    url: `http://${host}:${server.port}`,
+    port: server.port,
+    emulator,
+    close,
+  });
 }

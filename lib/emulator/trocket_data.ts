@@ -80,7 +80,13 @@ export interface SourceTopicState {
   Imported: boolean;
   /** `Unknown` before the import, then `Success`, `AlreadyExists` or `Failure`. */
   ImportStatus: string;
+  /**
+   * Stage of the switch-over: `S_RW_D_NA` (source read/write, target unused) → `S_RW_D_R` →
+   * `S_RW_D_RW` → `S_R_D_RW` → `S_NA_D_RW` (target only).
+   */
   MigrationStatus: string;
+  /** Whether the last health check passed (a stage change needs one). */
+  HealthCheckPassed: boolean;
 }
 
 /** A consumer group of a migration task's source cluster, with its import status. */
@@ -108,11 +114,51 @@ export interface MigrationTaskState {
   sourceGroups: SourceGroupState[];
 }
 
+/** An MQTT topic. */
+export interface MqttTopicState {
+  Topic: string;
+  Remark: string;
+  CreateTime: number;
+}
+
+/** An MQTT user (username/password principal). */
+export interface MqttUserState {
+  Username: string;
+  Password: string;
+  PermRead: boolean;
+  PermWrite: boolean;
+  Remark: string;
+  CreatedTime: number;
+  ModifiedTime: number;
+}
+
+/** An MQTT instance with its topics and users. */
+export interface MqttInstanceState {
+  InstanceId: string;
+  InstanceName: string;
+  Region: string;
+  InstanceType: string;
+  SkuCode: string;
+  InstanceStatus: string;
+  Remark: string;
+  TopicNumLimit: number;
+  TpsLimit: number;
+  SubscriptionNumLimit: number;
+  ClientNumLimit: number;
+  CreateTime: number;
+  topics: MqttTopicState[];
+  users: MqttUserState[];
+}
+
 /** The whole trocket state: what `/_emulator/state` shows under `trocket` and `--data` sets. */
 export interface TrocketState {
   instances: InstanceState[];
   migrationTasks: MigrationTaskState[];
+  mqttInstances: MqttInstanceState[];
 }
+
+/** The demo MQTT instance. */
+export const DEMO_MQTT_INSTANCE = "mqtt-demo0001";
 
 /** The demo region. */
 export const DEMO_REGION = "ap-guangzhou";
@@ -128,7 +174,10 @@ const SEEDED_AT_MS = 1714521600000;
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
 function instance(
-  fields: Pick<InstanceState, "InstanceId" | "InstanceName" | "InstanceType" | "SkuCode" | "Remark">,
+  fields: Pick<
+    InstanceState,
+    "InstanceId" | "InstanceName" | "InstanceType" | "SkuCode" | "Remark"
+  >,
 ): InstanceState {
   const pro = fields.InstanceType === "PRO";
   return {
@@ -181,6 +230,7 @@ function sourceTopic(TopicName: string, TopicType: string, QueueNum: number): So
     Imported: false,
     ImportStatus: "Unknown",
     MigrationStatus: "S_RW_D_NA",
+    HealthCheckPassed: false,
   };
 }
 
@@ -251,6 +301,33 @@ export function trocketSeedData(): TrocketState {
       ],
       sourceGroups: [sourceGroup("billing"), sourceGroup("audit"), sourceGroup("scheduler")],
     }],
+    mqttInstances: [{
+      InstanceId: DEMO_MQTT_INSTANCE,
+      InstanceName: "demo-mqtt",
+      Region: DEMO_REGION,
+      InstanceType: "BASIC",
+      SkuCode: "basic_2k",
+      InstanceStatus: "RUNNING",
+      Remark: "",
+      TopicNumLimit: 100,
+      TpsLimit: 2000,
+      SubscriptionNumLimit: 10000,
+      ClientNumLimit: 10000,
+      CreateTime: SEEDED_AT_MS,
+      topics: [
+        { Topic: "telemetry", Remark: "device readings", CreateTime: SEEDED_AT_MS },
+        { Topic: "commands", Remark: "", CreateTime: SEEDED_AT_MS },
+      ],
+      users: [{
+        Username: "device-fleet",
+        Password: "demo-device-password",
+        PermRead: true,
+        PermWrite: true,
+        Remark: "shared by the demo devices",
+        CreatedTime: SEEDED_AT_MS,
+        ModifiedTime: SEEDED_AT_MS,
+      }],
+    }],
   };
 }
 
@@ -261,7 +338,9 @@ export function trocketSeedData(): TrocketState {
 export function normalizeTrocketData(data: unknown): TrocketState {
   const value = data as Partial<Record<keyof TrocketState, unknown>> | null;
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new TypeError("trocket data must be an object {instances, migrationTasks}");
+    throw new TypeError(
+      "trocket data must be an object {instances, migrationTasks, mqttInstances}",
+    );
   }
   const seed = trocketSeedData();
   const instanceDefaults = { ...seed.instances[0]!, TagList: [], Remark: "" };
@@ -278,24 +357,28 @@ export function normalizeTrocketData(data: unknown): TrocketState {
       throw new TypeError(`trocket data: instances[${n}] needs an InstanceId`);
     }
     const instance = { ...structuredClone(instanceDefaults), ...i } as InstanceState;
-    instance.topics = records(i.topics, `instances[${n}].topics`).map((t) => ({
-      TopicType: "NORMAL",
-      QueueNum: 4,
-      Remark: "",
-      MsgTTL: instance.MessageRetention,
-      CreatedTime: instance.CreatedTime,
-      TagList: [],
-      ...t,
-    }) as unknown as TopicState);
-    instance.groups = records(i.groups, `instances[${n}].groups`).map((g) => ({
-      ConsumeEnable: true,
-      ConsumeMessageOrderly: false,
-      MaxRetryTimes: 16,
-      Remark: "",
-      CreateTime: instance.CreatedTime,
-      TagList: [],
-      ...g,
-    }) as unknown as GroupState);
+    instance.topics = records(i.topics, `instances[${n}].topics`).map((t) =>
+      ({
+        TopicType: "NORMAL",
+        QueueNum: 4,
+        Remark: "",
+        MsgTTL: instance.MessageRetention,
+        CreatedTime: instance.CreatedTime,
+        TagList: [],
+        ...t,
+      }) as unknown as TopicState
+    );
+    instance.groups = records(i.groups, `instances[${n}].groups`).map((g) =>
+      ({
+        ConsumeEnable: true,
+        ConsumeMessageOrderly: false,
+        MaxRetryTimes: 16,
+        Remark: "",
+        CreateTime: instance.CreatedTime,
+        TagList: [],
+        ...g,
+      }) as unknown as GroupState
+    );
     instance.roles = records(i.roles, `instances[${n}].roles`) as unknown as InstanceState["roles"];
     return instance;
   });
@@ -304,23 +387,56 @@ export function normalizeTrocketData(data: unknown): TrocketState {
       throw new TypeError(`trocket data: migrationTasks[${n}] needs a TaskId`);
     }
     const task = { ...structuredClone(taskDefaults), ...t } as MigrationTaskState;
-    task.sourceTopics = records(t.sourceTopics, `migrationTasks[${n}].sourceTopics`).map((x) => ({
-      TopicType: "NORMAL",
-      QueueNum: 4,
-      Remark: "",
-      Imported: false,
-      ImportStatus: "Unknown",
-      MigrationStatus: "S_RW_D_NA",
-      ...x,
-    }) as unknown as SourceTopicState);
-    task.sourceGroups = records(t.sourceGroups, `migrationTasks[${n}].sourceGroups`).map((x) => ({
-      Remark: "",
-      ConsumeMessageOrderly: false,
-      Imported: false,
-      ImportStatus: "Unknown",
-      ...x,
-    }) as unknown as SourceGroupState);
+    task.sourceTopics = records(t.sourceTopics, `migrationTasks[${n}].sourceTopics`).map((x) =>
+      ({
+        TopicType: "NORMAL",
+        QueueNum: 4,
+        Remark: "",
+        Imported: false,
+        ImportStatus: "Unknown",
+        MigrationStatus: "S_RW_D_NA",
+        HealthCheckPassed: false,
+        ...x,
+      }) as unknown as SourceTopicState
+    );
+    task.sourceGroups = records(t.sourceGroups, `migrationTasks[${n}].sourceGroups`).map((x) =>
+      ({
+        Remark: "",
+        ConsumeMessageOrderly: false,
+        Imported: false,
+        ImportStatus: "Unknown",
+        ...x,
+      }) as unknown as SourceGroupState
+    );
     return task;
   });
-  return { instances, migrationTasks };
+  const mqttDefaults = seed.mqttInstances[0]!;
+  const mqttInstances = value.mqttInstances === undefined
+    ? []
+    : records(value.mqttInstances, "mqttInstances").map((m, n) => {
+      if (typeof m.InstanceId !== "string") {
+        throw new TypeError(`trocket data: mqttInstances[${n}] needs an InstanceId`);
+      }
+      const instance = { ...structuredClone(mqttDefaults), Remark: "", ...m } as MqttInstanceState;
+      instance.topics = records(m.topics, `mqttInstances[${n}].topics`).map((t) =>
+        ({
+          Remark: "",
+          CreateTime: instance.CreateTime,
+          ...t,
+        }) as unknown as MqttTopicState
+      );
+      instance.users = records(m.users, `mqttInstances[${n}].users`).map((u) =>
+        ({
+          Password: "",
+          PermRead: true,
+          PermWrite: false,
+          Remark: "",
+          CreatedTime: instance.CreateTime,
+          ModifiedTime: instance.CreateTime,
+          ...u,
+        }) as unknown as MqttUserState
+      );
+      return instance;
+    });
+  return { instances, migrationTasks, mqttInstances };
 }

@@ -3,6 +3,7 @@ import { ApiError, type CallContext } from "./service.ts";
 import { createTrocketEmulator } from "./trocket.ts";
 import {
   DEMO_EXISTING_INSTANCE,
+  DEMO_MQTT_INSTANCE,
   DEMO_TARGET_INSTANCE,
   DEMO_TASK,
   type TrocketState,
@@ -45,9 +46,14 @@ Deno.test("trocket demo data: fixed ids, an empty target and a task with source 
   const existing = await call("DescribeTopicList", { InstanceId: DEMO_EXISTING_INSTANCE });
   assert.ok((existing.TotalCount as number) > 0);
   const tasks = await call("DescribeSmoothMigrationTaskList", {});
-  assert.deepEqual((tasks.Data as Array<Record<string, unknown>>).map((t) => [t.TaskId, t.TaskName, t.SourceClusterName, t.InstanceId]), [
-    [DEMO_TASK, "demo-migration", "rocketmq-src-demo", DEMO_TARGET_INSTANCE],
-  ]);
+  assert.deepEqual(
+    (tasks.Data as Array<Record<string, unknown>>).map((
+      t,
+    ) => [t.TaskId, t.TaskName, t.SourceClusterName, t.InstanceId]),
+    [
+      [DEMO_TASK, "demo-migration", "rocketmq-src-demo", DEMO_TARGET_INSTANCE],
+    ],
+  );
   const topics = await call("DescribeMigratingTopicList", { TaskId: DEMO_TASK });
   assert.deepEqual(
     (topics.MigrateTopics as Array<{ TopicName: string }>).map((t) => t.TopicName),
@@ -55,7 +61,9 @@ Deno.test("trocket demo data: fixed ids, an empty target and a task with source 
   );
   const groups = await call("DescribeSourceClusterGroupList", { TaskId: DEMO_TASK });
   assert.deepEqual(
-    (groups.Groups as Array<{ GroupName: string; ImportStatus: string }>).map((g) => [g.GroupName, g.ImportStatus]),
+    (groups.Groups as Array<{ GroupName: string; ImportStatus: string }>).map((
+      g,
+    ) => [g.GroupName, g.ImportStatus]),
     [["billing", "Unknown"], ["audit", "Unknown"], ["scheduler", "Unknown"]],
   );
 });
@@ -84,7 +92,10 @@ Deno.test("trocket: importing source topics and groups creates them on the targe
   const orders = state.migrationTasks[0]?.sourceTopics.find((t) => t.TopicName === "orders");
   assert.equal(orders?.ImportStatus, "AlreadyExists");
   assert.equal(orders?.Imported, true);
-  assert.equal((await call("DescribeTopicList", { InstanceId: DEMO_TARGET_INSTANCE })).TotalCount, 2);
+  assert.equal(
+    (await call("DescribeTopicList", { InstanceId: DEMO_TARGET_INSTANCE })).TotalCount,
+    2,
+  );
   // All or nothing: one unknown topic rejects the whole list.
   await fails("ImportSourceClusterTopics", {
     TaskId: DEMO_TASK,
@@ -97,8 +108,15 @@ Deno.test("trocket: importing source topics and groups creates them on the targe
     TaskId: DEMO_TASK,
     TopicList: [{ TopicName: "payments", TopicType: "WEIRD", QueueNum: 8 }],
   }, "InvalidParameterValue");
-  assert.equal((await call("DescribeTopicList", { InstanceId: DEMO_TARGET_INSTANCE })).TotalCount, 2);
-  await fails("ImportSourceClusterTopics", { TaskId: "task-nope", TopicList: [] }, "ResourceNotFound");
+  assert.equal(
+    (await call("DescribeTopicList", { InstanceId: DEMO_TARGET_INSTANCE })).TotalCount,
+    2,
+  );
+  await fails(
+    "ImportSourceClusterTopics",
+    { TaskId: "task-nope", TopicList: [] },
+    "ResourceNotFound",
+  );
 
   await call("ImportSourceClusterConsumerGroups", {
     TaskId: DEMO_TASK,
@@ -155,11 +173,27 @@ Deno.test("trocket: topic life cycle, paging and filters", async () => {
     Filters: [{ Name: "TopicName", Values: ["PIC-1"] }],
   });
   assert.equal(named.TotalCount, 10);
-  await fails("DescribeTopicList", { InstanceId, Filters: [{ Name: "Colour", Values: [] }] }, "InvalidParameterValue");
+  await fails(
+    "DescribeTopicList",
+    { InstanceId, Filters: [{ Name: "Colour", Values: [] }] },
+    "InvalidParameterValue",
+  );
   await fails("DescribeTopicList", { InstanceId, Limit: 101 }, "InvalidParameterValue");
-  await fails("CreateTopic", { InstanceId, Topic: "topic-00", TopicType: "NORMAL" }, "UnsupportedOperation.ResourceAlreadyExists");
-  await fails("CreateTopic", { InstanceId, Topic: "a b", TopicType: "NORMAL" }, "InvalidParameterValue");
-  await fails("CreateTopic", { InstanceId: "rmq-nope", Topic: "abc", TopicType: "NORMAL" }, "ResourceNotFound.Instance");
+  await fails(
+    "CreateTopic",
+    { InstanceId, Topic: "topic-00", TopicType: "NORMAL" },
+    "UnsupportedOperation.ResourceAlreadyExists",
+  );
+  await fails(
+    "CreateTopic",
+    { InstanceId, Topic: "a b", TopicType: "NORMAL" },
+    "InvalidParameterValue",
+  );
+  await fails(
+    "CreateTopic",
+    { InstanceId: "rmq-nope", Topic: "abc", TopicType: "NORMAL" },
+    "ResourceNotFound.Instance",
+  );
   await call("ModifyTopic", { InstanceId, Topic: "topic-00", QueueNum: 16, Remark: "more" });
   const detail = await call("DescribeTopic", { InstanceId, Topic: "topic-00" });
   assert.equal(detail.Remark, "more");
@@ -168,8 +202,16 @@ Deno.test("trocket: topic life cycle, paging and filters", async () => {
   await fails("DescribeTopic", { InstanceId, Topic: "topic-00" }, "ResourceNotFound.Topic");
   await fails("DeleteTopic", { InstanceId, Topic: "topic-00" }, "ResourceNotFound.Topic");
   await call("ModifyInstance", { InstanceId, MaxTopicNum: 24 });
-  await fails("CreateTopic", { InstanceId, Topic: "one-more", TopicType: "NORMAL" }, "LimitExceeded.TopicNum");
-  await fails("ModifyInstance", { InstanceId, MaxTopicNum: 3 }, "UnsupportedOperation.InstanceTopicNumDowngrade");
+  await fails(
+    "CreateTopic",
+    { InstanceId, Topic: "one-more", TopicType: "NORMAL" },
+    "LimitExceeded.TopicNum",
+  );
+  await fails(
+    "ModifyInstance",
+    { InstanceId, MaxTopicNum: 3 },
+    "UnsupportedOperation.InstanceTopicNumDowngrade",
+  );
 });
 
 Deno.test("trocket: groups, roles, instances and regions", async () => {
@@ -208,11 +250,24 @@ Deno.test("trocket: groups, roles, instances and regions", async () => {
   assert.equal(group.MaxRetryTimes, 5);
   assert.equal(group.ConsumeEnable, false);
   await call("DeleteConsumerGroup", { InstanceId, ConsumerGroup: "new-group" });
-  await fails("DescribeConsumerGroup", { InstanceId, ConsumerGroup: "new-group" }, "ResourceNotFound.Group");
+  await fails(
+    "DescribeConsumerGroup",
+    { InstanceId, ConsumerGroup: "new-group" },
+    "ResourceNotFound.Group",
+  );
 
-  await call("CreateRole", { InstanceId, Role: "reader", PermRead: true, PermWrite: false, Remark: "" });
+  await call("CreateRole", {
+    InstanceId,
+    Role: "reader",
+    PermRead: true,
+    PermWrite: false,
+    Remark: "",
+  });
   await call("ModifyRole", { InstanceId, Role: "reader", PermRead: true, PermWrite: true });
-  const roles = await call("DescribeRoleList", { InstanceId, Filters: [{ Name: "RoleName", Values: ["read"] }] });
+  const roles = await call("DescribeRoleList", {
+    InstanceId,
+    Filters: [{ Name: "RoleName", Values: ["read"] }],
+  });
   assert.equal(roles.TotalCount, 1);
   assert.equal((roles.Data as Array<{ PermWrite: boolean }>)[0]?.PermWrite, true);
   await call("DeleteRole", { InstanceId, Role: "reader" });
@@ -222,24 +277,45 @@ Deno.test("trocket: groups, roles, instances and regions", async () => {
     Filters: [{ Name: "InstanceName", Values: ["demo"] }],
   });
   assert.equal(listed.TotalCount, 2);
-  const pro = await call("DescribeInstanceList", { Filters: [{ Name: "InstanceType", Values: ["PRO"] }] });
-  assert.deepEqual((pro.Data as Array<{ InstanceId: string }>).map((i) => i.InstanceId), [DEMO_TARGET_INSTANCE]);
+  const pro = await call("DescribeInstanceList", {
+    Filters: [{ Name: "InstanceType", Values: ["PRO"] }],
+  });
+  assert.deepEqual((pro.Data as Array<{ InstanceId: string }>).map((i) => i.InstanceId), [
+    DEMO_TARGET_INSTANCE,
+  ]);
   await call("DeleteInstance", { InstanceId: DEMO_TARGET_INSTANCE });
-  await fails("DescribeInstance", { InstanceId: DEMO_TARGET_INSTANCE }, "ResourceNotFound.Instance");
+  await fails(
+    "DescribeInstance",
+    { InstanceId: DEMO_TARGET_INSTANCE },
+    "ResourceNotFound.Instance",
+  );
 
   // Another region sees nothing of ap-guangzhou.
   const shanghai = setup("ap-shanghai");
   assert.equal((await shanghai.call("DescribeInstanceList", {})).TotalCount, 0);
-  await shanghai.fails("DescribeInstance", { InstanceId: DEMO_EXISTING_INSTANCE }, "ResourceNotFound.Instance");
+  await shanghai.fails(
+    "DescribeInstance",
+    { InstanceId: DEMO_EXISTING_INSTANCE },
+    "ResourceNotFound.Instance",
+  );
 
   emulator.load(undefined);
-  assert.equal((await call("DescribeInstanceList", {})).TotalCount, 2, "load(undefined) restores the seed");
+  assert.equal(
+    (await call("DescribeInstanceList", {})).TotalCount,
+    2,
+    "load(undefined) restores the seed",
+  );
 });
 
 Deno.test("trocket: load() takes partial data with defaults, and rejects bad data", async () => {
   const { call, emulator } = setup();
   emulator.load({
-    instances: [{ InstanceId: "rmq-custom01", InstanceName: "custom", Region: "ap-guangzhou", topics: [{ Topic: "t1" }] }],
+    instances: [{
+      InstanceId: "rmq-custom01",
+      InstanceName: "custom",
+      Region: "ap-guangzhou",
+      topics: [{ Topic: "t1" }],
+    }],
   });
   const topics = await call("DescribeTopicList", { InstanceId: "rmq-custom01" });
   assert.deepEqual(topics.Data, [{
@@ -256,4 +332,155 @@ Deno.test("trocket: load() takes partial data with defaults, and rejects bad dat
   assert.throws(() => emulator.load({ instances: [{ InstanceName: "x" }] }), /needs an InstanceId/);
   const snapshot = emulator.snapshot() as TrocketState;
   assert.equal(snapshot.instances[0]?.InstanceId, "rmq-custom01");
+});
+
+Deno.test("trocket: migrating topics move through the stages after health checks", async () => {
+  const { call, fails } = setup();
+  const stageOf = async (name: string) => {
+    const list = await call("DescribeMigratingTopicList", { TaskId: DEMO_TASK });
+    return (list.MigrateTopics as Array<Record<string, unknown>>).find((t) => t.TopicName === name);
+  };
+  const check = await call("DoHealthCheckOnMigratingTopic", {
+    TaskId: DEMO_TASK,
+    TopicName: "orders",
+  });
+  assert.deepEqual(check, {
+    Passed: false,
+    Reason: "TopicNotImported",
+    ReasonList: ["TopicNotImported"],
+  });
+  const refused = await call("ChangeMigratingTopicToNextStage", {
+    TaskId: DEMO_TASK,
+    TopicNameList: ["orders"],
+  });
+  assert.deepEqual(refused.Results, [{ TopicName: "orders", Success: false }]);
+
+  await call("ImportSourceClusterTopics", {
+    TaskId: DEMO_TASK,
+    TopicList: [{ TopicName: "orders", TopicType: "NORMAL", QueueNum: 8 }],
+  });
+  assert.equal((await stageOf("orders"))?.HealthCheckError, "NotChecked");
+  const stages = ["S_RW_D_R", "S_RW_D_RW", "S_R_D_RW", "S_NA_D_RW"];
+  for (const expected of stages) {
+    const passed = await call("DoHealthCheckOnMigratingTopic", {
+      TaskId: DEMO_TASK,
+      TopicName: "orders",
+    });
+    assert.equal(passed.Passed, true);
+    assert.equal((await stageOf("orders"))?.HealthCheckPassed, true);
+    const moved = await call("ChangeMigratingTopicToNextStage", {
+      TaskId: DEMO_TASK,
+      TopicNameList: ["orders", "payments", "ghost"],
+    });
+    assert.deepEqual(moved.Results, [
+      { TopicName: "orders", Success: true },
+      { TopicName: "payments", Success: false },
+      { TopicName: "ghost", Success: false },
+    ]);
+    assert.equal((await stageOf("orders"))?.MigrationStatus, expected);
+    assert.equal(
+      (await stageOf("orders"))?.HealthCheckPassed,
+      false,
+      "each stage needs a new check",
+    );
+  }
+  await call("DoHealthCheckOnMigratingTopic", { TaskId: DEMO_TASK, TopicName: "orders" });
+  const last = await call("ChangeMigratingTopicToNextStage", {
+    TaskId: DEMO_TASK,
+    TopicNameList: ["orders"],
+  });
+  assert.deepEqual(
+    last.Results,
+    [{ TopicName: "orders", Success: false }],
+    "no stage after the last",
+  );
+  await call("RollbackMigratingTopicStage", { TaskId: DEMO_TASK, TopicName: "orders" });
+  assert.equal((await stageOf("orders"))?.MigrationStatus, "S_R_D_RW");
+  await fails(
+    "RollbackMigratingTopicStage",
+    { TaskId: DEMO_TASK, TopicName: "payments" },
+    "FailedOperation",
+  );
+  await fails(
+    "DoHealthCheckOnMigratingTopic",
+    { TaskId: DEMO_TASK, TopicName: "ghost" },
+    "ResourceNotFound.Topic",
+  );
+  const forced = await call("DoHealthCheckOnMigratingTopic", {
+    TaskId: DEMO_TASK,
+    TopicName: "payments",
+    IgnoreCheck: true,
+  });
+  assert.equal(forced.Passed, true);
+  await call("RemoveMigratingTopic", { TaskId: DEMO_TASK, TopicName: "audit-log" });
+  assert.equal((await call("DescribeMigratingTopicList", { TaskId: DEMO_TASK })).TotalCount, 3);
+  await call("DeleteSmoothMigrationTask", { TaskId: DEMO_TASK });
+  assert.equal((await call("DescribeSmoothMigrationTaskList", {})).TotalCount, 0);
+});
+
+Deno.test("trocket MQTT: instances, topics and users", async () => {
+  const { call, fails } = setup();
+  const skus = await call("DescribeMQTTProductSKUList", {});
+  assert.ok((skus.TotalCount as number) > 0);
+  const seeded = await call("DescribeMQTTInstanceList", {
+    Filters: [{ Name: "InstanceName", Values: ["demo"] }],
+  });
+  assert.deepEqual((seeded.Data as Array<{ InstanceId: string }>).map((i) => i.InstanceId), [
+    DEMO_MQTT_INSTANCE,
+  ]);
+  const { InstanceId } = await call("CreateMQTTInstance", {
+    InstanceType: "PRO",
+    Name: "fleet",
+    Skucode: "pro_4k",
+  });
+  await fails(
+    "CreateMQTTInstance",
+    { InstanceType: "PRO", Name: "x", Skucode: "nope" },
+    "InvalidParameterValue",
+  );
+  const detail = await call("DescribeMQTTInstance", { InstanceId });
+  assert.equal(detail.InstanceName, "fleet");
+  assert.equal(detail.TopicNum, 0);
+  assert.equal(detail.TopicNumLimit, 300);
+  await call("CreateMQTTTopic", { InstanceId, Topic: "sensors", Remark: "r" });
+  await call("CreateMQTTTopic", { InstanceId, Topic: "alerts" });
+  await fails(
+    "CreateMQTTTopic",
+    { InstanceId, Topic: "alerts" },
+    "UnsupportedOperation.ResourceAlreadyExists",
+  );
+  await call("ModifyMQTTTopic", { InstanceId, Topic: "alerts", Remark: "urgent" });
+  assert.equal((await call("DescribeMQTTTopic", { InstanceId, Topic: "alerts" })).Remark, "urgent");
+  const topics = await call("DescribeMQTTTopicList", {
+    InstanceId,
+    Filters: [{ Name: "TopicName", Values: ["sens"] }],
+  });
+  assert.deepEqual(topics, {
+    TotalCount: 1,
+    Data: [{ InstanceId, Topic: "sensors", Remark: "r" }],
+  });
+  await call("DeleteMQTTTopic", { InstanceId, Topic: "sensors" });
+  await fails("DescribeMQTTTopic", { InstanceId, Topic: "sensors" }, "ResourceNotFound.Topic");
+  await call("CreateMQTTUser", {
+    InstanceId,
+    Username: "dev-1",
+    Remark: "",
+    PermRead: true,
+    PermWrite: false,
+    Password: "pw",
+  });
+  await call("ModifyMQTTUser", { InstanceId, Username: "dev-1", PermRead: true, PermWrite: true });
+  const users = await call("DescribeMQTTUserList", { InstanceId });
+  assert.equal((users.Data as Array<{ PermWrite: boolean }>)[0]?.PermWrite, true);
+  await call("DeleteMQTTUser", { InstanceId, Username: "dev-1" });
+  await fails("DeleteMQTTUser", { InstanceId, Username: "dev-1" }, "ResourceNotFound.Role");
+  await call("ModifyMQTTInstance", { InstanceId, Name: "fleet-2" });
+  assert.equal((await call("DescribeMQTTInstance", { InstanceId })).InstanceName, "fleet-2");
+  await call("DeleteMQTTInstance", { InstanceId });
+  await fails("DescribeMQTTInstance", { InstanceId }, "ResourceNotFound.Instance");
+  await fails(
+    "DescribeMQTTTopicList",
+    { InstanceId: DEMO_TARGET_INSTANCE },
+    "ResourceNotFound.Instance",
+  );
 });

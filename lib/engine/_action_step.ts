@@ -5,6 +5,7 @@
  * @module
  */
 import { findAction } from "../catalog/catalog.ts";
+import { findHuaweiAction } from "../huawei/catalog.ts";
 import { resolveValue } from "../expr/resolve.ts";
 import type { ActionStep, CallSpec, RetryPolicy } from "../workflow/model.ts";
 import {
@@ -55,14 +56,12 @@ export function resolveTarget(
   wfRegion: string | undefined,
   defaultRegion: string,
 ): CallTarget {
-  if (call.action.provider !== "tencentcloud") {
-    throw new StepError(
-      "E_UNSUPPORTED",
-      `${call.action.text}: Huawei Cloud steps cannot be executed yet`,
-    );
-  }
-  const { service, action } = call.action;
-  const spec = findAction(service, action, call.version);
+  const huawei = call.action.provider === "huaweicloud";
+  const service = huawei ? `huaweicloud/${call.action.service}` : call.action.service;
+  const action = call.action.action;
+  const spec = huawei
+    ? findHuaweiAction(service, action, call.version)
+    : findAction(service, action, call.version);
   const version = call.version ?? spec?.version;
   if (version === undefined) {
     throw new StepError("E_UNKNOWN_ACTION", `${service}.${action} is not in the catalog`);
@@ -76,6 +75,33 @@ export function resolveTarget(
     region = value;
   }
   return { service, action, version, region, spec };
+}
+
+/**
+ * What is known of an action step before it runs, for its `step-started` event: its region
+ * and its `foreach` items, when they resolve without the item (else left out).
+ */
+export function startInfo(
+  step: ActionStep,
+  vars: Record<string, unknown>,
+  wfRegion: string | undefined,
+  defaultRegion: string,
+): { region?: string; items?: unknown[] } {
+  const info: { region?: string; items?: unknown[] } = {};
+  try {
+    info.region = resolveTarget(step, vars, wfRegion, defaultRegion).region;
+  } catch {
+    // The region depends on `item`, or the action is unknown: the step reports it.
+  }
+  if (step.foreach !== undefined) {
+    try {
+      const items = toJsonLike(resolveValue(step.foreach, vars));
+      if (Array.isArray(items)) info.items = items;
+    } catch {
+      // Reported when the step runs.
+    }
+  }
+  return info;
 }
 
 /** Resolves a `with:` block to the request parameters. */
@@ -119,7 +145,13 @@ export async function runActionStep(
   env: StepEnv,
   step: ActionStep,
   vars: Record<string, unknown>,
-  ctx: { policy: RetryPolicy; timeoutMs?: number | undefined; wfRegion?: string | undefined },
+  ctx: {
+    policy: RetryPolicy;
+    timeoutMs?: number | undefined;
+    wfRegion?: string | undefined;
+    /** The `foreach` items, when already resolved. */
+    items?: unknown[] | undefined;
+  },
   onItemsKnown: (total: number) => Promise<void>,
   onItemDone: (done: number, failed: number, total: number) => Promise<void>,
 ): Promise<ActionResult> {
@@ -140,7 +172,7 @@ export async function runActionStep(
         error: outcome.error,
       };
   }
-  const items = toJsonLike(resolveValue(step.foreach, vars));
+  const items = ctx.items ?? toJsonLike(resolveValue(step.foreach, vars));
   if (!Array.isArray(items)) throw new StepError("E_TYPE", "`foreach` must resolve to a list");
   await onItemsKnown(items.length);
   const outputs: unknown[] = items.map(() => null);
@@ -239,7 +271,7 @@ async function runItem(
           ...(index !== undefined ? { index } : {}),
           page,
           items,
-          total,
+          ...(total !== undefined ? { total } : {}),
         }))
       : await callWithRetry(env, target, params, plan);
     attempts += outcome.attempts;

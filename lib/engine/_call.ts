@@ -7,9 +7,11 @@
  */
 import { catalogIndex } from "../catalog/catalog.ts";
 import type { ActionSpec } from "../catalog/types.ts";
+import { ConfigError } from "../cli/context.ts";
 import type { Deps } from "../deps.ts";
 import type { TencentClient } from "../tencent/client.ts";
-import { classifyError, NetworkError, TencentApiError } from "../tencent/errors.ts";
+import { classifyCallError } from "../provider/route.ts";
+import { NetworkError, TencentApiError } from "../tencent/errors.ts";
 import type { RetryPolicy } from "../workflow/model.ts";
 import type { ErrorInfo, RunEvent } from "./events.ts";
 import { rateKey, type RateLimiter } from "./rate_limiter.ts";
@@ -62,6 +64,12 @@ export function isMutating(target: { action: string; spec: ActionSpec | undefine
   return !READ_PREFIXES.some((prefix) => target.action.startsWith(prefix));
 }
 
+/** `trocket.CreateTopic`, `huaweicloud/cph.ListEncodeServers`: an action as users write it. */
+export function actionLabel(ref: { provider: string; service: string; action: string }): string {
+  const prefix = ref.provider === "huaweicloud" ? "huaweicloud/" : "";
+  return `${prefix}${ref.service}.${ref.action}`;
+}
+
 /** An error as data, for results and events. */
 export function errorInfo(error: unknown): ErrorInfo {
   if (error instanceof TencentApiError) {
@@ -70,6 +78,7 @@ export function errorInfo(error: unknown): ErrorInfo {
       : { code: error.code, message: error.message, requestId: error.requestId };
   }
   if (error instanceof NetworkError) return { code: error.code, message: error.message };
+  if (error instanceof ConfigError) return { code: "E_CONFIG", message: error.message };
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return { code: typeof code === "string" ? code : "E_ENGINE", message: error.message };
@@ -122,7 +131,7 @@ export async function callWithRetry(
     } catch (error) {
       if (env.signal?.aborted) throw env.signal.reason;
       const info = errorInfo(error);
-      const kind = classifyError(error, plan.policy.on);
+      const kind = classifyCallError(error, plan.policy.on);
       const unsafe = kind === "unknown-outcome" && mutating && plan.clientToken === undefined;
       const retryable = (kind === "retry" || kind === "unknown-outcome") && !unsafe;
       const delayMs = retryable && attempt < maxAttempts
@@ -146,9 +155,13 @@ export async function callWithRetry(
         };
       }
       if (delayMs === undefined) {
-        const message = retryable
+        let message = retryable
           ? `${info.message} (gave up after ${attempt} attempt${attempt > 1 ? "s" : ""})`
           : info.message;
+        if (kind === "unknown-outcome" && mutating) {
+          message += `; ${target.action} may have been applied: resuming the run sends the ` +
+            "same ClientToken, so it is not applied twice";
+        }
         return { ok: false, uncertain: false, attempts: attempt, error: { ...info, message } };
       }
       await env.deps.sleep(delayMs, env.signal);
@@ -163,7 +176,7 @@ export function uncertainMessage(target: CallTarget, info: ErrorInfo): string {
     ? `check with ${target.service}.${check} before resuming`
     : "check the resource in the console before resuming";
   return `${target.action} may have been applied (${info.code}: ${info.message}), and ` +
-    `${target.service}.${target.action} takes no ClientToken, so it was not retried; ${how}`;
+    `${target.service}.${target.action} takes no ClientToken, so it was not sent again; ${how}`;
 }
 
 const VERB =
@@ -203,13 +216,14 @@ function checkActionFor(target: CallTarget): string | undefined {
   return undefined;
 }
 
-/** A paginated call's progress, for events. */
-export type PageReport = (page: number, items: number, total: number) => Promise<void>;
+/** A paginated call's progress, for events (`total` undefined when the API gives none). */
+export type PageReport = (page: number, items: number, total: number | undefined) => Promise<void>;
 
 /**
  * Follows `Offset`/`Limit` pages to the end (PRODUCT.md section 5) and concatenates the list
- * field. The page size is the request's `Limit`, else the documented maximum, else 100.
- * Returns the last page's response with the whole list.
+ * field. The page size is the request's `Limit`, else the documented maximum, else 100. The
+ * end is a short or empty page, or the total count when the action has one. Returns the last
+ * page's response with the whole list.
  */
 export async function callPaginated(
   env: CallEnv,
@@ -226,14 +240,13 @@ export async function callPaginated(
       attempts: 0,
       error: {
         code: "E_PAGINATE",
-        message: `${target.service}.${target.action} has no Offset/Limit pagination`,
+        message: `${target.service}.${target.action} has no offset/limit pagination`,
       },
     };
   }
   const given = toBigInt(params[pagination.limit]);
   const limit = given !== undefined && given > 0n ? given : BigInt(pagination.maxLimit ?? 100);
-  const start = toBigInt(params[pagination.offset]) ?? 0n;
-  let offset = start;
+  let offset = toBigInt(params[pagination.offset]) ?? 0n;
   const items: unknown[] = [];
   let attempts = 0;
   for (let page = 1;; page++) {
@@ -244,11 +257,13 @@ export async function callPaginated(
     const list = outcome.response[pagination.list];
     const pageItems = Array.isArray(list) ? list : [];
     items.push(...pageItems);
-    const total = toBigInt(outcome.response[pagination.total]) ?? BigInt(items.length);
-    await onPage(page, items.length, Number(total));
+    const total = pagination.total === ""
+      ? undefined
+      : toBigInt(outcome.response[pagination.total]);
+    await onPage(page, items.length, total === undefined ? undefined : Number(total));
     offset += BigInt(pageItems.length);
     const done = pageItems.length === 0 || BigInt(pageItems.length) < limit ||
-      offset >= total || page >= MAX_PAGES;
+      (total !== undefined && offset >= total) || page >= MAX_PAGES;
     if (done) {
       return {
         ok: true,

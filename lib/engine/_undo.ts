@@ -9,7 +9,7 @@ import type { Deps } from "../deps.ts";
 import { resolveValue } from "../expr/resolve.ts";
 import type { TencentClient } from "../tencent/client.ts";
 import type { ActionStep, Workflow } from "../workflow/model.ts";
-import { callWithRetry, errorInfo, isMutating } from "./_call.ts";
+import { actionLabel, callWithRetry, errorInfo, isMutating } from "./_call.ts";
 import { resolveParams, resolveTarget, StepError, toJsonLike } from "./_action_step.ts";
 import { clientTokenFor } from "./client_token.ts";
 import type { ErrorInfo, RunEvent } from "./events.ts";
@@ -81,7 +81,7 @@ export async function runUndo(targets: UndoTarget[], env: UndoEnv): Promise<Undo
         type: "undo-started",
         timeMs: env.deps.now(),
         stepId: step.id,
-        action: `${undo.action.service}.${undo.action.action}`,
+        action: actionLabel(undo.action),
         ...at,
       });
       try {

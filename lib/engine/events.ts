@@ -108,8 +108,8 @@ export type RunEvent =
     page: number;
     /** Items received so far. */
     items: number;
-    /** The response's total count. */
-    total: number;
+    /** The response's total count; absent when the API reports none (Huawei `ListEncodeServers`). */
+    total?: number;
   }
   | {
     type: "poll-waiting";

@@ -4,16 +4,28 @@
  * reports every event to a {@link RunSink}. Its result is the `run --json` document of
  * PRODUCT.md section 10.
  *
+ * Semantics worth knowing:
+ * - `timeout` (step, else `defaults.timeout`, else the client's 30 s) bounds each request; a
+ *   request that times out is retried or failed like any unknown outcome. `poll.timeout`
+ *   bounds an `until` loop.
+ * - A failed step with `on_error: continue` does not fail the run (as `continue-on-error` in
+ *   GitHub Actions); an `uncertain` step always does.
+ * - `attempts` of a step counts every request it sent (all items, pages, polls and retries).
+ * - `foreach` stops starting new items after the first failure; items already sent finish.
+ * - A mutating call whose outcome is unknown is retried only with a `ClientToken`, derived
+ *   from (run id, step id, item index) so that `resume` sends the same token.
+ *
  * @module
  */
 import type { Deps } from "../deps.ts";
 import { resolveValue } from "../expr/resolve.ts";
 import type { TencentClient } from "../tencent/client.ts";
-import type { ActionStep, Workflow } from "../workflow/model.ts";
+import type { ActionStep, Step, Workflow } from "../workflow/model.ts";
 import { findAction } from "../catalog/catalog.ts";
+import { findHuaweiAction } from "../huawei/catalog.ts";
 import type { LiveReadCall } from "../workflow/plan.ts";
-import { errorInfo, isMutating, uncertainMessage } from "./_call.ts";
-import { runActionStep, type StepEnv, StepError, toJsonLike } from "./_action_step.ts";
+import { actionLabel, errorInfo, isMutating, uncertainMessage } from "./_call.ts";
+import { runActionStep, startInfo, type StepEnv, StepError, toJsonLike } from "./_action_step.ts";
 import { runUndo, type UndoTarget } from "./_undo.ts";
 import {
   type ErrorInfo,
@@ -169,79 +181,18 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
     const vars = { ...baseVars, steps: { ...stepVars } };
     const stepStartMs = deps.now();
     const requests: unknown[] = [];
-    let status: StepStatus;
-    let outputs: unknown = null;
-    let requestId = "";
-    let attempts = 0;
-    let error: ErrorInfo | undefined;
-    try {
-      if (step.when !== undefined) {
-        const run = resolveValue(step.when, vars);
-        if (typeof run !== "boolean") {
-          throw new StepError("E_TYPE", `\`when\` must be a boolean, got ${typeof run}`);
-        }
-        if (!run) {
-          stepVars[step.id] = { outputs: null, status: "skipped", request_id: "" };
-          results.push({ id: step.id, status: "skipped", attempts: 0, outputs: null });
-          await emit({ type: "step-skipped", timeMs: deps.now(), stepId: step.id, reason: "when" });
-          continue;
-        }
-      }
-      await emit({
-        type: "step-started",
-        timeMs: stepStartMs,
-        stepId: step.id,
-        kind: step.kind,
-        ...(step.kind === "action"
-          ? { action: `${step.action.service}.${step.action.action}` }
-          : {}),
-      });
-      if (step.kind === "set") {
-        const values: Record<string, unknown> = {};
-        for (const entry of step.set.entries) {
-          values[entry.key] = toJsonLike(resolveValue(entry.value, vars));
-        }
-        outputs = values;
-        status = "succeeded";
-      } else if (step.kind === "assert") {
-        const holds = resolveValue(step.assert, vars);
-        if (holds === true) {
-          status = "succeeded";
-          outputs = { value: true };
-        } else {
-          status = "failed";
-          error = {
-            code: "E_ASSERT",
-            message: step.message ?? `assertion \`${assertText(wf, step.assert)}\` is false`,
-          };
-          if (typeof holds !== "boolean") {
-            error = {
-              code: "E_TYPE",
-              message: `\`assert\` must be a boolean, got ${typeof holds}`,
-            };
-          }
-        }
-      } else if (opts.inFlight?.includes(step.id) && unsafeToRepeat(step)) {
-        status = "uncertain";
-        error = {
-          code: "E_INTERRUPTED",
-          message: interruptedMessage(step),
-        };
-      } else {
-        const result = await runAction(opts, step, wf, vars, requests, emit);
-        status = result.status;
-        outputs = result.outputs;
-        requestId = result.requestId;
-        attempts = result.attempts;
-        if (result.error !== undefined) error = result.error;
-      }
-    } catch (caught) {
-      if (opts.signal?.aborted) throw caught;
-      status = "failed";
-      error = caught instanceof StepError
-        ? { code: caught.code, message: caught.message }
-        : errorInfo(caught);
+    const done = await executeStep(step, { wf, opts, vars, requests, emit, startMs: stepStartMs });
+    if (done === "skipped") {
+      stepVars[step.id] = { outputs: null, status: "skipped", request_id: "" };
+      results.push({ id: step.id, status: "skipped", attempts: 0, outputs: null });
+      await emit({ type: "step-skipped", timeMs: deps.now(), stepId: step.id, reason: "when" });
+      continue;
     }
+    const { status, outputs, requestId, attempts } = done;
+    const error = done.error ??
+      (status === "succeeded"
+        ? undefined
+        : { code: "E_ENGINE", message: `step ${step.id} ended ${status} without an error` });
 
     const durationMs = deps.now() - stepStartMs;
     stepVars[step.id] = { outputs, status, request_id: requestId };
@@ -269,7 +220,7 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
         attempts,
         durationMs,
         requests,
-        error: error!,
+        error: error ?? { code: "E_ENGINE", message: "" },
       });
     } else {
       const continued = step.kind === "action" && step.onError === "continue";
@@ -281,7 +232,7 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
         attempts,
         durationMs,
         requests,
-        error: error!,
+        error: error ?? { code: "E_ENGINE", message: "" },
         continued,
       });
     }
@@ -314,6 +265,92 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
   return redact({ run_id: opts.runId, status, outputs, steps: results });
 }
 
+/** What one executed step came to. */
+interface StepOutcome {
+  status: StepStatus;
+  outputs: unknown;
+  requestId: string;
+  attempts: number;
+  error?: ErrorInfo | undefined;
+}
+
+/**
+ * Runs one step (its `when` first): `"skipped"` when `when` is false, else its outcome. Never
+ * throws except when the run is aborted.
+ */
+async function executeStep(
+  step: Step,
+  ctx: {
+    wf: Workflow;
+    opts: RunOptions;
+    vars: Record<string, unknown>;
+    requests: unknown[];
+    emit: (event: RunEvent) => Promise<void>;
+    startMs: number;
+  },
+): Promise<StepOutcome | "skipped"> {
+  const { wf, opts, vars, emit } = ctx;
+  const outcome: StepOutcome = { status: "failed", outputs: null, requestId: "", attempts: 0 };
+  try {
+    if (step.when !== undefined) {
+      const run = resolveValue(step.when, vars);
+      if (typeof run !== "boolean") {
+        throw new StepError("E_TYPE", `\`when\` must be a boolean, got ${typeof run}`);
+      }
+      if (!run) return "skipped";
+    }
+    const start = step.kind === "action" ? startInfo(step, vars, wf.region, opts.region ?? "") : {};
+    await emit({
+      type: "step-started",
+      timeMs: ctx.startMs,
+      stepId: step.id,
+      kind: step.kind,
+      ...(step.kind === "action" ? { action: actionLabel(step.action) } : {}),
+      ...(start.region !== undefined ? { region: start.region } : {}),
+      ...(start.items !== undefined ? { items: start.items.length } : {}),
+    });
+    if (step.kind === "set") {
+      const values: Record<string, unknown> = {};
+      for (const entry of step.set.entries) {
+        values[entry.key] = toJsonLike(resolveValue(entry.value, vars));
+      }
+      return { ...outcome, status: "succeeded", outputs: values };
+    }
+    if (step.kind === "assert") {
+      const holds = resolveValue(step.assert, vars);
+      if (holds === true) return { ...outcome, status: "succeeded", outputs: { value: true } };
+      const error = typeof holds !== "boolean"
+        ? { code: "E_TYPE", message: `\`assert\` must be a boolean, got ${typeof holds}` }
+        : {
+          code: "E_ASSERT",
+          message: step.message ?? `assertion \`${assertText(wf, step.assert)}\` is false`,
+        };
+      return { ...outcome, error };
+    }
+    if (opts.inFlight?.includes(step.id) && unsafeToRepeat(step)) {
+      return {
+        ...outcome,
+        status: "uncertain",
+        error: { code: "E_INTERRUPTED", message: interruptedMessage(step) },
+      };
+    }
+    const result = await runAction(opts, step, wf, vars, ctx.requests, emit, start.items);
+    return {
+      status: result.status,
+      outputs: result.outputs,
+      requestId: result.requestId,
+      attempts: result.attempts,
+      error: result.error,
+    };
+  } catch (caught) {
+    if (opts.signal?.aborted) throw caught;
+    const error = caught instanceof StepError
+      ? { code: caught.code, message: caught.message }
+      : errorInfo(caught);
+    return { ...outcome, error };
+  }
+}
+
 async function runAction(
   opts: RunOptions,
   step: ActionStep,
@@ -321,6 +358,7 @@ async function runAction(
   vars: Record<string, unknown>,
   requests: unknown[],
   emit: (event: RunEvent) => Promise<void>,
+  items: unknown[] | undefined,
 ) {
   const env: StepEnv = {
     deps: opts.deps,
@@ -339,7 +377,7 @@ async function runAction(
     env,
     step,
     vars,
-    { policy, timeoutMs, wfRegion: wf.region },
+    { policy, timeoutMs, wfRegion: wf.region, items },
     async (total) => {
       await emit({
         type: "foreach-progress",
@@ -382,8 +420,9 @@ function workflowOutputs(wf: Workflow, vars: Record<string, unknown>): Record<st
 
 /** Whether sending an action step again could apply it twice (mutating, no `ClientToken`). */
 function unsafeToRepeat(step: ActionStep): boolean {
-  if (step.action.provider !== "tencentcloud") return true;
-  const spec = findAction(step.action.service, step.action.action, step.version);
+  const spec = step.action.provider === "huaweicloud"
+    ? findHuaweiAction(`huaweicloud/${step.action.service}`, step.action.action, step.version)
+    : findAction(step.action.service, step.action.action, step.version);
   return isMutating({ action: step.action.action, spec }) && spec?.clientToken !== true;
 }
 

@@ -43,10 +43,23 @@ interface Timer {
  * ```
  */
 export function createVirtualClock(
-  options: { startMs?: number; tickDelayMs?: number } = {},
+  options: {
+    startMs?: number;
+    /** Real delay between checks of whether time may advance (ms). Default 0. */
+    tickDelayMs?: number;
+    /**
+     * Checks in a row that must see no use of the clock (no `now`, `sleep`, `hold`, `release`)
+     * before time advances: lets real asynchronous work (crypto, I/O) finish first. Default 0.
+     */
+    settleTicks?: number;
+  } = {},
 ): VirtualClock {
   let nowMs = options.startMs ?? 0;
   const tickDelayMs = options.tickDelayMs ?? 0;
+  const settleTicks = options.settleTicks ?? 0;
+  let activity = 0;
+  let seenActivity = -1;
+  let quiet = 0;
   const timers: Timer[] = [];
   let seq = 0;
   let scheduled = false;
@@ -59,6 +72,16 @@ export function createVirtualClock(
   const tick = () => {
     scheduled = false;
     if (holds > 0) return; // release() schedules the next tick
+    if (activity !== seenActivity) {
+      seenActivity = activity;
+      quiet = 0;
+    }
+    if (quiet < settleTicks) {
+      quiet++;
+      schedule();
+      return;
+    }
+    quiet = 0;
     timers.sort((a, b) => a.atMs - b.atMs || a.seq - b.seq);
     const first = timers.shift();
     if (first === undefined) return;
@@ -74,8 +97,12 @@ export function createVirtualClock(
   };
 
   return {
-    now: () => nowMs,
+    now: () => {
+      activity++;
+      return nowMs;
+    },
     sleep(ms, signal) {
+      activity++;
       return new Promise<void>((resolve, reject) => {
         if (signal?.aborted) return reject(signal.reason);
         const timer: Timer = {
@@ -102,9 +129,11 @@ export function createVirtualClock(
     },
     pending: () => timers.length,
     hold() {
+      activity++;
       holds++;
     },
     release() {
+      activity++;
       holds = Math.max(0, holds - 1);
       if (holds === 0) schedule();
     },

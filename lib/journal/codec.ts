@@ -103,5 +103,8 @@ export function decodeMeta(text: string): RunMeta {
   if (!Array.isArray(names) || !names.every((n) => typeof n === "string")) {
     throw new SyntaxError("meta.json: `secretInputNames` is not a list of names");
   }
+  if (meta.region !== undefined && typeof meta.region !== "string") {
+    throw new SyntaxError("meta.json: `region` is not a string");
+  }
   return { ...(meta as unknown as RunMeta), format, startedMs };
 }

@@ -93,8 +93,8 @@ export class FileJournalStore implements JournalStore {
 
   async open(runId: string): Promise<void> {
     const dir = this.runDir(runId);
-    if (this.#writers.has(runId)) return;
     await this.#readMeta(runId, dir);
+    if (this.#writers.has(runId)) throw lockedError(runId);
     const lock = await this.#lock(runId, dir);
     try {
       const path = `${dir}/events.jsonl`;
@@ -214,11 +214,7 @@ export class FileJournalStore implements JournalStore {
     const lock = await Deno.open(`${dir}/lock`, { read: true, write: true, create: true });
     if (!(await lock.tryLock(true))) {
       lock.close();
-      throw new JournalError(
-        "E_RUN_LOCKED",
-        runId,
-        `run ${runId} is being written by another process (it is running, resuming or rolling back)`,
-      );
+      throw lockedError(runId);
     }
     return lock;
   }
@@ -279,6 +275,14 @@ export function parseEvents(text: string): { events: RunEvent[]; ignoredLines: n
     }
   }
   return { events, ignoredLines };
+}
+
+function lockedError(runId: string): JournalError {
+  return new JournalError(
+    "E_RUN_LOCKED",
+    runId,
+    `run ${runId} is being written by another process (it is running, resuming or rolling back)`,
+  );
 }
 
 function brokenError(runId: string, cause: unknown): JournalError {

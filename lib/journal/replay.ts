@@ -32,6 +32,8 @@ export interface AttemptFailure {
 
 /** A compensation call of a step's `undo` block. */
 export interface UndoRecord {
+  /** Position in the journal of the `undo-started` event. */
+  seq: number;
   action: string;
   index?: number;
   status: "running" | "succeeded" | "failed";
@@ -64,6 +66,8 @@ export interface StepRecord {
   error?: ErrorInfo;
   /** `on_error: continue` let the run go on after this step failed. */
   continued?: boolean;
+  /** Position in the journal of the event that finished the step's last try. */
+  finishedSeq?: number;
   /** Failed attempts, of every try. */
   retries: AttemptFailure[];
   /** Number of sessions that started this step. */
@@ -188,6 +192,7 @@ export function replay(
     timeline: [],
   };
   const byId = new Map<string, StepRecord>();
+  let seq = 0;
   const step = (id: string): StepRecord => {
     let record = byId.get(id);
     if (record === undefined) {
@@ -212,6 +217,7 @@ export function replay(
   ) => {
     s.attempts = e.attempts;
     s.finishedMs = e.timeMs;
+    s.finishedSeq = seq;
     s.durationMs = e.durationMs;
     s.requests = e.requests;
   };
@@ -254,6 +260,7 @@ export function replay(
       delete s.requestId;
       delete s.skipReason;
       delete s.finishedMs;
+      delete s.finishedSeq;
       delete s.durationMs;
       delete s.progress;
       note(
@@ -362,7 +369,7 @@ export function replay(
       note(e, `run ${e.status}`, e.status === "succeeded" ? "ok" : "error");
     },
     "undo-started": (e) => {
-      const record: UndoRecord = { action: e.action, status: "running", startedMs: e.timeMs };
+      const record: UndoRecord = { seq, action: e.action, status: "running", startedMs: e.timeMs };
       if (e.index !== undefined) record.index = e.index;
       step(e.stepId).undo.push(record);
       note(e, `undo ${e.stepId}${at(e.index)}: ${e.action}`, "info", e.stepId);
@@ -379,7 +386,8 @@ export function replay(
     },
     "undo-failed": (e) => {
       const s = step(e.stepId);
-      const record = openUndo(s, e.index) ?? { action: "", status: "running", startedMs: e.timeMs };
+      const record = openUndo(s, e.index) ??
+        { seq, action: "", status: "running", startedMs: e.timeMs };
       if (!s.undo.includes(record)) s.undo.push(record);
       record.status = "failed";
       record.finishedMs = e.timeMs;
@@ -394,6 +402,7 @@ export function replay(
   };
 
   for (const event of events) {
+    seq++;
     handleEvent(event, handlers);
     state.lastEventMs = Math.max(state.lastEventMs, event.timeMs);
   }
@@ -410,15 +419,28 @@ function openUndo(step: StepRecord, index: number | undefined): UndoRecord | und
 }
 
 /**
+ * Whether a succeeded step was compensated since it last succeeded: its `undo` ran after it
+ * (by `rollback: on_failure` or `tcflow rollback`) and every compensation call succeeded.
+ */
+export function isUndone(step: StepRecord): boolean {
+  const after = step.undo.filter((u) => u.seq > (step.finishedSeq ?? 0));
+  return after.length > 0 && after.every((u) => u.status === "succeeded");
+}
+
+/**
  * What `resume` needs from a run: the steps it does not send again and those that need care.
- * A step skipped because an earlier step failed (`not-reached`) is not complete: it runs.
+ * A step skipped because an earlier step failed (`not-reached`) is not complete: it runs; so
+ * does a step whose effect was undone by a rollback.
  */
 export function resumeState(state: RunState): ResumeState {
   const completed = new Map<string, CompletedStep>();
   const uncertain: string[] = [];
   const failed: string[] = [];
   for (const s of state.steps) {
-    if (s.status === "succeeded" || (s.status === "skipped" && s.skipReason === "when")) {
+    if (
+      (s.status === "succeeded" && !isUndone(s)) ||
+      (s.status === "skipped" && s.skipReason === "when")
+    ) {
       const done: CompletedStep = { status: s.status, outputs: s.outputs, attempts: s.attempts };
       if (s.requestId !== undefined) done.requestId = s.requestId;
       completed.set(s.id, done);

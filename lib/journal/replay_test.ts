@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { RunEvent } from "../engine/events.ts";
-import { recordedSteps, replay, resumeState, stepCounts } from "./replay.ts";
+import { isUndone, recordedSteps, replay, resumeState, stepCounts } from "./replay.ts";
 
 const T = Date.UTC(2026, 0, 1);
 
@@ -198,6 +198,7 @@ Deno.test("replay: uncertain steps and compensations", () => {
   assert.deepEqual(resumeState(state).uncertain, ["bind"]);
   assert.deepEqual(state.steps[1]?.progress, { done: 1, failed: 0, total: 2 });
   assert.deepEqual(state.steps[0]?.undo, [{
+    seq: 8,
     action: "apigateway.DeleteUsagePlan",
     status: "succeeded",
     startedMs: T + 7,
@@ -206,4 +207,32 @@ Deno.test("replay: uncertain steps and compensations", () => {
     requestId: "req-undo",
   }]);
   assert.equal(state.lastEventMs, T + 8);
+  // The plan was compensated: resume creates it again instead of reusing deleted outputs.
+  assert.equal(isUndone(state.steps[0]!), true);
+  assert.deepEqual([...resumeState(state).completed.keys()], []);
+  // Once it succeeds again, the old compensation no longer counts.
+  const again = replay([
+    ...events,
+    {
+      type: "run-started",
+      timeMs: T + 9,
+      runId: "u",
+      workflow: "wf",
+      file: "/w.yaml",
+      inputs: {},
+      stepIds: ["plan", "bind"],
+    },
+    { type: "step-started", timeMs: T + 10, stepId: "plan", kind: "action" },
+    {
+      type: "step-succeeded",
+      timeMs: T + 11,
+      stepId: "plan",
+      attempts: 1,
+      durationMs: 1,
+      requests: [{}],
+      outputs: { Id: "p-2" },
+    },
+  ]);
+  assert.equal(isUndone(again.steps[0]!), false);
+  assert.deepEqual(resumeState(again).completed.get("plan")?.outputs, { Id: "p-2" });
 });

@@ -42,6 +42,11 @@ export interface RunMeta {
   inputs: Record<string, unknown>;
   /** Names of the secret inputs: `resume`/`rollback` ask for their values again. */
   secretInputNames: string[];
+  /**
+   * The run's default region (`--region`, `TENCENTCLOUD_REGION` or the profile), when there
+   * was one: `resume` and `rollback` use it, so the rest of a run goes where it started.
+   */
+  region?: string;
 }
 
 /** A run's status as listed: `running` while a writer holds it, `interrupted` when none does. */
@@ -155,6 +160,8 @@ export interface RunMetaOptions {
   cwd?: string;
   /** Secret values besides secret inputs (keys, tokens) to redact from the recorded inputs. */
   secrets?: Iterable<string>;
+  /** The run's default region (from the command line, environment or profile). */
+  region?: string | undefined;
 }
 
 /**
@@ -183,6 +190,7 @@ export async function runMeta(options: RunMetaOptions): Promise<RunMeta> {
     startedMs: options.startedMs,
     inputs: redactor(options.secrets ?? [])(inputs),
     secretInputNames,
+    ...(options.region !== undefined ? { region: options.region } : {}),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { stringifyJson } from "../json.ts";
 import type { RunRecord, RunStatus } from "../journal/store.ts";
-import { replay, type RunState, stepCounts } from "../journal/replay.ts";
+import { replay, type RunState, stepCounts, type StepRecord } from "../journal/replay.ts";
 
 /** A run ready to render: its record, its folded state and its listed status. */
 export interface ReportModel {
@@ -84,4 +84,46 @@ export function columnsOf(rows: readonly Record<string, unknown>[]): string[] {
   const seen = new Set<string>();
   for (const row of rows.slice(0, MAX_ROWS)) for (const key of Object.keys(row)) seen.add(key);
   return [...seen];
+}
+
+/** `1 page`, `3 pages`. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * The facts line of a step (action, region, requests, duration, start, request id, items,
+ * pages, polls, sessions), shared by both reports; `code` formats identifiers and `text`
+ * escapes plain text for the target format.
+ */
+export function stepFacts(
+  step: StepRecord,
+  runStartMs: number,
+  format: { code(value: string): string; text(value: string): string },
+): string[] {
+  const { code, text } = format;
+  const facts: string[] = [];
+  if (step.action !== undefined) facts.push(`action ${code(step.action)}`);
+  else if (step.kind !== undefined) facts.push(text(`${step.kind} step`));
+  if (step.region !== undefined) facts.push(`region ${code(step.region)}`);
+  if (step.attempts > 0) facts.push(plural(step.attempts, "request"));
+  if (step.durationMs !== undefined) facts.push(text(formatDurationMs(step.durationMs)));
+  if (step.startedMs !== undefined) {
+    facts.push(text(`started ${offsetText(step.startedMs, runStartMs)}`));
+  }
+  if (step.requestId !== undefined) facts.push(`request id ${code(step.requestId)}`);
+  if (step.items !== undefined) facts.push(plural(step.items, "item"));
+  if (step.pages > 0) facts.push(plural(step.pages, "page"));
+  if (step.polls > 0) facts.push(plural(step.polls, "poll"));
+  if (step.tries > 1) facts.push(`tried in ${step.tries} sessions`);
+  return facts;
+}
+
+/** ` (when is false)`, ` (not reached)` or nothing. */
+export function skipText(step: StepRecord): string {
+  return step.skipReason === "when"
+    ? " (when is false)"
+    : step.skipReason === "not-reached"
+    ? " (not reached)"
+    : "";
 }

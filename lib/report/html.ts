@@ -21,6 +21,8 @@ import {
   offsetText,
   type ReportModel,
   reportModel,
+  skipText,
+  stepFacts,
 } from "./_format.ts";
 
 const CSS = `
@@ -113,25 +115,11 @@ function values(title: string, entries: Record<string, unknown>): string {
 }
 
 function stepHtml(step: StepRecord, n: number, { state }: ReportModel): string {
-  const facts: string[] = [];
-  if (step.action !== undefined) facts.push(`action <code>${esc(step.action)}</code>`);
-  else if (step.kind !== undefined) facts.push(`${esc(step.kind)} step`);
-  if (step.region !== undefined) facts.push(`region <code>${esc(step.region)}</code>`);
-  if (step.attempts > 0) facts.push(`${step.attempts} request${step.attempts === 1 ? "" : "s"}`);
-  if (step.durationMs !== undefined) facts.push(esc(formatDurationMs(step.durationMs)));
-  if (step.startedMs !== undefined) {
-    facts.push(`started ${esc(offsetText(step.startedMs, state.startedMs))}`);
-  }
-  if (step.requestId !== undefined) facts.push(`request id <code>${esc(step.requestId)}</code>`);
-  if (step.items !== undefined) facts.push(`${step.items} items`);
-  if (step.pages > 0) facts.push(`${step.pages} pages`);
-  if (step.polls > 0) facts.push(`${step.polls} polls`);
-  if (step.tries > 1) facts.push(`tried in ${step.tries} sessions`);
-  const skip = step.skipReason === "when"
-    ? " (when is false)"
-    : step.skipReason === "not-reached"
-    ? " (not reached)"
-    : "";
+  const facts = stepFacts(step, state.startedMs, {
+    code: (v) => `<code>${esc(v)}</code>`,
+    text: esc,
+  });
+  const skip = skipText(step);
   const parts = [
     `<section class="step ${esc(step.status)}" id="step-${esc(step.id)}">`,
     `<h3>${n}. <code>${esc(step.id)}</code> <span class="badge ${esc(step.status)}">${

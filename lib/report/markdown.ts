@@ -19,6 +19,8 @@ import {
   offsetText,
   type ReportModel,
   reportModel,
+  skipText,
+  stepFacts,
 } from "./_format.ts";
 
 /**
@@ -85,25 +87,8 @@ function valuesSection(title: string, values: Record<string, unknown>): string[]
 }
 
 function stepSection(step: StepRecord, n: number, { state }: ReportModel): string[] {
-  const facts: string[] = [];
-  if (step.action !== undefined) facts.push(`action ${code(step.action)}`);
-  else if (step.kind !== undefined) facts.push(`${step.kind} step`);
-  if (step.region !== undefined) facts.push(`region ${code(step.region)}`);
-  if (step.attempts > 0) facts.push(`${step.attempts} request${step.attempts === 1 ? "" : "s"}`);
-  if (step.durationMs !== undefined) facts.push(formatDurationMs(step.durationMs));
-  if (step.startedMs !== undefined) {
-    facts.push(`started ${offsetText(step.startedMs, state.startedMs)}`);
-  }
-  if (step.requestId !== undefined) facts.push(`request id ${code(step.requestId)}`);
-  if (step.items !== undefined) facts.push(`${step.items} items`);
-  if (step.pages > 0) facts.push(`${step.pages} pages`);
-  if (step.polls > 0) facts.push(`${step.polls} polls`);
-  if (step.tries > 1) facts.push(`tried in ${step.tries} sessions`);
-  const skip = step.skipReason === "when"
-    ? " (when is false)"
-    : step.skipReason === "not-reached"
-    ? " (not reached)"
-    : "";
+  const facts = stepFacts(step, state.startedMs, { code, text });
+  const skip = skipText(step);
   const lines = [`### ${n}. ${code(step.id)}: ${statusText(step.status)}${skip}`, ""];
   if (facts.length > 0) lines.push(facts.join(" · "), "");
   if (step.error !== undefined) lines.push(...errorBlock(step.error, step.continued === true));

@@ -110,7 +110,7 @@ Deno.test("markdown report: summary, steps with request and response, retries, e
   assert.match(md, /action `trocket.DescribeTopicList` · 2 requests · 440 ms/);
   assert.match(
     md,
-    /\| \+0\.020 s \| 1 \|  \| `RequestLimitExceeded` \| too many requests \| in 400 ms \|/,
+    /\| \+0\.020 s \| 1 \| {2}\| `RequestLimitExceeded` \| too many requests \| in 400 ms \|/,
   );
   assert.match(md, /"QueueNum": 18446744073709551615/); // exact uint64
   assert.match(md, /### 2\. `plan`: ✗ failed/);

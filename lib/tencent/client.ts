@@ -32,7 +32,7 @@ export interface TencentClientOptions {
    * have applied; on a fresh connection it does not. Give one for real networks (the CLI
    * does); without it every call uses the shared pool.
    */
-  unpooledClient?: Deno.HttpClient;
+  unpooledClient?: Deno.HttpClient | (() => Deno.HttpClient);
 }
 
 /** Options of one call. */
@@ -101,6 +101,12 @@ class TimeoutSignal extends Error {}
 export function createTencentClient(options: TencentClientOptions): TencentClient {
   const { deps, credential } = options;
   let offsetMs = 0;
+  let unpooledClient: Deno.HttpClient | undefined;
+  const unpooled = (): Deno.HttpClient | undefined => {
+    const given = options.unpooledClient;
+    if (typeof given !== "function") return given;
+    return (unpooledClient ??= given());
+  };
 
   async function send(
     site: { service: string; action: string; version: string; region: string },
@@ -151,7 +157,7 @@ export function createTencentClient(options: TencentClientOptions): TencentClien
               body: body as Uint8Array<ArrayBuffer>,
               signal: controller.signal,
               ...(options.unpooledClient !== undefined && opts.idempotent !== true
-                ? { client: options.unpooledClient }
+                ? { client: unpooled() }
                 : {}),
             } as RequestInit),
           ),

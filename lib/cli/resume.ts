@@ -1,0 +1,226 @@
+/**
+ * `tcflow resume <run-id>`: continues a failed or interrupted run under the same run id.
+ *
+ * Finished steps are not sent again: their recorded outputs are used. Steps that failed, or
+ * were not reached, run. A step that was in flight when the process stopped runs again only
+ * when that is safe (PRODUCT.md section 5): a read, a `set`/`assert`, or a mutating action that
+ * takes a `ClientToken` — the same run id gives the same tokens, so the cloud applies it once.
+ * Otherwise it is recorded `uncertain` and nothing is sent: the user checks whether it was
+ * applied, then resumes with `--retry-uncertain` to send it again.
+ *
+ * @module
+ */
+import { findAction } from "../catalog/catalog.ts";
+import { isMutating } from "../engine/_call.ts";
+import { type ErrorInfo, type RunSink, teeSink } from "../engine/events.ts";
+import { runWorkflow } from "../engine/executor.ts";
+import { stringifyJson } from "../json.ts";
+import { recordedSteps, replay, resumeState } from "../journal/replay.ts";
+import { journalSink } from "../journal/store.ts";
+import type { Workflow } from "../workflow/model.ts";
+import { connect, CONNECT_FLAGS } from "./_connect.ts";
+import { loadRecordedRun, openRun, readRun, recordedRegion, storeOf } from "./_journal.ts";
+import { formatSummary, progressSink } from "./_progress.ts";
+import { boolFlag, parseCommandArgs } from "./args.ts";
+import { type CliContext, type Command, EXIT, UsageError } from "./context.ts";
+
+/** Text of `tcflow resume --help`. */
+export const RESUME_USAGE =
+  `Usage: tcflow resume <run-id> [--input secret=value]… [--retry-uncertain] [--state-dir DIR]
+                     [--emulator | --endpoint-url URL] [--regional-endpoints] [--region R]
+                     [--profile P] [--json] [--quiet] [--no-color]
+
+Continues a failed or interrupted run with the same run id and inputs, using the workflow
+as recorded when the run started. Finished steps are not sent again (their recorded outputs
+are used); failed and unreached steps run. A step that was in flight when the run stopped is
+sent again only when that is safe (a read, or an action with a ClientToken, which is reused);
+otherwise it is reported uncertain: check whether it was applied, then resume with
+--retry-uncertain to send it again. Secret inputs were never journaled: give them again with
+--input. Exit codes as for run: 0 succeeded, 1 failed, 2 invalid, 3 credentials.
+`;
+
+const RESUME_FLAGS = { ...CONNECT_FLAGS, "retry-uncertain": { type: "boolean" } } as const;
+
+/** Why an in-flight step cannot be sent again, or `undefined` when it can. */
+export function unsafeToRetry(wf: Workflow, stepId: string): string | undefined {
+  const step = wf.steps.find((s) => s.id === stepId);
+  if (step === undefined || step.kind !== "action") return undefined;
+  const { service, action } = step.action;
+  const spec = step.action.provider === "tencentcloud"
+    ? findAction(service, action, step.version)
+    : undefined;
+  if (!isMutating({ action, spec })) return undefined;
+  if (spec?.clientToken === true) return undefined;
+  return `${service}.${action} changes resources and takes no ClientToken`;
+}
+
+/** `tcflow resume`. */
+export const resumeCommand: Command = async (args, ctx) => {
+  const parsed = parseCommandArgs("resume", args, RESUME_FLAGS);
+  if (boolFlag(parsed, "help")) {
+    ctx.io.stdout(RESUME_USAGE);
+    return EXIT.ok;
+  }
+  const [runId, ...extra] = parsed.positionals;
+  if (runId === undefined) throw new UsageError("resume: missing the run id\n" + RESUME_USAGE);
+  if (extra.length > 0) {
+    throw new UsageError(`resume: one run at a time (got ${parsed.positionals.length})`);
+  }
+  const json = boolFlag(parsed, "json");
+  const quiet = boolFlag(parsed, "quiet");
+  const color = !boolFlag(parsed, "no-color") && !json && ctx.io.isTerminal &&
+    ctx.env("NO_COLOR") === undefined;
+
+  const store = storeOf(parsed, ctx);
+  const first = await readRun(store, runId, "resume");
+  const firstState = replay(first.events, first.meta);
+  if (firstState.status === "succeeded") return alreadySucceeded(firstState.outputs);
+  const run = await loadRecordedRun(first, parsed, ctx, "resume");
+  const startRegion = recordedRegion(first, parsed, "resume");
+  const connection = await connect(parsed, ctx);
+  const region = startRegion ?? connection.region;
+  const secrets = [...run.inputSecrets, ...connection.secrets];
+  if (!(await openRun(store, runId, ctx))) {
+    connection.close();
+    return EXIT.failed;
+  }
+  try {
+    // Read again under the writer lock: another process may have resumed the run meanwhile.
+    const record = await store.read(runId);
+    const state = replay(record.events, record.meta);
+    if (state.status === "succeeded") return alreadySucceeded(state.outputs);
+    const resume = resumeState(state);
+    const retryUncertain = boolFlag(parsed, "retry-uncertain");
+    const blocked = new Map<string, string>();
+    for (const id of resume.inFlight) {
+      const why = unsafeToRetry(run.workflow, id);
+      if (why !== undefined && !retryUncertain) blocked.set(id, why);
+    }
+    const stillUncertain = retryUncertain ? [] : resume.uncertain;
+
+    const sinks: RunSink[] = [journalSink(store, runId, { secrets })];
+    if (!quiet) sinks.push(progressSink({ write: (text) => ctx.io.stderr(text), color }));
+    const sink = teeSink(...sinks);
+    if (blocked.size > 0 || stillUncertain.length > 0) {
+      return await refuse({ ctx, sink, runId, blocked, uncertain: stillUncertain, state, json });
+    }
+    if (!quiet) {
+      const reused = resume.completed.size;
+      ctx.io.stderr(
+        `resuming run ${runId}: ${reused} finished step${reused === 1 ? "" : "s"} reused\n`,
+      );
+    }
+    const startMs = ctx.deps.now();
+    const result = await runWorkflow(run.workflow, {
+      inputs: run.inputs,
+      deps: connection.deps,
+      client: connection.client,
+      rateLimiter: connection.rateLimiter,
+      sink,
+      runId,
+      env: run.env,
+      secrets,
+      resume: recordedSteps(resume),
+      ...(region !== undefined ? { region } : {}),
+    });
+    ctx.io.stderr(formatSummary(result, ctx.deps.now() - startMs, color));
+    if (json) ctx.io.stdout(stringifyJson(result, 2) + "\n");
+    return result.status === "succeeded" ? EXIT.ok : EXIT.failed;
+  } finally {
+    connection.close();
+    await store.close(runId);
+  }
+
+  function alreadySucceeded(outputs: Record<string, unknown>): number {
+    ctx.io.stderr(`run ${runId} already succeeded; nothing to resume\n`);
+    if (json) {
+      ctx.io.stdout(
+        stringifyJson({ run_id: runId, status: "succeeded", outputs, steps: [] }, 2) + "\n",
+      );
+    }
+    return EXIT.ok;
+  }
+};
+
+/**
+ * Steps that cannot safely run: the in-flight ones are recorded `uncertain` (so the journal
+ * says what happened), the run is recorded failed, nothing is sent.
+ */
+async function refuse(o: {
+  ctx: CliContext;
+  sink: RunSink;
+  runId: string;
+  blocked: Map<string, string>;
+  uncertain: string[];
+  state: ReturnType<typeof replay>;
+  json: boolean;
+}): Promise<number> {
+  const { ctx, sink, runId } = o;
+  const now = ctx.deps.now();
+  const steps: Array<
+    { id: string; status: "uncertain"; attempts: number; outputs: null; error: ErrorInfo }
+  > = [];
+  for (const [stepId, why] of o.blocked) {
+    const record = o.state.steps.find((s) => s.id === stepId);
+    const error: ErrorInfo = {
+      code: "E_INTERRUPTED",
+      message:
+        `the run stopped while ${stepId} was in flight, so it may have been applied; ${why}, ` +
+        `so it is not sent again. Check whether it was applied, then run ` +
+        `"tcflow resume ${runId} --retry-uncertain" to send it again`,
+    };
+    await sink.append({
+      type: "step-uncertain",
+      timeMs: now,
+      stepId,
+      attempts: record?.attempts ?? 0,
+      durationMs: record?.startedMs !== undefined ? Math.max(0, now - record.startedMs) : 0,
+      requests: record?.requests ?? [],
+      error,
+    });
+    steps.push({
+      id: stepId,
+      status: "uncertain",
+      attempts: record?.attempts ?? 0,
+      outputs: null,
+      error,
+    });
+  }
+  if (o.blocked.size > 0) {
+    await sink.append({
+      type: "run-finished",
+      timeMs: now,
+      runId,
+      status: "failed",
+      durationMs: Math.max(0, now - o.state.startedMs),
+      outputs: o.state.outputs,
+    });
+  }
+  for (const stepId of o.uncertain) {
+    const error = o.state.steps.find((s) => s.id === stepId)?.error;
+    ctx.io.stderr(
+      `${stepId} is uncertain${error ? ` (${error.code}: ${error.message})` : ""}.\n` +
+        `  Check whether it was applied, then run "tcflow resume ${runId} --retry-uncertain" to send it again.\n`,
+    );
+    steps.push({
+      id: stepId,
+      status: "uncertain",
+      attempts: 0,
+      outputs: null,
+      error: error ?? { code: "E_UNCERTAIN", message: "outcome unknown" },
+    });
+  }
+  ctx.io.stderr(
+    `run ${runId} not resumed: ${steps.length} uncertain step${steps.length === 1 ? "" : "s"}\n`,
+  );
+  if (o.json) {
+    const doc = {
+      run_id: runId,
+      status: "failed",
+      outputs: o.state.outputs,
+      steps: steps.map((s) => ({ ...s, error: { code: s.error.code, message: s.error.message } })),
+    };
+    ctx.io.stdout(stringifyJson(doc, 2) + "\n");
+  }
+  return EXIT.failed;
+}
