@@ -5,13 +5,14 @@
 import assert from "node:assert/strict";
 import { createEmulator, DEMO_CREDENTIAL } from "../lib/emulator/emulator.ts";
 import { parseJson } from "../lib/json.ts";
-import { hasStackTrace, runCli, runCliProcess } from "./_cli.ts";
+import { hasStackTrace, ROOT, runCli, runCliProcess } from "./_cli.ts";
 
 const TARGET = "rmq-72mo3a9o";
 const EXISTING = "rmq-2x9f8k1p";
 
 const dir = await Deno.makeTempDir({ prefix: "tcflow-engine-cli-" });
 const STATE = ["--state-dir", `${dir}/state`];
+globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
 async function file(name: string, text: string): Promise<string> {
   const path = `${dir}/${name}`;
   await Deno.writeTextFile(path, text);
@@ -293,4 +294,128 @@ steps:
   assert.match(stderr, /\? create .*uncertain/);
   assert.match(stderr, /check with trocket\.DescribeTopicList before resuming/);
   assert.equal(emulator.calls().length, 1);
+});
+
+Deno.test("--inputs file, --regional-endpoints and --dry-run --live-reads", async () => {
+  const inputs = await file("inputs.yaml", `instanceId: ${EXISTING}\n`);
+  const emulator = createEmulator();
+  const seen: string[] = [];
+  const fetch = (r: Request) => {
+    seen.push(new URL(r.url).host);
+    return emulator.handle(r);
+  };
+  const run = await runCli(
+    ["run", LIST_WORKFLOW, "--inputs", inputs, "--regional-endpoints", "--json", ...STATE],
+    {
+      env: {
+        TENCENTCLOUD_SECRET_ID: DEMO_CREDENTIAL.secretId,
+        TENCENTCLOUD_SECRET_KEY: DEMO_CREDENTIAL.secretKey,
+      },
+      deps: { fetch },
+    },
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(seen, ["trocket.ap-guangzhou.tencentcloudapi.com"]);
+  assert.equal(emulator.calls()[0]?.region, "ap-guangzhou");
+
+  const plan = await runCli(
+    [
+      "run",
+      SECRET_WORKFLOW,
+      "--dry-run",
+      "--live-reads",
+      "--emulator",
+      "--json",
+      "--input",
+      `apiKey=${SECRET}`,
+    ],
+  );
+  assert.equal(plan.code, 0, plan.stderr);
+  const doc = parseJson(plan.stdout) as { steps: Array<{ id: string; live?: boolean }> };
+  assert.deepEqual(doc.steps.map((s) => [s.id, s.live]), [["create", false], ["read", true], [
+    "bad",
+    false,
+  ]]);
+  assert.ok(!plan.stdout.includes(SECRET));
+  const bad = await runCli(["run", LIST_WORKFLOW, "--live-reads", "--emulator"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--live-reads goes with --dry-run/);
+});
+
+Deno.test("Ctrl-C stops a run cleanly and says how to resume", async () => {
+  const wf = await file(
+    "slow.yaml",
+    `tcflow: 1
+name: slow
+region: ap-guangzhou
+steps:
+  - id: wait
+    action: trocket.DescribeTopicList
+    with: { InstanceId: ${EXISTING} }
+    until: \${{ steps.wait.outputs.TotalCount < 0 }}
+    poll: { interval: 30s, timeout: 10m }
+`,
+  );
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", `${ROOT}cli.ts`, "run", wf, "--emulator", ...STATE],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let stderr = "";
+  while (!stderr.includes("until is false")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    stderr += value;
+  }
+  const startMs = Date.now();
+  child.kill("SIGINT");
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    stderr += value;
+  }
+  const { code } = await child.output().catch(() => child.status.then((s) => ({ code: s.code })));
+  assert.equal(code, 1, stderr);
+  assert.ok(Date.now() - startMs < 10_000, "stopped without waiting for the poll");
+  assert.match(stderr, /interrupted: run (\S+) stopped; `tcflow resume \1` continues it/);
+  assert.ok(!hasStackTrace(stderr));
+});
+
+Deno.test("credentials from a TCCLI profile (--profile), region from its .configure", async () => {
+  const home = `${dir}/home`;
+  await Deno.mkdir(`${home}/.tccli`, { recursive: true });
+  await Deno.writeTextFile(
+    `${home}/.tccli/ops.credential`,
+    JSON.stringify({ secretId: DEMO_CREDENTIAL.secretId, secretKey: DEMO_CREDENTIAL.secretKey }),
+  );
+  await Deno.writeTextFile(
+    `${home}/.tccli/ops.configure`,
+    JSON.stringify({ _sys_param: { region: "ap-guangzhou", output: "json" } }),
+  );
+  const regionless = await file(
+    "regionless.yaml",
+    `tcflow: 1
+name: regionless
+steps:
+  - id: topics
+    action: trocket.DescribeTopicList
+    with: { InstanceId: ${EXISTING} }
+`,
+  );
+  const emulator = createEmulator();
+  const { code, stderr } = await runCli(
+    ["run", regionless, "--profile", "ops", "--endpoint-url", "http://127.0.0.1:9", ...STATE],
+    { env: { HOME: home }, deps: { fetch: (r) => emulator.handle(r) } },
+  );
+  assert.equal(code, 0, stderr);
+  assert.equal(emulator.calls()[0]?.region, "ap-guangzhou");
+  assert.ok(!stderr.includes(DEMO_CREDENTIAL.secretKey));
+  const missing = await runCli(["run", regionless, "--profile", "nope", ...STATE], {
+    env: { HOME: home },
+  });
+  assert.equal(missing.code, 3);
+  assert.match(missing.stderr, /\.tccli\/nope\.credential/);
 });

@@ -315,3 +315,25 @@ steps:
   assert.deepEqual(double.addresses, ["eip-00000001"]);
   assert.equal(new Set(double.calls.map((c) => c.clientToken)).size, 1);
 });
+
+Deno.test("aborting a run stops it during a backoff wait", async () => {
+  const engine = testEngine({ emulator: { faults: "rate=1;codes=RequestLimitExceeded" } });
+  const controller = new AbortController();
+  const running = engine.run(
+    `
+tcflow: 1
+name: aborted
+steps:
+  - id: list
+    action: trocket.DescribeTopicList
+    with: { InstanceId: ${EXISTING} }
+    retry: { attempts: 10, delay: 10s, jitter: none }
+`,
+    { signal: controller.signal },
+  );
+  // Wait until the first attempt has failed, then stop the run.
+  while (engine.emulator.calls().length === 0) await new Promise((r) => setTimeout(r, 1));
+  controller.abort(new Error("stopped by the user"));
+  await assert.rejects(running, /stopped by the user/);
+  assert.ok(engine.emulator.calls().length < 10);
+});

@@ -517,3 +517,64 @@ steps:
   );
   assert.deepEqual(offsets, [0, 1]);
 });
+
+Deno.test("rollback undoes the items of a foreach step that succeeded before it failed", async () => {
+  const engine = testEngine();
+  const { result } = await engine.run(`
+tcflow: 1
+name: partial
+rollback: on_failure
+steps:
+  - id: topics
+    action: trocket.CreateTopic
+    foreach: \${{ ["part-a", "part-b", "x", "part-d"] }}
+    with: { InstanceId: ${TARGET}, Topic: "\${{ item }}", TopicType: NORMAL, QueueNum: 3 }
+    undo:
+      action: trocket.DeleteTopic
+      with: { InstanceId: ${TARGET}, Topic: "\${{ item }}" }
+`);
+  assert.equal(result.status, "failed");
+  assert.match(result.steps[0]?.error?.message ?? "", /^item 2: /);
+  const deletes = engine.emulator.calls().filter((c) => c.action === "DeleteTopic");
+  assert.deepEqual(deletes.map((c) => (c.params as { Topic: string }).Topic), ["part-b", "part-a"]);
+  assert.deepEqual(topicsOf(engine.emulator, TARGET), []);
+});
+
+Deno.test("foreach with on_error: continue tries every item", async () => {
+  const engine = testEngine();
+  const { result } = await engine.run(`
+tcflow: 1
+name: every-item
+steps:
+  - id: topics
+    action: trocket.CreateTopic
+    foreach: \${{ ["ok-one", "x", "ok-two"] }}
+    with: { InstanceId: ${TARGET}, Topic: "\${{ item }}", TopicType: NORMAL, QueueNum: 3 }
+    on_error: continue
+`);
+  assert.equal(result.status, "succeeded");
+  assert.equal(result.steps[0]?.status, "failed");
+  assert.deepEqual(topicsOf(engine.emulator, TARGET), ["ok-one", "ok-two"]);
+  const outputs = result.steps[0]?.outputs as unknown[];
+  assert.equal(outputs[1], null);
+});
+
+Deno.test("until in a foreach step sees the list of items, this item's entry filled", async () => {
+  const engine = testEngine();
+  const { result } = await engine.run(`
+tcflow: 1
+name: foreach-until
+steps:
+  - id: lists
+    action: trocket.DescribeTopicList
+    foreach: \${{ ["${EXISTING}", "${TARGET}"] }}
+    with: { InstanceId: "\${{ item }}" }
+    until: \${{ size(steps.lists.outputs) == 2 && steps.lists.outputs[index].TotalCount >= 0 }}
+    poll: { interval: 1s, timeout: 5s }
+`);
+  assert.equal(result.status, "succeeded", stringifyJson(result.steps));
+  const outputs = result.steps[0]?.outputs as Array<{ TotalCount: bigint }>;
+  assert.equal(outputs.length, 2);
+  assert.equal(outputs[1]?.TotalCount, 0n);
+  assert.equal(result.steps[0]?.attempts, 2);
+});

@@ -47,7 +47,12 @@ export function stepSkeleton(spec: ActionSpec): string {
   ].join("\n");
 }
 
-function exampleValue(spec: ActionSpec, type: string, field: Field | undefined, depth: number): unknown {
+function exampleValue(
+  spec: ActionSpec,
+  type: string,
+  field: Field | undefined,
+  depth: number,
+): unknown {
   const { base, depth: arrays } = parseTypeName(type);
   let value: unknown;
   if (isScalarType(base)) {
@@ -57,7 +62,9 @@ function exampleValue(spec: ActionSpec, type: string, field: Field | undefined, 
   } else {
     const structure = findStructure(spec.service, spec.version, base);
     const object: Record<string, unknown> = {};
-    for (const f of structure?.fields ?? []) object[f.name] = exampleValue(spec, f.type, f, depth + 1);
+    for (const f of structure?.fields ?? []) {
+      object[f.name] = exampleValue(spec, f.type, f, depth + 1);
+    }
     value = object;
   }
   for (let i = 0; i < arrays; i++) value = [value];

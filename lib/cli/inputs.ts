@@ -61,7 +61,11 @@ export function parseInputFlags(
   const result: Record<string, unknown> = {};
 
   if (inputsFile !== undefined) {
-    const fromFile = readInputsFile(inputsFile, options.readTextFile ?? Deno.readTextFileSync);
+    const fromFile = readInputsFile(
+      inputsFile,
+      options.readTextFile ?? Deno.readTextFileSync,
+      decls.some((decl) => decl.secret),
+    );
     for (const [name, value] of Object.entries(fromFile)) {
       const where = `--inputs ${inputsFile}: input \`${name}\``;
       const decl = byName.get(name);
@@ -108,6 +112,8 @@ export function parseInputFlags(
  *
  * @example
  * ```ts
+ * const pos = { line: 1, column: 1, offset: 0, length: 1 };
+ * const decls = [{ name: "apiKey", type: "string" as const, required: true, secret: true, pos }];
  * secretValues({ apiKey: "k-123" }, decls); // ["k-123"]
  * ```
  */
@@ -152,13 +158,17 @@ function flagValue(text: string, decl: InputDecl): unknown {
   try {
     return parseYaml(text, YAML_OPTIONS) ?? null;
   } catch (error) {
-    throw new UsageError(
-      `--input ${decl.name}: the value is not valid YAML: ${firstLine(error)}`,
-    );
+    // (A parser's message may quote the text: never for a secret.)
+    const why = decl.secret ? "" : `: ${firstLine(error)}`;
+    throw new UsageError(`--input ${decl.name}: the value is not valid YAML${why}`);
   }
 }
 
-function readInputsFile(path: string, read: (path: string) => string): Record<string, unknown> {
+function readInputsFile(
+  path: string,
+  read: (path: string) => string,
+  holdsSecrets: boolean,
+): Record<string, unknown> {
   let text: string;
   try {
     text = read(path);
@@ -173,7 +183,9 @@ function readInputsFile(path: string, read: (path: string) => string): Record<st
     value = /\.json$/i.test(path) ? parseJson(text, "bigint") : parseYaml(text, YAML_OPTIONS);
   } catch (error) {
     const kind = /\.json$/i.test(path) ? "JSON" : "YAML";
-    throw new UsageError(`--inputs ${path}: not valid ${kind}: ${firstLine(error)}`);
+    // A parser's message may quote the file's text, which may hold a secret input.
+    const why = holdsSecrets ? "" : `: ${firstLine(error)}`;
+    throw new UsageError(`--inputs ${path}: not valid ${kind}${why}`);
   }
   if (value === null || value === undefined) return {};
   if (typeof value !== "object" || Array.isArray(value)) {

@@ -157,3 +157,13 @@ Deno.test("prototype keys are refused", () => {
     /not allowed/,
   );
 });
+
+Deno.test("a secret that is not valid YAML is refused without quoting it", () => {
+  const decls = [decl("tokens", "list", { secret: true })];
+  assert.throws(
+    () => parseInputFlags(["tokens=[hunter2-secret"], undefined, decls),
+    (e) =>
+      e instanceof UsageError && /--input tokens: the value is not valid YAML$/.test(e.message) &&
+      !e.message.includes("hunter2"),
+  );
+});

@@ -18,7 +18,7 @@ import { stringifyJson } from "../json.ts";
 import { recordedSteps, replay, resumeState } from "../journal/replay.ts";
 import { journalSink } from "../journal/store.ts";
 import type { Workflow } from "../workflow/model.ts";
-import { connect, CONNECT_FLAGS } from "./_connect.ts";
+import { cloudsOf, connect, CONNECT_FLAGS } from "./_connect.ts";
 import { loadRecordedRun, openRun, readRun, recordedRegion, storeOf } from "./_journal.ts";
 import { formatSummary, progressSink } from "./_progress.ts";
 import { boolFlag, parseCommandArgs } from "./args.ts";
@@ -77,7 +77,7 @@ export const resumeCommand: Command = async (args, ctx) => {
   if (firstState.status === "succeeded") return alreadySucceeded(firstState.outputs);
   const run = await loadRecordedRun(first, parsed, ctx, "resume");
   const startRegion = recordedRegion(first, parsed, "resume");
-  const connection = await connect(parsed, ctx);
+  const connection = await connect(parsed, ctx, { clouds: cloudsOf(run.workflow) });
   const region = startRegion ?? connection.region;
   const secrets = [...run.inputSecrets, ...connection.secrets];
   if (!(await openRun(store, runId, ctx))) {

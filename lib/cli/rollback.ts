@@ -13,7 +13,7 @@ import { rollbackWorkflow } from "../engine/rollback.ts";
 import { stringifyJson } from "../json.ts";
 import { isUndone, replay, type RunState } from "../journal/replay.ts";
 import { journalSink, type RunRecord } from "../journal/store.ts";
-import { connect, CONNECT_FLAGS } from "./_connect.ts";
+import { cloudsOf, connect, CONNECT_FLAGS } from "./_connect.ts";
 import { loadRecordedRun, openRun, readRun, recordedRegion, storeOf } from "./_journal.ts";
 import { progressSink } from "./_progress.ts";
 import { boolFlag, parseCommandArgs } from "./args.ts";
@@ -92,7 +92,7 @@ export const rollbackCommand: Command = async (args, ctx) => {
   if (pendingIn(first).steps.length === 0) return nothingToUndo();
 
   const startRegion = recordedRegion(first, parsed, "rollback");
-  const connection = await connect(parsed, ctx);
+  const connection = await connect(parsed, ctx, { clouds: cloudsOf(run.workflow) });
   const region = startRegion ?? connection.region;
   const secrets = [...run.inputSecrets, ...connection.secrets];
   if (!(await openRun(store, runId, ctx))) {

@@ -115,10 +115,15 @@ export const runCommand: Command = async (args, ctx) => {
     startedMs: startMs,
     cwd: ctx.cwd,
     secrets,
+    ...(connection.region !== undefined ? { region: connection.region } : {}),
   });
   await store.create(meta);
   sinks.push(journalSink(store, runId, { secrets }));
   if (!quiet) ctx.io.stderr(`journal: ${store.runDir(runId)}\n`);
+  // Ctrl-C stops the run cleanly: requests in flight are cancelled, the journal is closed, and
+  // `tcflow resume` continues from there (a step cut in flight is retried only when safe).
+  const controller = new AbortController();
+  const stopInterrupt = onInterrupt(() => controller.abort(new Interrupted()));
   let result;
   try {
     result = await runWorkflow(wf, {
@@ -130,9 +135,17 @@ export const runCommand: Command = async (args, ctx) => {
       runId,
       env,
       secrets,
+      signal: controller.signal,
       ...(connection.region !== undefined ? { region: connection.region } : {}),
     });
+  } catch (error) {
+    if (!(error instanceof Interrupted)) throw error;
+    ctx.io.stderr(
+      `interrupted: run ${runId} stopped; \`tcflow resume ${runId}\` continues it\n`,
+    );
+    return EXIT.failed;
   } finally {
+    stopInterrupt();
     connection.close();
     await store.close(runId);
   }
@@ -176,6 +189,24 @@ async function dryRun(
   if (o.json) o.ctx.io.stdout(stringifyJson(plan, 2) + "\n");
   else o.ctx.io.stdout(formatPlan(plan, { color: o.color, file: o.file }));
   return EXIT.ok;
+}
+
+/** The reason of a run stopped by Ctrl-C. */
+class Interrupted extends Error {
+  constructor() {
+    super("interrupted");
+    this.name = "Interrupted";
+  }
+}
+
+/** Calls `handler` on SIGINT until the returned function is called. */
+function onInterrupt(handler: () => void): () => void {
+  try {
+    Deno.addSignalListener("SIGINT", handler);
+  } catch {
+    return () => {}; // no signals here (e.g. a restricted platform)
+  }
+  return () => Deno.removeSignalListener("SIGINT", handler);
 }
 
 /** `--state-dir`, else `.tcflow` in the working directory. */

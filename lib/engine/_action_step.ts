@@ -156,7 +156,7 @@ export async function runActionStep(
   onItemDone: (done: number, failed: number, total: number) => Promise<void>,
 ): Promise<ActionResult> {
   if (step.foreach === undefined) {
-    const outcome = await runItem(env, step, vars, ctx, undefined);
+    const outcome = await runItem(env, step, vars, ctx, undefined, (response) => response);
     return outcome.ok
       ? {
         status: "succeeded",
@@ -183,12 +183,16 @@ export async function runActionStep(
   let requestId = "";
   const state: { problem?: { uncertain: boolean; error: ErrorInfo } } = {};
   const worker = async () => {
-    while (next < items.length && state.problem === undefined) {
+    // On the first failure no new item starts, unless the step goes on after errors.
+    while (next < items.length && (state.problem === undefined || step.onError === "continue")) {
       const index = next++;
       const itemVars = { ...vars, item: items[index], index: BigInt(index) };
       let outcome: CallOutcome;
       try {
-        outcome = await runItem(env, step, itemVars, ctx, index);
+        // In `until`, `steps.<id>.outputs` is the list of items (as the validator types it),
+        // this item's entry being the response just received.
+        const selfOutputs = (response: unknown) => outputs.with(index, response);
+        outcome = await runItem(env, step, itemVars, ctx, index, selfOutputs);
       } catch (error) {
         if (env.signal?.aborted) throw error;
         outcome = { ok: false, uncertain: false, attempts: 0, error: itemError(error, index) };
@@ -238,6 +242,7 @@ async function runItem(
   vars: Record<string, unknown>,
   ctx: { policy: RetryPolicy; timeoutMs?: number | undefined; wfRegion?: string | undefined },
   index: number | undefined,
+  selfOutputs: (response: Record<string, unknown>) => unknown,
 ): Promise<CallOutcome> {
   const target = resolveTarget(step, vars, ctx.wfRegion, env.defaultRegion);
   const params = resolveParams(step, vars);
@@ -282,7 +287,11 @@ async function runItem(
       ...vars,
       steps: {
         ...steps,
-        [step.id]: { outputs: outcome.response, status: "running", request_id: outcome.requestId },
+        [step.id]: {
+          outputs: selfOutputs(outcome.response),
+          status: "running",
+          request_id: outcome.requestId,
+        },
       },
     };
     const holds = resolveValue(step.until, scope);

@@ -1,7 +1,8 @@
 /**
  * Compensation: the `undo` blocks of succeeded steps, run in reverse order (automatically with
  * `rollback: on_failure`, or by `tcflow rollback`). A `foreach` step is undone item by item,
- * last item first, with `item` and `index` bound.
+ * last item first, with `item` and `index` bound; when it failed part-way, only the items that
+ * succeeded are undone.
  *
  * @module
  */
@@ -16,7 +17,10 @@ import type { ErrorInfo, RunEvent } from "./events.ts";
 import type { RateLimiter } from "./rate_limiter.ts";
 import { effectiveRetry } from "./retry.ts";
 
-/** A succeeded step with an `undo` block, and its outputs. */
+/**
+ * A step with an `undo` block and its outputs: a succeeded step, or a `foreach` step that
+ * failed after some items succeeded (only those are undone).
+ */
 export interface UndoTarget {
   step: ActionStep;
   outputs: unknown;
@@ -50,7 +54,8 @@ export interface UndoResult {
  */
 export async function runUndo(targets: UndoTarget[], env: UndoEnv): Promise<UndoResult[]> {
   const results: UndoResult[] = [];
-  for (const { step } of targets) {
+  for (const target of targets) {
+    const { step } = target;
     const undo = step.undo;
     if (undo === undefined) continue;
     let indexes: Array<number | undefined> = [undefined];
@@ -70,7 +75,11 @@ export async function runUndo(targets: UndoTarget[], env: UndoEnv): Promise<Undo
         results.push({ stepId: step.id, status: "failed", error: info });
         continue;
       }
-      indexes = items.map((_, i) => i).reverse();
+      // Only the items that succeeded (a failed `foreach` step has `null` for the others).
+      const done = (i: number) =>
+        !Array.isArray(target.outputs) ||
+        (target.outputs[i] !== null && target.outputs[i] !== undefined);
+      indexes = items.map((_, i) => i).filter(done).reverse();
     }
     for (const index of indexes) {
       const at = index !== undefined ? { index } : {};

@@ -11,7 +11,8 @@
  * - A failed step with `on_error: continue` does not fail the run (as `continue-on-error` in
  *   GitHub Actions); an `uncertain` step always does.
  * - `attempts` of a step counts every request it sent (all items, pages, polls and retries).
- * - `foreach` stops starting new items after the first failure; items already sent finish.
+ * - `foreach` stops starting new items after the first failure (items already sent finish),
+ *   except with `on_error: continue`, where every item is tried.
  * - A mutating call whose outcome is unknown is retried only with a `ClientToken`, derived
  *   from (run id, step id, item index) so that `resume` sends the same token.
  *
@@ -108,10 +109,34 @@ export interface RunOptions {
  *
  * @example
  * ```ts
- * const result = await runWorkflow(workflow, {
- *   inputs: {}, deps, client, rateLimiter: createRateLimiter({ deps }), runId: "r-1",
+ * import { systemDeps } from "../deps.ts";
+ * import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
+ * import { createTencentClient } from "../tencent/client.ts";
+ * import { loadWorkflowText } from "../workflow/load.ts";
+ * import { createRateLimiter } from "./rate_limiter.ts";
+ *
+ * const emulator = createEmulator(); // a local Tencent Cloud
+ * const deps = { ...systemDeps(), fetch: (request: Request) => emulator.handle(request) };
+ * const { workflow } = loadWorkflowText(
+ *   [
+ *     "tcflow: 1",
+ *     "name: topics",
+ *     "region: ap-guangzhou",
+ *     "steps:",
+ *     "  - id: topics",
+ *     "    action: trocket.DescribeTopicList",
+ *     "    with: { InstanceId: rmq-2x9f8k1p }",
+ *   ].join("\n"),
+ *   "topics.yaml",
+ * );
+ * const result = await runWorkflow(workflow!, {
+ *   inputs: {},
+ *   deps,
+ *   client: createTencentClient({ deps, credential: { ...DEMO_CREDENTIAL } }),
+ *   rateLimiter: createRateLimiter({ deps }),
+ *   runId: "run-1",
  * });
- * console.log(result.status);
+ * console.log(result.status, result.steps[0]?.outputs); // "succeeded" { TotalCount: 3n, Data: [...] }
  * ```
  */
 export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunResult> {
@@ -213,6 +238,7 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
       });
     } else if (status === "uncertain") {
       failed = true;
+      if (partlyDone(step, outputs)) undoable.push({ step, outputs });
       await emit({
         type: "step-uncertain",
         timeMs: deps.now(),
@@ -225,6 +251,7 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
     } else {
       const continued = step.kind === "action" && step.onError === "continue";
       if (!continued) failed = true;
+      if (partlyDone(step, outputs)) undoable.push({ step, outputs });
       await emit({
         type: "step-failed",
         timeMs: deps.now(),
@@ -416,6 +443,12 @@ function workflowOutputs(wf: Workflow, vars: Record<string, unknown>): Record<st
     }
   }
   return outputs;
+}
+
+/** A `foreach` step with an `undo` block whose items partly succeeded. */
+export function partlyDone(step: Step, outputs: unknown): step is ActionStep {
+  return step.kind === "action" && step.undo !== undefined && step.foreach !== undefined &&
+    Array.isArray(outputs) && outputs.some((item) => item !== null && item !== undefined);
 }
 
 /** Whether sending an action step again could apply it twice (mutating, no `ClientToken`). */

@@ -56,6 +56,7 @@ export interface RateLimiter {
  *
  * @example
  * ```ts
+ * import { systemDeps } from "../deps.ts";
  * const limiter = createRateLimiter({ deps: systemDeps() });
  * await limiter.acquire(rateKey({ service: "trocket", action: "CreateTopic",
  *   region: "ap-guangzhou", secretId: "AKID…" }), 20);

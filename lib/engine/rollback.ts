@@ -6,10 +6,10 @@
  */
 import type { Deps } from "../deps.ts";
 import type { TencentClient } from "../tencent/client.ts";
-import type { Workflow } from "../workflow/model.ts";
+import type { ActionStep, Workflow } from "../workflow/model.ts";
 import { runUndo, type UndoResult, type UndoTarget } from "./_undo.ts";
 import { redactor, type RunEvent, type RunSink, type StepStatus } from "./events.ts";
-import type { RecordedStep } from "./executor.ts";
+import { partlyDone, type RecordedStep } from "./executor.ts";
 import type { RateLimiter } from "./rate_limiter.ts";
 
 export type { UndoResult } from "./_undo.ts";
@@ -39,8 +39,41 @@ export interface RollbackOptions {
  *
  * @example
  * ```ts
- * const undone = await rollbackWorkflow(wf, { recorded, inputs, deps, client, rateLimiter, runId });
- * const ok = undone.every((u) => u.status === "succeeded");
+ * import { systemDeps } from "../deps.ts";
+ * import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
+ * import { createTencentClient } from "../tencent/client.ts";
+ * import { loadWorkflowText } from "../workflow/load.ts";
+ * import { runWorkflow } from "./executor.ts";
+ * import { createRateLimiter } from "./rate_limiter.ts";
+ *
+ * const emulator = createEmulator();
+ * const deps = { ...systemDeps(), fetch: (request: Request) => emulator.handle(request) };
+ * const { workflow } = loadWorkflowText(
+ *   [
+ *     "tcflow: 1",
+ *     "name: topic",
+ *     "region: ap-guangzhou",
+ *     "steps:",
+ *     "  - id: topic",
+ *     "    action: trocket.CreateTopic",
+ *     "    with: { InstanceId: rmq-72mo3a9o, Topic: orders, TopicType: NORMAL, QueueNum: 3 }",
+ *     "    undo:",
+ *     "      action: trocket.DeleteTopic",
+ *     "      with: { InstanceId: rmq-72mo3a9o, Topic: orders }",
+ *   ].join("\n"),
+ *   "topic.yaml",
+ * );
+ * const options = {
+ *   inputs: {},
+ *   deps,
+ *   client: createTencentClient({ deps, credential: { ...DEMO_CREDENTIAL } }),
+ *   rateLimiter: createRateLimiter({ deps }),
+ *   runId: "run-1",
+ * };
+ * const run = await runWorkflow(workflow!, options);
+ * const recorded = Object.fromEntries(run.steps.map((step) => [step.id, step]));
+ * const undone = await rollbackWorkflow(workflow!, { ...options, recorded });
+ * console.log(undone); // [{ stepId: "topic", status: "succeeded" }]
  * ```
  */
 export async function rollbackWorkflow(wf: Workflow, opts: RollbackOptions): Promise<UndoResult[]> {
@@ -56,8 +89,11 @@ export async function rollbackWorkflow(wf: Workflow, opts: RollbackOptions): Pro
   const targets: UndoTarget[] = [];
   for (const step of wf.steps) {
     const recorded = opts.recorded[step.id];
-    if (step.kind === "action" && step.undo !== undefined && recorded?.status === "succeeded") {
-      targets.push({ step, outputs: recorded.outputs });
+    if (recorded === undefined) continue;
+    const succeeded = step.kind === "action" && step.undo !== undefined &&
+      recorded.status === "succeeded";
+    if (succeeded || partlyDone(step, recorded.outputs)) {
+      targets.push({ step: step as ActionStep, outputs: recorded.outputs });
     }
   }
   const results = await runUndo(targets.reverse(), {

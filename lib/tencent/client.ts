@@ -93,9 +93,18 @@ class TimeoutSignal extends Error {}
  *
  * @example
  * ```ts
- * const client = createTencentClient({ deps: systemDeps(), credential, endpointUrl: emulatorUrl });
- * const { response } = await client.call("trocket", "DescribeInstanceList", "2023-03-08",
- *   "ap-guangzhou", { Limit: 10 });
+ * import { systemDeps } from "../deps.ts";
+ * import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
+ *
+ * const emulator = createEmulator(); // in-process; real networks use systemDeps().fetch
+ * const client = createTencentClient({
+ *   deps: { ...systemDeps(), fetch: (request) => emulator.handle(request) },
+ *   credential: { ...DEMO_CREDENTIAL },
+ * });
+ * const { response, requestId } = await client.call(
+ *   "trocket", "DescribeInstanceList", "2023-03-08", "ap-guangzhou", { Offset: 0, Limit: 10 },
+ * );
+ * console.log(requestId, response.TotalCount); // "…" 2n
  * ```
  */
 export function createTencentClient(options: TencentClientOptions): TencentClient {

@@ -52,11 +52,17 @@ const ENV_REGION = "TENCENTCLOUD_REGION";
  *
  * @example
  * ```ts
+ * const env: Record<string, string> = {
+ *   TENCENTCLOUD_SECRET_ID: "AKIDEXAMPLE",
+ *   TENCENTCLOUD_SECRET_KEY: "example-key",
+ *   TENCENTCLOUD_REGION: "ap-guangzhou",
+ * };
  * const { credential, region, source } = await resolveCredentials({
- *   env: (name) => Deno.env.get(name),
+ *   env: (name) => env[name], // in a program: (name) => Deno.env.get(name)
  *   readFile: (path) => Deno.readTextFile(path),
- *   homeDir: Deno.env.get("HOME"),
+ *   homeDir: undefined,
  * });
+ * console.log(credential.secretId, region, source); // "AKIDEXAMPLE" "ap-guangzhou" "environment"
  * ```
  */
 export async function resolveCredentials(

@@ -308,7 +308,11 @@ function actionLabel(ref: ActionStep["action"]): string {
 function specOf(step: ActionStep): ActionSpec | undefined {
   if (step.untyped) return undefined;
   const { provider, service, action } = step.action;
-  return findAction(provider === "huaweicloud" ? `huaweicloud/${service}` : service, action, step.version);
+  return findAction(
+    provider === "huaweicloud" ? `huaweicloud/${service}` : service,
+    action,
+    step.version,
+  );
 }
 
 function regionOf(

@@ -1,0 +1,565 @@
+/**
+ * A notebook session, without any UI: the workflow as numbered cells (one per step) with their
+ * status and results, run one at a time. The terminal REPL (`terminal.ts`) and the Jupyter
+ * helper (`jupyter.ts`) are views of it.
+ *
+ * Every cell run is a short session of the executor (`runWorkflow`) under the notebook's run
+ * id: the cells already run are passed as `resume` (recorded outputs reused, never sent
+ * again) and `stopAfter` stops after the cell. Events go to the journal, so reopening the run
+ * (`tcflow notebook --run <run-id>`) restores every result; the session's state is a fold of
+ * those events (`replay`), so a live session and a reopened one are built the same way.
+ *
+ * Stale cells: a finished cell is stale when an input it reads (directly) differs from the
+ * value it ran with, or a cell it reads is stale or ran again after it (so staleness flows
+ * transitively through step references). Stale cells keep their results until run again.
+ *
+ * @module
+ */
+import { suggest } from "../catalog/suggest.ts";
+import { parseInputFlags, secretValues } from "../cli/inputs.ts";
+import type { Deps } from "../deps.ts";
+import { type ErrorInfo, redactor, type RunEvent } from "../engine/events.ts";
+import {
+  type RecordedStep,
+  type RunOptions,
+  type RunResult,
+  runWorkflow,
+} from "../engine/executor.ts";
+import type { RateLimiter } from "../engine/rate_limiter.ts";
+import { replay, type RunState } from "../journal/replay.ts";
+import { newRunId } from "../journal/run_id.ts";
+import {
+  journalSink,
+  type JournalStore,
+  type RunMeta,
+  runMeta,
+  type RunRecord,
+} from "../journal/store.ts";
+import { stringifyJson } from "../json.ts";
+import { renderHtml } from "../report/html.ts";
+import { renderMarkdown } from "../report/markdown.ts";
+import type { Step, Workflow } from "../workflow/model.ts";
+import { type Plan, type PlannedStep, planWorkflow } from "../workflow/plan.ts";
+import { type CellDeps, directDeps, transitiveSteps } from "./_deps.ts";
+
+/** Status of a cell. `stale`: finished, but an input or a cell it reads has changed since. */
+export type CellStatus =
+  | "pending"
+  | "running"
+  | "succeeded"
+  | "failed"
+  | "skipped"
+  | "uncertain"
+  | "stale";
+
+/** One cell: a step of the workflow and what is known of its last run. */
+export interface Cell {
+  id: string;
+  /** 1-based position. */
+  n: number;
+  kind: Step["kind"];
+  /** `service.Action` of action cells. */
+  action?: string;
+  /** The step's `doc` (Markdown). */
+  doc?: string;
+  status: CellStatus;
+  /** Why the cell has its status, when that is not obvious ("input queueNum changed"). */
+  note?: string;
+  /** Request bodies of the last run (redacted). */
+  requests: unknown[];
+  /** Outputs of the last run: the response without `RequestId`, or the `set` values. */
+  outputs: unknown;
+  requestId?: string;
+  error?: ErrorInfo;
+  /** Requests sent by the last run. */
+  attempts: number;
+  durationMs?: number;
+  /** What the cell reads directly. */
+  reads: { inputs: string[]; steps: string[] };
+}
+
+/** What a run of cells did. */
+export interface CellRun {
+  /** The cells that ran (or were skipped by their `when`), in order, in their new state. */
+  cells: Cell[];
+  /** The executor's result of this run. */
+  result: RunResult;
+}
+
+/** Codes of {@link NotebookError}. */
+export type NotebookErrorCode =
+  | "E_NO_CELL"
+  | "E_NO_INPUT"
+  | "E_UNCERTAIN"
+  | "E_NOTHING_TO_RUN"
+  | "E_BUSY"
+  | "E_CLOSED";
+
+/** A notebook command that cannot be done, as data (shown to the user without a stack). */
+export class NotebookError extends Error {
+  readonly code: NotebookErrorCode;
+  constructor(code: NotebookErrorCode, message: string) {
+    super(message);
+    this.name = "NotebookError";
+    this.code = code;
+  }
+}
+
+/** Options of {@link NotebookSession.create} and {@link NotebookSession.reopen}. */
+export interface SessionOptions {
+  workflow: Workflow;
+  /** Input values, checked, with defaults (see `parseInputFlags`). */
+  inputs: Record<string, unknown>;
+  deps: Deps;
+  client: RunOptions["client"];
+  rateLimiter: RateLimiter;
+  /** Where the session is journaled; without one it lives in memory only. */
+  store?: JournalStore;
+  /** Values never shown (secret keys, tokens); secret inputs are added automatically. */
+  secrets?: string[];
+  /** Region when neither the step nor the workflow gives one. */
+  region?: string;
+  /** Values of the workflow's `env:` allow-list. */
+  env?: Record<string, string>;
+  /** Base of a relative workflow path in the journal. */
+  cwd?: string;
+  /** Called with every event of a cell run (redacted), e.g. to print progress. */
+  onEvent?: (event: RunEvent) => void;
+}
+
+const DONE: ReadonlySet<CellStatus> = new Set(["succeeded", "skipped"]);
+
+/** A notebook over one workflow and one run id. */
+export class NotebookSession {
+  /** The workflow. */
+  readonly workflow: Workflow;
+  /** The run id (the journal's). */
+  readonly runId: string;
+  /** The run's meta (as journaled). */
+  readonly meta: RunMeta;
+  readonly #options: SessionOptions;
+  readonly #events: RunEvent[];
+  readonly #deps: Map<string, CellDeps>;
+  readonly #userSkipped = new Set<string>();
+  /** Event position after which each secret input was changed by `setInput`. */
+  readonly #secretChanged = new Map<string, number>();
+  #inputs: Record<string, unknown>;
+  #busy = false;
+  #closed = false;
+
+  private constructor(options: SessionOptions, meta: RunMeta, events: RunEvent[]) {
+    this.#options = options;
+    this.workflow = options.workflow;
+    this.runId = meta.runId;
+    this.meta = meta;
+    this.#events = events;
+    this.#inputs = { ...options.inputs };
+    this.#deps = directDeps(options.workflow);
+  }
+
+  /**
+   * Starts a notebook on a new run (journaled in `store` when given).
+   *
+   * @example
+   * ```ts
+   * const nb = await NotebookSession.create({ workflow, inputs, deps, client, rateLimiter, store });
+   * await nb.runNext();
+   * await nb.close();
+   * ```
+   */
+  static async create(options: SessionOptions & { runId?: string }): Promise<NotebookSession> {
+    const runId = options.runId ?? newRunId(options.deps);
+    const meta = await runMeta({
+      runId,
+      workflow: options.workflow,
+      inputs: options.inputs,
+      startedMs: options.deps.now(),
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+      secrets: options.secrets ?? [],
+      region: options.region,
+    });
+    await options.store?.create(meta);
+    return new NotebookSession(options, meta, []);
+  }
+
+  /**
+   * Reopens a journaled run: every recorded result is restored, nothing is sent. The inputs
+   * are the ones of the run's last cell run (secret inputs come from `options.inputs`).
+   *
+   * @throws {JournalError} `E_RUN_LOCKED` when another process writes the run
+   */
+  static async reopen(options: SessionOptions & { record: RunRecord }): Promise<NotebookSession> {
+    const { record } = options;
+    await options.store?.open(record.meta.runId);
+    const inputs = { ...options.inputs };
+    const secretNames = new Set(record.meta.secretInputNames);
+    const latest = latestInputs(record.events) ?? record.meta.inputs;
+    for (const decl of options.workflow.inputs) {
+      if (!secretNames.has(decl.name) && Object.hasOwn(latest, decl.name)) {
+        inputs[decl.name] = latest[decl.name];
+      }
+    }
+    return new NotebookSession({ ...options, inputs }, record.meta, [...record.events]);
+  }
+
+  /** The current input values. */
+  get inputs(): Readonly<Record<string, unknown>> {
+    return this.#inputs;
+  }
+
+  /** Every event of the run so far (redacted), journal order. */
+  get events(): readonly RunEvent[] {
+    return this.#events;
+  }
+
+  /** Every cell, in order, with its current status. */
+  cells(): Cell[] {
+    const state = this.#state();
+    const scan = scanEvents(this.#events);
+    const current = redactor(this.#secrets())(this.#inputs);
+    const statusOf = new Map<string, CellStatus>();
+    return this.workflow.steps.map((step, index) => {
+      const record = state.steps.find((s) => s.id === step.id);
+      const reads = this.#deps.get(step.id)!;
+      let status: CellStatus = record?.status ?? "pending";
+      let note: string | undefined;
+      if (status === "skipped" && record?.skipReason === "not-reached") status = "pending";
+      if (status === "skipped" && record?.skipReason === "when") note = "when is false";
+      if (status === "running") note = "interrupted while running";
+      if (this.#userSkipped.has(step.id)) {
+        status = "skipped";
+        note = "skipped by you";
+      } else if (status === "succeeded" || status === "skipped") {
+        const seq = scan.finishSeq.get(step.id) ?? 0;
+        const ranWith = scan.finishInputs.get(step.id) ?? {};
+        for (const name of reads.inputs) {
+          if (
+            canonical(ranWith[name]) !== canonical(current[name]) ||
+            (this.#secretChanged.get(name) ?? -1) > seq
+          ) {
+            note ??= `input ${name} changed`;
+          }
+        }
+        for (const dep of reads.steps) {
+          if (statusOf.get(dep) === "stale") note ??= `cell ${dep} is stale`;
+          else if ((scan.finishSeq.get(dep) ?? 0) > seq) note ??= `cell ${dep} ran again since`;
+        }
+        if (note !== undefined && !note.startsWith("when")) status = "stale";
+      }
+      statusOf.set(step.id, status);
+      const cell: Cell = {
+        id: step.id,
+        n: index + 1,
+        kind: step.kind,
+        status,
+        requests: record?.requests ?? [],
+        outputs: record?.outputs ?? null,
+        attempts: record?.attempts ?? 0,
+        reads: { inputs: [...reads.inputs], steps: [...reads.steps] },
+      };
+      if (step.kind === "action") cell.action = actionLabel(step);
+      if (step.doc !== undefined) cell.doc = step.doc;
+      if (note !== undefined) cell.note = note;
+      if (record?.requestId !== undefined) cell.requestId = record.requestId;
+      if (record?.error !== undefined && status !== "pending") cell.error = record.error;
+      if (record?.durationMs !== undefined) cell.durationMs = record.durationMs;
+      return cell;
+    });
+  }
+
+  /**
+   * A cell by id or 1-based number (`"topics"`, `"4"`, `4`).
+   *
+   * @throws {NotebookError} `E_NO_CELL`, with a "did you mean"
+   */
+  cell(idOrN: string | number): Cell {
+    const cells = this.cells();
+    const text = String(idOrN).trim();
+    const found = /^\d+$/.test(text)
+      ? cells[Number(text) - 1]
+      : cells.find((cell) => cell.id === text);
+    if (found !== undefined) return found;
+    const hint = /^\d+$/.test(text) ? undefined : suggest(
+      text,
+      cells.map((c) => c.id),
+    );
+    throw new NotebookError(
+      "E_NO_CELL",
+      `no cell ${JSON.stringify(text)}${hint ? `; did you mean ${hint}?` : ""} ` +
+        `(cells 1-${cells.length}: ${cells.map((c) => c.id).join(", ")})`,
+    );
+  }
+
+  /**
+   * Runs the next cell that has not run (or is stale or failed), with the cells it reads.
+   * Returns `undefined` when every cell is done.
+   *
+   * @throws {NotebookError} `E_UNCERTAIN` when the next cell is uncertain (use {@link retry})
+   */
+  async runNext(): Promise<CellRun | undefined> {
+    const next = this.cells().find((cell) => !DONE.has(cell.status));
+    if (next === undefined) return undefined;
+    if (next.status === "uncertain") throw uncertainError(next);
+    return await this.run(next.id);
+  }
+
+  /**
+   * Runs one cell (again, if it ran), and first every cell it reads that is not done (pending,
+   * stale or failed). Cells it does not read are not run; cells below it are untouched.
+   *
+   * @throws {NotebookError} `E_NO_CELL`; `E_UNCERTAIN` when a cell it reads is uncertain
+   */
+  async run(idOrN: string | number): Promise<CellRun> {
+    return await this.#runCell(this.cell(idOrN).id, false);
+  }
+
+  /**
+   * Runs every cell that is not done, in order, until one fails. Returns `undefined` when
+   * every cell is done.
+   *
+   * @throws {NotebookError} `E_UNCERTAIN` when a cell is uncertain
+   */
+  async runAll(): Promise<CellRun | undefined> {
+    const todo = this.cells().filter((cell) => !DONE.has(cell.status));
+    const uncertain = todo.find((cell) => cell.status === "uncertain");
+    if (uncertain !== undefined) throw uncertainError(uncertain);
+    if (todo.length === 0) return undefined;
+    return await this.#execute(new Set(todo.map((cell) => cell.id)), undefined, new Set());
+  }
+
+  /**
+   * Runs the last cell that failed or is uncertain (an uncertain cell is sent again: check
+   * first that it was not applied), or the one interrupted while running.
+   *
+   * @throws {NotebookError} `E_NOTHING_TO_RUN` when no cell failed
+   */
+  async retry(): Promise<CellRun> {
+    const scan = scanEvents(this.#events);
+    const candidates = this.cells().filter((cell) =>
+      cell.status === "failed" || cell.status === "uncertain" || cell.status === "running"
+    );
+    candidates.sort((a, b) => (scan.finishSeq.get(b.id) ?? 0) - (scan.finishSeq.get(a.id) ?? 0));
+    const last = candidates[0];
+    if (last === undefined) {
+      throw new NotebookError("E_NOTHING_TO_RUN", "no cell failed: nothing to retry");
+    }
+    return await this.#runCell(last.id, true);
+  }
+
+  /** Marks a cell skipped: runs pass over it (until it is run by name). */
+  skip(idOrN: string | number): Cell {
+    const cell = this.cell(idOrN);
+    this.#userSkipped.add(cell.id);
+    return this.cell(cell.id);
+  }
+
+  /**
+   * Sets an input from its text (parsed as YAML, like `--input name=value`) and returns the
+   * ids of the cells that became stale.
+   *
+   * @throws {NotebookError} `E_NO_INPUT`; {UsageError} a value of the wrong type
+   */
+  setInput(name: string, valueText: string): string[] {
+    const decl = this.workflow.inputs.find((d) => d.name === name);
+    if (decl === undefined) {
+      const names = this.workflow.inputs.map((d) => d.name);
+      const hint = suggest(name, names);
+      throw new NotebookError(
+        "E_NO_INPUT",
+        `the workflow has no input ${JSON.stringify(name)}${
+          hint ? `; did you mean ${hint}?` : ` (inputs: ${names.join(", ") || "none"})`
+        }`,
+      );
+    }
+    const before = new Set(this.cells().filter((c) => c.status === "stale").map((c) => c.id));
+    const parsed = parseInputFlags([`${name}=${valueText}`], undefined, [
+      { ...decl, required: false },
+    ]);
+    this.#inputs = { ...this.#inputs, [name]: parsed[name] };
+    if (decl.secret) this.#secretChanged.set(name, this.#events.length + 0.5);
+    return this.cells()
+      .filter((c) => c.status === "stale" && !before.has(c.id))
+      .map((c) => c.id);
+  }
+
+  /**
+   * The dry run of one cell: its action, region and exact request bodies, nothing sent.
+   * Outputs of other cells are typed placeholders.
+   */
+  async plan(idOrN: string | number): Promise<{ plan: Plan; step: PlannedStep }> {
+    const cell = this.cell(idOrN);
+    const o = this.#options;
+    const plan = await planWorkflow(this.workflow, {
+      inputs: this.#inputs,
+      secrets: this.#secrets(),
+      runId: this.runId,
+      ...(o.region !== undefined ? { region: o.region } : {}),
+      ...(o.env !== undefined ? { env: o.env } : {}),
+    });
+    const step = plan.steps.find((s) => s.id === cell.id)!;
+    return { plan, step };
+  }
+
+  /** The run as a report (the same as `tcflow report`): Markdown or self-contained HTML. */
+  report(format: "markdown" | "html" = "markdown"): string {
+    const record: RunRecord = {
+      meta: this.meta,
+      events: [...this.#events],
+      ignoredLines: 0,
+      locked: false,
+    };
+    return format === "html" ? renderHtml(record) : renderMarkdown(record);
+  }
+
+  /** Releases the journal's writer lock. The session cannot run cells afterwards. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#options.store?.close(this.runId);
+  }
+
+  #secrets(): string[] {
+    return [
+      ...(this.#options.secrets ?? []),
+      ...secretValues(this.#inputs, this.workflow.inputs),
+    ];
+  }
+
+  #state(): RunState {
+    return replay(this.#events, {
+      runId: this.runId,
+      workflow: this.meta.workflow,
+      file: this.meta.file,
+      startedMs: this.meta.startedMs,
+      inputs: this.meta.inputs,
+    });
+  }
+
+  async #runCell(id: string, retrying: boolean): Promise<CellRun> {
+    this.#userSkipped.delete(id);
+    const byId = new Map(this.cells().map((cell) => [cell.id, cell]));
+    const targets = new Set([id]);
+    for (const dep of transitiveSteps(this.workflow, this.#deps, id)) {
+      const cell = byId.get(dep)!;
+      if (DONE.has(cell.status)) continue;
+      if (cell.status === "uncertain") throw uncertainError(cell);
+      targets.add(dep);
+    }
+    return await this.#execute(targets, id, retrying ? new Set([id]) : new Set());
+  }
+
+  /** Runs the `targets` (and nothing else) through the executor, up to `stopAfter`. */
+  async #execute(
+    targets: Set<string>,
+    stopAfter: string | undefined,
+    retrying: Set<string>,
+  ): Promise<CellRun> {
+    if (this.#closed) throw new NotebookError("E_CLOSED", "the notebook is closed");
+    if (this.#busy) throw new NotebookError("E_BUSY", "a cell is running");
+    this.#busy = true;
+    try {
+      for (const id of targets) this.#userSkipped.delete(id);
+      const state = this.#state();
+      const resume: Record<string, RecordedStep> = {};
+      for (const cell of this.cells()) {
+        if (targets.has(cell.id)) continue;
+        const record = state.steps.find((s) => s.id === cell.id);
+        const reuse = cell.status === "succeeded" || cell.status === "stale";
+        resume[cell.id] = reuse && record?.status === "succeeded"
+          ? {
+            status: "succeeded",
+            outputs: record.outputs,
+            attempts: record.attempts,
+            ...(record.requestId !== undefined ? { request_id: record.requestId } : {}),
+          }
+          : { status: "skipped", outputs: null };
+      }
+      const inFlight = state.inFlight.filter((id) => targets.has(id) && !retrying.has(id));
+      const o = this.#options;
+      const secrets = this.#secrets();
+      const journal = o.store !== undefined
+        ? journalSink(o.store, this.runId, { secrets })
+        : undefined;
+      const ran: string[] = [];
+      const sink = {
+        append: async (event: RunEvent) => {
+          // Cells that this run does not touch keep what they had: the executor's
+          // "not reached" and "done earlier" skips are not part of the notebook's record.
+          if (event.type === "step-skipped" && event.reason !== "when") return;
+          if (
+            event.type === "step-succeeded" || event.type === "step-failed" ||
+            event.type === "step-uncertain" || event.type === "step-skipped"
+          ) ran.push(event.stepId);
+          this.#events.push(event);
+          await journal?.append(event);
+          o.onEvent?.(event);
+        },
+      };
+      const result = await runWorkflow(this.workflow, {
+        inputs: this.#inputs,
+        deps: o.deps,
+        client: o.client,
+        rateLimiter: o.rateLimiter,
+        sink,
+        runId: this.runId,
+        secrets,
+        resume,
+        ...(stopAfter !== undefined ? { stopAfter } : {}),
+        ...(inFlight.length > 0 ? { inFlight } : {}),
+        ...(o.region !== undefined ? { region: o.region } : {}),
+        ...(o.env !== undefined ? { env: o.env } : {}),
+      });
+      const cells = this.cells().filter((cell) => ran.includes(cell.id));
+      return { cells, result };
+    } finally {
+      this.#busy = false;
+    }
+  }
+}
+
+/** Where each step last finished (event position, 1-based) and with which inputs. */
+function scanEvents(events: readonly RunEvent[]): {
+  finishSeq: Map<string, number>;
+  finishInputs: Map<string, Record<string, unknown>>;
+} {
+  const finishSeq = new Map<string, number>();
+  const finishInputs = new Map<string, Record<string, unknown>>();
+  let inputs: Record<string, unknown> = {};
+  events.forEach((event, index) => {
+    if (event.type === "run-started") inputs = event.inputs;
+    const finished = event.type === "step-succeeded" || event.type === "step-failed" ||
+      event.type === "step-uncertain" ||
+      (event.type === "step-skipped" && event.reason === "when");
+    if (finished) {
+      finishSeq.set(event.stepId, index + 1);
+      finishInputs.set(event.stepId, inputs);
+    }
+  });
+  return { finishSeq, finishInputs };
+}
+
+/** The inputs of the run's last session (`run-started`), if any. */
+function latestInputs(events: readonly RunEvent[]): Record<string, unknown> | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const event = events[i]!;
+    if (event.type === "run-started") return event.inputs;
+  }
+  return undefined;
+}
+
+function canonical(value: unknown): string {
+  return value === undefined ? "" : stringifyJson(value) ?? "";
+}
+
+function uncertainError(cell: Cell): NotebookError {
+  return new NotebookError(
+    "E_UNCERTAIN",
+    `cell ${cell.n} (${cell.id}) is uncertain: it may have been applied. Check, then "retry" ` +
+      `(or "run ${cell.id}") to send it again`,
+  );
+}
+
+function actionLabel(step: Extract<Step, { kind: "action" }>): string {
+  const prefix = step.action.provider === "huaweicloud" ? "huaweicloud/" : "";
+  return `${prefix}${step.action.service}.${step.action.action}`;
+}

@@ -1,0 +1,179 @@
+import assert from "node:assert/strict";
+import { createRateLimiter } from "../engine/rate_limiter.ts";
+import { FileJournalStore } from "../journal/file_store.ts";
+import { testEngine, workflowOf } from "../../test/_engine.ts";
+import { NotebookError, NotebookSession, type SessionOptions } from "./session.ts";
+
+const WORKFLOW = `tcflow: 1
+name: nb-test
+region: ap-guangzhou
+inputs:
+  instanceId: { type: string, default: rmq-2x9f8k1p }
+  prefix: { type: string, default: x }
+  apiKey: { type: string, default: very-secret-key, secret: true }
+steps:
+  - id: topics
+    doc: List the topics of the instance.
+    action: trocket.DescribeTopicList
+    with: { InstanceId: "\${{ inputs.instanceId }}" }
+  - id: label
+    set:
+      text: \${{ inputs.prefix + "-label" }}
+  - id: names
+    set:
+      names: \${{ steps.topics.outputs.Data.map(t, t.Topic) }}
+  - id: check
+    assert: \${{ inputs.prefix != "bad" && size(steps.names.outputs.names) >= 0 }}
+    message: prefix is bad
+  - id: keyed
+    set:
+      key: \${{ inputs.apiKey }}
+`;
+
+function setup() {
+  const engine = testEngine();
+  const workflow = workflowOf(WORKFLOW);
+  const options: SessionOptions = {
+    workflow,
+    inputs: { instanceId: "rmq-2x9f8k1p", prefix: "x", apiKey: "very-secret-key" },
+    deps: engine.deps,
+    client: engine.client,
+    rateLimiter: createRateLimiter({ deps: engine.deps }),
+  };
+  return { engine, options };
+}
+
+const statuses = (nb: NotebookSession) =>
+  Object.fromEntries(nb.cells().map((c) => [c.id, c.status]));
+
+Deno.test("cells run one at a time with what they read, nothing sent twice", async () => {
+  const { engine, options } = setup();
+  const nb = await NotebookSession.create(options);
+  assert.deepEqual(nb.cells().map((c) => [c.n, c.id, c.status]), [
+    [1, "topics", "pending"],
+    [2, "label", "pending"],
+    [3, "names", "pending"],
+    [4, "check", "pending"],
+    [5, "keyed", "pending"],
+  ]);
+  assert.deepEqual(nb.cell("names").reads, { inputs: [], steps: ["topics"] });
+  assert.equal(nb.cell(1).doc, "List the topics of the instance.");
+
+  const first = await nb.runNext();
+  assert.deepEqual(first?.cells.map((c) => c.id), ["topics"]);
+  assert.equal(engine.emulator.calls().length, 1);
+  assert.deepEqual(nb.cell("topics").requests, [{ InstanceId: "rmq-2x9f8k1p" }]);
+  assert.equal((nb.cell("topics").outputs as { Data: unknown[] }).Data.length, 3);
+
+  // `run check` runs `names` (which it reads) but not `label`; `topics` is not sent again.
+  const second = await nb.run("check");
+  assert.deepEqual(second.cells.map((c) => c.id), ["names", "check"]);
+  assert.equal(engine.emulator.calls().length, 1);
+  assert.deepEqual(statuses(nb), {
+    topics: "succeeded",
+    label: "pending",
+    names: "succeeded",
+    check: "succeeded",
+    keyed: "pending",
+  });
+  assert.deepEqual(nb.cell("names").outputs, {
+    names: ["order-events", "user-signup", "inventory-sync"],
+  });
+
+  const rest = await nb.runAll();
+  assert.deepEqual(rest?.cells.map((c) => c.id), ["label", "keyed"]);
+  assert.equal(engine.emulator.calls().length, 1);
+  assert.equal(await nb.runAll(), undefined);
+  assert.equal(await nb.runNext(), undefined);
+  // The secret input never reaches the cells' outputs or the events.
+  assert.deepEqual(nb.cell("keyed").outputs, { key: "***" });
+  assert.ok(
+    !JSON.stringify(nb.events, (_k, v) => typeof v === "bigint" ? String(v) : v)
+      .includes("very-secret-key"),
+  );
+  await nb.close();
+});
+
+Deno.test("set marks the cells that read an input stale, transitively", async () => {
+  const { engine, options } = setup();
+  const nb = await NotebookSession.create(options);
+  await nb.runAll();
+  assert.deepEqual(nb.setInput("instanceId", "rmq-2x9f8k1p"), []);
+  assert.deepEqual(nb.setInput("instanceId", "rmq-72mo3a9o"), ["topics", "names", "check"]);
+  assert.equal(nb.cell("names").note, "cell topics is stale");
+  assert.equal(nb.cell("topics").note, "input instanceId changed");
+  assert.equal(nb.cell("label").status, "succeeded");
+  // Setting it back makes them fresh again.
+  assert.deepEqual(nb.setInput("instanceId", "rmq-2x9f8k1p"), []);
+  assert.equal(nb.cells().filter((c) => c.status === "stale").length, 0);
+
+  nb.setInput("instanceId", "rmq-72mo3a9o");
+  const run = await nb.run("names");
+  assert.deepEqual(run.cells.map((c) => c.id), ["topics", "names"]);
+  assert.equal(engine.emulator.calls().length, 2);
+  assert.deepEqual(nb.cell("names").outputs, { names: [] });
+  assert.equal(nb.cell("check").status, "stale");
+  assert.equal(nb.cell("check").note, "cell names ran again since");
+  // A secret input changed: the cell that reads it is stale (its value is never compared).
+  assert.deepEqual(nb.setInput("apiKey", "another-secret"), ["keyed"]);
+  assert.throws(() => nb.setInput("nope", "1"), NotebookError);
+  assert.throws(() => nb.setInput("prefx", "1"), /did you mean prefix/);
+  await nb.close();
+});
+
+Deno.test("a failed cell is retried; skip and unknown cells", async () => {
+  const { options } = setup();
+  const nb = await NotebookSession.create(options);
+  nb.setInput("prefix", "bad");
+  const failed = await nb.run("check");
+  assert.equal(failed.cells.at(-1)?.status, "failed");
+  assert.equal(nb.cell("check").error?.message, "prefix is bad");
+  assert.equal(nb.cell("keyed").status, "pending");
+  nb.setInput("prefix", "good");
+  const retried = await nb.retry();
+  assert.deepEqual(retried.cells.map((c) => [c.id, c.status]), [["check", "succeeded"]]);
+  await assert.rejects(() => nb.retry(), /nothing to retry/);
+
+  assert.equal(nb.skip("label").status, "skipped");
+  const all = await nb.runAll();
+  assert.deepEqual(all?.cells.map((c) => c.id), ["keyed"]);
+  assert.equal(nb.cell("label").status, "skipped");
+  assert.throws(() => nb.cell("nmes"), /did you mean names/);
+  assert.throws(() => nb.cell(9), NotebookError);
+
+  const { step } = await nb.plan("topics");
+  assert.deepEqual(step.requests, [{ InstanceId: "rmq-2x9f8k1p" }]);
+  assert.match(nb.report(), /# Run/);
+  await nb.close();
+});
+
+Deno.test("reopening a journaled run restores every result without sending", async () => {
+  const { engine, options } = setup();
+  const dir = await Deno.makeTempDir();
+  try {
+    const store = new FileJournalStore(dir);
+    const nb = await NotebookSession.create({ ...options, store });
+    await nb.run("names");
+    nb.setInput("prefix", "y");
+    await nb.run("label");
+    const before = nb.cells();
+    await nb.close();
+    const calls = engine.emulator.calls().length;
+
+    const record = await new FileJournalStore(dir).read(nb.runId);
+    const again = await NotebookSession.reopen({ ...options, store, record });
+    assert.deepEqual(again.cells(), before);
+    assert.equal(again.inputs.prefix, "y");
+    assert.equal(engine.emulator.calls().length, calls);
+    // The next cell continues where the first session stopped.
+    const next = await again.runNext();
+    assert.deepEqual(next?.cells.map((c) => c.id), ["check"]);
+    assert.equal(engine.emulator.calls().length, calls);
+    await again.close();
+    const text = await Deno.readTextFile(`${dir}/runs/${nb.runId}/events.jsonl`);
+    assert.ok(!text.includes("very-secret-key"));
+    assert.ok(!text.includes("not-reached"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
