@@ -10,6 +10,9 @@
  * @module
  */
 
+/** How long a cut connection stays open, silent, before it is closed. */
+const CUT_LINGER_MS = 50;
+
 /** A fetch-shaped handler. A rejection with `TypeError` cuts the connection. */
 export type Http1Handler = (request: Request) => Promise<Response>;
 
@@ -198,7 +201,13 @@ async function serveConnection(
     try {
       response = await handler(request);
     } catch (error) {
-      if (error instanceof TypeError) return; // a connection cut: close without a word
+      if (error instanceof TypeError) {
+        // A connection cut: close without a word. Linger a moment first, as a server that dies
+        // after applying a request would: closing the instant the body is read races the
+        // client's own bookkeeping (hyper re-sends a request it has not yet marked as sent).
+        await new Promise((resolve) => setTimeout(resolve, CUT_LINGER_MS));
+        return;
+      }
       const text = "internal server error\n";
       response = new Response(text, { status: 500, headers: { "content-type": "text/plain" } });
     }

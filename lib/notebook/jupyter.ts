@@ -1,0 +1,346 @@
+/**
+ * The notebook for Deno's Jupyter kernel (and any Deno script): `openNotebook(path)` opens a
+ * workflow as a {@link NotebookSession} and returns methods whose results render as rich
+ * HTML in Jupyter (`Symbol.for("Jupyter.display")`): tables of results, errors highlighted.
+ * Notebooks written by `tcflow ipynb` call it, one cell per step.
+ *
+ * @module
+ */
+import { connect, cloudsOf, type Connection } from "../cli/_connect.ts";
+import { loadRecordedRun } from "../cli/_journal.ts";
+import type { ParsedArgs } from "../cli/args.ts";
+import type { CliContext } from "../cli/context.ts";
+import { parseInputFlags, secretValues } from "../cli/inputs.ts";
+import { type Deps, systemDeps } from "../deps.ts";
+import { FileJournalStore } from "../journal/file_store.ts";
+import { stringifyJson } from "../json.ts";
+import { esc } from "../report/html.ts";
+import { loadWorkflowFile } from "../workflow/load.ts";
+import { formatDiagnostic } from "../workflow/snippet.ts";
+import { type Cell, type CellRun, type CellStatus, NotebookSession } from "./session.ts";
+import { formatCells, formatShow } from "./terminal.ts";
+import { htmlTable, isTabular } from "./table.ts";
+import { formatPlan } from "../workflow/plan_format.ts";
+
+/** The symbol Deno's Jupyter kernel calls to render a value. */
+export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
+
+/** A result that renders as HTML in Jupyter and as text elsewhere. */
+export interface Display {
+  text: string;
+  html: string;
+  [JUPYTER_DISPLAY](): { "text/plain": string; "text/html": string };
+}
+
+/** Options of {@link openNotebook}. */
+export interface OpenNotebookOptions {
+  /** Run against the built-in emulator with its demo credentials. */
+  emulator?: boolean;
+  /** Send every request to this URL (a proxy, an emulator server). */
+  endpointUrl?: string;
+  /** Input values (integers may be numbers or bigints); defaults fill the rest. */
+  inputs?: Record<string, unknown>;
+  /** Where runs are journaled (default `.tcflow` in the working directory). */
+  stateDir?: string;
+  /** Reopen this run of the state directory instead of starting one. */
+  runId?: string;
+  region?: string;
+  /** TCCLI profile. */
+  profile?: string;
+  /** Time, randomness and network (default: the system's). */
+  deps?: Deps;
+  /** Environment variables (default `Deno.env`). */
+  env?: (name: string) => string | undefined;
+}
+
+/** A workflow opened as a notebook; every method's result renders in Jupyter. */
+export interface JupyterNotebook {
+  /** The session underneath (cells, inputs, events). */
+  readonly session: NotebookSession;
+  readonly runId: string;
+  /** Every cell with its doc and status. */
+  cells(): Display;
+  /** Runs one cell (by id or number), or the next one when none is given. */
+  run(idOrN?: string | number): Promise<Display>;
+  /** Runs every cell that has not run. */
+  runAll(): Promise<Display>;
+  /** Runs the last failed cell again. */
+  retry(): Promise<Display>;
+  /** A cell's request, response and outputs (lists as tables). */
+  show(idOrN: string | number): Display;
+  /** The exact request a cell would send; nothing is sent. */
+  plan(idOrN: string | number): Promise<Display>;
+  /** Sets an input (a value, or YAML text); returns the cells that became stale. */
+  set(name: string, value: unknown): Display;
+  /** Passes over a cell. */
+  skip(idOrN: string | number): Display;
+  /** The run's report. */
+  report(): Display;
+  /** Releases the journal lock and the connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a workflow as a notebook.
+ *
+ * @throws {Error} the workflow does not validate (the message holds every diagnostic);
+ *   {UsageError} bad inputs; {ConfigError} missing credentials
+ *
+ * @example
+ * ```ts
+ * const nb = await openNotebook("workflows/rocketmq-smooth-migration.yaml", { emulator: true });
+ * await nb.run("source_groups"); // renders the cell's response as tables in Jupyter
+ * await nb.close();
+ * ```
+ */
+export async function openNotebook(
+  path: string,
+  options: OpenNotebookOptions = {},
+): Promise<JupyterNotebook> {
+  const cwd = Deno.cwd();
+  const env = options.env ?? readEnv;
+  const flags: ParsedArgs["flags"] = {
+    emulator: options.emulator === true,
+    "state-dir": options.stateDir ?? ".tcflow",
+  };
+  if (options.endpointUrl !== undefined) flags["endpoint-url"] = options.endpointUrl;
+  if (options.region !== undefined) flags.region = options.region;
+  if (options.profile !== undefined) flags.profile = options.profile;
+  let stderr = "";
+  const ctx: CliContext = {
+    io: { stdout: () => {}, stderr: (text) => void (stderr += text), isTerminal: false },
+    deps: options.deps ?? systemDeps(),
+    env,
+    cwd,
+  };
+  const stateDir = absolute(cwd, options.stateDir ?? ".tcflow");
+  const store = new FileJournalStore(stateDir);
+
+  let connection: Connection | undefined;
+  let session: NotebookSession;
+  try {
+    if (options.runId !== undefined) {
+      const record = await store.read(options.runId);
+      const secretNames = new Set(record.meta.secretInputNames);
+      const secretFlags = Object.entries(options.inputs ?? {})
+        .filter(([name]) => secretNames.has(name))
+        .map(([name, value]) => `${name}=${inputText(value)}`);
+      const run = await loadRecordedRun(
+        record,
+        { flags: { ...flags, input: secretFlags, quiet: true }, positionals: [] },
+        ctx,
+        "notebook",
+      );
+      connection = await connect({ flags, positionals: [] }, ctx, {
+        clouds: cloudsOf(run.workflow),
+      });
+      const region = record.meta.region ?? connection.region;
+      session = await NotebookSession.reopen({
+        workflow: run.workflow,
+        inputs: run.inputs,
+        deps: connection.deps,
+        client: connection.client,
+        rateLimiter: connection.rateLimiter,
+        store,
+        secrets: [...connection.secrets, ...run.inputSecrets],
+        env: run.env,
+        record,
+        ...(region !== undefined ? { region } : {}),
+      });
+    } else {
+      const file = absolute(cwd, path);
+      const loaded = await loadWorkflowFile(file);
+      const errors = loaded.diagnostics.filter((d) => d.severity === "error");
+      if (loaded.workflow === undefined || errors.length > 0) {
+        throw new Error(
+          `${path} is not a valid workflow:\n` +
+            errors.map((d) => formatDiagnostic(d, loaded.source)).join("\n"),
+        );
+      }
+      const workflow = loaded.workflow;
+      const given = options.inputs ?? {};
+      const inputs = parseInputFlags([], "inputs.json", workflow.inputs, {
+        readTextFile: () => stringifyJson(given) ?? "{}",
+      });
+      connection = await connect({ flags, positionals: [] }, ctx, {
+        clouds: cloudsOf(workflow),
+      });
+      const workflowEnv: Record<string, string> = {};
+      for (const name of workflow.env) {
+        const value = env(name);
+        if (value !== undefined) workflowEnv[name] = value;
+      }
+      session = await NotebookSession.create({
+        workflow,
+        inputs,
+        deps: connection.deps,
+        client: connection.client,
+        rateLimiter: connection.rateLimiter,
+        store,
+        secrets: [...connection.secrets, ...secretValues(inputs, workflow.inputs)],
+        env: workflowEnv,
+        cwd,
+        ...(connection.region !== undefined ? { region: connection.region } : {}),
+      });
+    }
+  } catch (error) {
+    connection?.close();
+    throw error;
+  }
+  return wrap(session, connection, stderr);
+}
+
+function wrap(session: NotebookSession, connection: Connection, notes: string): JupyterNotebook {
+  const ran = (run: CellRun | undefined) =>
+    run === undefined
+      ? display("every cell has run", "<p>Every cell has run.</p>")
+      : display(
+        run.cells.map((cell) => formatShow(cell)).join("\n"),
+        run.cells.map(cellHtml).join(""),
+      );
+  return {
+    session,
+    runId: session.runId,
+    cells: () => {
+      const rows = session.cells().map((cell) => ({
+        "": cell.n,
+        status: cell.status,
+        cell: cell.id,
+        action: cell.action ?? `(${cell.kind})`,
+        doc: (cell.doc ?? "").trim(),
+      }));
+      const head = `<div><b>${esc(session.workflow.name)}</b> <code>run ${
+        esc(session.runId)
+      }</code></div>${notes ? `<pre>${esc(notes)}</pre>` : ""}`;
+      return display(formatCells(session), head + htmlTable(rows));
+    },
+    run: async (idOrN) => ran(idOrN === undefined ? await session.runNext() : await session.run(idOrN)),
+    runAll: async () => ran(await session.runAll()),
+    retry: async () => ran(await session.retry()),
+    show: (idOrN) => {
+      const cell = session.cell(idOrN);
+      return display(formatShow(cell), cellHtml(cell));
+    },
+    plan: async (idOrN) => {
+      const { plan, step } = await session.plan(idOrN);
+      const text = formatPlan({ ...plan, steps: [step], outputs: {} });
+      return display(text, `<pre>${esc(text)}</pre>`);
+    },
+    set: (name, value) => {
+      const stale = session.setInput(name, inputText(value));
+      const text = stale.length === 0
+        ? `${name} set; no finished cell reads it`
+        : `${name} set; stale: ${stale.join(", ")}`;
+      return display(text, `<p>${esc(text)}</p>`);
+    },
+    skip: (idOrN) => {
+      const cell = session.skip(idOrN);
+      return display(formatShow(cell), cellHtml(cell));
+    },
+    report: () => {
+      const html = session.report("html");
+      return display(
+        session.report("markdown"),
+        `<iframe style="width:100%;height:600px;border:1px solid #ddd" srcdoc="${
+          esc(html)
+        }"></iframe>`,
+      );
+    },
+    close: async () => {
+      await session.close();
+      connection.close();
+    },
+  };
+}
+
+const COLORS: Record<CellStatus, string> = {
+  pending: "#9e9e9e",
+  running: "#f9a825",
+  succeeded: "#2e7d32",
+  failed: "#c62828",
+  skipped: "#9e9e9e",
+  uncertain: "#ef6c00",
+  stale: "#f9a825",
+};
+
+/** A cell as HTML: header with status, doc, error (highlighted), request, response/outputs. */
+export function cellHtml(cell: Cell): string {
+  const color = COLORS[cell.status];
+  const facts = [cell.status, cell.note, cell.attempts > 0 ? `${cell.attempts} requests` : ""]
+    .filter((f) => f !== undefined && f !== "").join(" · ");
+  const parts = [
+    `<div><b>${cell.n}. ${esc(cell.id)}</b> <code>${esc(cell.action ?? cell.kind)}</code> ` +
+    `<span style="color:${color};font-weight:bold">${esc(facts)}</span></div>`,
+  ];
+  if (cell.doc !== undefined) {
+    parts.push(`<div style="color:#555;white-space:pre-wrap">${esc(cell.doc.trim())}</div>`);
+  }
+  if (cell.error !== undefined) {
+    parts.push(
+      `<div class="tcflow-error" style="background:#fdecea;color:#b71c1c;padding:4px 8px;` +
+        `border-radius:3px;margin:4px 0"><b>${esc(cell.error.code)}</b>: ${
+          esc(cell.error.message)
+        }</div>`,
+    );
+  }
+  if (cell.requests.length > 0) {
+    const body = cell.requests.length === 1 ? cell.requests[0] : cell.requests;
+    parts.push(
+      `<details><summary>request</summary><pre>${esc(stringifyJson(body, 2) ?? "")}</pre></details>`,
+    );
+  }
+  if (cell.outputs !== null && cell.status !== "pending") {
+    const label = cell.kind === "action"
+      ? `response${cell.requestId ? ` (RequestId ${cell.requestId})` : ""}`
+      : "outputs";
+    parts.push(`<div><i>${esc(label)}</i></div>${valueHtml(cell.outputs)}`);
+  }
+  return `<div class="tcflow-cell" style="border-left:4px solid ${color};padding:4px 8px;` +
+    `margin:6px 0;font-family:sans-serif">${parts.join("")}</div>`;
+}
+
+/** A value as HTML: lists as tables, objects field by field, the rest as JSON. */
+function valueHtml(value: unknown): string {
+  if (isTabular(value)) return htmlTable(value);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return `<pre>${esc(stringifyJson(value ?? null, 2) ?? "null")}</pre>`;
+  }
+  const rows = Object.entries(value).map(([key, item]) => {
+    const shown = isTabular(item)
+      ? htmlTable(item)
+      : typeof item === "string"
+      ? esc(item)
+      : `<code>${esc(stringifyJson(item ?? null) ?? "null")}</code>`;
+    return `<tr><th style="text-align:left;vertical-align:top;padding:2px 6px">${
+      esc(key)
+    }</th><td style="padding:2px 6px">${shown}</td></tr>`;
+  });
+  return `<table style="border-collapse:collapse">${rows.join("")}</table>`;
+}
+
+function display(text: string, html: string): Display {
+  return {
+    text,
+    html,
+    [JUPYTER_DISPLAY]: () => ({ "text/plain": text, "text/html": html }),
+  };
+}
+
+/** A value as the text of `--input name=value` (YAML; JSON is YAML). */
+function inputText(value: unknown): string {
+  return typeof value === "string" ? value : stringifyJson(value) ?? "null";
+}
+
+function absolute(cwd: string, path: string): string {
+  return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path)
+    ? path
+    : `${cwd.replace(/\/+$/, "")}/${path}`;
+}
+
+function readEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined;
+  }
+}
