@@ -145,10 +145,27 @@ Deno.test(
   },
 );
 
-Deno.test("SDK: API Gateway usage plan bound to the demo service", opts, async () => {
+Deno.test("SDK: API Gateway service, usage plan and bindings", opts, async () => {
   const server = await serveEmulator({ port: 0 });
   try {
     const apigateway = client("apigateway", server.port);
+    const created = await apigateway.CreateService!({
+      ServiceName: "sdk-service",
+      Protocol: "http&https",
+      NetTypes: ["OUTER"],
+    });
+    const serviceId = created.ServiceId as string;
+    assert.match(serviceId, /^service-/);
+    const listed = await apigateway.DescribeServicesStatus!({ Limit: 100 });
+    const services = (listed.Result as { ServiceSet: Array<{ ServiceId: string }> }).ServiceSet;
+    assert.ok(services.some((s) => s.ServiceId === serviceId), "the new service is listed");
+    const own = await apigateway.CreateUsagePlan!({ UsagePlanName: "sdk-own", MaxRequestNum: -1 });
+    await apigateway.BindEnvironment!({
+      UsagePlanIds: [(own.Result as { UsagePlanId: string }).UsagePlanId],
+      ServiceId: serviceId,
+      Environment: "release",
+      BindType: "SERVICE",
+    });
     const plan = await apigateway.CreateUsagePlan!({
       UsagePlanName: "sdk-plan",
       MaxRequestNum: -1,
