@@ -25,6 +25,54 @@
  * console.log(plan.steps[0]?.requests); // [{ InstanceId: "rmq-72mo3a9o" }]
  * ```
  *
+ * Run it, here against the built-in emulator (a local Tencent Cloud):
+ *
+ * @example
+ * ```ts
+ * import {
+ *   createEmulator,
+ *   createRateLimiter,
+ *   createTencentClient,
+ *   DEMO_CREDENTIAL,
+ *   loadWorkflowText,
+ *   runWorkflow,
+ *   systemDeps,
+ * } from "./mod.ts";
+ *
+ * const emulator = createEmulator();
+ * const deps = { ...systemDeps(), fetch: (request: Request) => emulator.handle(request) };
+ * const { workflow } = loadWorkflowText(
+ *   "tcflow: 1\nname: t\nregion: ap-guangzhou\nsteps:\n" +
+ *     "  - id: topics\n    action: trocket.DescribeTopicList\n    with: { InstanceId: rmq-2x9f8k1p }\n",
+ *   "t.yaml",
+ * );
+ * const result = await runWorkflow(workflow!, {
+ *   inputs: {},
+ *   deps,
+ *   client: createTencentClient({ deps, credential: { ...DEMO_CREDENTIAL } }),
+ *   rateLimiter: createRateLimiter({ deps }),
+ *   runId: "run-1",
+ * });
+ * console.log(result.status); // "succeeded"
+ * ```
+ *
+ * Or call actions directly with the typed client:
+ *
+ * @example
+ * ```ts
+ * import { createClient, TencentApiError } from "./mod.ts";
+ *
+ * const client = createClient({ region: "ap-guangzhou", emulator: true });
+ * const { TotalCount, Data } = await client.trocket.DescribeTopicList({ InstanceId: "rmq-2x9f8k1p" });
+ * console.log(TotalCount, Data.map((topic) => topic.Topic)); // 3n [ … ]
+ * try {
+ *   await client.call("trocket.DescribeTopicList", { InstanceId: "rmq-missing" });
+ * } catch (error) {
+ *   if (!(error instanceof TencentApiError)) throw error;
+ *   console.log(error.code); // "ResourceNotFound.Instance"
+ * }
+ * ```
+ *
  * @module
  */
 
@@ -63,3 +111,80 @@ export { signHuawei } from "./lib/huawei/signer.ts";
 
 // Lossless JSON (64-bit integers as bigint).
 export { parseJson, stringifyJson } from "./lib/json.ts";
+
+// Running workflows.
+export {
+  type RunOptions,
+  type RunResult,
+  runWorkflow,
+  type StepResult,
+} from "./lib/engine/executor.ts";
+export { type RollbackOptions, rollbackWorkflow, type UndoResult } from "./lib/engine/rollback.ts";
+export {
+  type ErrorInfo,
+  type EventOf,
+  MemorySink,
+  type RunEvent,
+  type RunEventType,
+  type RunSink,
+  type StepStatus,
+} from "./lib/engine/events.ts";
+export {
+  createRateLimiter,
+  type RateLimiter,
+  type RateLimiterOptions,
+} from "./lib/engine/rate_limiter.ts";
+export { type Deps, systemDeps } from "./lib/deps.ts";
+
+// The typed client.
+export {
+  type ActionCallOptions,
+  type ActionResponse,
+  type ClientOptions,
+  createClient,
+  type GenericCallOptions,
+  type TcflowClient,
+} from "./lib/client/client.ts";
+export type { TrocketClient } from "./lib/client/types/trocket.ts";
+export type { ApigatewayClient } from "./lib/client/types/apigateway.ts";
+export type { SslClient } from "./lib/client/types/ssl.ts";
+export type { YunjingClient } from "./lib/client/types/yunjing.ts";
+export type * as trocket from "./lib/client/types/trocket.ts";
+export type * as apigateway from "./lib/client/types/apigateway.ts";
+export type * as ssl from "./lib/client/types/ssl.ts";
+export type * as yunjing from "./lib/client/types/yunjing.ts";
+
+// Tencent Cloud calls: the client, credentials, errors.
+export { createTencentClient } from "./lib/tencent/client.ts";
+export {
+  resolveCredentials,
+  type ResolveCredentialsOptions,
+  type ResolvedCredentials,
+} from "./lib/tencent/credentials.ts";
+export { NetworkError, TencentApiError } from "./lib/tencent/errors.ts";
+
+// The emulator: a local Tencent Cloud.
+export {
+  createEmulator,
+  DEMO_CREDENTIAL,
+  type Emulator,
+  type EmulatorOptions,
+} from "./lib/emulator/emulator.ts";
+export { type EmulatorServer, serveEmulator } from "./lib/emulator/server.ts";
+
+// Notebook mode and Jupyter.
+export {
+  type Display,
+  type JupyterNotebook,
+  openNotebook,
+  type OpenNotebookOptions,
+} from "./lib/notebook/jupyter.ts";
+export {
+  type Cell,
+  type CellRun,
+  type CellStatus,
+  NotebookError,
+  NotebookSession,
+  type SessionOptions,
+} from "./lib/notebook/session.ts";
+export { buildIpynb } from "./lib/notebook/ipynb.ts";

@@ -40,6 +40,19 @@ export async function runCli(
   return { code, stdout, stderr };
 }
 
+/**
+ * The permission flags of the `tcflow` task in `deno.json` (kept equal to it by
+ * `test/permissions_test.ts`): network only to Tencent Cloud, Huawei Cloud and loopback hosts,
+ * only the documented environment variables (any other reads as unset).
+ */
+export const TASK_PERMISSIONS: readonly string[] = [
+  "--allow-read",
+  "--allow-write",
+  "--allow-net=*.tencentcloudapi.com,*.myhuaweicloud.com,127.0.0.1,localhost,0.0.0.0,[::1]",
+  "--allow-env=TENCENTCLOUD_*,HUAWEICLOUD_SDK_*,TCCLI_PROFILE,TCFLOW_*,HOME,USERPROFILE,NO_COLOR",
+  "--ignore-env",
+];
+
 /** Runs `deno run <permissions of the tcflow task> cli.ts args…` as a subprocess. */
 export async function runCliProcess(
   args: string[],
@@ -49,11 +62,7 @@ export async function runCliProcess(
     args: [
       "run",
       "--quiet",
-      "--allow-read",
-      "--allow-write",
-      "--allow-net",
-      "--allow-env",
-      "--allow-sys=hostname,osRelease",
+      ...TASK_PERMISSIONS,
       `${ROOT}cli.ts`,
       ...args,
     ],

@@ -3,7 +3,8 @@
  * writes them to `bench/results.json` with the machine they came from. Benchmarks report;
  * they do not pass or fail (targets are printed beside the figures).
  *
- * Run one section: `deno task bench validate` (sections: validate, cli, signer, emulator).
+ * Run one section: `deno task bench validate` (sections: validate, cli, signer, emulator, engine,
+ * ratelimit, paginate).
  *
  * @module
  */
@@ -101,11 +102,79 @@ async function benchEmulatorRps(rows: Row[], results: Record<string, unknown>): 
   });
 }
 
+/** tcflow's client vs the official SDK against the same emulator server (loopback). */
+async function benchEngineCalls(rows: Row[], results: Record<string, unknown>): Promise<void> {
+  const { benchEngine } = await import("./bench_engine.ts");
+  const figures = await benchEngine();
+  results.engine = figures;
+  const { sequential: seq, concurrent16: conc } = figures;
+  const n = (perS: number) => Math.round(perS).toLocaleString("en");
+  rows.push({
+    benchmark: `calls/s sequential, ${n(figures.calls)} DescribeTopicList (tcflow vs SDK)`,
+    figure: `${n(seq.tcflowPerS)} vs ${n(seq.sdkPerS)} (×${
+      (seq.tcflowPerS / seq.sdkPerS).toFixed(2)
+    })`,
+    target: "≥ SDK",
+  });
+  rows.push({
+    benchmark: "per-call overhead over pre-signed fetch (tcflow vs SDK)",
+    figure: `${Math.round(figures.overheadUs.tcflow)} µs vs ${
+      Math.round(figures.overheadUs.sdk)
+    } µs (bare fetch ${n(seq.rawFetchPerS)}/s)`,
+    target: "≤ SDK",
+  });
+  rows.push({
+    benchmark: "calls/s at concurrency 16 (tcflow vs SDK)",
+    figure: `${n(conc.tcflowPerS)} vs ${n(conc.sdkPerS)} (×${
+      (conc.tcflowPerS / conc.sdkPerS).toFixed(2)
+    })`,
+    target: "≥ SDK",
+  });
+}
+
+/** A `foreach` of 1,000 calls at a 20/s action, rate scale ×10 on both sides. */
+async function benchRateLimited(rows: Row[], results: Record<string, unknown>): Promise<void> {
+  const { benchRateLimit } = await import("./bench_engine.ts");
+  const figures = await benchRateLimit();
+  results.ratelimit = figures;
+  rows.push({
+    benchmark: `foreach ${
+      figures.calls.toLocaleString("en")
+    } calls at ${figures.limitPerS}/s limit`,
+    figure: `${Math.round(figures.achievedPerS)}/s = ${
+      figures.achievedPercent.toFixed(1)
+    }% of limit`,
+    target: "≥ 90%",
+  });
+  rows.push({
+    benchmark: "throttling errors: in the workflow / sent by the server",
+    figure:
+      `${figures.throttledInWorkflow} / ${figures.throttledByServer} (${figures.throttledRetried} retried)`,
+    target: "0 in the workflow",
+  });
+}
+
+/** Memory while one `paginate: true` step follows 100,000 topics. */
+async function benchPaginated(rows: Row[], results: Record<string, unknown>): Promise<void> {
+  const { benchPaginate } = await import("./bench_engine.ts");
+  const f = await benchPaginate();
+  results.paginate = f;
+  rows.push({
+    benchmark: `paginate ${f.items.toLocaleString("en")} topics (${f.pages} pages)`,
+    figure:
+      `${f.ms} ms; heap ${f.baseline.heapMB} → peak ${f.peak.heapMB} MB, rss ${f.baseline.rssMB} → ${f.peak.rssMB} MB`,
+    target: "< 1 KB heap per item",
+  });
+}
+
 const SECTIONS: Record<string, (rows: Row[], results: Record<string, unknown>) => Promise<void>> = {
   validate: benchValidate,
   cli: benchCli,
   signer: benchSigning,
   emulator: benchEmulatorRps,
+  engine: benchEngineCalls,
+  ratelimit: benchRateLimited,
+  paginate: benchPaginated,
 };
 
 if (import.meta.main) {
@@ -132,5 +201,17 @@ if (import.meta.main) {
   }
   console.log(`\n${results.machine}`);
   await Deno.mkdir(`${ROOT}bench`, { recursive: true });
-  await Deno.writeTextFile(`${ROOT}bench/results.json`, JSON.stringify(results, null, 2) + "\n");
+  // Running some sections updates their figures and keeps the others' from earlier runs.
+  let earlier: Record<string, unknown> = {};
+  if (Deno.args.length > 0) {
+    try {
+      earlier = JSON.parse(await Deno.readTextFile(`${ROOT}bench/results.json`));
+    } catch {
+      earlier = {};
+    }
+  }
+  await Deno.writeTextFile(
+    `${ROOT}bench/results.json`,
+    JSON.stringify({ ...earlier, ...results }, null, 2) + "\n",
+  );
 }

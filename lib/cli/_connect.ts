@@ -6,12 +6,13 @@
  *
  * @module
  */
-import type { Deps } from "../deps.ts";
+import { type Deps, systemFetch } from "../deps.ts";
 import type { Workflow } from "../workflow/model.ts";
 import { createHuaweiClient, type HuaweiClient } from "../huawei/client.ts";
 import { resolveHuaweiCredentials } from "../huawei/credentials.ts";
 import { type EngineClient, routeClients } from "../provider/route.ts";
 import { createTencentClient, type TencentClient } from "../tencent/client.ts";
+import { http1Fetch } from "../tencent/http1.ts";
 import { resolveCredentials } from "../tencent/credentials.ts";
 import { createRateLimiter, type RateLimiter } from "../engine/rate_limiter.ts";
 import { boolFlag, type ParsedArgs, stringFlag } from "./args.ts";
@@ -44,7 +45,7 @@ export interface Connection {
 
 /** Options of {@link connect}. */
 export interface ConnectOptions {
-  /** Only reads will be sent (no fresh-connection HTTP client is made). */
+  /** Only reads will be sent (every call may go through the pooled `fetch`). */
   readOnly?: boolean;
   /**
    * Which clouds the workflow calls (default: Tencent only). Missing credentials of a cloud
@@ -108,11 +109,11 @@ export async function connect(
   const deps = ctx.deps;
   const secrets: string[] = [];
   const sources: string[] = [];
-  // Non-idempotent calls go over fresh connections: Deno's fetch re-sends a request on its own
-  // when a reused connection closes before the answer (see TencentClientOptions).
-  // (Made on first use; a read-only connection never needs one.)
-  let unpooledClient: Deno.HttpClient | undefined;
-  const unpooled = () => (unpooledClient ??= Deno.createHttpClient({ poolMaxIdlePerHost: 0 }));
+  // Non-idempotent calls are sent exactly once by our own HTTP/1.1 client: Deno's fetch
+  // re-sends a request on its own when the connection closes before the answer, even a POST
+  // that the server has applied (see TencentClientOptions.sendOnce). Only over the real
+  // network: a `fetch` given by a test (an in-process handler) carries every call.
+  const sendOnce = options.readOnly || deps.fetch !== systemFetch ? {} : { sendOnce: http1Fetch };
 
   let tencent: Pick<TencentClient, "call" | "secretId">;
   let region: string | undefined = regionFlag;
@@ -136,7 +137,7 @@ export async function connect(
       credential,
       regionalEndpoints,
       endpointUrl,
-      ...(options.readOnly ? {} : { unpooledClient: unpooled }),
+      ...sendOnce,
     });
   } catch (error) {
     // A workflow that calls only Huawei Cloud needs no Tencent credentials.
@@ -158,6 +159,7 @@ export async function connect(
       credential,
       region: regionFlag ?? HUAWEI_DEFAULT_REGION,
       endpointUrl,
+      ...sendOnce,
     });
   }
   return {
@@ -167,10 +169,7 @@ export async function connect(
     ...(region !== undefined ? { region } : {}),
     secrets,
     source: sources.join("; "),
-    close: () => {
-      unpooledClient?.close();
-      unpooledClient = undefined;
-    },
+    close: () => {},
   };
 }
 

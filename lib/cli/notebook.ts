@@ -28,7 +28,7 @@ export const NOTEBOOK_USAGE =
 
 The workflow as numbered cells with their doc prose and status. Commands: run (the next
 cell), run <id|n>, run all, show <id|n>, plan <id|n>, set <input>=<value>, retry,
-skip <id|n>, report, cells, help, quit. Commands are read line by line from stdin, so a
+skip <id|n>, report, cells, inputs, help, quit. Commands are read line by line from stdin, so a
 notebook can be scripted: printf 'run\\nshow 1\\nquit\\n' | tcflow notebook wf.yaml --emulator
 Every result is journaled; --run <run-id> reopens a notebook with every result restored
 (nothing is sent again). Exit codes: 0; 1 when a scripted notebook met a failed cell or a
@@ -66,7 +66,7 @@ export const notebookCommand: Command = async (args, ctx) => {
     ctx.env("NO_COLOR") === undefined;
 
   const opened = runId !== undefined
-    ? await reopen(runId, parsed, ctx)
+    ? await reopen(runId, file, parsed, ctx)
     : await start(file!, parsed, ctx, color);
   if (typeof opened === "number") return opened;
   const { session, connection } = opened;
@@ -129,11 +129,21 @@ async function start(
 
 async function reopen(
   runId: string,
+  file: string | undefined,
   parsed: ParsedArgs,
   ctx: CliContext,
 ): Promise<Opened | number> {
   const store = storeOf(parsed, ctx);
   const record: RunRecord = await readRun(store, runId, "notebook");
+  if (file !== undefined && resolvePath(ctx.cwd, file) !== record.meta.file) {
+    ctx.io.stderr(`note: run ${runId} is a notebook of ${record.meta.file}; opening that\n`);
+  }
+  if (boolFlag(parsed, "emulator")) {
+    ctx.io.stderr(
+      "note: --emulator starts a fresh emulator: what earlier cells created is not in it " +
+        "(their results are restored and not sent again)\n",
+    );
+  }
   const run = await loadRecordedRun(record, parsed, ctx, "notebook");
   const recorded = recordedRegion(record, parsed, "notebook");
   const connection = await connect(parsed, ctx, { clouds: cloudsOf(run.workflow) });

@@ -29,13 +29,36 @@ import { RateLimiter } from "./rate_limit.ts";
 import { ApiError, type CallContext, type ServiceEmulator } from "./service.ts";
 import { builtinServices } from "./services.ts";
 
-/** The built-in demo credential: it opens the emulator and nothing else. */
+/**
+ * The built-in demo credential: it opens the emulator and nothing else.
+ *
+ * @example
+ * ```ts
+ * import { createEmulator, DEMO_CREDENTIAL } from "./emulator.ts";
+ * import { createTencentClient } from "../tencent/client.ts";
+ * import { systemDeps } from "../deps.ts";
+ * const emulator = createEmulator();
+ * const deps = { ...systemDeps(), fetch: (request: Request) => emulator.handle(request) };
+ * const client = createTencentClient({ deps, credential: { ...DEMO_CREDENTIAL } });
+ * console.log(client.secretId); // "AKIDTCFLOWDEMO0000000000000000000000"
+ * ```
+ */
 export const DEMO_CREDENTIAL = {
   secretId: "AKIDTCFLOWDEMO0000000000000000000000",
   secretKey: "tcflow-demo-secret-key",
 } as const;
 
-/** How to build an emulator. */
+/**
+ * How to build an emulator.
+ *
+ * @example
+ * ```ts
+ * import { createEmulator, type EmulatorOptions } from "./emulator.ts";
+ * const options: EmulatorOptions = { rateScale: 10, faults: "rate=0.1;codes=InternalError", faultSeed: 7 };
+ * const emulator = createEmulator(options);
+ * console.log(emulator.calls().length); // 0
+ * ```
+ */
 export interface EmulatorOptions {
   /** Accepted in addition to {@link DEMO_CREDENTIAL}. */
   credentials?: Array<{ secretId: string; secretKey: string }>;
@@ -71,7 +94,17 @@ export interface CallRecord {
   requestId: string;
 }
 
-/** A running emulator. */
+/**
+ * A running emulator.
+ *
+ * @example
+ * ```ts
+ * import { createEmulator, type Emulator } from "./emulator.ts";
+ * const emulator: Emulator = createEmulator();
+ * const answer = await emulator.handle(new Request("http://localhost/_emulator/calls"));
+ * console.log(answer.status, emulator.calls()); // 200 []
+ * ```
+ */
 export interface Emulator {
   /** fetch-shaped: the whole HTTP surface (Tencent API + /_emulator/ admin routes). A "connection cut" rejects with TypeError like fetch does. */
   handle(request: Request): Promise<Response>;
@@ -128,7 +161,19 @@ function serviceFromScope(service: string | undefined): string | undefined {
     : undefined;
 }
 
-/** Creates an emulator with the seeded services (trocket, and the others once they exist). */
+/**
+ * Creates an emulator with the seeded services (trocket, and the others once they exist).
+ *
+ * @example
+ * ```ts
+ * import { createEmulator } from "./emulator.ts";
+ * import { createClient } from "../client/client.ts";
+ * const emulator = createEmulator({ seed: 1 });
+ * const client = createClient({ region: "ap-guangzhou", emulator });
+ * await client.trocket.DescribeTopicList({ InstanceId: "rmq-2x9f8k1p" });
+ * console.log(emulator.calls().map((c) => c.action)); // [ "DescribeTopicList" ]
+ * ```
+ */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const now = options.now ?? (() => Date.now());
   const sleep = options.sleep ??

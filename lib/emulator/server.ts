@@ -14,11 +14,23 @@
 import { serveHttp1 } from "./_http1.ts";
 import { createEmulator, type Emulator, type EmulatorOptions } from "./emulator.ts";
 
-/** A running emulator server. */
+/**
+ * A running emulator server.
+ *
+ * @example
+ * ```ts
+ * import { type EmulatorServer, serveEmulator } from "./server.ts";
+ * const server: EmulatorServer = await serveEmulator({ port: 0 });
+ * console.log(server.url.startsWith("http://127.0.0.1:")); // true
+ * await server.close();
+ * ```
+ */
 export interface EmulatorServer {
   /** `http://HOST:PORT`. */
   url: string;
+  /** The port listened on (the one picked for port 0). */
   port: number;
+  /** The emulator behind the server (state, call log, faults). */
   emulator: Emulator;
   /** Stops listening and closes open connections. */
   close(): Promise<void>;
@@ -28,6 +40,23 @@ export interface EmulatorServer {
  * Serves a new emulator on `hostname` (default 127.0.0.1) and `port` (default 4566; 0 picks a
  * free port). A connection-cut fault closes the TCP connection without a response. Aborting
  * `signal` closes the server.
+ *
+ * @example
+ * ```ts
+ * import { serveEmulator } from "./server.ts";
+ * import { createClient } from "../client/client.ts";
+ * import { DEMO_CREDENTIAL } from "./emulator.ts";
+ *
+ * const server = await serveEmulator({ port: 0 });
+ * const client = createClient({
+ *   region: "ap-guangzhou",
+ *   endpointUrl: server.url,
+ *   credential: { ...DEMO_CREDENTIAL },
+ * });
+ * const { TotalCount } = await client.trocket.DescribeTopicList({ InstanceId: "rmq-2x9f8k1p" });
+ * console.log(TotalCount); // 3n
+ * await server.close();
+ * ```
  */
 export function serveEmulator(
   opts: EmulatorOptions & { port?: number; hostname?: string; signal?: AbortSignal } = {},

@@ -40,11 +40,24 @@ export interface UndoEnv {
   vars: Record<string, unknown>;
 }
 
-/** The outcome of one compensation call. */
+/**
+ * The outcome of one compensation call.
+ *
+ * @example
+ * ```ts
+ * import type { UndoResult } from "./_undo.ts";
+ * const results: UndoResult[] = [{ stepId: "plan", status: "succeeded" }];
+ * console.log(results.every((r) => r.status === "succeeded")); // true
+ * ```
+ */
 export interface UndoResult {
+  /** The step whose `undo` ran. */
   stepId: string;
+  /** The `foreach` item, for a `foreach` step. */
   index?: number;
+  /** How the compensation call ended. */
   status: "succeeded" | "failed";
+  /** Why it failed. */
   error?: ErrorInfo;
 }
 

@@ -9,18 +9,47 @@
  * @module
  */
 
-/** An error as data. */
+/**
+ * An error as data.
+ *
+ * @example
+ * ```ts
+ * import type { ErrorInfo } from "./events.ts";
+ * const error: ErrorInfo = { code: "ResourceNotFound.Instance", message: "no such instance", requestId: "req-1" };
+ * console.log(error.code); // "ResourceNotFound.Instance"
+ * ```
+ */
 export interface ErrorInfo {
+  /** Tencent's error code (`ResourceNotFound.Instance`), `NetworkError.*` or a tcflow `E_*` code. */
   code: string;
+  /** What went wrong, redacted. */
   message: string;
   /** The API's request id, when the API answered. */
   requestId?: string;
 }
 
-/** Final status of a step (PRODUCT.md section 10). */
+/**
+ * Final status of a step (PRODUCT.md section 10).
+ *
+ * @example
+ * ```ts
+ * import type { StepStatus } from "./events.ts";
+ * const done = (status: StepStatus) => status === "succeeded" || status === "skipped";
+ * console.log(done("uncertain")); // false
+ * ```
+ */
 export type StepStatus = "succeeded" | "failed" | "skipped" | "uncertain";
 
-/** Every run event. */
+/**
+ * Every run event.
+ *
+ * @example
+ * ```ts
+ * import type { RunEvent } from "./events.ts";
+ * const event: RunEvent = { type: "step-skipped", timeMs: 0, stepId: "bind", reason: "when" };
+ * console.log(event.type); // "step-skipped"
+ * ```
+ */
 export type RunEvent =
   | {
     type: "run-started";
@@ -139,10 +168,28 @@ export type RunEvent =
   }
   | { type: "undo-failed"; timeMs: number; stepId: string; index?: number; error: ErrorInfo };
 
-/** The `type` of every event. */
+/**
+ * The `type` of every event.
+ *
+ * @example
+ * ```ts
+ * import type { RunEventType } from "./events.ts";
+ * const type: RunEventType = "run-finished";
+ * console.log(type); // "run-finished"
+ * ```
+ */
 export type RunEventType = RunEvent["type"];
 
-/** The event of a given type. */
+/**
+ * The event of a given type.
+ *
+ * @example
+ * ```ts
+ * import type { EventOf } from "./events.ts";
+ * const describe = (event: EventOf<"attempt-failed">) => `${event.stepId}: ${event.error.code}`;
+ * console.log(describe); // [Function: describe]
+ * ```
+ */
 export type EventOf<T extends RunEventType> = Extract<RunEvent, { type: T }>;
 
 /**
@@ -157,14 +204,42 @@ export function handleEvent<R>(event: RunEvent, handlers: RunEventHandlers<R>): 
   return handler(event);
 }
 
-/** Where events go: the durable journal, progress output, an in-memory list. */
+/**
+ * Where events go: the durable journal, progress output, an in-memory list.
+ *
+ * @example
+ * ```ts
+ * import type { RunEvent, RunSink } from "./events.ts";
+ * // Prints the type and time of every event.
+ * const printer: RunSink = {
+ *   append(event: RunEvent) {
+ *     console.log(event.type, event.timeMs);
+ *     return Promise.resolve();
+ *   },
+ * };
+ * await printer.append({ type: "step-skipped", timeMs: 0, stepId: "bind", reason: "when" });
+ * ```
+ */
 export interface RunSink {
+  /** Records one event (durably, for the journal) before the run goes on. */
   append(event: RunEvent): Promise<void>;
 }
 
-/** A sink that keeps events in memory (tests, notebooks, `--json`). */
+/**
+ * A sink that keeps events in memory (tests, notebooks, `--json`).
+ *
+ * @example
+ * ```ts
+ * import { MemorySink } from "./events.ts";
+ * const sink = new MemorySink();
+ * await sink.append({ type: "step-skipped", timeMs: 0, stepId: "bind", reason: "when" });
+ * console.log(sink.ofType("step-skipped").length); // 1
+ * ```
+ */
 export class MemorySink implements RunSink {
+  /** Every event, oldest first. */
   readonly events: RunEvent[] = [];
+  /** Keeps the event. */
   append(event: RunEvent): Promise<void> {
     this.events.push(event);
     return Promise.resolve();

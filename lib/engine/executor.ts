@@ -38,21 +38,48 @@ import {
 import type { RateLimiter } from "./rate_limiter.ts";
 import { effectiveRetry } from "./retry.ts";
 
-/** One step of a {@link RunResult}. */
+/**
+ * One step of a {@link RunResult}.
+ *
+ * @example
+ * ```ts
+ * import type { StepResult } from "./executor.ts";
+ * const step: StepResult = { id: "topics", status: "succeeded", attempts: 1, outputs: { TotalCount: 3n } };
+ * console.log(step.status); // "succeeded"
+ * ```
+ */
 export interface StepResult {
+  /** The step id. */
   id: string;
+  /** How the step ended. */
   status: StepStatus;
   /** Requests sent for the step (all calls, all attempts); 0 for `set`/`assert`/skipped. */
   attempts: number;
+  /** The `Response` without `RequestId` (a list for `foreach`; the values of `set`). */
   outputs: unknown;
+  /** Why the step failed or is uncertain. */
   error?: { code: string; message: string };
 }
 
-/** The result of a run: exactly the `run --json` document (PRODUCT.md section 10). */
+/**
+ * The result of a run: exactly the `run --json` document (PRODUCT.md section 10).
+ *
+ * @example
+ * ```ts
+ * import type { RunResult } from "./executor.ts";
+ * const result: RunResult = { run_id: "run-1", status: "failed", outputs: {}, steps: [] };
+ * const failed = result.steps.filter((step) => step.status !== "succeeded" && step.status !== "skipped");
+ * console.log(result.status, failed.length); // "failed" 0
+ * ```
+ */
 export interface RunResult {
+  /** The run id (its journal is `.tcflow/runs/<run_id>/` in the CLI). */
   run_id: string;
+  /** `failed` when a step failed (without `on_error: continue`), an assert was false or a step is uncertain. */
   status: "succeeded" | "failed";
+  /** The workflow's `outputs:`, evaluated. */
   outputs: Record<string, unknown>;
+  /** Every step, in file order. */
   steps: StepResult[];
 }
 
@@ -64,19 +91,48 @@ export interface RecordedStep {
   attempts?: number;
 }
 
-/** Options of {@link runWorkflow}. */
+/**
+ * Options of {@link runWorkflow}.
+ *
+ * @example
+ * ```ts
+ * import type { RunOptions } from "./executor.ts";
+ * import { systemDeps } from "../deps.ts";
+ * import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
+ * import { createTencentClient } from "../tencent/client.ts";
+ * import { createRateLimiter } from "./rate_limiter.ts";
+ *
+ * const emulator = createEmulator();
+ * const deps = { ...systemDeps(), fetch: (request: Request) => emulator.handle(request) };
+ * const options: RunOptions = {
+ *   inputs: { instanceId: "rmq-2x9f8k1p" },
+ *   deps,
+ *   client: createTencentClient({ deps, credential: { ...DEMO_CREDENTIAL } }),
+ *   rateLimiter: createRateLimiter({ deps }),
+ *   runId: "run-1",
+ *   region: "ap-guangzhou",
+ * };
+ * console.log(options.runId); // "run-1"
+ * ```
+ */
 export interface RunOptions {
   /** Input values, checked and with defaults (see `parseInputFlags`). */
   inputs: Record<string, unknown>;
+  /** Time, randomness, sleeping and `fetch`. */
   deps: Deps;
+  /** Sends the calls (`createTencentClient`). */
   client: Pick<TencentClient, "call" | "secretId">;
+  /** Paces calls per (service, action, region, credential). */
   rateLimiter: RateLimiter;
+  /** Receives every run event (the journal, progress output). */
   sink?: RunSink;
+  /** The run id; `ClientToken`s derive from it. */
   runId: string;
   /** Plan instead of running (delegates to the planner; nothing mutating is sent). */
   dryRun?: boolean;
   /** With `dryRun`: execute read-only actions for real. */
   liveReads?: boolean;
+  /** Cancels the run. */
   signal?: AbortSignal;
   /** Region when neither the step nor the workflow gives one (`--region`, credentials). */
   region?: string;

@@ -25,8 +25,19 @@ export function rateKey(parts: RateKeyParts): string {
   return `${parts.service}\u0000${parts.action}\u0000${parts.region}\u0000${parts.secretId}`;
 }
 
-/** Options of {@link createRateLimiter}. */
+/**
+ * Options of {@link createRateLimiter}.
+ *
+ * @example
+ * ```ts
+ * import { createRateLimiter, type RateLimiterOptions } from "./rate_limiter.ts";
+ * import { systemDeps } from "../deps.ts";
+ * const options: RateLimiterOptions = { deps: systemDeps(), scale: 10 }; // an emulator run with --rate-scale 10
+ * console.log(createRateLimiter(options).effectiveRate(20)); // 180 (20/s × 10 × 0.9 headroom)
+ * ```
+ */
 export interface RateLimiterOptions {
+  /** The clock and sleeping. */
   deps: Pick<Deps, "now" | "sleep">;
   /** Multiplies every rate (`--rate-scale`, for an emulator run with the same scale). Default 1. */
   scale?: number;
@@ -39,7 +50,18 @@ export interface RateLimiterOptions {
   burst?: number;
 }
 
-/** A process-wide rate limiter. */
+/**
+ * A process-wide rate limiter.
+ *
+ * @example
+ * ```ts
+ * import { createRateLimiter, type RateLimiter, rateKey } from "./rate_limiter.ts";
+ * import { systemDeps } from "../deps.ts";
+ * const limiter: RateLimiter = createRateLimiter({ deps: systemDeps() });
+ * const key = rateKey({ service: "trocket", action: "CreateTopic", region: "ap-guangzhou", secretId: "AKID…" });
+ * for (let i = 0; i < 3; i++) await limiter.acquire(key, 20); // paced at 18/s
+ * ```
+ */
 export interface RateLimiter {
   /**
    * Waits until a call under `key` may be sent at `ratePerS` calls per second.

@@ -14,20 +14,53 @@ import type { RateLimiter } from "./rate_limiter.ts";
 
 export type { UndoResult } from "./_undo.ts";
 
-/** Options of {@link rollbackWorkflow}. */
+/**
+ * Options of {@link rollbackWorkflow}.
+ *
+ * @example
+ * ```ts
+ * import type { RollbackOptions } from "./rollback.ts";
+ * import { systemDeps } from "../deps.ts";
+ * import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
+ * import { createTencentClient } from "../tencent/client.ts";
+ * import { createRateLimiter } from "./rate_limiter.ts";
+ *
+ * const emulator = createEmulator();
+ * const deps = { ...systemDeps(), fetch: (request: Request) => emulator.handle(request) };
+ * const options: RollbackOptions = {
+ *   // The steps of the run, as recorded: only succeeded ones are undone.
+ *   recorded: { plan: { status: "succeeded", outputs: { Result: { UsagePlanId: "usagePlan-1" } } } },
+ *   inputs: {},
+ *   deps,
+ *   client: createTencentClient({ deps, credential: { ...DEMO_CREDENTIAL } }),
+ *   rateLimiter: createRateLimiter({ deps }),
+ *   runId: "run-1",
+ * };
+ * console.log(Object.keys(options.recorded)); // [ "plan" ]
+ * ```
+ */
 export interface RollbackOptions {
   /** The steps of the run to compensate, as recorded (only `succeeded` ones are undone). */
   recorded: Record<string, RecordedStep>;
+  /** The run's inputs. */
   inputs: Record<string, unknown>;
+  /** Time, randomness, sleeping and `fetch`. */
   deps: Deps;
+  /** Sends the calls. */
   client: Pick<TencentClient, "call" | "secretId">;
+  /** Paces calls. */
   rateLimiter: RateLimiter;
+  /** Receives the `undo-*` events. */
   sink?: RunSink;
   /** The id of the run being rolled back (its `ClientToken`s derive from it). */
   runId: string;
+  /** Region when neither the step nor the workflow gives one. */
   region?: string;
+  /** Values of the workflow's `env:` allow-list. */
   env?: Record<string, string>;
+  /** Values that must never appear in events. */
   secrets?: string[];
+  /** Cancels the rollback. */
   signal?: AbortSignal;
 }
 

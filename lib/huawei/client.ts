@@ -16,6 +16,7 @@
  * @module
  */
 import type { Deps } from "../deps.ts";
+import type { SendOnceFn } from "../tencent/http1.ts";
 import { createProviderClient, type ProviderCallOptions } from "../provider/client.ts";
 import { huaweiProvider } from "../provider/huawei.ts";
 import type { CallResult } from "../provider/provider.ts";
@@ -33,6 +34,11 @@ export interface HuaweiClientOptions {
   endpointUrl?: string | undefined;
   /** Per-request timeout; default 30 s. */
   timeoutMs?: number | undefined;
+  /**
+   * Sends requests that are not idempotent exactly once (`http1Fetch` for real networks; see
+   * `ProviderClientOptions.sendOnce`). Without it every request goes through `deps.fetch`.
+   */
+  sendOnce?: SendOnceFn | undefined;
 }
 
 /** Options of one call. */
@@ -82,6 +88,7 @@ export function createHuaweiClient(options: HuaweiClientOptions): HuaweiClient {
     credential: options.credential,
     endpointUrl: options.endpointUrl,
     timeoutMs: options.timeoutMs,
+    sendOnce: options.sendOnce,
   });
 
   function specOf(service: string, action: string, version?: string) {

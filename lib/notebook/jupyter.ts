@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { connect, cloudsOf, type Connection } from "../cli/_connect.ts";
+import { cloudsOf, connect, type Connection } from "../cli/_connect.ts";
 import { loadRecordedRun } from "../cli/_journal.ts";
 import type { ParsedArgs } from "../cli/args.ts";
 import type { CliContext } from "../cli/context.ts";
@@ -88,7 +88,8 @@ export interface JupyterNotebook {
  *
  * @example
  * ```ts
- * const nb = await openNotebook("workflows/rocketmq-smooth-migration.yaml", { emulator: true });
+ * const path = new URL("../../workflows/rocketmq-smooth-migration.yaml", import.meta.url).pathname;
+ * const nb = await openNotebook(path, { emulator: true, stateDir: await Deno.makeTempDir() });
  * await nb.run("source_groups"); // renders the cell's response as tables in Jupyter
  * await nb.close();
  * ```
@@ -192,12 +193,10 @@ export async function openNotebook(
 
 function wrap(session: NotebookSession, connection: Connection, notes: string): JupyterNotebook {
   const ran = (run: CellRun | undefined) =>
-    run === undefined
-      ? display("every cell has run", "<p>Every cell has run.</p>")
-      : display(
-        run.cells.map((cell) => formatShow(cell)).join("\n"),
-        run.cells.map(cellHtml).join(""),
-      );
+    run === undefined ? display("every cell has run", "<p>Every cell has run.</p>") : display(
+      run.cells.map((cell) => formatShow(cell)).join("\n"),
+      run.cells.map(cellHtml).join(""),
+    );
   return {
     session,
     runId: session.runId,
@@ -214,7 +213,8 @@ function wrap(session: NotebookSession, connection: Connection, notes: string): 
       }</code></div>${notes ? `<pre>${esc(notes)}</pre>` : ""}`;
       return display(formatCells(session), head + htmlTable(rows));
     },
-    run: async (idOrN) => ran(idOrN === undefined ? await session.runNext() : await session.run(idOrN)),
+    run: async (idOrN) =>
+      ran(idOrN === undefined ? await session.runNext() : await session.run(idOrN)),
     runAll: async () => ran(await session.runAll()),
     retry: async () => ran(await session.retry()),
     show: (idOrN) => {
@@ -286,7 +286,9 @@ export function cellHtml(cell: Cell): string {
   if (cell.requests.length > 0) {
     const body = cell.requests.length === 1 ? cell.requests[0] : cell.requests;
     parts.push(
-      `<details><summary>request</summary><pre>${esc(stringifyJson(body, 2) ?? "")}</pre></details>`,
+      `<details><summary>request</summary><pre>${
+        esc(stringifyJson(body, 2) ?? "")
+      }</pre></details>`,
     );
   }
   if (cell.outputs !== null && cell.status !== "pending") {

@@ -9,6 +9,10 @@
  * (`tcflow notebook --run <run-id>`) restores every result; the session's state is a fold of
  * those events (`replay`), so a live session and a reopened one are built the same way.
  *
+ * The journal holds what the cells did: the executor's skips of cells a run does not touch are
+ * left out, and a run's `run-finished` is kept only when it failed or every cell is done (a
+ * notebook with cells still to run reads as interrupted, and `tcflow resume` continues it).
+ *
  * Stale cells: a finished cell is stale when an input it reads (directly) differs from the
  * value it ran with, or a cell it reads is stale or ran again after it (so staleness flows
  * transitively through step references). Stale cells keep their results until run again.
@@ -18,7 +22,7 @@
 import { suggest } from "../catalog/suggest.ts";
 import { parseInputFlags, secretValues } from "../cli/inputs.ts";
 import type { Deps } from "../deps.ts";
-import { type ErrorInfo, redactor, type RunEvent } from "../engine/events.ts";
+import { redactor, type RunEvent } from "../engine/events.ts";
 import {
   type RecordedStep,
   type RunOptions,
@@ -35,48 +39,14 @@ import {
   runMeta,
   type RunRecord,
 } from "../journal/store.ts";
-import { stringifyJson } from "../json.ts";
 import { renderHtml } from "../report/html.ts";
 import { renderMarkdown } from "../report/markdown.ts";
-import type { Step, Workflow } from "../workflow/model.ts";
+import type { Workflow } from "../workflow/model.ts";
 import { type Plan, type PlannedStep, planWorkflow } from "../workflow/plan.ts";
+import { type Cell, type CellStatus, deriveCells, latestInputs, scanEvents } from "./_cells.ts";
 import { type CellDeps, directDeps, transitiveSteps } from "./_deps.ts";
 
-/** Status of a cell. `stale`: finished, but an input or a cell it reads has changed since. */
-export type CellStatus =
-  | "pending"
-  | "running"
-  | "succeeded"
-  | "failed"
-  | "skipped"
-  | "uncertain"
-  | "stale";
-
-/** One cell: a step of the workflow and what is known of its last run. */
-export interface Cell {
-  id: string;
-  /** 1-based position. */
-  n: number;
-  kind: Step["kind"];
-  /** `service.Action` of action cells. */
-  action?: string;
-  /** The step's `doc` (Markdown). */
-  doc?: string;
-  status: CellStatus;
-  /** Why the cell has its status, when that is not obvious ("input queueNum changed"). */
-  note?: string;
-  /** Request bodies of the last run (redacted). */
-  requests: unknown[];
-  /** Outputs of the last run: the response without `RequestId`, or the `set` values. */
-  outputs: unknown;
-  requestId?: string;
-  error?: ErrorInfo;
-  /** Requests sent by the last run. */
-  attempts: number;
-  durationMs?: number;
-  /** What the cell reads directly. */
-  reads: { inputs: string[]; steps: string[] };
-}
+export type { Cell, CellStatus } from "./_cells.ts";
 
 /** What a run of cells did. */
 export interface CellRun {
@@ -162,8 +132,28 @@ export class NotebookSession {
    *
    * @example
    * ```ts
-   * const nb = await NotebookSession.create({ workflow, inputs, deps, client, rateLimiter, store });
-   * await nb.runNext();
+   * import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
+   * import { createRateLimiter } from "../engine/rate_limiter.ts";
+   * import { createTencentClient } from "../tencent/client.ts";
+   * import { systemDeps } from "../deps.ts";
+   * import { loadWorkflowText } from "../workflow/load.ts";
+   *
+   * const emulator = createEmulator();
+   * const deps = { ...systemDeps(), fetch: (r: Request) => emulator.handle(r) };
+   * const { workflow } = loadWorkflowText(
+   *   "tcflow: 1\nname: t\nregion: ap-guangzhou\nsteps:\n  - id: topics\n" +
+   *     "    action: trocket.DescribeTopicList\n    with: { InstanceId: rmq-2x9f8k1p }\n",
+   *   "t.yaml",
+   * );
+   * const nb = await NotebookSession.create({
+   *   workflow: workflow!,
+   *   inputs: {},
+   *   deps,
+   *   client: createTencentClient({ deps, credential: { ...DEMO_CREDENTIAL } }),
+   *   rateLimiter: createRateLimiter({ deps }),
+   * });
+   * const run = await nb.runNext();
+   * console.log(run?.cells[0]?.status); // "succeeded"
    * await nb.close();
    * ```
    */
@@ -214,56 +204,14 @@ export class NotebookSession {
 
   /** Every cell, in order, with its current status. */
   cells(): Cell[] {
-    const state = this.#state();
-    const scan = scanEvents(this.#events);
-    const current = redactor(this.#secrets())(this.#inputs);
-    const statusOf = new Map<string, CellStatus>();
-    return this.workflow.steps.map((step, index) => {
-      const record = state.steps.find((s) => s.id === step.id);
-      const reads = this.#deps.get(step.id)!;
-      let status: CellStatus = record?.status ?? "pending";
-      let note: string | undefined;
-      if (status === "skipped" && record?.skipReason === "not-reached") status = "pending";
-      if (status === "skipped" && record?.skipReason === "when") note = "when is false";
-      if (status === "running") note = "interrupted while running";
-      if (this.#userSkipped.has(step.id)) {
-        status = "skipped";
-        note = "skipped by you";
-      } else if (status === "succeeded" || status === "skipped") {
-        const seq = scan.finishSeq.get(step.id) ?? 0;
-        const ranWith = scan.finishInputs.get(step.id) ?? {};
-        for (const name of reads.inputs) {
-          if (
-            canonical(ranWith[name]) !== canonical(current[name]) ||
-            (this.#secretChanged.get(name) ?? -1) > seq
-          ) {
-            note ??= `input ${name} changed`;
-          }
-        }
-        for (const dep of reads.steps) {
-          if (statusOf.get(dep) === "stale") note ??= `cell ${dep} is stale`;
-          else if ((scan.finishSeq.get(dep) ?? 0) > seq) note ??= `cell ${dep} ran again since`;
-        }
-        if (note !== undefined && !note.startsWith("when")) status = "stale";
-      }
-      statusOf.set(step.id, status);
-      const cell: Cell = {
-        id: step.id,
-        n: index + 1,
-        kind: step.kind,
-        status,
-        requests: record?.requests ?? [],
-        outputs: record?.outputs ?? null,
-        attempts: record?.attempts ?? 0,
-        reads: { inputs: [...reads.inputs], steps: [...reads.steps] },
-      };
-      if (step.kind === "action") cell.action = actionLabel(step);
-      if (step.doc !== undefined) cell.doc = step.doc;
-      if (note !== undefined) cell.note = note;
-      if (record?.requestId !== undefined) cell.requestId = record.requestId;
-      if (record?.error !== undefined && status !== "pending") cell.error = record.error;
-      if (record?.durationMs !== undefined) cell.durationMs = record.durationMs;
-      return cell;
+    return deriveCells({
+      workflow: this.workflow,
+      reads: this.#deps,
+      state: this.#state(),
+      events: this.#events,
+      inputs: redactor(this.#secrets())(this.#inputs),
+      userSkipped: this.#userSkipped,
+      secretChanged: this.#secretChanged,
     });
   }
 
@@ -461,9 +409,10 @@ export class NotebookSession {
       for (const id of targets) this.#userSkipped.delete(id);
       const state = this.#state();
       const resume: Record<string, RecordedStep> = {};
+      const records = new Map(state.steps.map((s) => [s.id, s]));
       for (const cell of this.cells()) {
         if (targets.has(cell.id)) continue;
-        const record = state.steps.find((s) => s.id === cell.id);
+        const record = records.get(cell.id);
         const reuse = cell.status === "succeeded" || cell.status === "stale";
         resume[cell.id] = reuse && record?.status === "succeeded"
           ? {
@@ -486,6 +435,12 @@ export class NotebookSession {
           // Cells that this run does not touch keep what they had: the executor's
           // "not reached" and "done earlier" skips are not part of the notebook's record.
           if (event.type === "step-skipped" && event.reason !== "when") return;
+          // A run that stopped after a cell with cells still to run is not finished: without
+          // its `run-finished` it reads as interrupted, so `tcflow resume` can continue it.
+          if (
+            event.type === "run-finished" && event.status === "succeeded" &&
+            !this.cells().every((cell) => DONE.has(cell.status))
+          ) return;
           if (
             event.type === "step-succeeded" || event.type === "step-failed" ||
             event.type === "step-uncertain" || event.type === "step-skipped"
@@ -517,49 +472,10 @@ export class NotebookSession {
   }
 }
 
-/** Where each step last finished (event position, 1-based) and with which inputs. */
-function scanEvents(events: readonly RunEvent[]): {
-  finishSeq: Map<string, number>;
-  finishInputs: Map<string, Record<string, unknown>>;
-} {
-  const finishSeq = new Map<string, number>();
-  const finishInputs = new Map<string, Record<string, unknown>>();
-  let inputs: Record<string, unknown> = {};
-  events.forEach((event, index) => {
-    if (event.type === "run-started") inputs = event.inputs;
-    const finished = event.type === "step-succeeded" || event.type === "step-failed" ||
-      event.type === "step-uncertain" ||
-      (event.type === "step-skipped" && event.reason === "when");
-    if (finished) {
-      finishSeq.set(event.stepId, index + 1);
-      finishInputs.set(event.stepId, inputs);
-    }
-  });
-  return { finishSeq, finishInputs };
-}
-
-/** The inputs of the run's last session (`run-started`), if any. */
-function latestInputs(events: readonly RunEvent[]): Record<string, unknown> | undefined {
-  for (let i = events.length - 1; i >= 0; i--) {
-    const event = events[i]!;
-    if (event.type === "run-started") return event.inputs;
-  }
-  return undefined;
-}
-
-function canonical(value: unknown): string {
-  return value === undefined ? "" : stringifyJson(value) ?? "";
-}
-
 function uncertainError(cell: Cell): NotebookError {
   return new NotebookError(
     "E_UNCERTAIN",
     `cell ${cell.n} (${cell.id}) is uncertain: it may have been applied. Check, then "retry" ` +
       `(or "run ${cell.id}") to send it again`,
   );
-}
-
-function actionLabel(step: Extract<Step, { kind: "action" }>): string {
-  const prefix = step.action.provider === "huaweicloud" ? "huaweicloud/" : "";
-  return `${prefix}${step.action.service}.${step.action.action}`;
 }

@@ -155,8 +155,16 @@ Deno.test("reopening a journaled run restores every result without sending", asy
     const nb = await NotebookSession.create({ ...options, store });
     await nb.run("names");
     nb.setInput("prefix", "y");
+    nb.setInput("instanceId", "rmq-72mo3a9o");
     await nb.run("label");
     const before = nb.cells();
+    assert.deepEqual(before.map((c) => c.status), [
+      "stale",
+      "succeeded",
+      "stale",
+      "pending",
+      "pending",
+    ]);
     await nb.close();
     const calls = engine.emulator.calls().length;
 
@@ -164,16 +172,118 @@ Deno.test("reopening a journaled run restores every result without sending", asy
     const again = await NotebookSession.reopen({ ...options, store, record });
     assert.deepEqual(again.cells(), before);
     assert.equal(again.inputs.prefix, "y");
+    assert.equal(again.inputs.instanceId, "rmq-72mo3a9o");
     assert.equal(engine.emulator.calls().length, calls);
-    // The next cell continues where the first session stopped.
-    const next = await again.runNext();
-    assert.deepEqual(next?.cells.map((c) => c.id), ["check"]);
-    assert.equal(engine.emulator.calls().length, calls);
+    // The next cell continues where the first session stopped: the stale one first.
+    assert.deepEqual((await again.runNext())?.cells.map((c) => c.id), ["topics"]);
+    assert.equal(engine.emulator.calls().length, calls + 1);
+    assert.deepEqual((await again.runNext())?.cells.map((c) => c.id), ["names"]);
+    assert.deepEqual((await again.runNext())?.cells.map((c) => c.id), ["check"]);
+    assert.equal(engine.emulator.calls().length, calls + 1);
     await again.close();
-    const text = await Deno.readTextFile(`${dir}/runs/${nb.runId}/events.jsonl`);
+    let text = await Deno.readTextFile(`${dir}/runs/${nb.runId}/events.jsonl`);
     assert.ok(!text.includes("very-secret-key"));
     assert.ok(!text.includes("not-reached"));
+    // Cells are left to run: the run is not finished (it reads as interrupted).
+    assert.ok(!text.includes("run-finished"));
+    assert.equal((await store.list())[0]?.status, "interrupted");
+    const last = await NotebookSession.reopen({
+      ...options,
+      store,
+      record: await store.read(nb.runId),
+    });
+    await last.runAll();
+    await last.close();
+    text = await Deno.readTextFile(`${dir}/runs/${nb.runId}/events.jsonl`);
+    assert.equal(text.match(/"run-finished"/g)?.length, 1);
+    assert.equal((await store.list())[0]?.status, "succeeded");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("a cell interrupted while running is not sent again unless retried", async () => {
+  const { engine, options } = setup();
+  const workflow = workflowOf(`tcflow: 1
+name: nb-create
+region: ap-guangzhou
+steps:
+  - id: plan
+    action: apigateway.CreateUsagePlan
+    with: { UsagePlanName: nb-plan, MaxRequestNum: -1 }
+  - id: after
+    set: { id: "\${{ steps.plan.outputs.Result.UsagePlanId }}" }
+`);
+  const dir = await Deno.makeTempDir();
+  try {
+    const store = new FileJournalStore(dir);
+    const nb = await NotebookSession.create({ ...options, workflow, inputs: {}, store });
+    // The process dies while `plan` is in flight: its start is journaled, nothing more.
+    await store.append(nb.runId, {
+      type: "run-started",
+      timeMs: 1,
+      runId: nb.runId,
+      workflow: "nb-create",
+      file: "test.yaml",
+      inputs: {},
+      stepIds: ["plan", "after"],
+    });
+    await store.append(nb.runId, {
+      type: "step-started",
+      timeMs: 2,
+      stepId: "plan",
+      kind: "action",
+    });
+    await store.close(nb.runId);
+
+    const again = await NotebookSession.reopen({
+      ...options,
+      workflow,
+      inputs: {},
+      store,
+      record: await store.read(nb.runId),
+    });
+    assert.equal(again.cell("plan").status, "running");
+    assert.equal(again.cell("plan").note, "interrupted while running");
+    // CreateUsagePlan takes no ClientToken: it may have been applied, so it is not sent.
+    const run = await again.run("after");
+    assert.deepEqual(run.cells.map((c) => [c.id, c.status]), [["plan", "uncertain"]]);
+    assert.equal(engine.emulator.calls().length, 0);
+    await assert.rejects(() => again.runNext(), /uncertain/);
+    await assert.rejects(() => again.run("after"), /cell 1 \(plan\) is uncertain/);
+    // `retry` sends it: the user checked that it was not applied.
+    const retried = await again.retry();
+    assert.deepEqual(retried.cells.map((c) => [c.id, c.status]), [["plan", "succeeded"]]);
+    assert.equal(engine.emulator.calls().length, 1);
+    await again.run("after");
+    assert.match(String((again.cell("after").outputs as { id: string }).id), /^usagePlan-/);
+    await again.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a cell skipped by its `when` becomes stale when what `when` reads changes", async () => {
+  const { options } = setup();
+  const workflow = workflowOf(`tcflow: 1
+name: nb-when
+inputs:
+  mode: { type: string, default: off }
+steps:
+  - id: opt
+    when: \${{ inputs.mode == "on" }}
+    set: { on: true }
+  - id: after
+    set: { seen: "\${{ steps.opt.status }}" }
+`);
+  const nb = await NotebookSession.create({ ...options, workflow, inputs: { mode: "off" } });
+  await nb.runAll();
+  assert.equal(nb.cell("opt").status, "skipped");
+  assert.equal(nb.cell("opt").note, "when is false");
+  assert.deepEqual(nb.cell("after").outputs, { seen: "skipped" });
+  assert.deepEqual(nb.setInput("mode", "on"), ["opt", "after"]);
+  await nb.runAll();
+  assert.equal(nb.cell("opt").status, "succeeded");
+  assert.deepEqual(nb.cell("after").outputs, { seen: "succeeded" });
+  await nb.close();
 });

@@ -132,15 +132,21 @@ export function cellText(value: unknown): string {
   return stringifyJson(value) ?? "";
 }
 
-/** Shrinks the widest columns until the sum of widths (plus gaps of 2) fits `total`. */
+/**
+ * Shrinks the widest columns until the sum of widths (plus gaps of 2) fits `total`: the widest
+ * is cut down to the next widest at most, so wide columns end up equally wide.
+ */
 function fitWidths(natural: number[], total: number): number[] {
   const widths = [...natural];
   const sum = () => widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
   while (sum() > total) {
     let widest = 0;
     for (let i = 1; i < widths.length; i++) if (widths[i]! > widths[widest]!) widest = i;
-    if (widths[widest]! <= MIN_COLUMN) break;
-    widths[widest] = Math.max(MIN_COLUMN, widths[widest]! - Math.max(1, sum() - total));
+    const width = widths[widest]!;
+    if (width <= MIN_COLUMN) break;
+    const next = Math.max(0, ...widths.filter((_, i) => i !== widest));
+    const step = Math.max(1, Math.min(sum() - total, width - next));
+    widths[widest] = Math.max(MIN_COLUMN, width - step);
   }
   return widths;
 }

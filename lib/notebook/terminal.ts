@@ -4,8 +4,8 @@
  * {@link NotebookSession}. Colours only when asked (a terminal without `--no-color`).
  *
  * Commands (PRODUCT.md section 8): `run` (next cell), `run <id|n>`, `run all`, `show <id|n>`,
- * `plan <id|n>`, `set <input>=<value>`, `retry`, `skip <id|n>`, `report`, `cells`, `help`,
- * `quit`.
+ * `plan <id|n>`, `set <input>=<value>`, `retry`, `skip <id|n>`, `report`, and `cells`,
+ * `inputs`, `help`, `quit`.
  *
  * @module
  */
@@ -37,6 +37,7 @@ export const REPL_HELP = `Commands:
   set <input>=<value> change an input (YAML value); cells that read it become stale
   retry               run the last failed cell again
   skip <id|n>         pass over a cell
+  inputs              the current input values
   report              the run as Markdown
   cells               list the cells again
   quit                close the notebook (reopen it with --run <run-id>)
@@ -291,6 +292,13 @@ async function command(
       return "ok";
     case "report":
       o.write(session.report("markdown") + "\n");
+      return "ok";
+    case "inputs":
+      for (const decl of session.workflow.inputs) {
+        const value = session.inputs[decl.name];
+        const shown = decl.secret ? "***" : stringifyJson(value ?? null) ?? "null";
+        o.write(`${decl.name} = ${shown}${o.paint.dim(`  (${decl.type})`)}\n`);
+      }
       return "ok";
     case "cells":
     case "list":

@@ -9,6 +9,7 @@
 import type { ActionSpec } from "../catalog/types.ts";
 import type { Deps } from "../deps.ts";
 import { NetworkError } from "../tencent/errors.ts";
+import type { SendOnceFn } from "../tencent/http1.ts";
 import type { CallResult, Provider } from "./provider.ts";
 
 /** Options of {@link createProviderClient}. */
@@ -20,6 +21,13 @@ export interface ProviderClientOptions<C> {
   endpointUrl?: string | undefined;
   /** Per-request timeout; default 30 s. */
   timeoutMs?: number | undefined;
+  /**
+   * The transport of requests that are not idempotent (not GET/HEAD, and the call is not marked
+   * idempotent): sends a request exactly once (`http1Fetch` of `../tencent/http1.ts` for real
+   * networks). Deno's `fetch` re-sends a request by itself when the connection closes before
+   * the answer. Without it every request goes through `deps.fetch`.
+   */
+  sendOnce?: SendOnceFn | undefined;
 }
 
 /** Options of one call. */
@@ -30,6 +38,11 @@ export interface ProviderCallOptions {
   clientToken?: string | undefined;
   /** Overrides the client's per-request timeout. */
   timeoutMs?: number | undefined;
+  /**
+   * True when sending the request twice is harmless (a read, or a token is set): it then goes
+   * through `deps.fetch` (pooled) even if it is a POST.
+   */
+  idempotent?: boolean | undefined;
 }
 
 /** A client of one provider and credential. */
@@ -105,6 +118,8 @@ export function createProviderClient<C>(options: ProviderClientOptions<C>): Prov
             error,
           );
         }
+        // A send-once transport already knows whether anything was written.
+        if (error instanceof NetworkError) return error;
         const message = error instanceof Error ? error.message : String(error);
         const before = !answered &&
           /connection refused|dns error|failed to lookup|name or service not known|no such host|certificate|tcp connect error|invalid url/i
@@ -120,8 +135,15 @@ export function createProviderClient<C>(options: ProviderClientOptions<C>): Prov
       try {
         let response: Response;
         try {
+          const outgoing = new Request(request, { signal: controller.signal });
+          const sendOnce = opts.idempotent === true || outgoing.method === "GET" ||
+              outgoing.method === "HEAD"
+            ? undefined
+            : options.sendOnce;
           response = await abortable(
-            deps.fetch(new Request(request, { signal: controller.signal })),
+            sendOnce !== undefined
+              ? sendOnce(outgoing, { signal: controller.signal, site })
+              : deps.fetch(outgoing),
             controller.signal,
           );
         } catch (error) {

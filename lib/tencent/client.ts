@@ -11,6 +11,7 @@ import type { Deps } from "../deps.ts";
 import { parseJson, stringifyJson } from "../json.ts";
 import { endpointFor } from "./endpoint.ts";
 import { NetworkError, TencentApiError } from "./errors.ts";
+import type { SendOnceFn } from "./http1.ts";
 import { type Credential, signTc3 } from "./signer.ts";
 
 /** Options of {@link createTencentClient}. */
@@ -26,13 +27,12 @@ export interface TencentClientOptions {
   /** `X-TC-Language`, e.g. `en-US`. */
   language?: string;
   /**
-   * An HTTP client without connection reuse (`Deno.createHttpClient({ poolMaxIdlePerHost: 0 })`)
-   * for calls that are not idempotent. Deno's `fetch` re-sends a request by itself when a
-   * reused keep-alive connection is closed before the answer, even a POST that the server may
-   * have applied; on a fresh connection it does not. Give one for real networks (the CLI
-   * does); without it every call uses the shared pool.
+   * The transport of calls that are not idempotent: sends a request exactly once (give
+   * `http1Fetch` of `./http1.ts` for real networks; the CLI does). Deno's `fetch` re-sends a
+   * request by itself when the connection closes before the answer, even a POST that the
+   * server has applied. Without it every call goes through `deps.fetch` (in-process emulators).
    */
-  unpooledClient?: Deno.HttpClient | (() => Deno.HttpClient);
+  sendOnce?: SendOnceFn | undefined;
 }
 
 /** Options of one call. */
@@ -45,8 +45,8 @@ export interface CallOptions {
   timeoutMs?: number | undefined;
   /**
    * True when sending the request twice is harmless (a read, or a `ClientToken` is set): it
-   * may then use a pooled connection. Default false: a fresh connection, when the client has
-   * an {@link TencentClientOptions.unpooledClient}.
+   * then goes through `deps.fetch` (pooled). Default false: through
+   * {@link TencentClientOptions.sendOnce} when the client has one.
    */
   idempotent?: boolean | undefined;
 }
@@ -110,12 +110,6 @@ class TimeoutSignal extends Error {}
 export function createTencentClient(options: TencentClientOptions): TencentClient {
   const { deps, credential } = options;
   let offsetMs = 0;
-  let unpooledClient: Deno.HttpClient | undefined;
-  const unpooled = (): Deno.HttpClient | undefined => {
-    const given = options.unpooledClient;
-    if (typeof given !== "function") return given;
-    return (unpooledClient ??= given());
-  };
 
   async function send(
     site: { service: string; action: string; version: string; region: string },
@@ -158,18 +152,20 @@ export function createTencentClient(options: TencentClientOptions): TencentClien
       opts.signal?.throwIfAborted();
       let response: Response;
       try {
+        const request = new Request(endpoint.url, {
+          method: "POST",
+          headers,
+          body: body as Uint8Array<ArrayBuffer>,
+          signal: controller.signal,
+        });
+        const sendOnce = opts.idempotent === true ? undefined : options.sendOnce;
         response = await abortable(
-          deps.fetch(
-            new Request(endpoint.url, {
-              method: "POST",
-              headers,
-              body: body as Uint8Array<ArrayBuffer>,
+          sendOnce !== undefined
+            ? sendOnce(request, {
               signal: controller.signal,
-              ...(options.unpooledClient !== undefined && opts.idempotent !== true
-                ? { client: unpooled() }
-                : {}),
-            } as RequestInit),
-          ),
+              site: { service: site.service, action: site.action },
+            })
+            : deps.fetch(request),
           controller.signal,
         );
       } catch (error) {
@@ -279,6 +275,8 @@ function classifyFetchFailure(
       error,
     );
   }
+  // A send-once transport already knows whether anything was written.
+  if (error instanceof NetworkError) return error;
   const message = error instanceof Error ? error.message : String(error);
   // Failures that happen before a connection exists: the request cannot have been applied.
   const before =

@@ -4,6 +4,7 @@ import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
 import { createVirtualClock } from "../engine/virtual_clock.ts";
 import { createTencentClient } from "./client.ts";
 import { NetworkError, TencentApiError } from "./errors.ts";
+import { http1Fetch } from "./http1.ts";
 
 const credential = { secretId: DEMO_CREDENTIAL.secretId, secretKey: DEMO_CREDENTIAL.secretKey };
 const V = "2023-03-08";
@@ -157,4 +158,122 @@ Deno.test("session token and language headers are sent; bytes signed are bytes s
   assert.equal(request.headers.get("x-tc-action"), "DescribeInstanceList");
   assert.equal(request.headers.get("host"), "trocket.tencentcloudapi.com");
   assert.equal(await request.text(), '{"Offset":0,"Limit":1}');
+});
+
+/**
+ * The emulator on a loopback socket, HTTP/1.1 with `Connection: close`: it applies every request;
+ * `cut(action)` closes the connection the instant after applying, without a word.
+ */
+function serveOnLoopback(
+  emulator: ReturnType<typeof createEmulator>,
+  cut: (action: string) => boolean,
+) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  const handlers = new Set<Promise<void>>();
+  const serveOne = async (conn: Deno.Conn) => {
+    let bytes = new Uint8Array(0);
+    const chunk = new Uint8Array(8192);
+    const text = () => new TextDecoder().decode(bytes);
+    let length = -1;
+    let headEnd = -1;
+    while (headEnd < 0 || bytes.length < headEnd + length) {
+      const n = await conn.read(chunk);
+      if (n === null) return;
+      const next = new Uint8Array(bytes.length + n);
+      next.set(bytes);
+      next.set(chunk.subarray(0, n), bytes.length);
+      bytes = next;
+      if (headEnd < 0 && text().includes("\r\n\r\n")) {
+        headEnd = text().indexOf("\r\n\r\n") + 4;
+        length = Number(/\r\ncontent-length: (\d+)/i.exec(text())?.[1] ?? "0");
+      }
+    }
+    const lines = text().slice(0, headEnd - 4).split("\r\n");
+    const headers = new Headers();
+    for (const line of lines.slice(1)) {
+      headers.append(line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1).trim());
+    }
+    const response = await emulator.handle(
+      new Request(`http://127.0.0.1:${port}/`, {
+        method: "POST",
+        headers,
+        body: bytes.slice(headEnd, headEnd + length),
+      }),
+    );
+    if (cut(headers.get("x-tc-action") ?? "")) return; // applied, then closed at once
+    const payload = new Uint8Array(await response.arrayBuffer());
+    let head = "HTTP/1.1 200 OK\r\n";
+    response.headers.forEach((value, name) => (head += `${name}: ${value}\r\n`));
+    head += `content-length: ${payload.length}\r\nconnection: close\r\n\r\n`;
+    const out = new Uint8Array([...new TextEncoder().encode(head), ...payload]);
+    for (let written = 0; written < out.length;) written += await conn.write(out.subarray(written));
+  };
+  const accepting = (async () => {
+    try {
+      for await (const conn of listener) {
+        const handler = serveOne(conn).catch(() => {}).finally(() => conn.close());
+        handlers.add(handler);
+        handler.finally(() => handlers.delete(handler));
+      }
+    } catch { /* closed */ }
+  })();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      listener.close();
+      await accepting;
+      await Promise.all([...handlers]);
+    },
+  };
+}
+
+Deno.test("sendOnce carries non-idempotent calls; idempotent ones go through fetch", async () => {
+  const emulator = createEmulator();
+  const server = serveOnLoopback(emulator, (action) => action === "CreateTopic");
+  try {
+    const fetched: string[] = [];
+    const sentOnce: string[] = [];
+    const deps = {
+      ...systemDeps(),
+      fetch: (r: Request) => {
+        fetched.push(r.headers.get("x-tc-action") ?? "");
+        return fetch(r);
+      },
+    };
+    const client = createTencentClient({
+      deps,
+      credential,
+      endpointUrl: server.url,
+      sendOnce: (request, opts) => {
+        sentOnce.push(request.headers.get("x-tc-action") ?? "");
+        return http1Fetch(request, opts);
+      },
+    });
+    const list = await client.call("trocket", "DescribeTopicList", V, REGION, {
+      InstanceId: "rmq-2x9f8k1p",
+    }, { idempotent: true });
+    assert.equal(list.httpStatus, 200);
+    const create = {
+      InstanceId: "rmq-2x9f8k1p",
+      Topic: "sent-once",
+      TopicType: "NORMAL",
+      QueueNum: 3,
+    };
+    // The server applies the create and closes the connection at once, without answering.
+    await assert.rejects(
+      client.call("trocket", "CreateTopic", V, REGION, create),
+      (e) =>
+        e instanceof NetworkError && e.phase === "after-send" && e.service === "trocket" &&
+        e.action === "CreateTopic",
+    );
+    assert.deepEqual(fetched, ["DescribeTopicList"]);
+    assert.deepEqual(sentOnce, ["CreateTopic"]);
+    assert.equal(emulator.calls().filter((c) => c.action === "CreateTopic").length, 1);
+    // A call not marked idempotent (the default) is sent once, even a read.
+    await client.call("trocket", "DescribeTopicList", V, REGION, { InstanceId: "rmq-2x9f8k1p" });
+    assert.deepEqual(sentOnce, ["CreateTopic", "DescribeTopicList"]);
+  } finally {
+    await server.close();
+  }
 });

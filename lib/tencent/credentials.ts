@@ -18,8 +18,23 @@ export interface CredentialFlags {
   region?: string | undefined;
 }
 
-/** Options of {@link resolveCredentials}. */
+/**
+ * Options of {@link resolveCredentials}.
+ *
+ * @example
+ * ```ts
+ * import { resolveCredentials, type ResolveCredentialsOptions } from "./credentials.ts";
+ * const options: ResolveCredentialsOptions = {
+ *   flags: { secretId: "AKIDEXAMPLE", secretKey: "example-key" },
+ *   env: () => undefined,
+ *   readFile: (path) => Deno.readTextFile(path),
+ *   homeDir: undefined,
+ * };
+ * console.log((await resolveCredentials(options)).source); // "flags"
+ * ```
+ */
 export interface ResolveCredentialsOptions {
+  /** Values given on the command line (they win). */
   flags?: CredentialFlags;
   /** Reads an environment variable. */
   env: (name: string) => string | undefined;
@@ -31,9 +46,25 @@ export interface ResolveCredentialsOptions {
   profile?: string | undefined;
 }
 
-/** Resolved credentials: the pair (and token), the region if any source gave one, and where they came from. */
+/**
+ * Resolved credentials: the pair (and token), the region if any source gave one, and where they came from.
+ *
+ * @example
+ * ```ts
+ * import { resolveCredentials, type ResolvedCredentials } from "./credentials.ts";
+ * const resolved: ResolvedCredentials = await resolveCredentials({
+ *   flags: { secretId: "AKIDEXAMPLE", secretKey: "example-key", region: "ap-guangzhou" },
+ *   env: () => undefined,
+ *   readFile: (path) => Deno.readTextFile(path),
+ *   homeDir: undefined,
+ * });
+ * console.log(resolved.credential.secretId, resolved.region); // "AKIDEXAMPLE" "ap-guangzhou"
+ * ```
+ */
 export interface ResolvedCredentials {
+  /** The key pair and session token, if any. */
   credential: Credential;
+  /** The region, when a source gave one. */
   region?: string;
   /** e.g. `flags`, `environment`, `TCCLI profile "default" (/home/me/.tccli/default.credential)`. */
   source: string;

@@ -16,15 +16,34 @@ export interface CallSite {
  * An error answered by the API (`{"Response": {"Error": {Code, Message}, RequestId}}`), or an
  * HTTP error status without such a body (`code` is then `HttpStatus.<status>`), or a
  * response that cannot be read (`code` `InvalidResponse`).
+ *
+ * @example
+ * ```ts
+ * import { TencentApiError } from "./errors.ts";
+ * import { createClient } from "../client/client.ts";
+ *
+ * const client = createClient({ region: "ap-guangzhou", emulator: true });
+ * try {
+ *   await client.trocket.DescribeTopicList({ InstanceId: "rmq-missing" });
+ * } catch (error) {
+ *   if (!(error instanceof TencentApiError)) throw error;
+ *   console.log(error.code, error.httpStatus, error.requestId); // "ResourceNotFound.Instance" 200 "…"
+ * }
+ * ```
  */
 export class TencentApiError extends Error {
   /** Tencent's error code, e.g. `ResourceNotFound.Topic`, `RequestLimitExceeded`. */
   readonly code: string;
+  /** The API's `RequestId`, when it answered. */
   readonly requestId?: string;
+  /** HTTP status of the answer (200 for API errors; 0 when nothing was sent). */
   readonly httpStatus: number;
+  /** The service called, e.g. `trocket`. */
   readonly service: string;
+  /** The action called, e.g. `CreateTopic`. */
   readonly action: string;
 
+  /** Creates the error; `cause` is kept. */
   constructor(
     init: CallSite & {
       code: string;
@@ -52,14 +71,32 @@ export class TencentApiError extends Error {
  */
 export type NetworkPhase = "before-send" | "after-send" | "timeout";
 
-/** The call did not get an HTTP answer. */
+/**
+ * The call did not get an HTTP answer.
+ *
+ * @example
+ * ```ts
+ * import { classifyError, NetworkError } from "./errors.ts";
+ * const error = new NetworkError({
+ *   service: "trocket",
+ *   action: "CreateTopic",
+ *   phase: "after-send",
+ *   message: "trocket.CreateTopic: the connection broke",
+ * });
+ * console.log(error.code, classifyError(error)); // "NetworkError.AfterSend" "unknown-outcome"
+ * ```
+ */
 export class NetworkError extends Error {
   /** Stable code for reports: `NetworkError.BeforeSend`, `NetworkError.AfterSend`, `NetworkError.Timeout`. */
   readonly code: string;
+  /** Whether the request may have been applied. */
   readonly phase: NetworkPhase;
+  /** The service called. */
   readonly service: string;
+  /** The action called. */
   readonly action: string;
 
+  /** Creates the error; `cause` is kept. */
   constructor(
     init: CallSite & { phase: NetworkPhase; message: string; cause?: unknown },
   ) {

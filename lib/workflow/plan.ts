@@ -36,6 +36,11 @@ export interface PlanOptions {
   env?: Record<string, string>;
   /** Execute read-only actions for real through this function (`--live-reads`). */
   liveReads?: LiveReadCall;
+  /**
+   * Steps that already ran (notebook cells): their real outputs are used instead of
+   * placeholders, so later steps plan with real values.
+   */
+  known?: Record<string, { outputs: unknown; status: string; request_id?: string }>;
 }
 
 /** One step of a plan. `action`, `version` and `region` are `null` for `set` and `assert` steps. */
@@ -100,7 +105,12 @@ export async function planWorkflow(wf: Workflow, options: PlanOptions): Promise<
   const planned: PlannedStep[] = [];
   for (const step of wf.steps) {
     const result = await planStep(wf, step, vars, options);
-    steps[step.id] = result.scope;
+    const known = options.known?.[step.id];
+    steps[step.id] = known === undefined ? result.scope : {
+      outputs: known.outputs,
+      status: known.status,
+      request_id: known.request_id ?? "",
+    };
     planned.push(redact(result.planned, secrets) as PlannedStep);
   }
   const outputs: Record<string, unknown> = {};

@@ -1,0 +1,304 @@
+/**
+ * `tcflow schedule <files or dirs>…`: runs every workflow that has a `schedule:` on its UTC
+ * cron, never two runs of one workflow at once (a fire that would overlap is skipped and
+ * logged). Each run is a `tcflow run` of the file: validated again when it fires, journaled
+ * under the state dir, with its run id in the log. One line per fire, skip and finish goes to
+ * stderr.
+ *
+ * Directories are searched (not recursively) for `*.yaml` / `*.yml` files; those without a
+ * `schedule:` are left out. A file named on the command line must have one.
+ *
+ * Exit codes: 2 a workflow or the command line is invalid (a bad cron included) before
+ * anything runs; otherwise, when the schedule ends (`--once`, `--until`, Ctrl-C), 1 if a run
+ * failed and 0 if not.
+ *
+ * @module
+ */
+import {
+  runSchedule,
+  type ScheduledRunResult,
+  type ScheduledWorkflow,
+} from "../schedule/scheduler.ts";
+import { parseCron } from "../workflow/cron.ts";
+import { loadWorkflowFile } from "../workflow/load.ts";
+import { formatDiagnostic } from "../workflow/snippet.ts";
+import { CONNECT_FLAGS } from "./_connect.ts";
+import { formatDuration } from "./_progress.ts";
+import { boolFlag, parseCommandArgs, type ParsedArgs, stringFlag } from "./args.ts";
+import { type CliContext, type Command, EXIT, UsageError } from "./context.ts";
+import { runCommand } from "./run.ts";
+
+/** Text of `tcflow schedule --help`. */
+export const SCHEDULE_USAGE =
+  `Usage: tcflow schedule <workflow files or dirs>… [--once | --until ISO-TIME] [--state-dir DIR]
+                       [--emulator | --endpoint-url URL] [--regional-endpoints] [--region R]
+                       [--profile P] [--quiet] [--no-color]
+
+Runs every workflow that has a schedule: on its cron (UTC), each run journaled like
+\`tcflow run\`. A workflow never runs twice at once: a fire that would overlap a run that is
+still going is skipped and logged. Directories are searched for *.yaml and *.yml files.
+--once fires what is due in the current minute and exits; --until stops firing after that
+time (e.g. 2026-11-24T00:00:00Z). One line per fire, skip and finish is written to stderr.
+Exit codes: 0 every run succeeded, 1 a run failed, 2 invalid workflow or command line.
+`;
+
+const SCHEDULE_FLAGS = {
+  ...CONNECT_FLAGS,
+  once: { type: "boolean" },
+  until: { type: "string" },
+} as const;
+
+/** Flags handed on to each run (`tcflow run`). */
+const RUN_FLAGS_PASSED = [
+  "emulator",
+  "endpoint-url",
+  "regional-endpoints",
+  "rate-scale",
+  "region",
+  "profile",
+  "state-dir",
+  "no-color",
+] as const;
+
+/** `tcflow schedule`. */
+export const scheduleCommand: Command = async (args, ctx) => {
+  const parsed = parseCommandArgs("schedule", args, SCHEDULE_FLAGS);
+  if (boolFlag(parsed, "help")) {
+    ctx.io.stdout(SCHEDULE_USAGE);
+    return EXIT.ok;
+  }
+  if (parsed.positionals.length === 0) {
+    throw new UsageError("schedule: give workflow files or directories\n" + SCHEDULE_USAGE);
+  }
+  if (stringFlag(parsed, "input") !== undefined || stringFlag(parsed, "inputs") !== undefined) {
+    throw new UsageError("schedule: scheduled runs use the workflows' input defaults");
+  }
+  if (boolFlag(parsed, "json")) {
+    throw new UsageError("schedule: --json is not supported; the log goes to stderr");
+  }
+  const once = boolFlag(parsed, "once");
+  const untilText = stringFlag(parsed, "until");
+  if (once && untilText !== undefined) {
+    throw new UsageError("schedule: --once or --until, not both");
+  }
+  const untilMs = untilText === undefined ? undefined : parseUntil(untilText);
+  const quiet = boolFlag(parsed, "quiet");
+
+  const workflows = await findScheduled(parsed.positionals, ctx, quiet);
+  if (workflows === undefined) return EXIT.invalid;
+  if (workflows.length === 0) {
+    throw new UsageError(
+      `schedule: no workflow with a schedule: in ${parsed.positionals.join(", ")}`,
+    );
+  }
+  const log = (timeMs: number, text: string) =>
+    ctx.io.stderr(`${new Date(timeMs).toISOString().replace(/\.\d{3}Z$/, "Z")} ${text}\n`);
+  for (const w of workflows) {
+    log(ctx.deps.now(), `schedule ${w.name} (${relative(ctx, w.file)}): "${w.cron.source}" UTC`);
+  }
+
+  const passed = passedFlags(parsed);
+  const controller = new AbortController();
+  const stopInterrupt = onInterrupt(() => controller.abort());
+  try {
+    const summary = await runSchedule({
+      workflows,
+      deps: ctx.deps,
+      ...(once ? { once } : {}),
+      ...(untilMs !== undefined ? { untilMs } : {}),
+      signal: controller.signal,
+      runOnce: (w) => runScheduled(w, passed, ctx),
+      onEvent(e) {
+        const at = new Date(e.scheduledMs).toISOString().slice(11, 16);
+        const name = e.workflow.name;
+        switch (e.type) {
+          case "fire":
+            return log(e.timeMs, `fire ${name} (due ${at})`);
+          case "skip":
+            return log(
+              e.timeMs,
+              `skip ${name} (due ${at}): the run fired at ${
+                new Date(e.runningSinceMs).toISOString().replace(/\.\d{3}Z$/, "Z")
+              } is still running`,
+            );
+          case "finish": {
+            const id = e.result.runId !== undefined ? ` run ${e.result.runId}` : "";
+            const why = e.result.detail !== undefined ? `: ${e.result.detail}` : "";
+            return log(
+              e.timeMs,
+              `finish ${name}${id} ${e.result.status} in ${formatDuration(e.durationMs)}${why}`,
+            );
+          }
+        }
+      },
+    });
+    log(
+      ctx.deps.now(),
+      `schedule ended: ${summary.fired} fired, ${summary.skipped} skipped, ${summary.succeeded} succeeded, ${summary.failed} failed`,
+    );
+    return summary.failed > 0 ? EXIT.failed : EXIT.ok;
+  } finally {
+    stopInterrupt();
+  }
+};
+
+function parseUntil(text: string): number {
+  const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(text)
+    ? Date.parse(text)
+    : NaN;
+  if (Number.isNaN(ms)) {
+    throw new UsageError(
+      `schedule: --until must be an ISO time with a zone, like 2026-11-24T03:00:00Z: got ${
+        JSON.stringify(text)
+      }`,
+    );
+  }
+  return ms;
+}
+
+/** The scheduled workflows of the paths, or undefined after printing why they are invalid. */
+async function findScheduled(
+  paths: string[],
+  ctx: CliContext,
+  quiet: boolean,
+): Promise<ScheduledWorkflow[] | undefined> {
+  const files: { file: string; named: boolean }[] = [];
+  for (const path of paths) {
+    const absolute = resolvePath(ctx.cwd, path);
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.stat(absolute);
+    } catch {
+      throw new UsageError(`schedule: no such file or directory: ${path}`);
+    }
+    if (!info.isDirectory) {
+      files.push({ file: absolute, named: true });
+      continue;
+    }
+    const names: string[] = [];
+    for await (const entry of Deno.readDir(absolute)) {
+      if (entry.isFile && /\.ya?ml$/.test(entry.name)) names.push(entry.name);
+    }
+    for (const name of names.sort()) {
+      files.push({ file: `${absolute.replace(/\/+$/, "")}/${name}`, named: false });
+    }
+  }
+  const scheduled: ScheduledWorkflow[] = [];
+  let invalid = 0;
+  for (const { file, named } of files) {
+    if (scheduled.some((w) => w.file === file)) continue;
+    const loaded = await loadWorkflowFile(file);
+    const errors = loaded.diagnostics.filter((d) => d.severity === "error");
+    if (loaded.workflow === undefined || errors.length > 0) {
+      for (const d of errors) {
+        ctx.io.stderr(
+          formatDiagnostic({ ...d, file: relative(ctx, d.file) }, loaded.source) + "\n",
+        );
+      }
+      invalid++;
+      continue;
+    }
+    const schedule = loaded.workflow.schedule;
+    if (schedule === undefined) {
+      if (named) throw new UsageError(`schedule: ${relative(ctx, file)} has no schedule:`);
+      if (!quiet) ctx.io.stderr(`note: ${relative(ctx, file)} has no schedule:, left out\n`);
+      continue;
+    }
+    const cron = parseCron(schedule);
+    if ("error" in cron) { // validation reports it first; kept for safety
+      ctx.io.stderr(`${relative(ctx, file)}: bad schedule: ${cron.error}\n`);
+      invalid++;
+      continue;
+    }
+    scheduled.push({ file, name: loaded.workflow.name, cron });
+  }
+  if (invalid > 0) {
+    ctx.io.stderr(
+      `schedule: ${invalid} invalid workflow${invalid === 1 ? "" : "s"}; nothing was scheduled.\n`,
+    );
+    return undefined;
+  }
+  return scheduled;
+}
+
+function passedFlags(parsed: ParsedArgs): string[] {
+  const args: string[] = [];
+  for (const name of RUN_FLAGS_PASSED) {
+    const value = parsed.flags[name];
+    if (value === true) args.push(`--${name}`);
+    else if (typeof value === "string") args.push(`--${name}`, value);
+    else if (Array.isArray(value) && value.length > 0) args.push(`--${name}`, value.at(-1)!);
+  }
+  if (boolFlag(parsed, "quiet")) args.push("--quiet");
+  return args;
+}
+
+/**
+ * One scheduled run: `tcflow run <file> --json` with the schedule's flags; its progress goes to
+ * stderr with the workflow's name in front of each line, its run document is read for the id.
+ */
+async function runScheduled(
+  w: ScheduledWorkflow,
+  passed: string[],
+  ctx: CliContext,
+): Promise<ScheduledRunResult> {
+  let stdout = "";
+  let pending = "";
+  const lastLines: string[] = [];
+  const stderr = (text: string) => {
+    pending += text;
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) {
+      lastLines.push(line);
+      if (lastLines.length > 3) lastLines.shift();
+      ctx.io.stderr(`  [${w.name}] ${line}\n`);
+    }
+  };
+  const sub: CliContext = {
+    ...ctx,
+    io: { stdout: (text) => void (stdout += text), stderr, isTerminal: false },
+  };
+  let code: number;
+  try {
+    code = await runCommand([w.file, "--json", ...passed], sub);
+  } catch (error) {
+    // A usage or configuration problem at fire time (the file changed, credentials went).
+    const message = error instanceof Error ? error.message : String(error);
+    return { status: "failed", detail: message };
+  } finally {
+    if (pending !== "") stderr("\n");
+  }
+  try {
+    const doc = JSON.parse(stdout) as { run_id?: unknown; status?: unknown };
+    const result: ScheduledRunResult = {
+      status: doc.status === "succeeded" && code === 0 ? "succeeded" : "failed",
+    };
+    if (typeof doc.run_id === "string") result.runId = doc.run_id;
+    return result;
+  } catch {
+    const last = lastLines.at(-1)?.trim();
+    return { status: "failed", detail: last ?? `exit ${code}` };
+  }
+}
+
+/** Calls `handler` on SIGINT until the returned function is called. */
+function onInterrupt(handler: () => void): () => void {
+  try {
+    Deno.addSignalListener("SIGINT", handler);
+  } catch {
+    return () => {};
+  }
+  return () => Deno.removeSignalListener("SIGINT", handler);
+}
+
+function resolvePath(cwd: string, file: string): string {
+  return file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file)
+    ? file
+    : `${cwd.replace(/\/+$/, "")}/${file}`;
+}
+
+function relative(ctx: CliContext, file: string): string {
+  const prefix = ctx.cwd.replace(/\/+$/, "") + "/";
+  return file.startsWith(prefix) ? file.slice(prefix.length) : file;
+}

@@ -1,0 +1,294 @@
+/**
+ * Secrets never leak: runs with known secret values (a `secret: true` input, a SecretKey and a
+ * session token) whose every output is searched byte by byte, in clear and in hex and base64:
+ * stdout and stderr of `run` (in-process `--emulator`, and the real `cli.ts` over loopback
+ * with credentials from the environment and `TCFLOW_DEBUG=1`), `--json`, `plan`,
+ * `run --dry-run`, error messages, `resume`, `rollback`, `runs`, `report` (Markdown and HTML),
+ * the notebook, and every file under the state directory (the journal).
+ *
+ * Each search is proven able to fail: the secret did reach the emulator (in the call log).
+ */
+import assert from "node:assert/strict";
+import { DEMO_CREDENTIAL } from "../lib/emulator/emulator.ts";
+import { serveEmulator } from "../lib/emulator/server.ts";
+import { stringifyJson } from "../lib/json.ts";
+import { type CliResult, runCli, runCliProcess } from "./_cli.ts";
+
+const API_KEY = "sk-live-7Q2fZb9x-apikey-secret";
+const NESTED = "pw-nested-9c81e2-in-a-map";
+const SECRET_ID = "AKIDSECRETSTEST000000000000000000000";
+const SECRET_KEY = "secret-key-Vt3k9-never-print";
+const SESSION_TOKEN = "session-token-Qm4p-never-print";
+const TARGET = "rmq-72mo3a9o";
+
+/** Every secret of these tests. */
+const SECRETS = [API_KEY, NESTED, SECRET_KEY, SESSION_TOKEN, DEMO_CREDENTIAL.secretKey];
+
+const dir = await Deno.makeTempDir({ prefix: "tcflow-secrets-" });
+globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+
+const WORKFLOW = `${dir}/secrets.yaml`;
+await Deno.writeTextFile(
+  WORKFLOW,
+  `tcflow: 1
+name: secrets-everywhere
+region: ap-guangzhou
+inputs:
+  apiKey: { type: string, secret: true }
+  vault: { type: map, secret: true }
+  topic: { type: string, default: secret-holder }
+steps:
+  - id: create
+    doc: Creates a topic whose remark holds the key (the cloud gets it; nothing else may).
+    action: trocket.CreateTopic
+    with:
+      InstanceId: ${TARGET}
+      Topic: \${{ inputs.topic }}
+      TopicType: NORMAL
+      QueueNum: 3
+      Remark: "key=\${{ inputs.apiKey }};pw=\${{ inputs.vault.pw }}"
+    undo:
+      action: trocket.DeleteTopic
+      with: { InstanceId: ${TARGET}, Topic: "\${{ inputs.topic }}" }
+  - id: read
+    action: trocket.DescribeTopicList
+    with: { InstanceId: ${TARGET} }
+  - id: bad
+    action: trocket.CreateTopic
+    with: { InstanceId: "\${{ inputs.apiKey }}", Topic: "\${{ inputs.apiKey + '!' }}", TopicType: NORMAL, QueueNum: 3 }
+    on_error: continue
+  - id: derived
+    set:
+      joined: \${{ inputs.apiKey + "/" + inputs.vault.pw }}
+      remark: \${{ steps.read.outputs.Data.map(t, t.Remark) }}
+  - id: gate
+    assert: \${{ inputs.apiKey == "never-equal" }}
+    message: the gate is closed
+outputs:
+  key: \${{ inputs.apiKey }}
+  remarks: \${{ steps.derived.outputs.remark }}
+`,
+);
+const INPUTS = ["--input", `apiKey=${API_KEY}`, "--input", `vault={pw: ${NESTED}}`];
+
+/** The forms a secret could leak in: clear text, hex, base64 at each byte alignment. */
+function leakForms(secret: string): Array<{ form: string; bytes: Uint8Array }> {
+  const encoder = new TextEncoder();
+  const raw = encoder.encode(secret);
+  const forms = [
+    { form: "clear", bytes: raw },
+    { form: "upper", bytes: encoder.encode(secret.toUpperCase()) },
+    {
+      form: "hex",
+      bytes: encoder.encode([...raw].map((b) => b.toString(16).padStart(2, "0")).join("")),
+    },
+    { form: "url", bytes: encoder.encode(encodeURIComponent(secret)) },
+  ];
+  for (let shift = 0; shift < 3; shift++) {
+    const b64 = btoa(String.fromCharCode(...new Uint8Array(shift), ...raw));
+    // The first group mixes in the shift bytes and the last may be padded: keep the middle.
+    forms.push({ form: `base64+${shift}`, bytes: encoder.encode(b64.slice(4, -4)) });
+  }
+  return forms;
+}
+
+function indexOfBytes(haystack: Uint8Array, needle: Uint8Array): number {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/** Every hit of every secret in `bytes`, as "where: form of secret #n at offset". */
+function hits(where: string, bytes: Uint8Array, secrets = SECRETS): string[] {
+  const found: string[] = [];
+  for (const [n, secret] of secrets.entries()) {
+    for (const { form, bytes: needle } of leakForms(secret)) {
+      const at = indexOfBytes(bytes, needle);
+      if (at >= 0) found.push(`${where}: ${form} of secret #${n} at byte ${at}`);
+    }
+  }
+  return found;
+}
+
+const encoder = new TextEncoder();
+function outputHits(label: string, result: CliResult): string[] {
+  return [
+    ...hits(`${label} stdout`, encoder.encode(result.stdout)),
+    ...hits(`${label} stderr`, encoder.encode(result.stderr)),
+  ];
+}
+
+/** Every file under `root`, recursively. */
+async function* files(root: string): AsyncGenerator<string> {
+  for await (const entry of Deno.readDir(root)) {
+    const path = `${root}/${entry.name}`;
+    if (entry.isDirectory) yield* files(path);
+    else if (entry.isFile) yield path;
+  }
+}
+
+async function stateHits(stateDir: string): Promise<{ hits: string[]; files: number }> {
+  const found: string[] = [];
+  let count = 0;
+  for await (const path of files(stateDir)) {
+    count++;
+    found.push(...hits(path.slice(stateDir.length + 1), await Deno.readFile(path)));
+  }
+  return { hits: found, files: count };
+}
+
+function runIdOf(result: CliResult): string {
+  const id = /"run_id": "([^"]+)"/.exec(result.stdout)?.[1] ??
+    /journal: .*\/runs\/(\S+)/.exec(result.stderr)?.[1];
+  assert.ok(id, `no run id in\n${result.stdout}\n${result.stderr}`);
+  return id;
+}
+
+Deno.test("the leak search finds a secret in every form it looks for (it can fail)", () => {
+  for (const { form, bytes } of leakForms(API_KEY)) {
+    const text = `prefix ${new TextDecoder().decode(bytes)} suffix`;
+    assert.ok(hits("probe", encoder.encode(text), [API_KEY]).length > 0, form);
+  }
+  const b64 = btoa("xy" + API_KEY + "z");
+  assert.ok(hits("probe", encoder.encode(b64), [API_KEY]).length > 0, "base64 at an offset");
+  assert.deepEqual(hits("probe", encoder.encode("nothing here *** at all")), []);
+});
+
+Deno.test("--emulator: run, --json, resume, rollback, runs, report: 0 hits", async () => {
+  const state = `${dir}/emulator-state`;
+  const STATE = ["--state-dir", state];
+  const found: string[] = [];
+
+  const plain = await runCli(["run", WORKFLOW, "--emulator", ...INPUTS, ...STATE], { env: {} });
+  assert.equal(plain.code, 1, plain.stderr); // the gate fails the run
+  assert.match(plain.stderr, /the gate is closed/);
+  assert.match(plain.stderr + plain.stdout, /\*\*\*/);
+  found.push(...outputHits("run", plain));
+
+  const json = await runCli(["run", WORKFLOW, "--emulator", "--json", ...INPUTS, ...STATE], {
+    env: {},
+  });
+  assert.equal(json.code, 1, json.stderr);
+  found.push(...outputHits("run --json", json));
+  const doc = JSON.parse(json.stdout);
+  assert.equal(doc.outputs.key, "***");
+  assert.equal(doc.steps.find((s: { id: string }) => s.id === "bad").status, "failed");
+  const runId = runIdOf(json);
+
+  const resume = await runCli(["resume", runId, "--emulator", ...INPUTS, ...STATE], {
+    env: {},
+  });
+  assert.equal(resume.code, 1, resume.stderr);
+  found.push(...outputHits("resume", resume));
+
+  const runs = await runCli(["runs", "--json", ...STATE], { env: {} });
+  assert.equal(runs.code, 0, runs.stderr);
+  found.push(...outputHits("runs", runs));
+
+  for (const flags of [[], ["--html"], ["--json"]]) {
+    const report = await runCli(["report", runId, ...flags, ...STATE], { env: {} });
+    if (flags[0] === "--json" && report.code === 2) continue; // --json is optional here
+    assert.equal(report.code, 0, report.stderr);
+    assert.ok(report.stdout.length > 200, "the report is rendered");
+    found.push(...outputHits(`report ${flags.join(" ")}`, report));
+  }
+  const html = `${dir}/report.html`;
+  const out = await runCli(["report", runId, "--html", "--out", html, ...STATE], { env: {} });
+  assert.equal(out.code, 0, out.stderr);
+  found.push(...hits("report.html", await Deno.readFile(html)));
+
+  const rollback = await runCli(["rollback", runId, "--emulator", ...INPUTS, ...STATE], {
+    env: {},
+  });
+  assert.ok(rollback.code === 0 || rollback.code === 1, rollback.stderr);
+  found.push(...outputHits("rollback", rollback));
+
+  const journal = await stateHits(state);
+  assert.ok(journal.files >= 4, `only ${journal.files} journal files`);
+  found.push(...journal.hits);
+  assert.deepEqual(found, []);
+});
+
+Deno.test("plan, --dry-run, validate and error messages: 0 hits", async () => {
+  const found: string[] = [];
+  for (
+    const args of [
+      ["plan", WORKFLOW, ...INPUTS],
+      ["plan", WORKFLOW, "--json", ...INPUTS],
+      ["run", WORKFLOW, "--dry-run", "--json", ...INPUTS],
+      ["plan", WORKFLOW, "--live-reads", "--emulator", ...INPUTS],
+      ["validate", WORKFLOW, "--json"],
+      // Error messages that are about a secret input must not quote it.
+      ["plan", WORKFLOW, "--input", `apiKey=${API_KEY}`, "--input", `vault=${API_KEY}`],
+      ["plan", WORKFLOW, "--input", `apiKey=${API_KEY}`, "--input", `vault={pw: [${NESTED}`],
+      ["run", WORKFLOW, "--emulator", "--input", `apiKey=${API_KEY}`, "--input", "apiKey=x"],
+    ]
+  ) {
+    const result = await runCli(args, { env: {} });
+    found.push(...outputHits(args.slice(0, 3).join(" "), result));
+  }
+  const inputsFile = `${dir}/inputs.json`;
+  await Deno.writeTextFile(inputsFile, `{"apiKey": "${API_KEY}", "vault": {"pw": "${NESTED}"},`);
+  const broken = await runCli(["plan", WORKFLOW, "--inputs", inputsFile], { env: {} });
+  assert.equal(broken.code, 2);
+  found.push(...outputHits("plan --inputs broken.json", broken));
+  assert.deepEqual(found, []);
+});
+
+Deno.test("the real cli.ts over loopback, env credentials + session token, TCFLOW_DEBUG: 0 hits", async () => {
+  const server = await serveEmulator({
+    port: 0,
+    credentials: [{ secretId: SECRET_ID, secretKey: SECRET_KEY }],
+  });
+  const state = `${dir}/loopback-state`;
+  const env = {
+    TENCENTCLOUD_SECRET_ID: SECRET_ID,
+    TENCENTCLOUD_SECRET_KEY: SECRET_KEY,
+    TENCENTCLOUD_SESSION_TOKEN: SESSION_TOKEN,
+    TCFLOW_DEBUG: "1",
+    HOME: dir,
+  };
+  const STATE = ["--state-dir", state, "--endpoint-url", server.url];
+  const found: string[] = [];
+  try {
+    const run = await runCliProcess(["run", WORKFLOW, "--json", ...INPUTS, ...STATE], { env });
+    assert.equal(run.code, 1, run.stderr);
+    const doc = JSON.parse(run.stdout);
+    assert.equal(doc.steps[0].status, "succeeded", run.stderr);
+    found.push(...outputHits("loopback run", run));
+    const runId = runIdOf(run);
+
+    const resume = await runCliProcess(["resume", runId, ...INPUTS, ...STATE], { env });
+    assert.equal(resume.code, 1, resume.stderr);
+    found.push(...outputHits("loopback resume", resume));
+
+    const report = await runCliProcess(["report", runId, "--html", "--state-dir", state], { env });
+    assert.equal(report.code, 0, report.stderr);
+    found.push(...outputHits("loopback report --html", report));
+
+    const notebook = await runCliProcess(["notebook", WORKFLOW, ...INPUTS, ...STATE], {
+      env,
+      stdin: "run all\nshow create\nshow bad\nshow derived\nreport\nquit\n",
+    });
+    assert.ok(notebook.code === 0 || notebook.code === 1, notebook.stderr);
+    assert.match(notebook.stdout + notebook.stderr, /derived/);
+    found.push(...outputHits("loopback notebook", notebook));
+
+    const journal = await stateHits(state);
+    assert.ok(journal.files >= 4);
+    found.push(...journal.hits);
+
+    // The secrets did travel where they must: to the cloud, signed with the SecretId.
+    const calls = server.emulator.calls();
+    assert.ok(calls.length >= 3);
+    assert.ok(calls.every((c) => c.secretId === SECRET_ID));
+    const sent = encoder.encode(stringifyJson(calls.map((c) => c.params)));
+    assert.ok(hits("sent", sent, [API_KEY]).length > 0, "the secret input reached the cloud");
+    assert.ok(hits("sent", sent, [NESTED]).length > 0, "the nested secret reached the cloud");
+  } finally {
+    await server.close();
+  }
+  assert.deepEqual(found, []);
+});
