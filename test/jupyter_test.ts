@@ -1,0 +1,116 @@
+/**
+ * The notebook that `tcflow ipynb` writes, executed headlessly by a real Jupyter (Debian's
+ * `jupyter-nbconvert` with nbclient) on Deno's kernel against the emulator: every step cell
+ * runs, shows rich HTML, and the run succeeds. `.ci/run` installs Jupyter; without it (and
+ * without root to install it) the test is skipped with a message.
+ */
+import assert from "node:assert/strict";
+import { ROOT, runCli } from "./_cli.ts";
+
+async function which(name: string): Promise<string | undefined> {
+  for (const dir of (Deno.env.get("PATH") ?? "/usr/bin:/bin").split(":")) {
+    try {
+      await Deno.stat(`${dir}/${name}`);
+      return `${dir}/${name}`;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+/** `jupyter-nbconvert`, installed from Debian's packages when missing and possible. */
+async function findNbconvert(): Promise<string | undefined> {
+  const found = await which("jupyter-nbconvert");
+  if (found !== undefined || Deno.uid() !== 0 || await which("apt-get") === undefined) return found;
+  await new Deno.Command("apt-get", {
+    args: [
+      "install",
+      "-y",
+      "-q",
+      "jupyter-nbconvert",
+      "jupyter-client",
+      "python3-nbclient",
+      "python3-ipykernel",
+    ],
+    env: { DEBIAN_FRONTEND: "noninteractive" },
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  return await which("jupyter-nbconvert");
+}
+
+const nbconvert = await findNbconvert();
+if (nbconvert === undefined) {
+  console.error("jupyter_test: jupyter-nbconvert not found and not installable; skipped.");
+}
+
+type Output = { output_type: string; data?: Record<string, string[]>; ename?: string };
+type NotebookCell = { cell_type: string; source: string[]; outputs?: Output[] };
+
+Deno.test({
+  name: "a generated notebook runs in Jupyter on Deno's kernel, one cell per step",
+  ignore: nbconvert === undefined,
+  async fn() {
+    // The kernel must find tcflow's deno.json (npm packages), so the notebook lives in the tree.
+    const dir = await Deno.makeTempDir({ dir: `${ROOT}.tcflow`, prefix: "jupyter-" });
+    const jupyterDir = `${dir}/jupyter`;
+    try {
+      // Register Deno's kernel for this Deno binary in a private Jupyter data dir (what
+      // `deno jupyter --install` writes, without touching the user's own kernels).
+      await Deno.mkdir(`${jupyterDir}/kernels/deno`, { recursive: true });
+      await Deno.writeTextFile(
+        `${jupyterDir}/kernels/deno/kernel.json`,
+        JSON.stringify({
+          argv: [Deno.execPath(), "jupyter", "--kernel", "--conn", "{connection_file}"],
+          display_name: "Deno",
+          language: "typescript",
+        }),
+      );
+
+      const notebook = `${dir}/migration.ipynb`;
+      const written = await runCli([
+        "ipynb",
+        `${ROOT}workflows/rocketmq-smooth-migration.yaml`,
+        "--emulator",
+        "--out",
+        notebook,
+      ]);
+      assert.equal(written.code, 0, written.stderr);
+
+      const executed = await new Deno.Command(nbconvert!, {
+        args: [
+          "--to",
+          "notebook",
+          "--execute",
+          "--ExecutePreprocessor.timeout=120",
+          "--output",
+          "executed.ipynb",
+          notebook,
+        ],
+        cwd: dir,
+        env: { JUPYTER_DATA_DIR: jupyterDir, NO_COLOR: "1" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.ok(executed.success, new TextDecoder().decode(executed.stderr).slice(-2000));
+
+      const result = JSON.parse(await Deno.readTextFile(`${dir}/executed.ipynb`)) as {
+        cells: NotebookCell[];
+      };
+      const code = result.cells.filter((cell) => cell.cell_type === "code");
+      const outputs = code.flatMap((cell) => cell.outputs ?? []);
+      assert.deepEqual(outputs.filter((o) => o.output_type === "error"), [], "no cell failed");
+      const html = outputs.map((o) => (o.data?.["text/html"] ?? []).join("")).join("\n");
+      for (const step of ["source_groups", "import_topics", "topics", "plan", "bind", "check"]) {
+        assert.ok(html.includes(step), `the HTML output shows step ${step}`);
+      }
+      assert.match(html, /<table/, "results are rendered as tables");
+      assert.match(html, /orders/, "the imported topics appear in the output");
+      assert.match(html, /succeeded/);
+      assert.doesNotMatch(html, /tcflow-demo-secret-key/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
