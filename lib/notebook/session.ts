@@ -42,7 +42,7 @@ import {
 import { renderHtml } from "../report/html.ts";
 import { renderMarkdown } from "../report/markdown.ts";
 import type { Workflow } from "../workflow/model.ts";
-import { type Plan, type PlannedStep, planWorkflow } from "../workflow/plan.ts";
+import { type Plan, type PlannedStep, type PlanOptions, planWorkflow } from "../workflow/plan.ts";
 import { type Cell, type CellStatus, deriveCells, latestInputs, scanEvents } from "./_cells.ts";
 import { type CellDeps, directDeps, transitiveSteps } from "./_deps.ts";
 
@@ -332,15 +332,25 @@ export class NotebookSession {
 
   /**
    * The dry run of one cell: its action, region and exact request bodies, nothing sent.
-   * Outputs of other cells are typed placeholders.
+   * Outputs of cells that succeeded are their real outputs; the others are typed placeholders.
    */
   async plan(idOrN: string | number): Promise<{ plan: Plan; step: PlannedStep }> {
     const cell = this.cell(idOrN);
     const o = this.#options;
+    const known: NonNullable<PlanOptions["known"]> = {};
+    for (const c of this.cells()) {
+      if (c.status !== "succeeded" || c.id === cell.id) continue;
+      known[c.id] = {
+        outputs: c.outputs,
+        status: c.status,
+        ...(c.requestId !== undefined ? { request_id: c.requestId } : {}),
+      };
+    }
     const plan = await planWorkflow(this.workflow, {
       inputs: this.#inputs,
       secrets: this.#secrets(),
       runId: this.runId,
+      known,
       ...(o.region !== undefined ? { region: o.region } : {}),
       ...(o.env !== undefined ? { env: o.env } : {}),
     });

@@ -287,3 +287,16 @@ steps:
   assert.deepEqual(nb.cell("after").outputs, { seen: "succeeded" });
   await nb.close();
 });
+
+Deno.test("plan <id> uses the real outputs of cells that already ran", async () => {
+  const { options } = setup();
+  const nb = await NotebookSession.create(options);
+  const before = await nb.plan("names");
+  assert.match(String((before.step.values as { names: unknown }).names), /^<steps\.topics/);
+  await nb.run("topics");
+  const after = await nb.plan("names");
+  const names = (after.step.values as { names: unknown }).names;
+  assert.ok(Array.isArray(names), `real topic names, got ${JSON.stringify(names)}`);
+  assert.ok(names.length > 0);
+  await nb.close();
+});
