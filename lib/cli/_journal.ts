@@ -149,8 +149,13 @@ export async function loadRecordedRun(
       required: decl.default === undefined && Object.hasOwn(meta.inputs, decl.name),
     }));
   const given = parseInputFlags(flags, undefined, decls);
+  // The inputs of the latest session: a notebook `set` changes them after the run started.
+  let recorded = meta.inputs;
+  for (const event of record.events) {
+    if (event.type === "run-started") recorded = event.inputs;
+  }
   const inputs: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(meta.inputs)) {
+  for (const [name, value] of Object.entries(recorded)) {
     if (!secretNames.has(name)) inputs[name] = value;
   }
   Object.assign(inputs, given);
