@@ -19,11 +19,14 @@ export function formatPlan(plan: Plan, options: FormatPlanOptions = {}): string 
   const paint = painter(options.color ?? false);
   const calls = plan.steps.reduce((n, step) => n + step.requests.length, 0);
   const mutating = plan.steps.filter((step) => step.mutating).length;
+  const live = plan.steps.filter((step) => step.live).length;
   const lines = [
     paint.bold(
       `Plan of ${plan.workflow}${options.file ? ` (${options.file})` : ""}: ` +
         `${plan.steps.length} steps, ${calls} requests, ${mutating} mutating steps. ` +
-        `Nothing was sent.`,
+        (live === 0
+          ? "Nothing was sent."
+          : `Only read-only steps were executed (${live}, --live-reads); nothing mutating was sent.`),
     ),
     "",
   ];
