@@ -174,7 +174,7 @@ export function normalizeState(value: unknown, initial: unknown): string {
   const sorted = stringifyJson(canon(value, "", false));
   const names = new Map<string, string>();
   const counters = new Map<string, number>();
-  return sorted.replace(ID_RE, (id) => {
+  const named = sorted.replace(ID_RE, (id) => {
     if (keep.has(id)) return id;
     let name = names.get(id);
     if (name === undefined) {
@@ -186,6 +186,19 @@ export function normalizeState(value: unknown, initial: unknown): string {
     }
     return name;
   });
+  // Arrays whose items differed only by generated ids (the APIs of a release, in the order
+  // they happened to be created) are in order once the ids have names.
+  const resort = (v: unknown): unknown => {
+    if (Array.isArray(v)) {
+      return v.map(resort).map((item) => ({ item, key: stringifyJson(item) }))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((e) => e.item);
+    }
+    if (v !== null && typeof v === "object") {
+      return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, resort(item)]));
+    }
+    return v;
+  };
+  return stringifyJson(resort(parseJson(named, "auto")));
 }
 
 /** What an uninterrupted run of a workflow leaves behind. */

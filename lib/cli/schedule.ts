@@ -270,11 +270,21 @@ async function runScheduled(
     if (pending !== "") stderr("\n");
   }
   try {
-    const doc = JSON.parse(stdout) as { run_id?: unknown; status?: unknown };
+    const doc = JSON.parse(stdout) as {
+      run_id?: unknown;
+      status?: unknown;
+      steps?: { id: string; status: string; error?: { code: string } }[];
+    };
     const result: ScheduledRunResult = {
       status: doc.status === "succeeded" && code === 0 ? "succeeded" : "failed",
     };
     if (typeof doc.run_id === "string") result.runId = doc.run_id;
+    const stopped = doc.steps?.find((s) => s.status === "failed" || s.status === "uncertain");
+    if (result.status === "failed" && stopped !== undefined) {
+      result.detail = `step ${stopped.id} ${stopped.status}${
+        stopped.error ? ` (${stopped.error.code})` : ""
+      }`;
+    }
     return result;
   } catch {
     const last = lastLines.at(-1)?.trim();

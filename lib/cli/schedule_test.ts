@@ -139,7 +139,7 @@ Deno.test("schedule: a failing run makes exit 1; a bad cron or a file without sc
     "2026-11-23T10:00:00Z",
   );
   assert.equal(failed.code, 1, failed.stderr);
-  assert.match(failed.stderr, /finish failing run \S+ failed/);
+  assert.match(failed.stderr, /finish failing run \S+ failed in \S+: step never failed \(E_ASSERT/);
   assert.match(failed.stderr, /schedule ended: 3 fired, 0 skipped, 0 succeeded, 3 failed/);
 
   const bad = `${dir}/bad.yaml`;
