@@ -53,6 +53,7 @@ Deno.test({
   ignore: nbconvert === undefined,
   async fn() {
     // The kernel must find tcflow's deno.json (npm packages), so the notebook lives in the tree.
+    await Deno.mkdir(`${ROOT}.tcflow`, { recursive: true });
     const dir = await Deno.makeTempDir({ dir: `${ROOT}.tcflow`, prefix: "jupyter-" });
     const jupyterDir = `${dir}/jupyter`;
     try {
