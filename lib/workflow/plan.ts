@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { findAction } from "../catalog/catalog.ts";
+import { actionLabelOf, findActionAnyCloud, serviceOfRef } from "../provider/registry.ts";
 import { Placeholder } from "../expr/evaluate.ts";
 import { containsPlaceholder, resolveValue } from "../expr/resolve.ts";
 import type { ActionSpec } from "../catalog/types.ts";
@@ -95,8 +95,14 @@ const REDACTED = "***";
  */
 export async function planWorkflow(wf: Workflow, options: PlanOptions): Promise<Plan> {
   const steps: Record<string, unknown> = {};
+  // Declared defaults fill the inputs not given (the CLI has applied them already).
+  const inputs: Record<string, unknown> = {};
+  for (const decl of wf.inputs) {
+    if (decl.default !== undefined) inputs[decl.name] = decl.default;
+  }
+  Object.assign(inputs, options.inputs);
   const vars: Record<string, unknown> = {
-    inputs: options.inputs,
+    inputs,
     steps,
     run: { id: options.runId ?? new Placeholder("<run.id>") },
     env: options.env ?? {},
@@ -252,7 +258,7 @@ async function planAction(
     for (const params of requests) {
       results.push(
         await call({
-          service: step.action.service,
+          service: serviceOfRef(step.action),
           action: step.action.action,
           version,
           region,
@@ -296,7 +302,7 @@ function planUndo(
   scope: StepPlan["scope"],
   items: Array<{ item: unknown; index: unknown }>,
 ): NonNullable<PlannedStep["undo"]> {
-  const spec = findAction(undo.action.service, undo.action.action, undo.version);
+  const spec = findActionAnyCloud(serviceOfRef(undo.action), undo.action.action, undo.version);
   const withOwnStep = { ...vars, steps: { ...(vars.steps as object), [step.id]: scope } };
   const requests = items.map(({ item, index }) => {
     const scopeVars = step.foreach === undefined ? withOwnStep : { ...withOwnStep, item, index };
@@ -311,18 +317,12 @@ function planUndo(
 
 /** `service.Action`, or `huaweicloud/service.Operation` for Huawei Cloud. */
 function actionLabel(ref: ActionStep["action"]): string {
-  const prefix = ref.provider === "huaweicloud" ? "huaweicloud/" : "";
-  return `${prefix}${ref.service}.${ref.action}`;
+  return actionLabelOf(ref);
 }
 
 function specOf(step: ActionStep): ActionSpec | undefined {
   if (step.untyped) return undefined;
-  const { provider, service, action } = step.action;
-  return findAction(
-    provider === "huaweicloud" ? `huaweicloud/${service}` : service,
-    action,
-    step.version,
-  );
+  return findActionAnyCloud(serviceOfRef(step.action), step.action.action, step.version);
 }
 
 function regionOf(
