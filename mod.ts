@@ -80,7 +80,7 @@
 export { type LoadResult, loadWorkflowFile, loadWorkflowText } from "./lib/workflow/load.ts";
 export { type ParseResult, parseWorkflow } from "./lib/workflow/parse.ts";
 export { type ValidateOptions, validateWorkflow } from "./lib/workflow/validate.ts";
-export { formatDiagnostic } from "./lib/workflow/snippet.ts";
+export { formatDiagnostic, type FormatOptions } from "./lib/workflow/snippet.ts";
 export {
   type LiveReadCall,
   type Plan,
@@ -88,32 +88,66 @@ export {
   type PlanOptions,
   planWorkflow,
 } from "./lib/workflow/plan.ts";
-export { formatPlan } from "./lib/workflow/plan_format.ts";
-export { workflowJsonSchema } from "./lib/workflow/json_schema.ts";
+export { formatPlan, type FormatPlanOptions } from "./lib/workflow/plan_format.ts";
+export {
+  type JsonSchemaOptions,
+  type Schema as JsonSchema,
+  workflowJsonSchema,
+} from "./lib/workflow/json_schema.ts";
 export type { Diagnostic, DiagnosticCode } from "./lib/workflow/diagnostic.ts";
-export type { Step, Workflow } from "./lib/workflow/model.ts";
+export type {
+  ActionRef,
+  ActionStep,
+  AssertStep,
+  CallSpec,
+  ExprPart,
+  InputDecl,
+  InputType,
+  MapEntry,
+  Pos,
+  RetryPolicy,
+  SetStep,
+  Step,
+  StepBase,
+  ValueNode,
+  Workflow,
+} from "./lib/workflow/model.ts";
 
 // Expressions.
-export { evaluateExpr, ExprError, Placeholder } from "./lib/expr/evaluate.ts";
+export { evaluateExpr, ExprError, type ExprErrorCode, Placeholder } from "./lib/expr/evaluate.ts";
 
 // The typed action catalog.
 export { findAction, searchActions, serviceVersion } from "./lib/catalog/catalog.ts";
-export type { ActionSpec, Field, ServiceVersion, Structure } from "./lib/catalog/types.ts";
+export type {
+  ActionSource,
+  ActionSpec,
+  Field,
+  HttpBinding,
+  Pagination,
+  ServiceVersion,
+  Structure,
+  TypeName,
+} from "./lib/catalog/types.ts";
 
 // Signing.
 export {
   type Credential,
+  type IncomingRequest,
   signTc3,
   type Tc3Request,
+  type VerifyInfo,
+  type VerifyOptions,
+  type VerifyResult,
   verifyTencentRequest,
 } from "./lib/tencent/signer.ts";
-export { signHuawei } from "./lib/huawei/signer.ts";
+export { type HuaweiCredential, type HuaweiRequest, signHuawei } from "./lib/huawei/signer.ts";
 
 // Lossless JSON (64-bit integers as bigint).
-export { parseJson, stringifyJson } from "./lib/json.ts";
+export { type IntegerMode, parseJson, stringifyJson } from "./lib/json.ts";
 
 // Running workflows.
 export {
+  type RecordedStep,
   type RunOptions,
   type RunResult,
   runWorkflow,
@@ -134,7 +168,14 @@ export {
   type RateLimiter,
   type RateLimiterOptions,
 } from "./lib/engine/rate_limiter.ts";
-export { type Deps, systemDeps } from "./lib/deps.ts";
+export { type Deps, type FetchFn, systemDeps } from "./lib/deps.ts";
+export type {
+  JournalStore,
+  RunMeta,
+  RunRecord,
+  RunStatus,
+  RunSummary,
+} from "./lib/journal/store.ts";
 
 // The typed client.
 export {
@@ -155,16 +196,30 @@ export type * as ssl from "./lib/client/types/ssl.ts";
 export type * as yunjing from "./lib/client/types/yunjing.ts";
 
 // Tencent Cloud calls: the client, credentials, errors.
-export { createTencentClient } from "./lib/tencent/client.ts";
 export {
+  type CallOptions as TencentCallOptions,
+  type CallResult as TencentCallResult,
+  createTencentClient,
+  type TencentClient,
+  type TencentClientOptions,
+} from "./lib/tencent/client.ts";
+export type { SendOnceFn } from "./lib/tencent/http1.ts";
+export {
+  type CredentialFlags,
   resolveCredentials,
   type ResolveCredentialsOptions,
   type ResolvedCredentials,
 } from "./lib/tencent/credentials.ts";
-export { NetworkError, TencentApiError } from "./lib/tencent/errors.ts";
+export {
+  type CallSite,
+  NetworkError,
+  type NetworkPhase,
+  TencentApiError,
+} from "./lib/tencent/errors.ts";
 
 // The emulator: a local Tencent Cloud.
 export {
+  type CallRecord,
   createEmulator,
   DEMO_CREDENTIAL,
   type Emulator,
@@ -175,6 +230,7 @@ export { type EmulatorServer, serveEmulator } from "./lib/emulator/server.ts";
 // Notebook mode and Jupyter.
 export {
   type Display,
+  JUPYTER_DISPLAY,
   type JupyterNotebook,
   openNotebook,
   type OpenNotebookOptions,
@@ -184,7 +240,13 @@ export {
   type CellRun,
   type CellStatus,
   NotebookError,
+  type NotebookErrorCode,
   NotebookSession,
   type SessionOptions,
 } from "./lib/notebook/session.ts";
-export { buildIpynb } from "./lib/notebook/ipynb.ts";
+export {
+  buildIpynb,
+  type IpynbCell,
+  type IpynbDocument,
+  type IpynbOptions,
+} from "./lib/notebook/ipynb.ts";

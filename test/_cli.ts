@@ -41,9 +41,10 @@ export async function runCli(
 }
 
 /**
- * The permission flags of the `tcflow` task in `deno.json` (kept equal to it by
+ * The flags of the `tcflow` task in `deno.json` (kept equal to it by
  * `test/permissions_test.ts`): network only to Tencent Cloud, Huawei Cloud and loopback hosts,
- * only the documented environment variables (any other reads as unset).
+ * only the documented environment variables (any other reads as unset), and V8's linear-time
+ * RegExp engine (the `l` flag) for the expressions' `matches`.
  */
 export const TASK_PERMISSIONS: readonly string[] = [
   "--allow-read",
@@ -51,6 +52,7 @@ export const TASK_PERMISSIONS: readonly string[] = [
   "--allow-net=*.tencentcloudapi.com,*.myhuaweicloud.com,127.0.0.1,localhost,0.0.0.0,[::1]",
   "--allow-env=TENCENTCLOUD_*,HUAWEICLOUD_SDK_*,TCCLI_PROFILE,TCFLOW_*,HOME,USERPROFILE,NO_COLOR",
   "--ignore-env",
+  "--v8-flags=--enable-experimental-regexp-engine",
 ];
 
 /** Runs `deno run <permissions of the tcflow task> cli.ts args…` as a subprocess. */

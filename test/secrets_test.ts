@@ -270,7 +270,9 @@ Deno.test("the real cli.ts over loopback, env credentials + session token, TCFLO
 
     const notebook = await runCliProcess(["notebook", WORKFLOW, ...INPUTS, ...STATE], {
       env,
-      stdin: "run all\nshow create\nshow bad\nshow derived\nreport\nquit\n",
+      // `set` of a secret input: neither the echoed command nor any warning may show it.
+      stdin: `run all\nshow create\nshow bad\nshow derived\nset apiKey=!${API_KEY}\n` +
+        "run derived\nreport\nquit\n",
     });
     assert.ok(notebook.code === 0 || notebook.code === 1, notebook.stderr);
     assert.match(notebook.stdout + notebook.stderr, /derived/);

@@ -1,5 +1,7 @@
 /**
- * The typed action catalog: lazy, cached lookups over the generated data in `./data/`.
+ * The typed action catalog of Tencent Cloud: lazy, cached lookups over the generated data in
+ * `./data/`. Other clouds' catalogs live in their own folders (`lib/huawei/catalog.ts`); the
+ * lookups across every cloud are `lib/provider/registry.ts` (`findActionAnyCloud` …).
  *
  * `index.json` (every service, version and action name) is read once, on first use; a
  * service version's file (`data/<service>/<version>.json`, with its actions and structures)
@@ -26,13 +28,6 @@ import {
   type TypeName,
 } from "./types.ts";
 import { suggest } from "./suggest.ts";
-import {
-  findHuaweiAction,
-  findHuaweiStructure,
-  huaweiActionSuggestion,
-  huaweiServiceVersion,
-  isHuaweiService,
-} from "../huawei/catalog.ts";
 
 let indexCache: CatalogIndex | undefined;
 const loaded = new Map<string, ServiceVersion>();
@@ -56,12 +51,20 @@ function normalizeService(service: string): string {
   return service.replace(/^tencentcloud\//, "");
 }
 
+/** The versions of a service, newest first (empty when unknown). */
+export function serviceVersionsOf(service: string): string[] {
+  const name = normalizeService(service);
+  const entry = Object.hasOwn(catalogIndex().services, name)
+    ? catalogIndex().services[name]
+    : undefined;
+  return entry ? [...entry.versions] : [];
+}
+
 /**
  * One service version with its actions and structures, loaded on first use and cached.
  * Without `version`, the newest version of the service.
  */
 export function serviceVersion(service: string, version?: string): ServiceVersion | undefined {
-  if (isHuaweiService(service)) return huaweiServiceVersion(service, version);
   const name = normalizeService(service);
   const entry = Object.hasOwn(catalogIndex().services, name)
     ? catalogIndex().services[name]
@@ -89,7 +92,6 @@ export function findAction(
   action: string,
   version?: string,
 ): ActionSpec | undefined {
-  if (isHuaweiService(service)) return findHuaweiAction(service, action, version);
   const name = normalizeService(service);
   const entry = Object.hasOwn(catalogIndex().services, name)
     ? catalogIndex().services[name]
@@ -108,7 +110,6 @@ export function findStructure(
   version: string,
   name: string,
 ): Structure | undefined {
-  if (isHuaweiService(service)) return findHuaweiStructure(service, version, name);
   const sv = serviceVersion(service, version);
   return sv && Object.hasOwn(sv.structures, name) ? sv.structures[name] : undefined;
 }
@@ -162,7 +163,6 @@ export function searchActions(
 
 /** The known action of `service` closest to a misspelt `action` (any version), if any. */
 export function actionSuggestion(service: string, action: string): string | undefined {
-  if (isHuaweiService(service)) return huaweiActionSuggestion(service, action);
   const name = normalizeService(service);
   const entry = Object.hasOwn(catalogIndex().services, name)
     ? catalogIndex().services[name]

@@ -5,7 +5,8 @@
  * @module
  */
 import { stringify } from "yaml";
-import { findStructure, isScalarType, parseTypeName } from "./catalog.ts";
+import { findStructureAnyCloud } from "../provider/registry.ts";
+import { isScalarType, parseTypeName } from "./catalog.ts";
 import type { ActionSpec, Field } from "./types.ts";
 
 /** Nested structures are expanded down to this depth (catalog structures can be recursive). */
@@ -60,7 +61,7 @@ function exampleValue(
   } else if (depth >= MAX_DEPTH) {
     value = {};
   } else {
-    const structure = findStructure(spec.service, spec.version, base);
+    const structure = findStructureAnyCloud(spec.service, spec.version, base);
     const object: Record<string, unknown> = {};
     for (const f of structure?.fields ?? []) {
       object[f.name] = exampleValue(spec, f.type, f, depth + 1);

@@ -35,17 +35,21 @@ export type TypeName = string;
 
 /** A parameter of a request, a field of a response or of a structure. */
 export interface Field {
+  /** Parameter or field name as in the API, e.g. `InstanceId`. */
   name: string;
+  /** Its catalog type string, e.g. `String`, `Integer`, `Filter[]`. */
   type: TypeName;
   /** Required in requests; for outputs, always present (not `null`) in responses. */
   required: boolean;
   /** First paragraph of the documentation, plain text. */
   doc?: string;
+  /** True when the documentation marks it deprecated. */
   deprecated?: boolean;
   /** Documented example value, as text. */
   example?: string;
   /** Inclusive bounds for numbers, or length bounds for arrays/strings, where documented. */
   min?: number;
+  /** Inclusive upper bound (value for numbers, length for arrays/strings), where documented. */
   max?: number;
   /** Allowed values, where documented as an enumeration. */
   enum?: string[];
@@ -53,8 +57,11 @@ export interface Field {
 
 /** A named structure (`Filter`, `TopicItem` …). */
 export interface Structure {
+  /** Structure name, e.g. `TopicItem`. */
   name: string;
+  /** First paragraph of the documentation, plain text. */
   doc?: string;
+  /** Its fields. */
   fields: Field[];
 }
 
@@ -77,6 +84,7 @@ export interface Pagination {
  * fill the path and the query. Tencent Cloud actions (one signed JSON POST) have none.
  */
 export interface HttpBinding {
+  /** HTTP method. */
   method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
   /** Path template with `{name}` placeholders, e.g. `/v1/{project_id}/cloud-phone/encode-servers`. */
   path: string;
@@ -105,12 +113,18 @@ export interface ActionSpec {
   mutating: boolean;
   /** True when the request takes a `ClientToken` (idempotency) parameter. */
   clientToken: boolean;
+  /** Request parameters. */
   inputs: Field[];
   /** Response fields, without `RequestId`. */
   outputs: Field[];
+  /**
+   * How the action pages, when it takes `Offset`/`Limit` and returns a total (what `paginate: true`
+   * follows).
+   */
   pagination?: Pagination;
   /** Error codes documented for this action (code → description). */
   errors?: Record<string, string>;
+  /** `sdk`: from `tencentcloud-sdk-nodejs`; `seed`: from a seed API document; `sdk+seed`: both. */
   source: ActionSource;
   /** REST binding of a Huawei Cloud operation; absent for Tencent Cloud actions. */
   http?: HttpBinding;
@@ -118,13 +132,17 @@ export interface ActionSpec {
 
 /** One service version: its actions and structures. This is one JSON data file. */
 export interface ServiceVersion {
+  /** Service name as in the host, e.g. `trocket`. */
   service: string;
+  /** API version, e.g. `2023-03-08`. */
   version: string;
   /** Default endpoint host, e.g. `trocket.tencentcloudapi.com`. */
   host: string;
   /** Human name of the product, when known. */
   title?: string;
+  /** Actions by name. */
   actions: Record<string, ActionSpec>;
+  /** Structures by name. */
   structures: Record<string, Structure>;
 }
 

@@ -68,6 +68,11 @@ export async function connect(
   const clouds = options.clouds ?? { tencent: true, huawei: false };
   const rateScale = parseRateScale(stringFlag(parsed, "rate-scale"));
   const regionFlag = stringFlag(parsed, "region");
+  if (regionFlag !== undefined && !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(regionFlag)) {
+    throw new UsageError(
+      `--region must be a region name like ap-guangzhou, got ${JSON.stringify(regionFlag)}`,
+    );
+  }
   const endpointUrl = stringFlag(parsed, "endpoint-url") ??
     nonEmpty(ctx.env("TCFLOW_ENDPOINT_URL"));
   if (endpointUrl !== undefined) checkUrl(endpointUrl);
@@ -209,7 +214,7 @@ export function cloudsOf(wf: Workflow): { tencent: boolean; huawei: boolean } {
     for (const call of [step, step.undo]) {
       if (call === undefined) continue;
       if (call.action.provider === "huaweicloud") clouds.huawei = true;
-      else clouds.tencent = true;
+      else if (call.action.provider === "tencentcloud") clouds.tencent = true;
     }
   }
   return clouds;

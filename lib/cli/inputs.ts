@@ -28,6 +28,8 @@ const YAML_OPTIONS = {
   uniqueKeys: true,
   maxAliasCount: 100,
   prettyErrors: false,
+  // Warnings go to the process's stderr and quote the text (a secret input's value).
+  logLevel: "error",
 } as const;
 
 /**
@@ -148,6 +150,8 @@ function unknownInput(name: string, names: string[], where: string): UsageError 
 /** A flag's text as a value: YAML, except that a `string` input keeps the raw text. */
 function flagValue(text: string, decl: InputDecl): unknown {
   if (decl.type === "string") {
+    // Only a quoted scalar is unquoted: `!x`, `&a b`, `|` are text as typed, not YAML syntax.
+    if (!/^\s*(["']).*\1\s*$/s.test(text)) return text;
     try {
       const parsed = parseYaml(text, YAML_OPTIONS);
       return typeof parsed === "string" ? parsed : text;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { findAction } from "../catalog/catalog.ts";
+import { findActionAnyCloud } from "../provider/registry.ts";
 import { isMutating } from "../engine/_call.ts";
 import { rateKey } from "../engine/rate_limiter.ts";
 import type { LiveReadCall } from "../workflow/plan.ts";
@@ -22,7 +22,7 @@ import type { CliContext } from "./context.ts";
 export async function liveReadCaller(parsed: ParsedArgs, ctx: CliContext): Promise<LiveReadCall> {
   const connection = await connect(parsed, ctx, { readOnly: true });
   return async (call) => {
-    const spec = findAction(call.service, call.action, call.version);
+    const spec = findActionAnyCloud(call.service, call.action, call.version);
     if (isMutating({ action: call.action, spec })) {
       throw new Error(`${call.service}.${call.action} mutates: never sent by a dry run`);
     }

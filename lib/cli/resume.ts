@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { findAction } from "../catalog/catalog.ts";
+import { findActionAnyCloud, serviceOfRef } from "../provider/registry.ts";
 import { isMutating } from "../engine/_call.ts";
 import { type ErrorInfo, type RunSink, teeSink } from "../engine/events.ts";
 import { runWorkflow } from "../engine/executor.ts";
@@ -46,9 +46,7 @@ export function unsafeToRetry(wf: Workflow, stepId: string): string | undefined 
   const step = wf.steps.find((s) => s.id === stepId);
   if (step === undefined || step.kind !== "action") return undefined;
   const { service, action } = step.action;
-  const spec = step.action.provider === "tencentcloud"
-    ? findAction(service, action, step.version)
-    : undefined;
+  const spec = findActionAnyCloud(serviceOfRef(step.action), action, step.version);
   if (!isMutating({ action, spec })) return undefined;
   if (spec?.clientToken === true) return undefined;
   return `${service}.${action} changes resources and takes no ClientToken`;

@@ -80,17 +80,25 @@ export interface EmulatorOptions {
 
 /** One entry of the call log (`/_emulator/calls`). */
 export interface CallRecord {
+  /** Sequence number of the call, from 1 (restarts at 1 on reset). */
   seq: number;
+  /** When the call arrived, in milliseconds since the epoch (the emulator's clock). */
   timeMs: number;
+  /** Service of the call, e.g. `trocket` (empty when the request could not be read that far). */
   service: string;
+  /** Action of the call, e.g. `DescribeTopicList`. */
   action: string;
+  /** API version the request named (empty when none). */
   version: string;
+  /** Region the request named (empty when none). */
   region: string;
+  /** SecretId (or Huawei AK) that signed the request (empty when none could be read). */
   secretId: string;
   /** The action parameters as sent (v1 flat parameters turned into JSON). */
   params: unknown;
   /** `"ok"`, an error code, `"cut-before"`, `"cut-after"` or `"5xx"`. */
   outcome: string;
+  /** `RequestId` of the answer (empty when none). */
   requestId: string;
 }
 

@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { findAction } from "../catalog/catalog.ts";
-import { findHuaweiAction } from "../huawei/catalog.ts";
+import { findActionAnyCloud, serviceOfRef } from "../provider/registry.ts";
 import { resolveValue } from "../expr/resolve.ts";
 import type { ActionStep, CallSpec, RetryPolicy } from "../workflow/model.ts";
 import {
@@ -56,12 +55,9 @@ export function resolveTarget(
   wfRegion: string | undefined,
   defaultRegion: string,
 ): CallTarget {
-  const huawei = call.action.provider === "huaweicloud";
-  const service = huawei ? `huaweicloud/${call.action.service}` : call.action.service;
+  const service = serviceOfRef(call.action);
   const action = call.action.action;
-  const spec = huawei
-    ? findHuaweiAction(service, action, call.version)
-    : findAction(service, action, call.version);
+  const spec = findActionAnyCloud(service, action, call.version);
   const version = call.version ?? spec?.version;
   if (version === undefined) {
     throw new StepError("E_UNKNOWN_ACTION", `${service}.${action} is not in the catalog`);

@@ -11,6 +11,7 @@ import { ConfigError } from "../cli/context.ts";
 import type { Deps } from "../deps.ts";
 import type { TencentClient } from "../tencent/client.ts";
 import { classifyCallError } from "../provider/route.ts";
+import { actionLabelOf } from "../provider/registry.ts";
 import { NetworkError, TencentApiError } from "../tencent/errors.ts";
 import type { RetryPolicy } from "../workflow/model.ts";
 import type { ErrorInfo, RunEvent } from "./events.ts";
@@ -66,8 +67,7 @@ export function isMutating(target: { action: string; spec: ActionSpec | undefine
 
 /** `trocket.CreateTopic`, `huaweicloud/cph.ListEncodeServers`: an action as users write it. */
 export function actionLabel(ref: { provider: string; service: string; action: string }): string {
-  const prefix = ref.provider === "huaweicloud" ? "huaweicloud/" : "";
-  return `${prefix}${ref.service}.${ref.action}`;
+  return actionLabelOf(ref);
 }
 
 /** An error as data, for results and events. */
@@ -80,8 +80,14 @@ export function errorInfo(error: unknown): ErrorInfo {
   if (error instanceof NetworkError) return { code: error.code, message: error.message };
   if (error instanceof ConfigError) return { code: "E_CONFIG", message: error.message };
   if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return { code: typeof code === "string" ? code : "E_ENGINE", message: error.message };
+    // Another cloud's API error (`ProviderApiError`): its code and request id.
+    const { code, requestId } = error as { code?: unknown; requestId?: unknown };
+    const info: ErrorInfo = {
+      code: typeof code === "string" ? code : "E_ENGINE",
+      message: error.message,
+    };
+    if (typeof requestId === "string" && requestId !== "") info.requestId = requestId;
+    return info;
   }
   return { code: "E_ENGINE", message: String(error) };
 }

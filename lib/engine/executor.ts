@@ -22,8 +22,7 @@ import type { Deps } from "../deps.ts";
 import { resolveValue } from "../expr/resolve.ts";
 import type { TencentClient } from "../tencent/client.ts";
 import type { ActionStep, Step, Workflow } from "../workflow/model.ts";
-import { findAction } from "../catalog/catalog.ts";
-import { findHuaweiAction } from "../huawei/catalog.ts";
+import { findActionAnyCloud, serviceOfRef } from "../provider/registry.ts";
 import type { LiveReadCall } from "../workflow/plan.ts";
 import { actionLabel, errorInfo, isMutating, uncertainMessage } from "./_call.ts";
 import { runActionStep, startInfo, type StepEnv, StepError, toJsonLike } from "./_action_step.ts";
@@ -85,9 +84,13 @@ export interface RunResult {
 
 /** A step recorded by an earlier run, reused by `resume`. */
 export interface RecordedStep {
+  /** The status it ended with; `succeeded` and `skipped` steps are not run again. */
   status: StepStatus;
+  /** Its outputs as recorded (`steps.<id>.outputs`). */
   outputs: unknown;
+  /** `RequestId` of its last call (`steps.<id>.request_id`). */
   request_id?: string;
+  /** Requests it sent. */
   attempts?: number;
 }
 
@@ -509,15 +512,14 @@ export function partlyDone(step: Step, outputs: unknown): step is ActionStep {
 
 /** Whether sending an action step again could apply it twice (mutating, no `ClientToken`). */
 function unsafeToRepeat(step: ActionStep): boolean {
-  const spec = step.action.provider === "huaweicloud"
-    ? findHuaweiAction(`huaweicloud/${step.action.service}`, step.action.action, step.version)
-    : findAction(step.action.service, step.action.action, step.version);
+  const spec = findActionAnyCloud(serviceOfRef(step.action), step.action.action, step.version);
   return isMutating({ action: step.action.action, spec }) && spec?.clientToken !== true;
 }
 
 function interruptedMessage(step: ActionStep): string {
-  const { service, action } = step.action;
-  const version = step.version ?? findAction(service, action)?.version ?? "";
+  const service = serviceOfRef(step.action);
+  const action = step.action.action;
+  const version = step.version ?? findActionAnyCloud(service, action)?.version ?? "";
   const target = { service, action, version, region: "", spec: undefined };
   return uncertainMessage(target, {
     code: "E_INTERRUPTED",
@@ -543,7 +545,10 @@ async function dryRun(wf: Workflow, opts: RunOptions): Promise<RunResult> {
     ...(opts.liveReads
       ? {
         liveReads: async (call: LiveCall) => {
-          const target = { ...call, spec: findAction(call.service, call.action, call.version) };
+          const target = {
+            ...call,
+            spec: findActionAnyCloud(call.service, call.action, call.version),
+          };
           if (isMutating(target)) throw new Error(`${call.action} mutates: not sent in a dry run`);
           const result = await opts.client.call(
             call.service,

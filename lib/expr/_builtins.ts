@@ -108,6 +108,16 @@ const DOUBLE_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(Infinity|NaN
  * Compiles a regular expression for `matches`, refusing features outside RE2 (look-around,
  * back-references) and nested quantifiers, which could backtrack for an exponential time.
  */
+/** V8's linear-time engine (`deno run --v8-flags=--enable-experimental-regexp-engine`). */
+const LINEAR = (() => {
+  try {
+    new RegExp("a", "l");
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 function compileRegex(site: CallSite, pattern: string): RegExp {
   if (pattern.length > 1000) throw evalError(site, "regular expression is too long");
   if (/\(\?<?[=!]|\\[1-9]|\\k</.test(pattern)) {
@@ -123,7 +133,7 @@ function compileRegex(site: CallSite, pattern: string): RegExp {
     );
   }
   try {
-    return new RegExp(pattern, "u");
+    return new RegExp(pattern, LINEAR ? "l" : "u");
   } catch {
     throw evalError(site, "invalid regular expression");
   }

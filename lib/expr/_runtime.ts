@@ -12,7 +12,11 @@ import type { Pos } from "../workflow/model.ts";
 
 /** A value not known yet (dry run): its label says what it stands for. */
 export class Placeholder {
-  /** @param label e.g. `"<apigateway.CreateUsagePlan.Result.UsagePlanId>"` */
+  /**
+   * Creates a placeholder.
+   *
+   * @param label what it stands for, e.g. `"<apigateway.CreateUsagePlan.Result.UsagePlanId>"`
+   */
   constructor(readonly label: string) {}
   /** The label, so that a placeholder reads well wherever it is printed. */
   toString(): string {
@@ -29,6 +33,7 @@ export type ExprErrorCode = "E_EXPR" | "E_TYPE" | "E_REF" | "E_EVAL";
 
 /** An expression that cannot be parsed or evaluated. A user error: no stack is shown. */
 export class ExprError extends Error {
+  /** Always `"ExprError"`. */
   override name = "ExprError";
   /** Offset of the problem in the CEL source, when known. */
   offset?: number;
@@ -36,6 +41,14 @@ export class ExprError extends Error {
   length?: number;
   /** Position of the workflow value holding the expression (set by `resolveValue`). */
   pos?: Pos;
+  /**
+   * Creates an expression error.
+   *
+   * @param code the kind of problem: syntax (`E_EXPR`), type (`E_TYPE`), unknown name or field
+   *   (`E_REF`), or failure while evaluating (`E_EVAL`)
+   * @param message what is wrong, with the value
+   * @param where offset and length of the offending text in the CEL source, when known
+   */
   constructor(
     readonly code: ExprErrorCode,
     message: string,

@@ -11,7 +11,8 @@
 
 import type { Structure } from "../catalog/types.ts";
 import { suggest } from "../catalog/suggest.ts";
-import { findStructure, isScalarType, parseTypeName } from "../catalog/catalog.ts";
+import { isScalarType, parseTypeName } from "../catalog/catalog.ts";
+import { findStructureAnyCloud } from "../provider/registry.ts";
 
 /** The static type of an expression or of a value an expression reads. */
 export type ExprType =
@@ -301,7 +302,7 @@ export function catalogTypeWith(
 
 /**
  * The expression type of a catalog type string of a service version, with structures from
- * the catalog (`lib/catalog/catalog.ts`), expanded lazily.
+ * the catalog of the service's cloud (`lib/provider/registry.ts`), expanded lazily.
  *
  * @example
  * ```ts
@@ -310,7 +311,7 @@ export function catalogTypeWith(
  * ```
  */
 export function catalogType(service: string, version: string, typeName: string): ExprType {
-  return catalogTypeWith(findStructure, service, version, typeName);
+  return catalogTypeWith(findStructureAnyCloud, service, version, typeName);
 }
 
 function scalarType(name: string): ExprType {

@@ -30,6 +30,7 @@ export const HUAWEI_ALGORITHM = "SDK-HMAC-SHA256";
 
 /** A Huawei Cloud REST request as it will be sent. */
 export interface HuaweiRequest {
+  /** HTTP method, e.g. `GET`. */
   method: string;
   /** `host` or `host:port`, as sent in the Host header. */
   host: string;
@@ -45,7 +46,9 @@ export interface HuaweiRequest {
 
 /** An access key pair. */
 export interface HuaweiCredential {
+  /** The access key id (AK), sent in the Authorization header. */
   ak: string;
+  /** The secret access key (SK): only used to sign, never sent. */
   sk: string;
 }
 

@@ -24,6 +24,7 @@ export const JOURNAL_FORMAT = 1;
 export interface RunMeta {
   /** {@link JOURNAL_FORMAT} of the writer. */
   format: number;
+  /** The run id (`run.id` in expressions), also the name the run is stored under. */
   runId: string;
   /** The workflow's `name`. */
   workflow: string;
@@ -54,10 +55,15 @@ export type RunStatus = "running" | "interrupted" | "succeeded" | "failed";
 
 /** One line of `tcflow runs`. */
 export interface RunSummary {
+  /** The run id. */
   runId: string;
+  /** The workflow's `name`. */
   workflow: string;
+  /** Absolute path of the workflow file. */
   file: string;
+  /** Where the run stands. */
   status: RunStatus;
+  /** Start of the run, milliseconds since the epoch. */
   startedMs: number;
   /** Start to the last event (wall clock, across resumes). */
   durationMs: number;
@@ -67,7 +73,9 @@ export interface RunSummary {
 
 /** Everything recorded of a run. */
 export interface RunRecord {
+  /** What was known when the run started. */
   meta: RunMeta;
+  /** Its events, in the order they were appended. */
   events: RunEvent[];
   /** Lines that could not be read (a torn last line after a crash), ignored. */
   ignoredLines: number;

@@ -24,14 +24,17 @@ export type CellStatus =
 
 /** One cell: a step of the workflow and what is known of its last run. */
 export interface Cell {
+  /** The step id. */
   id: string;
   /** 1-based position. */
   n: number;
+  /** The step kind: `action`, `set` or `assert`. */
   kind: Step["kind"];
   /** `service.Action` of action cells. */
   action?: string;
   /** The step's `doc` (Markdown). */
   doc?: string;
+  /** Where the cell stands. */
   status: CellStatus;
   /** Why the cell has its status, when that is not obvious ("input queueNum changed"). */
   note?: string;
@@ -39,10 +42,13 @@ export interface Cell {
   requests: unknown[];
   /** Outputs of the last run: the response without `RequestId`, or the `set` values. */
   outputs: unknown;
+  /** `RequestId` of the last call of the last run. */
   requestId?: string;
+  /** Why the last run failed, when it did. */
   error?: ErrorInfo;
   /** Requests sent by the last run. */
   attempts: number;
+  /** How long the last run took, in milliseconds. */
   durationMs?: number;
   /** What the cell reads directly. */
   reads: { inputs: string[]; steps: string[] };

@@ -22,9 +22,13 @@ export type IpynbCell =
 
 /** An nbformat 4 notebook document. */
 export interface IpynbDocument {
+  /** nbformat major version. */
   nbformat: 4;
+  /** nbformat minor version. */
   nbformat_minor: 5;
+  /** Notebook metadata (kernel spec, language info). */
   metadata: Record<string, unknown>;
+  /** The cells, in order. */
   cells: IpynbCell[];
 }
 

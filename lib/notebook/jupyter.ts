@@ -27,8 +27,11 @@ export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as n
 
 /** A result that renders as HTML in Jupyter and as text elsewhere. */
 export interface Display {
+  /** Plain-text rendering (terminals, `console.log`). */
   text: string;
+  /** HTML rendering (Jupyter). */
   html: string;
+  /** Called by Deno's Jupyter kernel: both renderings by MIME type. */
   [JUPYTER_DISPLAY](): { "text/plain": string; "text/html": string };
 }
 
@@ -44,6 +47,7 @@ export interface OpenNotebookOptions {
   stateDir?: string;
   /** Reopen this run of the state directory instead of starting one. */
   runId?: string;
+  /** Default region, like `--region` (wins over `TENCENTCLOUD_REGION` and the profile). */
   region?: string;
   /** TCCLI profile. */
   profile?: string;
@@ -57,6 +61,7 @@ export interface OpenNotebookOptions {
 export interface JupyterNotebook {
   /** The session underneath (cells, inputs, events). */
   readonly session: NotebookSession;
+  /** The id of the notebook's run (journaled under the state directory). */
   readonly runId: string;
   /** Every cell with its doc and status. */
   cells(): Display;

@@ -67,7 +67,9 @@ export type NotebookErrorCode =
 
 /** A notebook command that cannot be done, as data (shown to the user without a stack). */
 export class NotebookError extends Error {
+  /** Stable code of the problem, e.g. `E_NO_CELL`. */
   readonly code: NotebookErrorCode;
+  /** Creates a notebook error with its code and a message for the user. */
   constructor(code: NotebookErrorCode, message: string) {
     super(message);
     this.name = "NotebookError";
@@ -77,11 +79,15 @@ export class NotebookError extends Error {
 
 /** Options of {@link NotebookSession.create} and {@link NotebookSession.reopen}. */
 export interface SessionOptions {
+  /** The workflow whose steps are the cells. */
   workflow: Workflow;
   /** Input values, checked, with defaults (see `parseInputFlags`). */
   inputs: Record<string, unknown>;
+  /** Time, randomness and network. */
   deps: Deps;
+  /** The client that sends the cells' API calls. */
   client: RunOptions["client"];
+  /** Client-side rate limiter shared by the cells' calls. */
   rateLimiter: RateLimiter;
   /** Where the session is journaled; without one it lives in memory only. */
   store?: JournalStore;

@@ -213,7 +213,7 @@ export async function runRepl(session: NotebookSession, options: ReplOptions): P
         prompt();
         continue;
       }
-      if (!options.interactive) write(`${paint.cyan("»")} ${line}\n`);
+      if (!options.interactive) write(`${paint.cyan("»")} ${echoed(session, line)}\n`);
       try {
         const outcome = await command(session, line, {
           write,
@@ -358,4 +358,15 @@ export async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator
   } finally {
     reader.releaseLock();
   }
+}
+
+/** The command as echoed: the value of `set <secret input>=…` is shown as `***`. */
+function echoed(
+  session: { workflow: { inputs: Array<{ name: string; secret: boolean }> } },
+  line: string,
+): string {
+  const match = /^(set\s+)([A-Za-z_][A-Za-z0-9_]*)(\s*=)/.exec(line);
+  if (!match) return line;
+  const secret = session.workflow.inputs.some((d) => d.name === match[2] && d.secret);
+  return secret ? `${match[0]}***` : line;
 }

@@ -11,6 +11,11 @@ const provider: Provider<{ key: string }> = {
   name: "huaweicloud",
   ownsService: () => true,
   findAction: () => undefined,
+  serviceVersion: () => undefined,
+  versions: () => [],
+  findStructure: () => undefined,
+  actionSuggestion: () => undefined,
+  serviceSuggestion: () => undefined,
   endpoint: ({ endpointUrl }) => {
     const url = new URL(endpointUrl ?? "https://api.example.test/");
     return { url, host: url.host };
@@ -29,6 +34,8 @@ const provider: Provider<{ key: string }> = {
     result: { response: JSON.parse(text), requestId: "r", httpStatus: status },
   }),
   classifyError: () => "never",
+  ownsError: () => false,
+  credentialsHint: "set TEST_KEY",
   keyId: (credential) => credential.key,
 };
 

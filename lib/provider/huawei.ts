@@ -16,9 +16,19 @@
  *
  * @module
  */
-import { findHuaweiAction, isHuaweiService } from "../huawei/catalog.ts";
-import type { HuaweiProjectCredential } from "../huawei/credentials.ts";
-import { classifyHuaweiError } from "../huawei/errors.ts";
+import { suggest } from "../catalog/suggest.ts";
+import {
+  findHuaweiAction,
+  findHuaweiStructure,
+  HUAWEI_PREFIX,
+  huaweiActionSuggestion,
+  huaweiServiceNames,
+  huaweiServiceVersion,
+  huaweiVersions,
+  isHuaweiService,
+} from "../huawei/catalog.ts";
+import { HUAWEI_ENV, type HuaweiProjectCredential } from "../huawei/credentials.ts";
+import { classifyHuaweiError, HuaweiApiError } from "../huawei/errors.ts";
 import { buildHuaweiRequest, huaweiEndpoint, parseHuaweiAnswer } from "../huawei/request.ts";
 import type { Provider } from "./provider.ts";
 
@@ -28,11 +38,25 @@ export const huaweiProvider: Provider<HuaweiProjectCredential> = {
   ownsService: isHuaweiService,
   findAction: (service, action, version) =>
     isHuaweiService(service) ? findHuaweiAction(service, action, version) : undefined,
+  serviceVersion: (service, version) =>
+    isHuaweiService(service) ? huaweiServiceVersion(service, version) : undefined,
+  versions: (service) => isHuaweiService(service) ? huaweiVersions(service) : [],
+  findStructure: (service, version, name) =>
+    isHuaweiService(service) ? findHuaweiStructure(service, version, name) : undefined,
+  actionSuggestion: (service, action) =>
+    isHuaweiService(service) ? huaweiActionSuggestion(service, action) : undefined,
+  serviceSuggestion: (service) =>
+    suggest(
+      service.replace(HUAWEI_PREFIX, ""),
+      huaweiServiceNames().map((name) => name.slice(HUAWEI_PREFIX.length)),
+    ),
   endpoint: (options) => huaweiEndpoint(options),
   // Huawei operations take no idempotency token: `clientToken` is ignored.
   buildRequest: ({ spec, params, credential, endpoint, timestampMs }) =>
     buildHuaweiRequest({ spec, params, credential, endpoint, timestampMs }),
   parseResponse: (answer, spec) => parseHuaweiAnswer(spec, answer),
   classifyError: classifyHuaweiError,
+  ownsError: (err) => err instanceof HuaweiApiError,
+  credentialsHint: `set ${HUAWEI_ENV.ak}, ${HUAWEI_ENV.sk} and ${HUAWEI_ENV.projectId}`,
   keyId: (credential) => credential.ak,
 };

@@ -10,13 +10,16 @@
  *
  * @module
  */
-import type { ActionSpec } from "../catalog/types.ts";
+import type { ActionSpec, ServiceVersion, Structure } from "../catalog/types.ts";
 import type { ErrorClass } from "../tencent/errors.ts";
 
 export type { ErrorClass };
 
-/** The provider prefixes of action names (`huaweicloud/cph.ListEncodeServers`). */
-export type ProviderName = "tencentcloud" | "huaweicloud";
+/**
+ * The provider prefix of action names (`huaweicloud/cph.ListEncodeServers`): `tencentcloud`,
+ * `huaweicloud`, or the name of any provider in `./registry.ts`.
+ */
+export type ProviderName = string;
 
 /** Options of {@link Provider.endpoint}. */
 export interface ProviderEndpointOptions {
@@ -81,6 +84,19 @@ export interface Provider<C> {
   ownsService(service: string): boolean;
   /** The catalog entry of an action; the newest version that has it when `version` is omitted. */
   findAction(service: string, action: string, version?: string): ActionSpec | undefined;
+  /** A service version of the catalog (the newest when `version` is omitted), if known. */
+  serviceVersion(service: string, version?: string): ServiceVersion | undefined;
+  /** The versions of a service, newest first (empty when unknown). */
+  versions(service: string): string[];
+  /** A structure of a service version, by name. */
+  findStructure(service: string, version: string, name: string): Structure | undefined;
+  /** The known action of `service` closest to a misspelt `action`, if any. */
+  actionSuggestion(service: string, action: string): string | undefined;
+  /**
+   * The known service of this cloud closest to a misspelt `service`, without the cloud prefix
+   * (`trocket`, `cph`: as written after `huaweicloud/`), if any.
+   */
+  serviceSuggestion(service: string): string | undefined;
   /** @throws {TypeError} on an invalid endpoint URL, service or region. */
   endpoint(options: ProviderEndpointOptions): ProviderEndpoint;
   /** The signed request of one call; the body is serialized once and those bytes are signed. */
@@ -92,6 +108,10 @@ export interface Provider<C> {
    * request may have been applied). `extraCodes` are a step's `retry.on`.
    */
   classifyError(err: unknown, extraCodes?: readonly string[]): ErrorClass;
+  /** Whether an error is this provider's own API error (so {@link classifyError} reads it). */
+  ownsError(err: unknown): boolean;
+  /** What to set when this cloud's credentials are missing, e.g. the environment variables. */
+  readonly credentialsHint: string;
   /** The access key id of a credential, for rate-limit keys and logs (never the secret). */
   keyId(credential: C): string;
 }

@@ -1,7 +1,7 @@
 /**
  * Glue for the engine while it speaks the Tencent client's shape: one client whose `call`
- * sends `huaweicloud/…` services to the Huawei client and everything else to the Tencent one,
- * and one error classifier for both clouds' errors.
+ * sends each service to the client of the cloud that owns it (`./registry.ts`), and one error
+ * classifier for every cloud's errors.
  *
  * @example
  * ```ts
@@ -12,16 +12,14 @@
  * @module
  */
 import { ConfigError } from "../cli/context.ts";
-import { isHuaweiService } from "../huawei/catalog.ts";
 import type { HuaweiClient } from "../huawei/client.ts";
-import { HuaweiApiError } from "../huawei/errors.ts";
 import type { CallOptions, TencentClient } from "../tencent/client.ts";
-import { classifyError, type ErrorClass } from "../tencent/errors.ts";
-import { huaweiProvider } from "./huawei.ts";
+import type { ErrorClass } from "../tencent/errors.ts";
 import type { CallResult } from "./provider.ts";
+import { classifyAnyError, DEFAULT_PROVIDER, providerOfService } from "./registry.ts";
 
-/** The part of a client the engine uses. */
-export interface EngineClient {
+/** A client of one cloud in the engine's call shape. */
+export interface CloudCaller {
   call(
     service: string,
     action: string,
@@ -30,40 +28,54 @@ export interface EngineClient {
     params: unknown,
     opts?: CallOptions,
   ): Promise<CallResult>;
+}
+
+/** The part of a client the engine uses. */
+export interface EngineClient extends CloudCaller {
   /** The Tencent SecretId (rate-limit keys also name the service, so clouds never collide). */
   readonly secretId: string;
 }
 
-/**
- * One client for both clouds. Without a Huawei client, a Huawei call rejects with a
- * `ConfigError` naming the credential variables.
- */
-export function routeClients(clients: {
+/** Options of {@link routeClients}. */
+export interface RouteClientsOptions {
+  /** The default cloud's client: services without a prefix. */
   tencent: Pick<TencentClient, "call" | "secretId">;
+  /** The Huawei Cloud client, when its credentials are known. */
   huawei?: HuaweiClient | undefined;
-}): EngineClient {
+  /** Clients of further registered providers, by provider name. */
+  byProvider?: Readonly<Record<string, CloudCaller | undefined>> | undefined;
+}
+
+/**
+ * One client for every cloud. A call of a cloud without a client rejects with a `ConfigError`
+ * carrying the provider's credentials hint.
+ */
+export function routeClients(clients: RouteClientsOptions): EngineClient {
+  const callers: Record<string, CloudCaller | undefined> = {
+    ...clients.byProvider,
+    [DEFAULT_PROVIDER]: clients.tencent,
+    huaweicloud: clients.huawei === undefined ? undefined : { call: clients.huawei.invoke },
+  };
   return {
     secretId: clients.tencent.secretId,
     call(service, action, version, region, params, opts) {
-      if (!isHuaweiService(service)) {
-        return clients.tencent.call(service, action, version, region, params, opts);
-      }
-      if (clients.huawei === undefined) {
+      const provider = providerOfService(service);
+      const name = provider?.name ?? DEFAULT_PROVIDER;
+      const caller = Object.hasOwn(callers, name) ? callers[name] : undefined;
+      if (caller === undefined) {
         return Promise.reject(
           new ConfigError(
-            `${service}.${action} needs Huawei Cloud credentials: set HUAWEICLOUD_SDK_AK, ` +
-              "HUAWEICLOUD_SDK_SK and HUAWEICLOUD_SDK_PROJECT_ID",
+            `${service}.${action} needs ${name} credentials` +
+              (provider ? `: ${provider.credentialsHint}` : ""),
           ),
         );
       }
-      return clients.huawei.invoke(service, action, version, region, params, opts);
+      return caller.call(service, action, version, region, params, opts);
     },
   };
 }
 
-/** Classifies an error of either cloud (PRODUCT.md section 5 for Tencent; 429/5xx for Huawei). */
+/** Classifies an error of any cloud (PRODUCT.md section 5 for Tencent; 429/5xx for Huawei). */
 export function classifyCallError(err: unknown, extraCodes: readonly string[] = []): ErrorClass {
-  if (err instanceof HuaweiApiError) return huaweiProvider.classifyError(err, extraCodes);
-  // Network errors are the same class for both clouds, and classified the same way.
-  return classifyError(err, extraCodes);
+  return classifyAnyError(err, extraCodes);
 }

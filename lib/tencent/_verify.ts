@@ -22,8 +22,11 @@ export interface VerifyInfo {
   service?: string;
   /** `TC3-HMAC-SHA256`, `HmacSHA1` or `HmacSHA256`. */
   scheme?: string;
+  /** The action name (`X-TC-Action`, or the v1 `Action` parameter). */
   action?: string;
+  /** The API version (`X-TC-Version`, or the v1 `Version` parameter). */
   version?: string;
+  /** The region (`X-TC-Region`, or the v1 `Region` parameter). */
   region?: string;
   /** Session token (X-TC-Token, or the v1 Token parameter). */
   token?: string;
@@ -33,14 +36,19 @@ export interface VerifyInfo {
 
 /** An incoming request, as a server sees it. */
 export interface IncomingRequest {
+  /** HTTP method. */
   method: string;
+  /** The full request URL, with the query. */
   url: URL;
+  /** The request headers. */
   headers: Headers;
+  /** The body bytes exactly as received. */
   body: Uint8Array;
 }
 
 /** How to verify: the secret of a SecretId, the server clock and the allowed skew. */
 export interface VerifyOptions {
+  /** The SecretKey of a SecretId, or `undefined` when the SecretId is unknown. */
   lookupSecret(secretId: string): string | undefined;
   /** Server time, Unix seconds. */
   nowS: number;

@@ -16,7 +16,9 @@ import { type Credential, signTc3 } from "./signer.ts";
 
 /** Options of {@link createTencentClient}. */
 export interface TencentClientOptions {
+  /** Clock, sleep (for timeouts) and `fetch` (see {@link Deps}). */
   deps: Pick<Deps, "now" | "sleep" | "fetch">;
+  /** The key pair that signs every request. */
   credential: Credential;
   /** `--regional-endpoints`. */
   regionalEndpoints?: boolean;
@@ -55,7 +57,9 @@ export interface CallOptions {
 export interface CallResult {
   /** The `Response` object without `RequestId`. */
   response: Record<string, unknown>;
+  /** `RequestId` of the response (empty when the answer has none). */
   requestId: string;
+  /** HTTP status of the answer (below 400). */
   httpStatus: number;
 }
 
@@ -210,7 +214,7 @@ export function createTencentClient(options: TencentClientOptions): TencentClien
       let resigned = false;
       for (;;) {
         const answer = await send(site, body, opts);
-        const result = interpret(answer.status, answer.text, site);
+        const result = interpretTencentAnswer(answer.status, answer.text, site);
         if (result instanceof TencentApiError) {
           if (result.code === "AuthFailure.SignatureExpire" && !resigned) {
             const serverMs = answer.date === null ? NaN : Date.parse(answer.date);
@@ -291,8 +295,11 @@ function classifyFetchFailure(
   );
 }
 
-/** Turns an HTTP answer into a result or a {@link TencentApiError}. */
-function interpret(
+/**
+ * Turns an HTTP answer into a result or a {@link TencentApiError} (integers read as `bigint`).
+ * Shared with the Tencent provider (`lib/provider/tencent.ts`).
+ */
+export function interpretTencentAnswer(
   status: number,
   text: string,
   site: { service: string; action: string },

@@ -11,8 +11,11 @@ import type { Credential } from "./signer.ts";
 
 /** Credential values given on the command line. */
 export interface CredentialFlags {
+  /** SecretId given on the command line. */
   secretId?: string | undefined;
+  /** SecretKey given on the command line. */
   secretKey?: string | undefined;
+  /** Session token (of temporary credentials) given on the command line. */
   sessionToken?: string | undefined;
   /** `--region`. */
   region?: string | undefined;

@@ -8,7 +8,9 @@
 
 /** Where a call is: its service and action (both kept on every error). */
 export interface CallSite {
+  /** Service name, e.g. `trocket`. */
   service: string;
+  /** Action name, e.g. `DescribeTopicList`. */
   action: string;
 }
 

@@ -43,13 +43,17 @@ export { stripPort } from "./_verify.ts";
 
 /** A Tencent Cloud API key pair, with the session token of temporary credentials. */
 export interface Credential {
+  /** The SecretId, sent in the signature's Credential. */
   secretId: string;
+  /** The SecretKey: only used to derive the signing key, never sent. */
   secretKey: string;
+  /** Session token of temporary credentials, sent as `X-TC-Token`. */
   token?: string;
 }
 
 /** Everything a TC3 signature covers. */
 export interface Tc3Request {
+  /** HTTP method. */
   method: "POST" | "GET";
   /** `host` or `host:port` as sent in the Host header. */
   host: string;
@@ -63,11 +67,15 @@ export interface Tc3Request {
   body: Uint8Array;
   /** The service of the credential scope, e.g. `trocket`. */
   service: string;
+  /** The action name, sent as `X-TC-Action`, e.g. `DescribeTopicList`. */
   action: string;
+  /** The API version, sent as `X-TC-Version`, e.g. `2023-03-08`. */
   version: string;
+  /** The region, sent as `X-TC-Region` when given. */
   region?: string;
   /** Unix time in seconds, from the caller's clock. */
   timestampS: number;
+  /** Response language, sent as `X-TC-Language` when given, e.g. `en-US`. */
   language?: string;
   /** Lower-case header names to sign; default `["content-type", "host"]` (what the SDKs sign). */
   signedHeaders?: string[];

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { findStructure, isScalarType, parseTypeName } from "../catalog/catalog.ts";
+import { isScalarType, parseTypeName } from "../catalog/catalog.ts";
+import { findStructureAnyCloud } from "../provider/registry.ts";
 import { suggest } from "../catalog/suggest.ts";
 import type { Field } from "../catalog/types.ts";
 import { catalogType, type ExprType, isAssignable, typeToString } from "../expr/types.ts";
@@ -121,7 +122,7 @@ export function checkValue(
     checkScalar(ctx, node, base, typeName, path);
     return;
   }
-  const structure = findStructure(ctx.service, ctx.version, base);
+  const structure = findStructureAnyCloud(ctx.service, ctx.version, base);
   if (structure === undefined) {
     ctx.typeOf(node);
     return;

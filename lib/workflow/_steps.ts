@@ -37,8 +37,8 @@ export const MAX_CONCURRENCY = 100;
 /** Poll settings when `until` is given without `poll`. */
 export const DEFAULT_POLL = { intervalMs: 5_000, timeoutMs: 300_000 };
 
-const ACTION_NAME =
-  /^(?:(tencentcloud|huaweicloud)\/)?([a-z][a-z0-9_-]*)\.([A-Za-z][A-Za-z0-9_]*)$/;
+/** `[<cloud>/]<service>.<Action>`; whether the cloud is known is checked by validation. */
+const ACTION_NAME = /^(?:([a-z][a-z0-9-]*)\/)?([a-z][a-z0-9_-]*)\.([A-Za-z][A-Za-z0-9_]*)$/;
 
 /** Reads the `steps:` list. Steps too broken to model are left out; their ids are returned. */
 export function readSteps(

@@ -28,10 +28,15 @@ export type DiagnosticCode =
 
 /** A problem found in a workflow, with its position (1-based line and column). */
 export interface Diagnostic {
+  /** Stable code of the problem, e.g. `E_TYPE`. */
   code: DiagnosticCode;
+  /** What is wrong, with the offending value. */
   message: string;
+  /** The workflow file, as given to the loader. */
   file: string;
+  /** Line of the problem, 1-based. */
   line: number;
+  /** Column of the problem, 1-based. */
   column: number;
   /** `error` fails validation; `warning` does not. */
   severity: "error" | "warning";

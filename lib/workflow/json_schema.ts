@@ -10,8 +10,10 @@
  */
 import { catalogIndex, isScalarType, parseTypeName, serviceVersion } from "../catalog/catalog.ts";
 import type { Field, ServiceVersion } from "../catalog/types.ts";
+import { providers } from "../provider/registry.ts";
 
-type Schema = Record<string, unknown>;
+/** A JSON Schema document, as a plain object. */
+export type Schema = Record<string, unknown>;
 
 /** Options of {@link workflowJsonSchema}. */
 export interface JsonSchemaOptions {
@@ -99,7 +101,12 @@ export function workflowJsonSchema(options: JsonSchemaOptions = {}): Schema {
     action: {
       anyOf: [
         { enum: actionNames },
-        { type: "string", pattern: "^(tencentcloud/|huaweicloud/)?[a-z0-9-]+\\.[A-Za-z0-9]+$" },
+        {
+          type: "string",
+          pattern: `^(${
+            providers().map((p) => `${p.name}/`).join("|")
+          })?[a-z0-9-]+\\.[A-Za-z0-9]+$`,
+        },
       ],
       description: "service.Action, e.g. trocket.DescribeTopicList",
     },

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { offsetPos } from "./position.ts";
 import { isMap, LineCounter, type Node, parseDocument, type YAMLError } from "yaml";
 import type { Diagnostic } from "./diagnostic.ts";
 import type { Pos, Workflow } from "./model.ts";
@@ -79,7 +80,7 @@ export function parseWorkflow(source: string, file: string): ParseResult {
   const yamlErrors: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const error of [...doc.errors, ...doc.warnings]) {
-    const d = yamlDiagnostic(error, file, lines);
+    const d = yamlDiagnostic(error, file, source);
     const key = `${d.line}:${d.column}:${d.message}`;
     if (!seen.has(key)) yamlErrors.push(d);
     seen.add(key);
@@ -294,10 +295,12 @@ function flowTooDeep(source: string): number | undefined {
   return undefined;
 }
 
-function yamlDiagnostic(error: YAMLError, file: string, lines: LineCounter): Diagnostic {
+function yamlDiagnostic(error: YAMLError, file: string, source: string): Diagnostic {
   const [startOffset, endOffset] = error.pos;
-  const line = lines.linePos(startOffset);
-  const end = lines.linePos(Math.max(startOffset, endOffset));
+  const start = offsetPos(source, startOffset, 1);
+  const stop = offsetPos(source, Math.max(startOffset, endOffset), 1);
+  const line = { line: start.line, col: start.column };
+  const end = { line: stop.line, col: stop.column };
   let message = error.message.replace(/ at line \d+, column \d+.*$/s, "");
   if (error.code === "RESOURCE_EXHAUSTION") message = "values are nested too deeply";
   if (error.code === "MULTIPLE_DOCS") message = "a workflow file holds one YAML document";

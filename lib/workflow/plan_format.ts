@@ -9,6 +9,7 @@ import type { Plan, PlannedStep } from "./plan.ts";
 
 /** Options of {@link formatPlan}. */
 export interface FormatPlanOptions {
+  /** Paint with ANSI colors (default false). */
   color?: boolean;
   /** Shown in the header, e.g. the workflow file. */
   file?: string;

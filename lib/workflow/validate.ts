@@ -5,12 +5,16 @@
  * @module
  */
 import {
-  actionSuggestion,
-  catalogIndex,
-  findAction,
-  serviceSuggestion,
-  serviceVersion,
-} from "../catalog/catalog.ts";
+  actionLabelOf,
+  actionSuggestionAnyCloud,
+  findActionAnyCloud,
+  providerByName,
+  providers,
+  serviceOfRef,
+  serviceSuggestionAnyCloud,
+  serviceVersionAnyCloud,
+  versionsAnyCloud,
+} from "../provider/registry.ts";
 import { suggest } from "../catalog/suggest.ts";
 import type { ActionSpec } from "../catalog/types.ts";
 import { checkExpr } from "../expr/check.ts";
@@ -448,7 +452,16 @@ class Validator {
   private lookup(call: CallSpec, report: boolean): ActionSpec | null {
     const say = report ? this.report.bind(this) : () => {};
     const ref = call.action;
-    const service = ref.provider === "huaweicloud" ? `huaweicloud/${ref.service}` : ref.service;
+    const service = serviceOfRef(ref);
+    if (providerByName(ref.provider) === undefined) {
+      const known = providers().map((p) => p.name).join(", ");
+      say(
+        "E_UNKNOWN_ACTION",
+        `unknown cloud \`${ref.provider}\` in \`${ref.text}\` (known: ${known})`,
+        ref.pos,
+      );
+      return null;
+    }
     if (call.untyped) {
       if (call.version === undefined) {
         say(
@@ -467,38 +480,39 @@ class Validator {
     }
     const untypedHint =
       "; to call an action the catalog does not know, add `untyped: true` and `version:`";
-    const versions = serviceVersion(service);
+    const versions = serviceVersionAnyCloud(service);
     if (versions === undefined) {
-      const hint = ref.provider === "tencentcloud" ? serviceSuggestion(ref.service) : undefined;
+      const hint = serviceSuggestionAnyCloud(service);
       say(
         "E_UNKNOWN_ACTION",
         `unknown service \`${ref.service}\`${
-          hint ? `; did you mean \`${hint}.${ref.action}\`?` : untypedHint
+          hint ? `; did you mean \`${actionLabelOf({ ...ref, service: hint })}\`?` : untypedHint
         }`,
         ref.pos,
       );
       return null;
     }
-    if (call.version !== undefined && serviceVersion(service, call.version) === undefined) {
+    if (call.version !== undefined && serviceVersionAnyCloud(service, call.version) === undefined) {
       say(
         "E_UNKNOWN_VERSION",
         `unknown version \`${call.version}\` of ${ref.service} (the catalog has ${
-          knownVersions(service).join(", ")
+          versionsAnyCloud(service).join(", ")
         })`,
         ref.pos,
       );
       return null;
     }
-    const spec = findAction(service, ref.action, call.version);
+    const spec = findActionAnyCloud(service, ref.action, call.version);
     if (spec === undefined) {
-      const elsewhere = call.version !== undefined && findAction(service, ref.action) !== undefined;
-      const hint = actionSuggestion(service, ref.action);
+      const elsewhere = call.version !== undefined &&
+        findActionAnyCloud(service, ref.action) !== undefined;
+      const hint = actionSuggestionAnyCloud(service, ref.action);
       say(
         "E_UNKNOWN_ACTION",
         elsewhere
           ? `${ref.service} ${call.version} has no action \`${ref.action}\` (a newer version has it)`
           : `unknown action \`${ref.action}\` of ${ref.service}${
-            hint ? `; did you mean \`${ref.service}.${hint}\`?` : untypedHint
+            hint ? `; did you mean \`${actionLabelOf({ ...ref, action: hint })}\`?` : untypedHint
           }`,
         ref.pos,
       );
@@ -506,11 +520,6 @@ class Validator {
     }
     return spec;
   }
-}
-
-function knownVersions(service: string): string[] {
-  const index = catalogIndex().services;
-  return Object.hasOwn(index, service) ? index[service]!.versions : [];
 }
 
 /** The expression type of a declared input type. */

@@ -1,0 +1,130 @@
+/**
+ * Tencent Cloud as a {@link Provider}, over `lib/tencent/*` and the catalog: endpoints
+ * `<service>[.<region>].tencentcloudapi.com` (`../tencent/endpoint.ts`), one TC3-HMAC-SHA256
+ * signed JSON POST per call (`../tencent/signer.ts`), answers read like the Tencent client
+ * does (`interpretTencentAnswer`), and the retry rules of PRODUCT.md section 5
+ * (`../tencent/errors.ts`).
+ *
+ * Unlike `createTencentClient`, a provider client does not re-sign after
+ * `AuthFailure.SignatureExpire` (the engine's retry sees the error instead).
+ *
+ * @example
+ * ```ts
+ * import { tencentProvider } from "./tencent.ts";
+ * const spec = tencentProvider.findAction("trocket", "DescribeTopicList")!;
+ * const request = await tencentProvider.buildRequest({
+ *   spec, region: "ap-guangzhou", params: { InstanceId: "rmq-1" }, timestampMs: Date.now(),
+ *   credential: { secretId: "AKID…", secretKey: "…" },
+ *   endpoint: tencentProvider.endpoint({ service: spec.service, region: "ap-guangzhou" }),
+ * });
+ * ```
+ *
+ * @module
+ */
+import {
+  actionSuggestion,
+  findAction,
+  findStructure,
+  serviceSuggestion,
+  serviceVersion,
+  serviceVersionsOf,
+} from "../catalog/catalog.ts";
+import { stringifyJson } from "../json.ts";
+import { interpretTencentAnswer } from "../tencent/client.ts";
+import { endpointFor } from "../tencent/endpoint.ts";
+import { classifyError, TencentApiError } from "../tencent/errors.ts";
+import { type Credential, signTc3 } from "../tencent/signer.ts";
+import type { Provider } from "./provider.ts";
+
+/** The prefix a workflow may write before a Tencent service (`tencentcloud/trocket.…`). */
+export const TENCENT_PREFIX = "tencentcloud/";
+
+const CONTENT_TYPE = "application/json; charset=utf-8";
+const encoder = new TextEncoder();
+
+/** Options of {@link createTencentProvider}. */
+export interface TencentProviderOptions {
+  /** `--regional-endpoints`: `<service>.<region>.tencentcloudapi.com`. */
+  regionalEndpoints?: boolean | undefined;
+  /** `X-TC-Language`, e.g. `en-US`. */
+  language?: string | undefined;
+}
+
+/** True for a Tencent service name: no cloud prefix, or `tencentcloud/…`. */
+export function isTencentService(service: string): boolean {
+  return !service.includes("/") || service.startsWith(TENCENT_PREFIX);
+}
+
+function bare(service: string): string {
+  return service.startsWith(TENCENT_PREFIX) ? service.slice(TENCENT_PREFIX.length) : service;
+}
+
+/**
+ * A Tencent Cloud provider with the given endpoint and language options
+ * ({@link tencentProvider} is the default one).
+ */
+export function createTencentProvider(options: TencentProviderOptions = {}): Provider<Credential> {
+  const mine = <T>(service: string, lookup: (name: string) => T): T | undefined =>
+    isTencentService(service) ? lookup(bare(service)) : undefined;
+  return {
+    name: "tencentcloud",
+    ownsService: isTencentService,
+    findAction: (service, action, version) =>
+      mine(service, (name) => findAction(name, action, version)),
+    serviceVersion: (service, version) => mine(service, (name) => serviceVersion(name, version)),
+    versions: (service) => mine(service, serviceVersionsOf) ?? [],
+    findStructure: (service, version, name) =>
+      mine(service, (svc) => findStructure(svc, version, name)),
+    actionSuggestion: (service, action) => mine(service, (name) => actionSuggestion(name, action)),
+    serviceSuggestion: (service) => mine(service, serviceSuggestion),
+    endpoint: ({ service, region, endpointUrl }) =>
+      endpointFor({
+        service: bare(service),
+        region,
+        regional: options.regionalEndpoints ?? false,
+        endpointUrl,
+      }),
+    async buildRequest({ spec, region, params, credential, endpoint, timestampMs, clientToken }) {
+      const payload = clientToken !== undefined && params.ClientToken === undefined
+        ? { ...params, ClientToken: clientToken }
+        : params;
+      // Serialized once: these exact bytes are signed and sent.
+      const body = encoder.encode(stringifyJson(payload));
+      const headers = await signTc3({
+        method: "POST",
+        host: endpoint.host,
+        path: endpoint.url.pathname || "/",
+        contentType: CONTENT_TYPE,
+        body,
+        service: bare(spec.service),
+        action: spec.name,
+        version: spec.version,
+        ...(region !== "" ? { region } : {}),
+        timestampS: Math.floor(timestampMs / 1000),
+        ...(options.language !== undefined ? { language: options.language } : {}),
+      }, credential);
+      return new Request(endpoint.url, {
+        method: "POST",
+        headers,
+        body: body as Uint8Array<ArrayBuffer>,
+      });
+    },
+    parseResponse: ({ status, text }, spec) => {
+      const result = interpretTencentAnswer(status, text, {
+        service: bare(spec.service),
+        action: spec.name,
+      });
+      return result instanceof TencentApiError
+        ? { ok: false, error: result }
+        : { ok: true, result };
+    },
+    classifyError,
+    ownsError: (err) => err instanceof TencentApiError,
+    credentialsHint:
+      "set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (or configure a TCCLI profile)",
+    keyId: (credential) => credential.secretId,
+  };
+}
+
+/** The Tencent Cloud provider (global endpoints, no `X-TC-Language`). */
+export const tencentProvider: Provider<Credential> = createTencentProvider();
