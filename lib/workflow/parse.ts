@@ -30,6 +30,7 @@ export interface ParseResult {
    * (so that validation can report more problems). Callers must check `diagnostics`.
    */
   workflow?: Workflow;
+  /** Every problem found while parsing (YAML, shape, durations, cron, retry bounds). */
   diagnostics: Diagnostic[];
   /**
    * Ids of steps too broken to be part of `workflow.steps` (for example no `action`, `set`

@@ -45,11 +45,17 @@ export interface PlanOptions {
 
 /** One step of a plan. `action`, `version` and `region` are `null` for `set` and `assert` steps. */
 export interface PlannedStep {
+  /** The step id. */
   id: string;
+  /** `action`, `set` or `assert`. */
   kind: Step["kind"];
+  /** `service.Action` (`huaweicloud/service.Operation` for Huawei Cloud). */
   action: string | null;
+  /** The API version the call would use (the catalog's newest unless pinned). */
   version: string | null;
+  /** The region the call would go to. */
   region: string | null;
+  /** Whether the action changes something (anything but `Describe*`, `List*`, `Get*` …). */
   mutating: boolean;
   /** The JSON body of every call the step would make (one per `foreach` item). */
   requests: unknown[];
@@ -57,6 +63,7 @@ export interface PlannedStep {
   when: "run" | "skipped" | "unknown";
   /** True when the step was really executed (`--live-reads`). */
   live: boolean;
+  /** `paginate: true`: the request shown is the first page's. */
   paginate: boolean;
   /** The compensation a rollback would send, when the step has an `undo` block. */
   undo?: { action: string; version: string; requests: unknown[] };
@@ -68,9 +75,13 @@ export interface PlannedStep {
 
 /** The result of a dry run (PRODUCT.md section 10, `plan --json`). */
 export interface Plan {
+  /** Always `"planned"`. */
   status: "planned";
+  /** The workflow's `name`. */
   workflow: string;
+  /** Every step, in file order. */
   steps: PlannedStep[];
+  /** The workflow's `outputs`, resolved where possible (placeholders otherwise). */
   outputs: Record<string, unknown>;
 }
 
