@@ -94,3 +94,54 @@ Deno.test("tcflow schema prints JSON for the named services and rejects unknown 
   const bad = await runCli(["schema", "trockett"]);
   assert.equal(bad.code, 2);
 });
+
+Deno.test("actions lists, searches and describes Huawei Cloud actions too", async () => {
+  const list = await runCli(["actions", "huaweicloud/cph"]);
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(list.stdout, /^ListEncodeServers\s+read/m);
+  assert.match(
+    list.stderr,
+    /actions in huaweicloud\/cph v1 \(cph\.\{region\}\.myhuaweicloud\.com\)/,
+  );
+  const json = await runCli(["actions", "huaweicloud/cph", "--json"]);
+  const rows = JSON.parse(json.stdout) as Array<{ action: string; mutating: boolean }>;
+  assert.ok(rows.some((r) => r.action === "huaweicloud/cph.ListEncodeServers" && !r.mutating));
+
+  const describe = await runCli(["actions", "describe", "huaweicloud/cph.ListEncodeServers"]);
+  assert.equal(describe.code, 0, describe.stderr);
+  assert.match(describe.stdout, /^huaweicloud\/cph\.ListEncodeServers {2}\(version v1\)/);
+  assert.match(describe.stdout, /limit\s+Integer\s+optional/);
+  assert.match(describe.stdout, /paginate: offset\/limit, list field encode_servers/);
+  assert.match(describe.stdout, /encode_servers\s+EncodeServer\[\]/);
+  const spec = await runCli(["actions", "describe", "huaweicloud/cph.ListEncodeServers", "--json"]);
+  assert.equal(JSON.parse(spec.stdout).service, "huaweicloud/cph");
+  const skeleton = await runCli(
+    ["actions", "describe", "huaweicloud/cph.ListEncodeServers", "--skeleton"],
+  );
+  assert.match(skeleton.stdout, /action: huaweicloud\/cph\.ListEncodeServers/);
+
+  const services = await runCli(["actions", "--json"]);
+  const all = JSON.parse(services.stdout) as Array<{ service: string; actions: number }>;
+  assert.ok(all.some((s) => s.service === "huaweicloud/cph" && s.actions >= 1));
+  assert.ok(all.some((s) => s.service === "trocket"));
+  const search = await runCli(["actions", "--search", "encodeserver", "--json"]);
+  assert.deepEqual(JSON.parse(search.stdout), [
+    { service: "huaweicloud/cph", version: "v1", action: "ListEncodeServers" },
+  ]);
+  const within = await runCli(["actions", "--search", "list", "huaweicloud/cph", "--json"]);
+  const hits = JSON.parse(within.stdout) as Array<{ service: string }>;
+  assert.ok(hits.length >= 1 && hits.every((h) => h.service === "huaweicloud/cph"));
+
+  const typo = await runCli(["actions", "describe", "huaweicloud/cph.ListEncodeServer"]);
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /did you mean huaweicloud\/cph\.ListEncodeServers\?/);
+  const service = await runCli(["actions", "huaweicloud/cpx"]);
+  assert.equal(service.code, 2);
+  assert.match(service.stderr, /did you mean "huaweicloud\/cph"\?/);
+  const cloud = await runCli(["actions", "describe", "nocloud/cph.ListEncodeServers"]);
+  assert.equal(cloud.code, 2);
+  assert.match(cloud.stderr, /unknown cloud "nocloud"/);
+  const prefixed = await runCli(["actions", "describe", "tencentcloud/trocket.DescribeTopicList"]);
+  assert.equal(prefixed.code, 0, prefixed.stderr);
+  assert.match(prefixed.stdout, /^trocket\.DescribeTopicList/);
+});

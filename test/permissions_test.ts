@@ -221,11 +221,61 @@ Deno.test("reaching any other host is refused by the runtime, and nothing is sen
         },
       },
     );
-    assert.notEqual(code, 0, stderr);
-    assert.match(stdout + stderr, /net access to "127\.0\.0\.2/);
+    assert.equal(code, 3, stderr);
+    assert.match(stdout + stderr, /no permission to connect to 127\.0\.0\.2:\d+/);
+    assert.match(stdout + stderr, /--allow-net=127\.0\.0\.2:\d+/);
     assert.ok(!hasStackTrace(stderr), stderr);
     assert.equal(server.emulator.calls().length, 0, "nothing reached the listener");
   } finally {
     await server.close();
   }
+});
+
+Deno.test("a host the task does not grant is a configuration error: exit 3, never retried", async () => {
+  const file = `${dir}/not-granted.yaml`;
+  // No `retry:` limit: a network failure before sending would be retried (3 attempts).
+  await Deno.writeTextFile(
+    file,
+    "tcflow: 1\nname: not-granted\nregion: ap-guangzhou\nsteps:\n  - id: topics\n" +
+      "    action: trocket.DescribeTopicList\n    with: { InstanceId: rmq-2x9f8k1p }\n",
+  );
+  const env = {
+    TENCENTCLOUD_SECRET_ID: DEMO_CREDENTIAL.secretId,
+    TENCENTCLOUD_SECRET_KEY: DEMO_CREDENTIAL.secretKey,
+    HOME: dir,
+  };
+  const state = ["--state-dir", `${dir}/state`];
+  const { code, stdout, stderr } = await runCliProcess(
+    ["run", file, "--endpoint-url", "http://example.invalid:8080", "--json", ...state],
+    { env },
+  );
+  assert.equal(code, 3, stderr);
+  assert.ok(!hasStackTrace(stderr), stderr);
+  assert.match(stdout, /no permission to connect to example\.invalid:8080/);
+  assert.match(stdout, /--allow-net=example\.invalid:8080/);
+  assert.doesNotMatch(stdout + stderr, /after-send|AfterSend|may have been applied/i);
+  const result = parseJson(stdout, "auto") as {
+    status: string;
+    steps: Array<{ id: string; status: string; attempts?: number; error?: { code: string } }>;
+  };
+  assert.equal(result.status, "failed");
+  assert.equal(result.steps[0]?.error?.code, "E_CONFIG");
+  assert.equal(result.steps[0]?.attempts, 1, "not retried");
+  assert.doesNotMatch(stdout + stderr, new RegExp(DEMO_CREDENTIAL.secretKey));
+
+  // A mutating call goes through the send-once transport (Deno.connect): the same answer.
+  const create = `${dir}/not-granted-create.yaml`;
+  await Deno.writeTextFile(
+    create,
+    "tcflow: 1\nname: not-granted\nregion: ap-guangzhou\nsteps:\n  - id: topic\n" +
+      "    action: trocket.CreateTopic\n" +
+      "    with: { InstanceId: rmq-2x9f8k1p, Topic: t1, TopicType: NORMAL, QueueNum: 3 }\n",
+  );
+  const mutating = await runCliProcess(
+    ["run", create, "--endpoint-url", "http://example.invalid:8080", ...state],
+    { env },
+  );
+  assert.equal(mutating.code, 3, mutating.stderr);
+  assert.match(mutating.stderr, /no permission to connect to example\.invalid:8080/);
+  assert.doesNotMatch(mutating.stderr, /after-send|AfterSend|may have been applied|uncertain/i);
 });

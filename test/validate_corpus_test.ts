@@ -187,6 +187,42 @@ Deno.test("CLI: a valid trocket + apigateway workflow passes; bad usage exits 2"
   assert.match(none.stderr, /no workflow file given/);
 });
 
+Deno.test("CLI: a file that is not UTF-8 is an E_FILE, with no raw bytes echoed", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/latin1.yaml`;
+    // "name: caf\xe9" in Latin-1: 0xE9 alone is not UTF-8.
+    const bytes = new TextEncoder().encode("tcflow: 1\nname: cafX\nsteps: []\n");
+    bytes[bytes.indexOf(0x58)] = 0xe9;
+    await Deno.writeFile(file, bytes);
+    for (const args of [[file], ["--json", file]]) {
+      const result = await cli(...args);
+      assert.equal(result.code, 2, result.stdout + result.stderr);
+      assertNoStackTrace(result.stdout + result.stderr);
+      assert.match(result.stdout, /E_FILE/);
+      assert.match(result.stdout, /the workflow file is not UTF-8 text/);
+      assert.ok(!/caf|\uFFFD/.test(result.stdout + result.stderr), result.stdout);
+    }
+    const { loadWorkflowFile } = await import("../lib/workflow/load.ts");
+    const loaded = await loadWorkflowFile(file);
+    assert.deepEqual(loaded.diagnostics.map((d) => `${d.code} ${d.line}:${d.column}`), [
+      "E_FILE 1:1",
+    ]);
+    assert.equal(loaded.source, "");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("CLI: a misspelt validate flag gets a did-you-mean", async () => {
+  const result = await cli("--jsonn", "test/invalid/param_unknown.yaml");
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /validate: unknown flag --jsonn; did you mean --json\?/);
+  assertNoStackTrace(result.stderr);
+  const quiet = await cli("--quite", "x.yaml");
+  assert.match(quiet.stderr, /unknown flag --quite; did you mean --quiet\?/);
+});
+
 Deno.test("the valid migration workflow loads with no diagnostics", () => {
   const result = loadWorkflowText(VALID_MIGRATION, "migration.yaml");
   assert.deepEqual(result.diagnostics, []);

@@ -8,15 +8,19 @@
  */
 import { type Deps, systemFetch } from "../deps.ts";
 import type { Workflow } from "../workflow/model.ts";
-import { createHuaweiClient, type HuaweiClient } from "../huawei/client.ts";
-import { resolveHuaweiCredentials } from "../huawei/credentials.ts";
-import { type EngineClient, routeClients } from "../provider/route.ts";
-import { createTencentClient, type TencentClient } from "../tencent/client.ts";
-import { http1Fetch } from "../tencent/http1.ts";
-import { resolveCredentials } from "../tencent/credentials.ts";
+import type { CredentialSources, LoadedCredentials, ProviderName } from "../provider/provider.ts";
+import {
+  DEFAULT_PROVIDER,
+  providerByName,
+  providerOfService,
+  providers,
+  serviceOfRef,
+} from "../provider/registry.ts";
+import { type CloudCaller, type EngineClient, routeClients } from "../provider/route.ts";
+import { http1Fetch, type SendOnceFn } from "../tencent/http1.ts";
 import { createRateLimiter, type RateLimiter } from "../engine/rate_limiter.ts";
 import { boolFlag, type ParsedArgs, stringFlag } from "./args.ts";
-import { type CliContext, ConfigError, UsageError } from "./context.ts";
+import { type CliContext, ConfigError, EXIT, UsageError } from "./context.ts";
 
 /** Flags of the connection (add them to a command's flag specs). */
 export const CONNECT_FLAGS = {
@@ -48,14 +52,17 @@ export interface ConnectOptions {
   /** Only reads will be sent (every call may go through the pooled `fetch`). */
   readOnly?: boolean;
   /**
-   * Which clouds the workflow calls (default: Tencent only). Missing credentials of a cloud
-   * that is needed are a `ConfigError`; Huawei credentials are read only when needed.
+   * The providers the workflow calls, by name (default: the default cloud only; see
+   * {@link cloudsOf}). Missing credentials of a cloud that is needed are a `ConfigError`; the
+   * credentials of other clouds are not read (the default cloud's region still is).
    */
-  clouds?: { tencent: boolean; huawei: boolean };
+  clouds?: ReadonlySet<ProviderName>;
 }
 
 /**
- * Builds the client of a command.
+ * Builds the client of a command: for each provider of the registry that the workflow uses, its
+ * credentials (`Provider.loadCredentials`, or `Provider.emulatorCredentials` with `--emulator`)
+ * and its client (`Provider.createCaller`), routed by service.
  *
  * @throws {ConfigError} missing or malformed credentials (exit 3)
  * @throws {UsageError} a bad `--rate-scale` or `--endpoint-url`
@@ -65,7 +72,7 @@ export async function connect(
   ctx: CliContext,
   options: ConnectOptions = {},
 ): Promise<Connection> {
-  const clouds = options.clouds ?? { tencent: true, huawei: false };
+  const clouds = options.clouds ?? new Set([DEFAULT_PROVIDER]);
   const rateScale = parseRateScale(stringFlag(parsed, "rate-scale"));
   const regionFlag = stringFlag(parsed, "region");
   if (regionFlag !== undefined && !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(regionFlag)) {
@@ -77,109 +84,99 @@ export async function connect(
     nonEmpty(ctx.env("TCFLOW_ENDPOINT_URL"));
   if (endpointUrl !== undefined) checkUrl(endpointUrl);
   const regionalEndpoints = boolFlag(parsed, "regional-endpoints");
+  const emulated = boolFlag(parsed, "emulator");
 
-  if (boolFlag(parsed, "emulator")) {
-    const { createEmulator, DEMO_CREDENTIAL } = await import("../emulator/emulator.ts");
-    const { HUAWEI_DEMO_CREDENTIAL } = await import("../emulator/huawei_cph.ts");
+  let deps = ctx.deps;
+  let region = regionFlag;
+  let sendOnce: SendOnceFn | undefined;
+  if (emulated) {
+    const { createEmulator } = await import("../emulator/emulator.ts");
     const emulator = createEmulator({
       now: () => ctx.deps.now(),
       sleep: (ms) => ctx.deps.sleep(ms),
       rateScale,
     });
-    const deps: Deps = { ...ctx.deps, fetch: (request) => emulator.handle(request) };
-    const credential = { secretId: DEMO_CREDENTIAL.secretId, secretKey: DEMO_CREDENTIAL.secretKey };
-    const region = regionFlag ?? nonEmpty(ctx.env("TENCENTCLOUD_REGION"));
-    const huawei = clouds.huawei
-      ? createHuaweiClient({
-        deps,
-        credential: { ...HUAWEI_DEMO_CREDENTIAL },
-        region: region ?? HUAWEI_DEFAULT_REGION,
-        endpointUrl,
-      })
-      : undefined;
-    return {
-      client: routeClients({
-        tencent: createTencentClient({ deps, credential, regionalEndpoints, endpointUrl }),
-        huawei,
-      }),
-      rateLimiter: createRateLimiter({ deps, scale: rateScale }),
-      deps,
-      ...(region !== undefined ? { region } : {}),
-      secrets: [credential.secretKey, HUAWEI_DEMO_CREDENTIAL.sk],
-      source: "--emulator (demo credential)",
-      close: () => {},
-    };
+    deps = { ...ctx.deps, fetch: (request) => emulator.handle(request) };
+    region = regionFlag ?? nonEmpty(ctx.env("TENCENTCLOUD_REGION"));
+  } else if (!options.readOnly && deps.fetch === systemFetch) {
+    // Non-idempotent calls are sent exactly once by our own HTTP/1.1 client: Deno's fetch
+    // re-sends a request on its own when the connection closes before the answer, even a POST
+    // that the server has applied (see TencentClientOptions.sendOnce). Only over the real
+    // network: a `fetch` given by a test (an in-process handler) carries every call.
+    sendOnce = http1Fetch;
   }
+  const sources: CredentialSources = {
+    region: regionFlag,
+    profile: stringFlag(parsed, "profile"),
+    env: ctx.env,
+    readFile: (path) => Deno.readTextFile(path),
+    homeDir: nonEmpty(ctx.env("HOME")) ?? nonEmpty(ctx.env("USERPROFILE")),
+  };
 
-  const deps = ctx.deps;
   const secrets: string[] = [];
-  const sources: string[] = [];
-  // Non-idempotent calls are sent exactly once by our own HTTP/1.1 client: Deno's fetch
-  // re-sends a request on its own when the connection closes before the answer, even a POST
-  // that the server has applied (see TencentClientOptions.sendOnce). Only over the real
-  // network: a `fetch` given by a test (an in-process handler) carries every call.
-  const sendOnce = options.readOnly || deps.fetch !== systemFetch ? {} : { sendOnce: http1Fetch };
-
-  let tencent: Pick<TencentClient, "call" | "secretId">;
-  let region: string | undefined = regionFlag;
-  try {
-    const resolved = await resolveCredentials({
-      flags: { region: regionFlag },
-      env: ctx.env,
-      readFile: (path) => Deno.readTextFile(path),
-      homeDir: nonEmpty(ctx.env("HOME")) ?? nonEmpty(ctx.env("USERPROFILE")),
-      profile: stringFlag(parsed, "profile"),
-    });
-    const { credential } = resolved;
-    secrets.push(
-      credential.secretKey,
-      ...(credential.token !== undefined ? [credential.token] : []),
-    );
-    sources.push(resolved.source);
-    region = resolved.region;
-    tencent = createTencentClient({
+  const found: string[] = [];
+  const callers: Record<string, CloudCaller> = {};
+  let defaultCaller: Pick<EngineClient, "call" | "secretId"> | undefined;
+  for (const provider of providers()) {
+    const isDefault = provider.name === DEFAULT_PROVIDER;
+    const needed = clouds.has(provider.name);
+    // The default cloud's sources also give the region, so they are read even when unused.
+    if (!needed && !isDefault) continue;
+    const load = emulated ? provider.emulatorCredentials : provider.loadCredentials;
+    if (load === undefined || provider.createCaller === undefined) continue;
+    let loaded: LoadedCredentials<unknown>;
+    try {
+      loaded = await load.call(provider, sources);
+    } catch (error) {
+      // A workflow that calls only other clouds needs no credentials of the default one.
+      if (!(error instanceof ConfigError) || needed) throw error;
+      defaultCaller = { secretId: "", call: () => Promise.reject(error) };
+      continue;
+    }
+    secrets.push(...loaded.secrets);
+    if (emulated && !needed && !isDefault) continue;
+    found.push(loaded.source);
+    if (isDefault && !emulated) region = loaded.region;
+    const caller = provider.createCaller({
       deps,
-      credential,
+      credential: loaded.credential,
+      region: emulated ? region : regionFlag,
+      endpointUrl,
       regionalEndpoints,
-      endpointUrl,
-      ...sendOnce,
+      sendOnce,
     });
-  } catch (error) {
-    // A workflow that calls only Huawei Cloud needs no Tencent credentials.
-    if (!(error instanceof ConfigError) || clouds.tencent) throw error;
-    tencent = {
-      secretId: "",
-      call: () => Promise.reject(error),
-    };
+    if (isDefault) defaultCaller = { secretId: caller.keyId, call: caller.call };
+    else callers[provider.name] = caller;
   }
-
-  let huawei: HuaweiClient | undefined;
-  if (clouds.huawei) {
-    const resolved = resolveHuaweiCredentials({ env: ctx.env });
-    const { credential } = resolved;
-    secrets.push(credential.sk, ...(credential.securityToken ? [credential.securityToken] : []));
-    sources.push(`Huawei Cloud: ${resolved.source}`);
-    huawei = createHuaweiClient({
-      deps,
-      credential,
-      region: regionFlag ?? HUAWEI_DEFAULT_REGION,
-      endpointUrl,
-      ...sendOnce,
-    });
+  if (emulated) {
+    // The demo secrets of every cloud are redacted, whichever clouds the workflow calls.
+    for (const provider of providers()) {
+      if (clouds.has(provider.name) || provider.name === DEFAULT_PROVIDER) continue;
+      const demo = await provider.emulatorCredentials?.();
+      if (demo !== undefined) secrets.push(...demo.secrets);
+    }
   }
   return {
-    client: routeClients({ tencent, huawei }),
+    client: routeClients({
+      tencent: defaultCaller ?? { secretId: "", call: () => Promise.reject(missing()) },
+      byProvider: callers,
+    }),
     rateLimiter: createRateLimiter({ deps, scale: rateScale }),
     deps,
     ...(region !== undefined ? { region } : {}),
     secrets,
-    source: sources.join("; "),
+    source: emulated ? "--emulator (demo credential)" : found.join("; "),
     close: () => {},
   };
 }
 
-/** Region of Huawei calls that name none (Huawei's regions differ from Tencent's). */
-const HUAWEI_DEFAULT_REGION = "cn-north-4";
+/** The error of a call of the default cloud when no provider of it can load credentials. */
+function missing(): ConfigError {
+  const provider = providerByName(DEFAULT_PROVIDER);
+  return new ConfigError(
+    `no ${DEFAULT_PROVIDER} credentials${provider ? `: ${provider.credentialsHint}` : ""}`,
+  );
+}
 
 function parseRateScale(text: string | undefined): number {
   if (text === undefined) return 1;
@@ -206,16 +203,34 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
 
-/** Which clouds a workflow calls (its steps and their `undo` blocks). */
-export function cloudsOf(wf: Workflow): { tencent: boolean; huawei: boolean } {
-  const clouds = { tencent: false, huawei: false };
+/**
+ * The providers a workflow calls (its steps and their `undo` blocks), by name
+ * (`tencentcloud`, `huaweicloud` …): the provider of each action's service in the registry.
+ */
+export function cloudsOf(wf: Workflow): Set<ProviderName> {
+  const clouds = new Set<ProviderName>();
   for (const step of wf.steps) {
     if (step.kind !== "action") continue;
     for (const call of [step, step.undo]) {
       if (call === undefined) continue;
-      if (call.action.provider === "huaweicloud") clouds.huawei = true;
-      else if (call.action.provider === "tencentcloud") clouds.tencent = true;
+      const provider = providerOfService(serviceOfRef(call.action));
+      clouds.add(provider?.name ?? call.action.provider);
     }
   }
   return clouds;
+}
+
+/**
+ * The exit code of a finished run (or rollback): 0 when it succeeded, 3 when a step failed with
+ * a configuration error (`E_CONFIG`: missing credentials, a host Deno's `--allow-net` does not
+ * grant), else 1.
+ */
+export function runExitCode(
+  status: "succeeded" | "failed",
+  steps: ReadonlyArray<{ status: string; error?: { code: string } | undefined }>,
+): number {
+  if (status === "succeeded") return EXIT.ok;
+  return steps.some((s) => s.status === "failed" && s.error?.code === "E_CONFIG")
+    ? EXIT.config
+    : EXIT.failed;
 }

@@ -1,22 +1,28 @@
 /**
  * `tcflow actions`: browse the typed action catalog.
  *
- * - `tcflow actions` — every service with its versions and action counts;
- * - `tcflow actions <service>` — the actions of a service (newest version, or `--version`);
+ * - `tcflow actions` — every service of every cloud with its versions and action counts;
+ * - `tcflow actions <service>` — the actions of a service (newest version, or `--version`),
+ *   Huawei Cloud's too (`tcflow actions huaweicloud/cph`);
  * - `tcflow actions --search text [service]` — actions whose name contains the text;
  * - `tcflow actions describe <service.Action> [--skeleton]` — parameters, outputs, paging,
+ *   (`huaweicloud/cph.ListEncodeServers` too)
  *   rate limit; `--skeleton` prints a YAML step with every parameter.
  *
  * @module
  */
+import { catalogIndex, searchActions } from "../catalog/catalog.ts";
 import {
-  actionSuggestion,
-  catalogIndex,
-  findAction,
-  searchActions,
-  serviceSuggestion,
-  serviceVersion,
-} from "../catalog/catalog.ts";
+  actionSuggestionAnyCloud,
+  DEFAULT_PROVIDER,
+  findActionAnyCloud,
+  providerByName,
+  providerOfService,
+  providers,
+  serviceOfRef,
+  serviceVersionAnyCloud,
+  versionsAnyCloud,
+} from "../provider/registry.ts";
 import { stepSkeleton } from "../catalog/skeleton.ts";
 import type { ActionSpec, Field } from "../catalog/types.ts";
 import { stringifyJson } from "../json.ts";
@@ -64,7 +70,7 @@ export const actionsCommand: Command = (args, ctx) => {
   const search = stringFlag(parsed, "search");
   if (search !== undefined) {
     if (first !== undefined) knownService(first);
-    const hits = searchActions(search, first);
+    const hits = searchAllClouds(search, first);
     if (json) ctx.io.stdout(stringifyJson(hits, 2) + "\n");
     else {
       for (const hit of hits) ctx.io.stdout(`${hit.service}.${hit.action}  ${hit.version}\n`);
@@ -81,34 +87,93 @@ export const actionsCommand: Command = (args, ctx) => {
   return Promise.resolve(EXIT.ok);
 };
 
+/** Throws a usage error (with a "did you mean") unless `service` is a service of some cloud. */
 function knownService(service: string): void {
-  if (catalogIndex().services[service] !== undefined) return;
-  const hint = serviceSuggestion(service);
+  if (versionsAnyCloud(service).length > 0) return;
+  const provider = providerOfService(service);
+  const hint = provider?.serviceSuggestion(service);
+  const named = hint === undefined || provider === undefined || provider.name === DEFAULT_PROVIDER
+    ? hint
+    : `${provider.name}/${hint}`;
   throw new UsageError(
-    `unknown service "${service}"${hint ? `; did you mean "${hint}"?` : ""}`,
+    `unknown service "${service}"${named ? `; did you mean "${named}"?` : ""}`,
   );
 }
 
-/** Finds `service.Action` (also `tencentcloud/service.Action`) or throws a usage error. */
+/** `service has no version V (known: …)`. */
+function noVersion(service: string, version: string | undefined): UsageError {
+  return new UsageError(
+    `${service} has no version ${version} (known: ${versionsAnyCloud(service).join(", ")})`,
+  );
+}
+
+/**
+ * Finds `service.Action` of any cloud (`trocket.DescribeTopicList`,
+ * `tencentcloud/trocket.DescribeTopicList`, `huaweicloud/cph.ListEncodeServers`) or throws a
+ * usage error.
+ */
 function lookup(name: string, version: string | undefined): ActionSpec {
-  const match = /^(?:tencentcloud\/)?([a-z0-9]+)\.([A-Za-z0-9]+)$/.exec(name);
+  const match = /^(?:([a-z][a-z0-9-]*)\/)?([a-z0-9]+)\.([A-Za-z0-9]+)$/.exec(name);
   if (match === null) {
-    throw new UsageError(`"${name}" is not an action name like trocket.DescribeTopicList`);
+    throw new UsageError(
+      `"${name}" is not an action name like trocket.DescribeTopicList or ` +
+        "huaweicloud/cph.ListEncodeServers",
+    );
   }
-  const [, service = "", action = ""] = match;
+  const [, cloud = DEFAULT_PROVIDER, bare = "", action = ""] = match;
+  if (providerByName(cloud) === undefined) {
+    throw new UsageError(
+      `unknown cloud "${cloud}" (known: ${providers().map((p) => p.name).join(", ")})`,
+    );
+  }
+  const service = serviceOfRef({ provider: cloud, service: bare });
   knownService(service);
-  if (version !== undefined && serviceVersion(service, version) === undefined) {
-    const versions = catalogIndex().services[service]?.versions ?? [];
-    throw new UsageError(`${service} has no version ${version} (known: ${versions.join(", ")})`);
+  if (version !== undefined && serviceVersionAnyCloud(service, version) === undefined) {
+    throw noVersion(service, version);
   }
-  const spec = findAction(service, action, version);
+  const spec = findActionAnyCloud(service, action, version);
   if (spec === undefined) {
-    const hint = actionSuggestion(service, action);
+    const hint = actionSuggestionAnyCloud(service, action);
     throw new UsageError(
       `unknown action ${service}.${action}${hint ? `; did you mean ${service}.${hint}?` : ""}`,
     );
   }
   return spec;
+}
+
+/** The services of the clouds other than the default one (whose index is `catalogIndex()`). */
+function otherServices(): string[] {
+  return providers()
+    .filter((p) => p.name !== DEFAULT_PROVIDER)
+    .flatMap((p) => p.serviceNames?.() ?? []);
+}
+
+/** Actions whose name contains `text` (case-insensitive), of one service or of every cloud. */
+function searchAllClouds(
+  text: string,
+  service: string | undefined,
+): Array<{ service: string; version: string; action: string }> {
+  const owner = service === undefined ? undefined : providerOfService(service);
+  const tencent = service === undefined || owner?.name === DEFAULT_PROVIDER
+    ? searchActions(text, service)
+    : [];
+  const needle = text.toLowerCase();
+  const others = (service === undefined ? otherServices() : owner === undefined ||
+      owner.name === DEFAULT_PROVIDER
+    ? []
+    : [service]).flatMap((svc) => {
+      const seen = new Set<string>();
+      return versionsAnyCloud(svc).flatMap((v) =>
+        Object.keys(serviceVersionAnyCloud(svc, v)?.actions ?? {}).sort()
+          .filter((action) => {
+            if (seen.has(action) || !action.toLowerCase().includes(needle)) return false;
+            seen.add(action);
+            return true;
+          })
+          .map((action) => ({ service: svc, version: v, action }))
+      );
+    });
+  return [...tencent, ...others];
 }
 
 function listServices(json: boolean, ctx: CliContext): void {
@@ -120,6 +185,13 @@ function listServices(json: boolean, ctx: CliContext): void {
       ? 0
       : (entry.actions[entry.versions[0] ?? ""] ?? []).length,
   }));
+  for (const service of otherServices()) {
+    rows.push({
+      service,
+      versions: versionsAnyCloud(service),
+      actions: Object.keys(serviceVersionAnyCloud(service)?.actions ?? {}).length,
+    });
+  }
   if (json) {
     ctx.io.stdout(stringifyJson(rows, 2) + "\n");
     return;
@@ -142,11 +214,8 @@ function listService(
   ctx: CliContext,
 ): void {
   knownService(service);
-  const sv = serviceVersion(service, version);
-  if (sv === undefined) {
-    const versions = catalogIndex().services[service]?.versions ?? [];
-    throw new UsageError(`${service} has no version ${version} (known: ${versions.join(", ")})`);
-  }
+  const sv = serviceVersionAnyCloud(service, version);
+  if (sv === undefined) throw noVersion(service, version);
   const actions = Object.values(sv.actions).sort((a, b) => a.name.localeCompare(b.name));
   if (json) {
     ctx.io.stdout(
@@ -185,7 +254,9 @@ function describe(spec: ActionSpec): string {
   ];
   if (spec.pagination) {
     const p = spec.pagination;
-    lines.push(`paginate: ${p.offset}/${p.limit} → ${p.total}, list field ${p.list}`);
+    lines.push(
+      `paginate: ${p.offset}/${p.limit}${p.total ? ` → ${p.total}` : ""}, list field ${p.list}`,
+    );
   }
   lines.push("", "Parameters:", ...fieldLines(spec.inputs, true));
   lines.push("", "Response:", ...fieldLines(spec.outputs, false));

@@ -18,7 +18,7 @@ import { stringifyJson } from "../json.ts";
 import { recordedSteps, replay, resumeState } from "../journal/replay.ts";
 import { journalSink } from "../journal/store.ts";
 import type { Workflow } from "../workflow/model.ts";
-import { cloudsOf, connect, CONNECT_FLAGS } from "./_connect.ts";
+import { cloudsOf, connect, CONNECT_FLAGS, runExitCode } from "./_connect.ts";
 import { loadRecordedRun, openRun, readRun, recordedRegion, storeOf } from "./_journal.ts";
 import { formatSummary, progressSink } from "./_progress.ts";
 import { boolFlag, parseCommandArgs } from "./args.ts";
@@ -123,7 +123,7 @@ export const resumeCommand: Command = async (args, ctx) => {
     });
     ctx.io.stderr(formatSummary(result, ctx.deps.now() - startMs, color));
     if (json) ctx.io.stdout(stringifyJson(result, 2) + "\n");
-    return result.status === "succeeded" ? EXIT.ok : EXIT.failed;
+    return runExitCode(result.status, result.steps);
   } finally {
     connection.close();
     await store.close(runId);

@@ -13,7 +13,7 @@ import { rollbackWorkflow } from "../engine/rollback.ts";
 import { stringifyJson } from "../json.ts";
 import { isUndone, replay, type RunState } from "../journal/replay.ts";
 import { journalSink, type RunRecord } from "../journal/store.ts";
-import { cloudsOf, connect, CONNECT_FLAGS } from "./_connect.ts";
+import { cloudsOf, connect, CONNECT_FLAGS, runExitCode } from "./_connect.ts";
 import { loadRecordedRun, openRun, readRun, recordedRegion, storeOf } from "./_journal.ts";
 import { progressSink } from "./_progress.ts";
 import { boolFlag, parseCommandArgs } from "./args.ts";
@@ -140,7 +140,7 @@ export const rollbackCommand: Command = async (args, ctx) => {
       }));
       ctx.io.stdout(stringifyJson({ run_id: runId, status, steps }, 2) + "\n");
     }
-    return failed === 0 ? EXIT.ok : EXIT.failed;
+    return runExitCode(status, results);
   } finally {
     connection.close();
     await store.close(runId);

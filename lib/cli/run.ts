@@ -17,7 +17,7 @@ import { stringifyJson } from "../json.ts";
 import { loadWorkflowFile } from "../workflow/load.ts";
 import type { Workflow } from "../workflow/model.ts";
 import { formatDiagnostic } from "../workflow/snippet.ts";
-import { cloudsOf, connect, CONNECT_FLAGS } from "./_connect.ts";
+import { cloudsOf, connect, CONNECT_FLAGS, runExitCode } from "./_connect.ts";
 import { formatSummary, progressSink } from "./_progress.ts";
 import { boolFlag, listFlag, parseCommandArgs, stringFlag } from "./args.ts";
 import { type CliContext, type Command, EXIT, UsageError } from "./context.ts";
@@ -156,7 +156,7 @@ export const runCommand: Command = async (args, ctx) => {
   } else if (!quiet && Object.keys(result.outputs).length > 0) {
     ctx.io.stdout(outputsText(result.outputs));
   }
-  return result.status === "succeeded" ? EXIT.ok : EXIT.failed;
+  return runExitCode(result.status, result.steps);
 };
 
 async function dryRun(

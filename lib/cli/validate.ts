@@ -7,7 +7,8 @@
  */
 import { stringifyJson } from "../json.ts";
 import type { Diagnostic } from "../workflow/diagnostic.ts";
-import { fileDiagnostic, loadWorkflowText } from "../workflow/load.ts";
+import { suggest } from "../catalog/suggest.ts";
+import { fileDiagnostic, loadWorkflowText, readWorkflowSource } from "../workflow/load.ts";
 import { formatDiagnostic, summaryLine } from "../workflow/snippet.ts";
 import { type Command, EXIT, UsageError } from "./context.ts";
 
@@ -17,6 +18,9 @@ interface Options {
   color: boolean;
   quiet: boolean;
 }
+
+/** The flags of `validate`, for "did you mean" hints. */
+const FLAG_NAMES = ["json", "no-color", "quiet"];
 
 const USAGE = "usage: tcflow validate <workflow.yaml>… [--json] [--no-color] [--quiet]";
 
@@ -35,7 +39,11 @@ function parseArgs(args: string[], colorDefault: boolean): Options {
     } else if (arg === "--quiet" || arg === "-q") {
       options.quiet = true;
     } else {
-      throw new UsageError(`validate: unknown flag ${arg}\n${USAGE}`);
+      const name = arg.replace(/^-+/, "").replace(/=.*$/s, "");
+      const hint = suggest(name, FLAG_NAMES);
+      throw new UsageError(
+        `validate: unknown flag ${arg}${hint ? `; did you mean --${hint}?` : ""}\n${USAGE}`,
+      );
     }
   }
   if (options.files.length === 0) {
@@ -90,7 +98,7 @@ export const validateCommand: Command = async (args, ctx) => {
     let source: string;
     let diagnostics: Diagnostic[];
     try {
-      source = await Deno.readTextFile(resolvePath(ctx.cwd, file));
+      source = await readWorkflowSource(resolvePath(ctx.cwd, file));
       diagnostics = loadWorkflowText(source, file).diagnostics;
     } catch (error) {
       source = "";

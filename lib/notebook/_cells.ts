@@ -9,6 +9,7 @@
 import type { ErrorInfo, RunEvent } from "../engine/events.ts";
 import type { RunState } from "../journal/replay.ts";
 import { stringifyJson } from "../json.ts";
+import { actionLabelOf } from "../provider/registry.ts";
 import type { Step, Workflow } from "../workflow/model.ts";
 import type { CellDeps } from "./_deps.ts";
 
@@ -177,6 +178,5 @@ function canonical(value: unknown): string {
 }
 
 function actionLabel(step: Extract<Step, { kind: "action" }>): string {
-  const prefix = step.action.provider === "huaweicloud" ? "huaweicloud/" : "";
-  return `${prefix}${step.action.service}.${step.action.action}`;
+  return actionLabelOf(step.action);
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { stringifyJson } from "../json.ts";
+import { actionLabelOf } from "../provider/registry.ts";
 import type { Step, Workflow } from "../workflow/model.ts";
 
 /** One nbformat cell. */
@@ -124,11 +125,7 @@ export function buildIpynb(wf: Workflow, options: IpynbOptions): IpynbDocument {
 }
 
 function stepMarkdown(step: Step, n: number): string[] {
-  const what = step.kind === "action"
-    ? `\`${
-      step.action.provider === "huaweicloud" ? "huaweicloud/" : ""
-    }${step.action.service}.${step.action.action}\``
-    : `(${step.kind})`;
+  const what = step.kind === "action" ? `\`${actionLabelOf(step.action)}\`` : `(${step.kind})`;
   const lines = [`### ${n}. \`${step.id}\` ${what}`];
   if (step.doc !== undefined && step.doc.trim() !== "") {
     // The doc's own headings go below the cell's.

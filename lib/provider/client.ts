@@ -10,7 +10,9 @@ import type { ActionSpec } from "../catalog/types.ts";
 import type { Deps } from "../deps.ts";
 import { NetworkError } from "../tencent/errors.ts";
 import type { SendOnceFn } from "../tencent/http1.ts";
-import type { CallResult, Provider } from "./provider.ts";
+import { clockOffsetFromDate, isSignatureExpired } from "./clock_skew.ts";
+import { isNetPermissionError, netPermissionError } from "./net_permission.ts";
+import type { CallResult, Provider, ProviderAnswer } from "./provider.ts";
 
 /** Options of {@link createProviderClient}. */
 export interface ProviderClientOptions<C> {
@@ -61,6 +63,8 @@ export interface ProviderClient {
   ): Promise<CallResult>;
   /** The access key id calls are signed with (never the secret). */
   readonly keyId: string;
+  /** The clock correction learnt from `AuthFailure.SignatureExpire`, in ms (0 until then). */
+  clockOffsetMs(): number;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -79,91 +83,117 @@ class TimeoutSignal extends Error {}
  */
 export function createProviderClient<C>(options: ProviderClientOptions<C>): ProviderClient {
   const { provider, deps, credential } = options;
-  return {
-    keyId: provider.keyId(credential),
-    async call(spec, region, params, opts = {}) {
-      const site = { service: spec.service, action: spec.name };
-      const networkError = (phase: NetworkError["phase"], message: string, cause: unknown) =>
-        new NetworkError({ ...site, phase, message, cause });
-      opts.signal?.throwIfAborted();
-      const endpoint = provider.endpoint({
-        service: spec.service,
-        region,
-        endpointUrl: options.endpointUrl,
-      });
-      const request = await provider.buildRequest({
-        spec,
-        region,
-        params,
-        credential,
-        endpoint,
-        timestampMs: deps.now(),
-        clientToken: opts.clientToken,
-      });
-      const controller = new AbortController();
-      const stopTimer = new AbortController();
-      const timeoutMs = opts.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-      deps.sleep(timeoutMs, stopTimer.signal).then(
-        () => controller.abort(new TimeoutSignal(`no answer within ${timeoutMs} ms`)),
-        () => {},
-      );
-      const onCallerAbort = () => controller.abort(opts.signal?.reason);
-      opts.signal?.addEventListener("abort", onCallerAbort, { once: true });
-      const fail = (error: unknown, answered: boolean): unknown => {
-        if (opts.signal?.aborted) return opts.signal.reason;
-        if (controller.signal.aborted && controller.signal.reason instanceof TimeoutSignal) {
-          return networkError(
-            "timeout",
-            `${spec.service}.${spec.name}: ${controller.signal.reason.message}`,
-            error,
-          );
-        }
-        // A send-once transport already knows whether anything was written.
-        if (error instanceof NetworkError) return error;
-        const message = error instanceof Error ? error.message : String(error);
-        const before = !answered &&
-          /connection refused|dns error|failed to lookup|name or service not known|no such host|certificate|tcp connect error|invalid url/i
-            .test(message);
+  /** The clock correction learnt from `AuthFailure.SignatureExpire` (0 until then). */
+  let offsetMs = 0;
+
+  /** Sends one signed request and reads the answer (or throws the failure to send it). */
+  async function send(
+    spec: ActionSpec,
+    region: string,
+    params: Record<string, unknown>,
+    opts: ProviderCallOptions,
+  ): Promise<ProviderAnswer> {
+    const site = { service: spec.service, action: spec.name };
+    const networkError = (phase: NetworkError["phase"], message: string, cause: unknown) =>
+      new NetworkError({ ...site, phase, message, cause });
+    opts.signal?.throwIfAborted();
+    const endpoint = provider.endpoint({
+      service: spec.service,
+      region,
+      endpointUrl: options.endpointUrl,
+    });
+    const request = await provider.buildRequest({
+      spec,
+      region,
+      params,
+      credential,
+      endpoint,
+      timestampMs: deps.now() + offsetMs,
+      clientToken: opts.clientToken,
+    });
+    const controller = new AbortController();
+    const stopTimer = new AbortController();
+    const timeoutMs = opts.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    deps.sleep(timeoutMs, stopTimer.signal).then(
+      () => controller.abort(new TimeoutSignal(`no answer within ${timeoutMs} ms`)),
+      () => {},
+    );
+    const onCallerAbort = () => controller.abort(opts.signal?.reason);
+    opts.signal?.addEventListener("abort", onCallerAbort, { once: true });
+    const fail = (error: unknown, answered: boolean): unknown => {
+      if (opts.signal?.aborted) return opts.signal.reason;
+      // Deno's permissions refused the connection: a configuration error, never retried.
+      if (isNetPermissionError(error)) return netPermissionError(request.url);
+      if (controller.signal.aborted && controller.signal.reason instanceof TimeoutSignal) {
         return networkError(
-          before ? "before-send" : "after-send",
-          `${spec.service}.${spec.name}: ${
-            before ? "could not connect" : "the connection broke"
-          }: ${message}`,
+          "timeout",
+          `${spec.service}.${spec.name}: ${controller.signal.reason.message}`,
           error,
         );
-      };
+      }
+      // A send-once transport already knows whether anything was written.
+      if (error instanceof NetworkError) return error;
+      const message = error instanceof Error ? error.message : String(error);
+      const before = !answered &&
+        /connection refused|dns error|failed to lookup|name or service not known|no such host|certificate|tcp connect error|invalid url/i
+          .test(message);
+      return networkError(
+        before ? "before-send" : "after-send",
+        `${spec.service}.${spec.name}: ${
+          before ? "could not connect" : "the connection broke"
+        }: ${message}`,
+        error,
+      );
+    };
+    try {
+      let response: Response;
       try {
-        let response: Response;
-        try {
-          const outgoing = new Request(request, { signal: controller.signal });
-          const sendOnce = opts.idempotent === true || outgoing.method === "GET" ||
-              outgoing.method === "HEAD"
-            ? undefined
-            : options.sendOnce;
-          response = await abortable(
-            sendOnce !== undefined
-              ? sendOnce(outgoing, { signal: controller.signal, site })
-              : deps.fetch(outgoing),
-            controller.signal,
-          );
-        } catch (error) {
-          throw fail(error, false);
-        }
-        let text: string;
-        try {
-          text = await abortable(response.text(), controller.signal);
-        } catch (error) {
-          throw fail(error, true);
-        }
-        const parsed = provider.parseResponse(
-          { status: response.status, headers: response.headers, text },
-          spec,
+        const outgoing = new Request(request, { signal: controller.signal });
+        const sendOnce = opts.idempotent === true || outgoing.method === "GET" ||
+            outgoing.method === "HEAD"
+          ? undefined
+          : options.sendOnce;
+        response = await abortable(
+          sendOnce !== undefined
+            ? sendOnce(outgoing, { signal: controller.signal, site })
+            : deps.fetch(outgoing),
+          controller.signal,
         );
-        if (!parsed.ok) throw parsed.error;
-        return parsed.result;
-      } finally {
-        stopTimer.abort();
-        opts.signal?.removeEventListener("abort", onCallerAbort);
+      } catch (error) {
+        throw fail(error, false);
+      }
+      let text: string;
+      try {
+        text = await abortable(response.text(), controller.signal);
+      } catch (error) {
+        throw fail(error, true);
+      }
+      return { status: response.status, headers: response.headers, text };
+    } finally {
+      stopTimer.abort();
+      opts.signal?.removeEventListener("abort", onCallerAbort);
+    }
+  }
+
+  return {
+    keyId: provider.keyId(credential),
+    clockOffsetMs: () => offsetMs,
+    async call(spec, region, params, opts = {}) {
+      let resigned = false;
+      for (;;) {
+        const answer = await send(spec, region, params, opts);
+        const parsed = provider.parseResponse(answer, spec);
+        if (parsed.ok) return parsed.result;
+        // The server's clock differs from ours: learn it from `Date`, sign once more.
+        if (!resigned && isSignatureExpired(parsed.error)) {
+          const correctionMs = clockOffsetFromDate(answer.headers.get("date"), deps.now());
+          if (correctionMs !== undefined) {
+            offsetMs = correctionMs;
+            resigned = true;
+            continue;
+          }
+        }
+        throw parsed.error;
       }
     },
   };

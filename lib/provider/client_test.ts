@@ -3,7 +3,12 @@ import type { ActionSpec } from "../catalog/types.ts";
 import type { Deps } from "../deps.ts";
 import { NetworkError } from "../tencent/errors.ts";
 import type { SendOnceFn } from "../tencent/http1.ts";
+import { ConfigError } from "../cli/context.ts";
+import { systemDeps } from "../deps.ts";
+import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
 import { createProviderClient } from "./client.ts";
+import { classifyAnyError } from "./registry.ts";
+import { tencentProvider } from "./tencent.ts";
 import type { Provider } from "./provider.ts";
 
 /** A tiny provider: `List*` actions are GETs, the rest POSTs; answers are `{"ok": …}`. */
@@ -99,4 +104,83 @@ Deno.test("a NetworkError of sendOnce keeps its phase and names the call", async
     (e) => e instanceof NetworkError && e.phase === "after-send" && e.action === "CreateThing",
   );
   assert.deepEqual(site, { service: "huaweicloud/test", action: "CreateThing" });
+});
+
+Deno.test("clock skew: SignatureExpire → corrected from the Date header, re-signed once", async () => {
+  const realNow = Date.now();
+  const emulator = createEmulator({ now: () => realNow });
+  const skewedNow = realNow - 10 * 60_000; // our clock is 10 minutes late
+  const client = createProviderClient({
+    provider: tencentProvider,
+    deps: { ...systemDeps(), now: () => skewedNow, fetch: (r) => emulator.handle(r) },
+    credential: { ...DEMO_CREDENTIAL },
+  });
+  const list = tencentProvider.findAction("trocket", "DescribeInstanceList")!;
+  const result = await client.call(list, "ap-guangzhou", { Offset: 0, Limit: 10 });
+  assert.equal(result.httpStatus, 200);
+  assert.deepEqual(emulator.calls().map((c) => c.outcome), ["AuthFailure.SignatureExpire", "ok"]);
+  assert.ok(Math.abs(client.clockOffsetMs() - 10 * 60_000) < 1000, `${client.clockOffsetMs()}`);
+  // The correction is kept: the next call is signed right the first time.
+  await client.call(list, "ap-guangzhou", { Offset: 0, Limit: 10 });
+  assert.equal(emulator.calls().length, 3);
+});
+
+Deno.test("clock skew: a second SignatureExpire, or one without a Date header, is thrown", async () => {
+  let sent = 0;
+  const expired = (date: string | undefined) => () => {
+    sent++;
+    return Promise.resolve(
+      Response.json(
+        { Response: { Error: { Code: "AuthFailure.SignatureExpire", Message: "x" } } },
+        { headers: date === undefined ? {} : { date } },
+      ),
+    );
+  };
+  const list = tencentProvider.findAction("trocket", "DescribeInstanceList")!;
+  for (const [date, sends] of [[new Date(0).toUTCString(), 2], [undefined, 1]] as const) {
+    sent = 0;
+    const client = createProviderClient({
+      provider: tencentProvider,
+      deps: { ...systemDeps(), fetch: expired(date) },
+      credential: { ...DEMO_CREDENTIAL },
+    });
+    await assert.rejects(
+      client.call(list, "ap-guangzhou", {}),
+      (e) => (e as { code?: string }).code === "AuthFailure.SignatureExpire",
+    );
+    assert.equal(sent, sends);
+  }
+});
+
+Deno.test("a connection refused by Deno's permissions is a ConfigError naming the host", async () => {
+  const refusal = () =>
+    new Deno.errors.NotCapable(
+      'Requires net access to "api.example.test:443", run again with the --allow-net flag',
+    );
+  const viaFetch = createProviderClient({
+    provider,
+    deps: { ...systemDeps(), fetch: () => Promise.reject(refusal()) },
+    credential: { key: "k" },
+  });
+  // Through sendOnce (http1Fetch wraps the refusal in a before-send NetworkError).
+  const { client: viaOnce } = setup(() =>
+    Promise.reject(
+      new NetworkError({
+        service: "huaweicloud/test",
+        action: "CreateThing",
+        phase: "before-send",
+        message: "could not connect",
+        cause: refusal(),
+      }),
+    )
+  );
+  for (const client of [viaFetch, viaOnce]) {
+    await assert.rejects(client.call(spec("CreateThing"), "r1", {}), (e) => {
+      assert.ok(e instanceof ConfigError, String(e));
+      assert.match(e.message, /no permission to connect to api\.example\.test/);
+      assert.match(e.message, /--allow-net=api\.example\.test/);
+      return true;
+    });
+  }
+  assert.equal(classifyAnyError(new ConfigError("x")), "never");
 });

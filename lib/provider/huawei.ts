@@ -27,7 +27,12 @@ import {
   huaweiVersions,
   isHuaweiService,
 } from "../huawei/catalog.ts";
-import { HUAWEI_ENV, type HuaweiProjectCredential } from "../huawei/credentials.ts";
+import { createHuaweiClient } from "../huawei/client.ts";
+import {
+  HUAWEI_ENV,
+  type HuaweiProjectCredential,
+  resolveHuaweiCredentials,
+} from "../huawei/credentials.ts";
 import { classifyHuaweiError, HuaweiApiError } from "../huawei/errors.ts";
 import { buildHuaweiRequest, huaweiEndpoint, parseHuaweiAnswer } from "../huawei/request.ts";
 import type { Provider } from "./provider.ts";
@@ -36,6 +41,7 @@ import type { Provider } from "./provider.ts";
 export const huaweiProvider: Provider<HuaweiProjectCredential> = {
   name: "huaweicloud",
   ownsService: isHuaweiService,
+  serviceNames: huaweiServiceNames,
   findAction: (service, action, version) =>
     isHuaweiService(service) ? findHuaweiAction(service, action, version) : undefined,
   serviceVersion: (service, version) =>
@@ -59,4 +65,37 @@ export const huaweiProvider: Provider<HuaweiProjectCredential> = {
   ownsError: (err) => err instanceof HuaweiApiError,
   credentialsHint: `set ${HUAWEI_ENV.ak}, ${HUAWEI_ENV.sk} and ${HUAWEI_ENV.projectId}`,
   keyId: (credential) => credential.ak,
+  loadCredentials: ({ env }) => {
+    try {
+      const { credential, source } = resolveHuaweiCredentials({ env });
+      return Promise.resolve({
+        credential,
+        source: `Huawei Cloud: ${source}`,
+        secrets: [credential.sk, ...(credential.securityToken ? [credential.securityToken] : [])],
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  },
+  async emulatorCredentials() {
+    const { HUAWEI_DEMO_CREDENTIAL } = await import("../emulator/huawei_cph.ts");
+    return {
+      credential: { ...HUAWEI_DEMO_CREDENTIAL },
+      source: "Huawei Cloud: --emulator (demo credential)",
+      secrets: [HUAWEI_DEMO_CREDENTIAL.sk],
+    };
+  },
+  createCaller({ deps, credential, region, endpointUrl, sendOnce }) {
+    const client = createHuaweiClient({
+      deps,
+      credential,
+      region: region ?? HUAWEI_DEFAULT_REGION,
+      endpointUrl,
+      ...(sendOnce !== undefined ? { sendOnce } : {}),
+    });
+    return { keyId: client.ak, call: client.invoke };
+  },
 };
+
+/** Region of Huawei calls that name none (Huawei's regions differ from Tencent's). */
+export const HUAWEI_DEFAULT_REGION = "cn-north-4";

@@ -11,7 +11,9 @@
  * @module
  */
 import type { ActionSpec, ServiceVersion, Structure } from "../catalog/types.ts";
+import type { Deps } from "../deps.ts";
 import type { ErrorClass } from "../tencent/errors.ts";
+import type { SendOnceFn } from "../tencent/http1.ts";
 
 export type { ErrorClass };
 
@@ -77,11 +79,78 @@ export type ParsedAnswer =
   | { ok: true; result: CallResult }
   | { ok: false; error: ProviderApiError };
 
+/** Where {@link Provider.loadCredentials} may look: the command line, environment and files. */
+export interface CredentialSources {
+  /** `--region`, when given. */
+  region?: string | undefined;
+  /** `--profile`, when given. */
+  profile?: string | undefined;
+  /** Reads an environment variable. */
+  env: (name: string) => string | undefined;
+  /** Reads a text file; a missing file rejects with `Deno.errors.NotFound`. */
+  readFile: (path: string) => Promise<string>;
+  /** The home directory, or undefined when unknown (profile files are then skipped). */
+  homeDir: string | undefined;
+}
+
+/** Credentials found by {@link Provider.loadCredentials}. */
+export interface LoadedCredentials<C> {
+  credential: C;
+  /** The region a source gave (`--region`, an environment variable, a profile), if any. */
+  region?: string | undefined;
+  /** Where they came from, for messages (`environment`, `Huawei Cloud: environment` …). */
+  source: string;
+  /** Values that must never be printed: secret keys, session tokens. */
+  secrets: string[];
+}
+
+/** Options of {@link Provider.createCaller}. */
+export interface CallerOptions<C> {
+  deps: Pick<Deps, "now" | "sleep" | "fetch">;
+  credential: C;
+  /** Region of calls that name none (a cloud may have its own default). */
+  region?: string | undefined;
+  /** Every request goes to this URL (the emulator, a proxy). */
+  endpointUrl?: string | undefined;
+  /** `--regional-endpoints` (clouds that have global endpoints). */
+  regionalEndpoints?: boolean | undefined;
+  /** Sends requests that are not idempotent exactly once (`http1Fetch` for real networks). */
+  sendOnce?: SendOnceFn | undefined;
+}
+
+/** Options of one call of a {@link ProviderCaller}. */
+export interface CallerCallOptions {
+  signal?: AbortSignal | undefined;
+  clientToken?: string | undefined;
+  timeoutMs?: number | undefined;
+  /** True when sending the request twice is harmless (a read, or a token is set). */
+  idempotent?: boolean | undefined;
+}
+
+/** A client of one cloud in the engine's call shape (`service, action, version, region, params`). */
+export interface ProviderCaller {
+  call(
+    service: string,
+    action: string,
+    version: string,
+    region: string,
+    params: unknown,
+    opts?: CallerCallOptions,
+  ): Promise<CallResult>;
+  /** The access key id calls are signed with (never the secret). */
+  readonly keyId: string;
+}
+
 /** One cloud. `C` is its credential type. */
 export interface Provider<C> {
   readonly name: ProviderName;
   /** Whether a catalog service name is this provider's (`huaweicloud/cph` → Huawei). */
   ownsService(service: string): boolean;
+  /**
+   * Every catalog service name of this cloud (`trocket`, `huaweicloud/cph`), sorted, for
+   * listings like `tcflow actions`; a provider without it is not listed there.
+   */
+  serviceNames?(): string[];
   /** The catalog entry of an action; the newest version that has it when `version` is omitted. */
   findAction(service: string, action: string, version?: string): ActionSpec | undefined;
   /** A service version of the catalog (the newest when `version` is omitted), if known. */
@@ -114,4 +183,15 @@ export interface Provider<C> {
   readonly credentialsHint: string;
   /** The access key id of a credential, for rate-limit keys and logs (never the secret). */
   keyId(credential: C): string;
+  /**
+   * Finds this cloud's credentials (flags, environment, profile files …).
+   *
+   * @throws {ConfigError} (of `lib/cli/context.ts`) when they are missing or malformed; the
+   *   message names the sources to set, never a secret
+   */
+  loadCredentials?(sources: CredentialSources): Promise<LoadedCredentials<C>>;
+  /** The demo credentials the in-process emulator (`--emulator`) accepts. */
+  emulatorCredentials?(): Promise<LoadedCredentials<C>>;
+  /** A client of this cloud for the engine. */
+  createCaller?(options: CallerOptions<C>): ProviderCaller;
 }

@@ -54,7 +54,7 @@ export function routeClients(clients: RouteClientsOptions): EngineClient {
   const callers: Record<string, CloudCaller | undefined> = {
     ...clients.byProvider,
     [DEFAULT_PROVIDER]: clients.tencent,
-    huaweicloud: clients.huawei === undefined ? undefined : { call: clients.huawei.invoke },
+    ...(clients.huawei === undefined ? {} : { huaweicloud: { call: clients.huawei.invoke } }),
   };
   return {
     secretId: clients.tencent.secretId,

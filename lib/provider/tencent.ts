@@ -5,8 +5,8 @@
  * does (`interpretTencentAnswer`), and the retry rules of PRODUCT.md section 5
  * (`../tencent/errors.ts`).
  *
- * Unlike `createTencentClient`, a provider client does not re-sign after
- * `AuthFailure.SignatureExpire` (the engine's retry sees the error instead).
+ * Like `createTencentClient`, a provider client re-signs once after
+ * `AuthFailure.SignatureExpire`, with its clock corrected from the answer's `Date` header.
  *
  * @example
  * ```ts
@@ -25,12 +25,14 @@ import {
   actionSuggestion,
   findAction,
   findStructure,
+  serviceNames,
   serviceSuggestion,
   serviceVersion,
   serviceVersionsOf,
 } from "../catalog/catalog.ts";
 import { stringifyJson } from "../json.ts";
-import { interpretTencentAnswer } from "../tencent/client.ts";
+import { createTencentClient, interpretTencentAnswer } from "../tencent/client.ts";
+import { resolveCredentials } from "../tencent/credentials.ts";
 import { endpointFor } from "../tencent/endpoint.ts";
 import { classifyError, TencentApiError } from "../tencent/errors.ts";
 import { type Credential, signTc3 } from "../tencent/signer.ts";
@@ -69,6 +71,7 @@ export function createTencentProvider(options: TencentProviderOptions = {}): Pro
   return {
     name: "tencentcloud",
     ownsService: isTencentService,
+    serviceNames,
     findAction: (service, action, version) =>
       mine(service, (name) => findAction(name, action, version)),
     serviceVersion: (service, version) => mine(service, (name) => serviceVersion(name, version)),
@@ -123,6 +126,48 @@ export function createTencentProvider(options: TencentProviderOptions = {}): Pro
     credentialsHint:
       "set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (or configure a TCCLI profile)",
     keyId: (credential) => credential.secretId,
+    async loadCredentials({ region, profile, env, readFile, homeDir }) {
+      const resolved = await resolveCredentials({
+        flags: { region },
+        env,
+        readFile,
+        homeDir,
+        profile,
+      });
+      const { credential } = resolved;
+      return {
+        credential,
+        region: resolved.region,
+        source: resolved.source,
+        secrets: [
+          credential.secretKey,
+          ...(credential.token !== undefined ? [credential.token] : []),
+        ],
+      };
+    },
+    async emulatorCredentials() {
+      const { DEMO_CREDENTIAL } = await import("../emulator/emulator.ts");
+      const credential = {
+        secretId: DEMO_CREDENTIAL.secretId,
+        secretKey: DEMO_CREDENTIAL.secretKey,
+      };
+      return {
+        credential,
+        source: "--emulator (demo credential)",
+        secrets: [credential.secretKey],
+      };
+    },
+    createCaller({ deps, credential, endpointUrl, regionalEndpoints, sendOnce }) {
+      const client = createTencentClient({
+        deps,
+        credential,
+        regionalEndpoints: regionalEndpoints ?? options.regionalEndpoints ?? false,
+        endpointUrl,
+        ...(options.language !== undefined ? { language: options.language } : {}),
+        ...(sendOnce !== undefined ? { sendOnce } : {}),
+      });
+      return { keyId: client.secretId, call: client.call };
+    },
   };
 }
 

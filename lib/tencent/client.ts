@@ -9,6 +9,8 @@
  */
 import type { Deps } from "../deps.ts";
 import { parseJson, stringifyJson } from "../json.ts";
+import { clockOffsetFromDate, isSignatureExpired } from "../provider/clock_skew.ts";
+import { isNetPermissionError, netPermissionError } from "../provider/net_permission.ts";
 import { endpointFor } from "./endpoint.ts";
 import { NetworkError, TencentApiError } from "./errors.ts";
 import type { SendOnceFn } from "./http1.ts";
@@ -173,7 +175,14 @@ export function createTencentClient(options: TencentClientOptions): TencentClien
           controller.signal,
         );
       } catch (error) {
-        throw classifyFetchFailure(error, controller.signal, opts.signal, networkError, site);
+        throw classifyFetchFailure(
+          error,
+          controller.signal,
+          opts.signal,
+          networkError,
+          site,
+          endpoint.url,
+        );
       }
       let text: string;
       try {
@@ -185,6 +194,7 @@ export function createTencentClient(options: TencentClientOptions): TencentClien
           opts.signal,
           networkError,
           site,
+          endpoint.url,
         );
         // The server answered, so the request was received: the outcome is unknown.
         throw failure instanceof NetworkError && failure.phase === "before-send"
@@ -216,10 +226,10 @@ export function createTencentClient(options: TencentClientOptions): TencentClien
         const answer = await send(site, body, opts);
         const result = interpretTencentAnswer(answer.status, answer.text, site);
         if (result instanceof TencentApiError) {
-          if (result.code === "AuthFailure.SignatureExpire" && !resigned) {
-            const serverMs = answer.date === null ? NaN : Date.parse(answer.date);
-            if (Number.isFinite(serverMs)) {
-              offsetMs = serverMs - deps.now();
+          if (isSignatureExpired(result) && !resigned) {
+            const correctionMs = clockOffsetFromDate(answer.date, deps.now());
+            if (correctionMs !== undefined) {
+              offsetMs = correctionMs;
               resigned = true;
               continue;
             }
@@ -270,8 +280,11 @@ function classifyFetchFailure(
   caller: AbortSignal | undefined,
   networkError: (phase: NetworkError["phase"], message: string, cause: unknown) => NetworkError,
   site: { service: string; action: string },
+  url: URL,
 ): unknown {
   if (caller?.aborted) return caller.reason;
+  // Deno's permissions refused the connection: a configuration error, never retried.
+  if (isNetPermissionError(error)) return netPermissionError(url);
   if (internal.aborted && internal.reason instanceof TimeoutSignal) {
     return networkError(
       "timeout",

@@ -73,6 +73,21 @@ export class ValueReader {
     return undefined;
   }
 
+  /** A string field that must not be empty (nor only spaces). */
+  nonEmptyString(entry: YamlEntry, what: string): string | undefined {
+    const value = this.literal(entry, what);
+    if (value === undefined) return undefined;
+    if (typeof value.value !== "string") {
+      this.r.report("E_SCHEMA", `${what} must be a string, got ${describeValue(value)}`, value.pos);
+      return undefined;
+    }
+    if (value.value.trim() === "") {
+      this.r.report("E_SCHEMA", `${what} must not be empty`, value.pos);
+      return undefined;
+    }
+    return value.value;
+  }
+
   /** A boolean field. */
   bool(entry: YamlEntry, what: string): boolean | undefined {
     const value = this.literal(entry, what);

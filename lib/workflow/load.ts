@@ -49,11 +49,32 @@ export function loadWorkflowText(source: string, file: string): LoadResult {
 export async function loadWorkflowFile(path: string): Promise<LoadResult> {
   let source: string;
   try {
-    source = await Deno.readTextFile(path);
+    source = await readWorkflowSource(path);
   } catch (error) {
     return { diagnostics: [fileDiagnostic(path, error)], source: "" };
   }
   return loadWorkflowText(source, path);
+}
+
+/** A workflow file whose bytes are not UTF-8 (it is refused, never decoded lossily). */
+export class NotUtf8Error extends Error {
+  override name = "NotUtf8Error";
+}
+
+/**
+ * Reads the text of a workflow file, decoded as strict UTF-8 (a leading byte-order mark is
+ * dropped).
+ *
+ * @throws {NotUtf8Error} when the bytes are not UTF-8
+ * @throws {Deno.errors.NotFound} (and the other `Deno.readFile` errors)
+ */
+export async function readWorkflowSource(path: string): Promise<string> {
+  const bytes = await Deno.readFile(path);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new NotUtf8Error(`${path} is not UTF-8 text`);
+  }
 }
 
 /** The `E_FILE` diagnostic of a file that cannot be read. */
@@ -64,7 +85,8 @@ export function fileDiagnostic(path: string, error: unknown): Diagnostic {
     reason = "cannot be read (permission denied)";
   } else if (error instanceof Deno.errors.IsADirectory) reason = "is a directory";
   else if (
-    error instanceof TypeError || error instanceof Error && /utf-?8|decode/i.test(error.message)
+    error instanceof NotUtf8Error || error instanceof TypeError ||
+    error instanceof Error && /utf-?8|decode/i.test(error.message)
   ) {
     reason = "is not UTF-8 text";
   }

@@ -123,7 +123,7 @@ export function parseWorkflow(source: string, file: string): ParseResult {
   const nameEntry = get("name");
   let name = "";
   if (nameEntry === undefined) r.report("E_SCHEMA", "missing `name` of the workflow", start);
-  else name = v.string(nameEntry, "`name`") ?? "";
+  else name = v.nonEmptyString(nameEntry, "`name`") ?? "";
 
   const workflow: Workflow = {
     file,
@@ -143,7 +143,7 @@ export function parseWorkflow(source: string, file: string): ParseResult {
   }
   const region = get("region");
   if (region) {
-    const text = v.string(region, "`region`");
+    const text = v.nonEmptyString(region, "`region`");
     if (text !== undefined) workflow.region = text;
   }
   const inputs = get("inputs");
