@@ -147,6 +147,7 @@ export { type IntegerMode, parseJson, stringifyJson } from "./lib/json.ts";
 
 // Running workflows.
 export {
+  type EngineOptions,
   type RecordedStep,
   type RunOptions,
   type RunResult,

@@ -6,20 +6,21 @@
  */
 import { suggest } from "../catalog/suggest.ts";
 import { FileJournalStore } from "../journal/file_store.ts";
-import { JournalError, type RunRecord, sha256Hex } from "../journal/store.ts";
+import type { RunSink } from "../engine/events.ts";
+import { JournalError, journalSink, type RunRecord, sha256Hex } from "../journal/store.ts";
 import { loadWorkflowText } from "../workflow/load.ts";
 import type { InputDecl, Workflow } from "../workflow/model.ts";
 import { formatDiagnostic } from "../workflow/snippet.ts";
+import { allowedEnv, type OutputFlags, resolvePath } from "./_command.ts";
+import { cloudsOf, connect, type Connection } from "./_connect.ts";
+import { progressSink } from "./_progress.ts";
 import { boolFlag, listFlag, type ParsedArgs, stringFlag } from "./args.ts";
 import { type CliContext, UsageError } from "./context.ts";
 import { parseInputFlags, secretValues } from "./inputs.ts";
 
 /** The state directory: `--state-dir`, else `.tcflow` in the working directory. */
 export function stateDirOf(parsed: ParsedArgs, ctx: CliContext): string {
-  const flag = stringFlag(parsed, "state-dir");
-  const dir = flag ?? ".tcflow";
-  if (dir.startsWith("/") || /^[A-Za-z]:[\\/]/.test(dir)) return dir;
-  return `${ctx.cwd.replace(/\/+$/, "")}/${dir}`;
+  return resolvePath(ctx.cwd, stringFlag(parsed, "state-dir") ?? ".tcflow");
 }
 
 /** The store of the command's state directory. */
@@ -159,12 +160,12 @@ export async function loadRecordedRun(
     if (!secretNames.has(name)) inputs[name] = value;
   }
   Object.assign(inputs, given);
-  const env: Record<string, string> = {};
-  for (const name of workflow.env) {
-    const value = ctx.env(name);
-    if (value !== undefined) env[name] = value;
-  }
-  return { workflow, inputs, inputSecrets: secretValues(given, decls), env };
+  return {
+    workflow,
+    inputs,
+    inputSecrets: secretValues(given, decls),
+    env: allowedEnv(workflow, ctx),
+  };
 }
 
 async function noteChangedFile(file: string, sha256: string, ctx: CliContext): Promise<void> {
@@ -201,4 +202,50 @@ export async function openRun(
     }
     throw error;
   }
+}
+
+/** A recorded run taken up again by `resume` or `rollback`. */
+export interface ReopenedRun {
+  connection: Connection;
+  /** The region recorded at the start of the run, else the connection's. */
+  region: string | undefined;
+  /** Values that must never be printed: secret inputs, secret keys and session tokens. */
+  secrets: string[];
+  /** The run's journal, then (unless `--quiet`) progress on stderr. */
+  sinks: RunSink[];
+}
+
+/**
+ * Connects for a recorded run and takes its writer lock. Returns `undefined` (the connection
+ * closed) when another process writes the run. Otherwise the caller closes the connection and
+ * the store's run when done.
+ *
+ * @throws {UsageError} `--region` differs from the recorded region
+ * @throws {ConfigError} missing or malformed credentials
+ */
+export async function reopenRun(o: {
+  store: FileJournalStore;
+  runId: string;
+  /** The run as read before connecting. */
+  record: RunRecord;
+  run: RecordedRun;
+  parsed: ParsedArgs;
+  ctx: CliContext;
+  output: OutputFlags;
+  command: string;
+}): Promise<ReopenedRun | undefined> {
+  const { store, runId, parsed, ctx } = o;
+  const startRegion = recordedRegion(o.record, parsed, o.command);
+  const connection = await connect(parsed, ctx, { clouds: cloudsOf(o.run.workflow) });
+  const region = startRegion ?? connection.region;
+  const secrets = [...o.run.inputSecrets, ...connection.secrets];
+  if (!(await openRun(store, runId, ctx))) {
+    connection.close();
+    return undefined;
+  }
+  const sinks: RunSink[] = [journalSink(store, runId, { secrets })];
+  if (!o.output.quiet) {
+    sinks.push(progressSink({ write: (text) => ctx.io.stderr(text), color: o.output.color }));
+  }
+  return { connection, region, secrets, sinks };
 }

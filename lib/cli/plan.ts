@@ -5,14 +5,12 @@
  *
  * @module
  */
-import { stringifyJson } from "../json.ts";
 import { loadWorkflowFile } from "../workflow/load.ts";
 import { formatDiagnostic } from "../workflow/snippet.ts";
-import { type PlanOptions, planWorkflow } from "../workflow/plan.ts";
-import { formatPlan } from "../workflow/plan_format.ts";
-import type { Workflow } from "../workflow/model.ts";
-import { boolFlag, listFlag, parseCommandArgs, type ParsedArgs, stringFlag } from "./args.ts";
-import { type CliContext, type Command, EXIT, UsageError } from "./context.ts";
+import { allowedEnv, parseOneTarget } from "./_command.ts";
+import { printPlan } from "./_plan.ts";
+import { boolFlag, listFlag, stringFlag } from "./args.ts";
+import { type Command, EXIT } from "./context.ts";
 import { parseInputFlags, secretValues } from "./inputs.ts";
 
 const PLAN_FLAGS = {
@@ -35,16 +33,15 @@ Outputs of steps that have not run are typed placeholders such as
 
 /** `tcflow plan`. */
 export const planCommand: Command = async (args, ctx) => {
-  const parsed = parseCommandArgs("plan", args, PLAN_FLAGS);
-  if (boolFlag(parsed, "help")) {
-    ctx.io.stdout(PLAN_USAGE);
-    return EXIT.ok;
-  }
-  const [file, ...extra] = parsed.positionals;
-  if (file === undefined) throw new UsageError("plan: missing the workflow file\n" + PLAN_USAGE);
-  if (extra.length > 0) {
-    throw new UsageError(`plan: one workflow at a time (got ${parsed.positionals.length})`);
-  }
+  const command = parseOneTarget(args, ctx, {
+    command: "plan",
+    flags: PLAN_FLAGS,
+    usage: PLAN_USAGE,
+    missing: "the workflow file",
+    unit: "workflow",
+  });
+  if (command === undefined) return EXIT.ok;
+  const { parsed, target: file } = command;
   const color = !boolFlag(parsed, "no-color") && !boolFlag(parsed, "json") && ctx.io.isTerminal;
 
   const loaded = await loadWorkflowFile(file);
@@ -62,39 +59,14 @@ export const planCommand: Command = async (args, ctx) => {
     stringFlag(parsed, "inputs"),
     wf.inputs,
   );
-  const options: PlanOptions = {
+  return await printPlan(wf, {
     inputs,
     secrets: secretValues(inputs, wf.inputs),
     env: allowedEnv(wf, ctx),
-  };
-  const region = stringFlag(parsed, "region") ?? ctx.env("TENCENTCLOUD_REGION");
-  if (region !== undefined) options.region = region;
-  if (boolFlag(parsed, "live-reads")) options.liveReads = await liveReads(parsed, ctx);
-
-  const plan = await planWorkflow(wf, options);
-  if (boolFlag(parsed, "json")) {
-    ctx.io.stdout(stringifyJson(plan, 2) + "\n");
-  } else {
-    ctx.io.stdout(formatPlan(plan, { color, file }));
-  }
-  return EXIT.ok;
+    parsed,
+    ctx,
+    json: boolFlag(parsed, "json"),
+    color,
+    file,
+  });
 };
-
-/** The values of the environment variables the workflow's `env:` allow-list names. */
-function allowedEnv(wf: Workflow, ctx: CliContext): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of wf.env) {
-    const value = ctx.env(name);
-    if (value !== undefined) env[name] = value;
-  }
-  return env;
-}
-
-/** The read-only caller of `--live-reads`, built by the engine's client (loaded on demand). */
-async function liveReads(
-  parsed: ParsedArgs,
-  ctx: CliContext,
-): Promise<NonNullable<PlanOptions["liveReads"]>> {
-  const { liveReadCaller } = await import("./live_reads.ts");
-  return await liveReadCaller(parsed, ctx);
-}

@@ -16,13 +16,13 @@ import { type ErrorInfo, type RunSink, teeSink } from "../engine/events.ts";
 import { runWorkflow } from "../engine/executor.ts";
 import { stringifyJson } from "../json.ts";
 import { recordedSteps, replay, resumeState } from "../journal/replay.ts";
-import { journalSink } from "../journal/store.ts";
 import type { Workflow } from "../workflow/model.ts";
-import { cloudsOf, connect, CONNECT_FLAGS, runExitCode } from "./_connect.ts";
-import { loadRecordedRun, openRun, readRun, recordedRegion, storeOf } from "./_journal.ts";
-import { formatSummary, progressSink } from "./_progress.ts";
-import { boolFlag, parseCommandArgs } from "./args.ts";
-import { type CliContext, type Command, EXIT, UsageError } from "./context.ts";
+import { outputFlags, parseOneTarget } from "./_command.ts";
+import { CONNECT_FLAGS, runExitCode } from "./_connect.ts";
+import { loadRecordedRun, readRun, reopenRun, storeOf } from "./_journal.ts";
+import { formatSummary } from "./_progress.ts";
+import { boolFlag } from "./args.ts";
+import { type CliContext, type Command, EXIT } from "./context.ts";
 
 /** Text of `tcflow resume --help`. */
 export const RESUME_USAGE =
@@ -54,34 +54,35 @@ export function unsafeToRetry(wf: Workflow, stepId: string): string | undefined 
 
 /** `tcflow resume`. */
 export const resumeCommand: Command = async (args, ctx) => {
-  const parsed = parseCommandArgs("resume", args, RESUME_FLAGS);
-  if (boolFlag(parsed, "help")) {
-    ctx.io.stdout(RESUME_USAGE);
-    return EXIT.ok;
-  }
-  const [runId, ...extra] = parsed.positionals;
-  if (runId === undefined) throw new UsageError("resume: missing the run id\n" + RESUME_USAGE);
-  if (extra.length > 0) {
-    throw new UsageError(`resume: one run at a time (got ${parsed.positionals.length})`);
-  }
-  const json = boolFlag(parsed, "json");
-  const quiet = boolFlag(parsed, "quiet");
-  const color = !boolFlag(parsed, "no-color") && !json && ctx.io.isTerminal &&
-    ctx.env("NO_COLOR") === undefined;
+  const command = parseOneTarget(args, ctx, {
+    command: "resume",
+    flags: RESUME_FLAGS,
+    usage: RESUME_USAGE,
+    missing: "the run id",
+    unit: "run",
+  });
+  if (command === undefined) return EXIT.ok;
+  const { parsed, target: runId } = command;
+  const output = outputFlags(parsed, ctx);
+  const { json, quiet, color } = output;
 
   const store = storeOf(parsed, ctx);
   const first = await readRun(store, runId, "resume");
   const firstState = replay(first.events, first.meta);
   if (firstState.status === "succeeded") return alreadySucceeded(firstState.outputs);
   const run = await loadRecordedRun(first, parsed, ctx, "resume");
-  const startRegion = recordedRegion(first, parsed, "resume");
-  const connection = await connect(parsed, ctx, { clouds: cloudsOf(run.workflow) });
-  const region = startRegion ?? connection.region;
-  const secrets = [...run.inputSecrets, ...connection.secrets];
-  if (!(await openRun(store, runId, ctx))) {
-    connection.close();
-    return EXIT.failed;
-  }
+  const reopened = await reopenRun({
+    store,
+    runId,
+    record: first,
+    run,
+    parsed,
+    ctx,
+    output,
+    command: "resume",
+  });
+  if (reopened === undefined) return EXIT.failed;
+  const { connection, region, secrets } = reopened;
   try {
     // Read again under the writer lock: another process may have resumed the run meanwhile.
     const record = await store.read(runId);
@@ -96,9 +97,7 @@ export const resumeCommand: Command = async (args, ctx) => {
     }
     const stillUncertain = retryUncertain ? [] : resume.uncertain;
 
-    const sinks: RunSink[] = [journalSink(store, runId, { secrets })];
-    if (!quiet) sinks.push(progressSink({ write: (text) => ctx.io.stderr(text), color }));
-    const sink = teeSink(...sinks);
+    const sink = teeSink(...reopened.sinks);
     if (blocked.size > 0 || stillUncertain.length > 0) {
       return await refuse({ ctx, sink, runId, blocked, uncertain: stillUncertain, state, json });
     }

@@ -6,18 +6,16 @@
  *
  * @module
  */
-import type { RunSink } from "../engine/events.ts";
 import { teeSink } from "../engine/events.ts";
 import type { RecordedStep } from "../engine/executor.ts";
 import { rollbackWorkflow } from "../engine/rollback.ts";
 import { stringifyJson } from "../json.ts";
 import { isUndone, replay, type RunState } from "../journal/replay.ts";
-import { journalSink, type RunRecord } from "../journal/store.ts";
-import { cloudsOf, connect, CONNECT_FLAGS, runExitCode } from "./_connect.ts";
-import { loadRecordedRun, openRun, readRun, recordedRegion, storeOf } from "./_journal.ts";
-import { progressSink } from "./_progress.ts";
-import { boolFlag, parseCommandArgs } from "./args.ts";
-import { type Command, EXIT, UsageError } from "./context.ts";
+import type { RunRecord } from "../journal/store.ts";
+import { outputFlags, parseOneTarget } from "./_command.ts";
+import { CONNECT_FLAGS, runExitCode } from "./_connect.ts";
+import { loadRecordedRun, readRun, reopenRun, storeOf } from "./_journal.ts";
+import { type Command, EXIT } from "./context.ts";
 
 /** Text of `tcflow rollback --help`. */
 export const ROLLBACK_USAGE =
@@ -57,20 +55,17 @@ export function stepsToUndo(state: RunState): Record<string, RecordedStep> {
 
 /** `tcflow rollback`. */
 export const rollbackCommand: Command = async (args, ctx) => {
-  const parsed = parseCommandArgs("rollback", args, CONNECT_FLAGS);
-  if (boolFlag(parsed, "help")) {
-    ctx.io.stdout(ROLLBACK_USAGE);
-    return EXIT.ok;
-  }
-  const [runId, ...extra] = parsed.positionals;
-  if (runId === undefined) throw new UsageError("rollback: missing the run id\n" + ROLLBACK_USAGE);
-  if (extra.length > 0) {
-    throw new UsageError(`rollback: one run at a time (got ${parsed.positionals.length})`);
-  }
-  const json = boolFlag(parsed, "json");
-  const quiet = boolFlag(parsed, "quiet");
-  const color = !boolFlag(parsed, "no-color") && !json && ctx.io.isTerminal &&
-    ctx.env("NO_COLOR") === undefined;
+  const command = parseOneTarget(args, ctx, {
+    command: "rollback",
+    flags: CONNECT_FLAGS,
+    usage: ROLLBACK_USAGE,
+    missing: "the run id",
+    unit: "run",
+  });
+  if (command === undefined) return EXIT.ok;
+  const { parsed, target: runId } = command;
+  const output = outputFlags(parsed, ctx);
+  const { json, quiet } = output;
 
   const store = storeOf(parsed, ctx);
   const first = await readRun(store, runId, "rollback");
@@ -91,20 +86,22 @@ export const rollbackCommand: Command = async (args, ctx) => {
   };
   if (pendingIn(first).steps.length === 0) return nothingToUndo();
 
-  const startRegion = recordedRegion(first, parsed, "rollback");
-  const connection = await connect(parsed, ctx, { clouds: cloudsOf(run.workflow) });
-  const region = startRegion ?? connection.region;
-  const secrets = [...run.inputSecrets, ...connection.secrets];
-  if (!(await openRun(store, runId, ctx))) {
-    connection.close();
-    return EXIT.failed;
-  }
+  const reopened = await reopenRun({
+    store,
+    runId,
+    record: first,
+    run,
+    parsed,
+    ctx,
+    output,
+    command: "rollback",
+  });
+  if (reopened === undefined) return EXIT.failed;
+  const { connection, region, secrets } = reopened;
   try {
     // Decide under the writer lock: another process may have rolled back meanwhile.
     const { recorded, steps: pending } = pendingIn(await store.read(runId));
     if (pending.length === 0) return nothingToUndo();
-    const sinks: RunSink[] = [journalSink(store, runId, { secrets })];
-    if (!quiet) sinks.push(progressSink({ write: (text) => ctx.io.stderr(text), color }));
     if (!quiet) {
       ctx.io.stderr(
         `rolling back run ${runId}: ${pending.map((s) => s.id).reverse().join(", ")}\n`,
@@ -116,7 +113,7 @@ export const rollbackCommand: Command = async (args, ctx) => {
       deps: connection.deps,
       client: connection.client,
       rateLimiter: connection.rateLimiter,
-      sink: teeSink(...sinks),
+      sink: teeSink(...reopened.sinks),
       runId,
       env: run.env,
       secrets,

@@ -10,17 +10,17 @@
  */
 import { type RunSink, teeSink } from "../engine/events.ts";
 import { runWorkflow } from "../engine/executor.ts";
-import { FileJournalStore } from "../journal/file_store.ts";
 import { newRunId } from "../journal/run_id.ts";
 import { journalSink, runMeta } from "../journal/store.ts";
 import { stringifyJson } from "../json.ts";
 import { loadWorkflowFile } from "../workflow/load.ts";
-import type { Workflow } from "../workflow/model.ts";
 import { formatDiagnostic } from "../workflow/snippet.ts";
+import { allowedEnv, outputFlags, parseOneTarget, resolvePath } from "./_command.ts";
 import { cloudsOf, connect, CONNECT_FLAGS, runExitCode } from "./_connect.ts";
+import { storeOf } from "./_journal.ts";
 import { formatSummary, progressSink } from "./_progress.ts";
-import { boolFlag, listFlag, parseCommandArgs, stringFlag } from "./args.ts";
-import { type CliContext, type Command, EXIT, UsageError } from "./context.ts";
+import { boolFlag, listFlag, stringFlag } from "./args.ts";
+import { type Command, EXIT, UsageError } from "./context.ts";
 import { parseInputFlags, secretValues } from "./inputs.ts";
 
 const RUN_FLAGS = {
@@ -44,23 +44,19 @@ Exit codes: 0 succeeded, 1 failed, 2 invalid workflow or command line, 3 credent
 
 /** `tcflow run`. */
 export const runCommand: Command = async (args, ctx) => {
-  const parsed = parseCommandArgs("run", args, RUN_FLAGS);
-  if (boolFlag(parsed, "help")) {
-    ctx.io.stdout(RUN_USAGE);
-    return EXIT.ok;
-  }
-  const [file, ...extra] = parsed.positionals;
-  if (file === undefined) throw new UsageError("run: missing the workflow file\n" + RUN_USAGE);
-  if (extra.length > 0) {
-    throw new UsageError(`run: one workflow at a time (got ${parsed.positionals.length})`);
-  }
+  const command = parseOneTarget(args, ctx, {
+    command: "run",
+    flags: RUN_FLAGS,
+    usage: RUN_USAGE,
+    missing: "the workflow file",
+    unit: "workflow",
+  });
+  if (command === undefined) return EXIT.ok;
+  const { parsed, target: file } = command;
   if (boolFlag(parsed, "live-reads") && !boolFlag(parsed, "dry-run")) {
     throw new UsageError("run: --live-reads goes with --dry-run");
   }
-  const json = boolFlag(parsed, "json");
-  const quiet = boolFlag(parsed, "quiet");
-  const color = !boolFlag(parsed, "no-color") && !json && ctx.io.isTerminal &&
-    ctx.env("NO_COLOR") === undefined;
+  const { json, quiet, color } = outputFlags(parsed, ctx);
 
   const path = resolvePath(ctx.cwd, file);
   const loaded = await loadWorkflowFile(path);
@@ -97,7 +93,18 @@ export const runCommand: Command = async (args, ctx) => {
   const env = allowedEnv(wf, ctx);
 
   if (boolFlag(parsed, "dry-run")) {
-    return await dryRun(wf, { inputs, inputSecrets, env, parsed, ctx, json, color, file });
+    // The planner, loaded only for a dry run.
+    const { printPlan } = await import("./_plan.ts");
+    return await printPlan(wf, {
+      inputs,
+      secrets: inputSecrets,
+      env,
+      parsed,
+      ctx,
+      json,
+      color,
+      file,
+    });
   }
 
   const connection = await connect(parsed, ctx, { clouds: cloudsOf(wf) });
@@ -107,7 +114,7 @@ export const runCommand: Command = async (args, ctx) => {
   const sinks: RunSink[] = [];
   if (!quiet) sinks.push(progressSink({ write: (text) => ctx.io.stderr(text), color }));
   // The journal: every run is recorded under <state dir>/runs/<run id>/ as it happens.
-  const store = new FileJournalStore(stateDir(ctx, stringFlag(parsed, "state-dir")));
+  const store = storeOf(parsed, ctx);
   const meta = await runMeta({
     runId,
     workflow: wf,
@@ -159,38 +166,6 @@ export const runCommand: Command = async (args, ctx) => {
   return runExitCode(result.status, result.steps);
 };
 
-async function dryRun(
-  wf: Workflow,
-  o: {
-    inputs: Record<string, unknown>;
-    inputSecrets: string[];
-    env: Record<string, string>;
-    parsed: ReturnType<typeof parseCommandArgs>;
-    ctx: CliContext;
-    json: boolean;
-    color: boolean;
-    file: string;
-  },
-): Promise<number> {
-  const { planWorkflow } = await import("../workflow/plan.ts");
-  const { formatPlan } = await import("../workflow/plan_format.ts");
-  const options: Parameters<typeof planWorkflow>[1] = {
-    inputs: o.inputs,
-    secrets: o.inputSecrets,
-    env: o.env,
-  };
-  const region = stringFlag(o.parsed, "region") ?? o.ctx.env("TENCENTCLOUD_REGION");
-  if (region !== undefined) options.region = region;
-  if (boolFlag(o.parsed, "live-reads")) {
-    const { liveReadCaller } = await import("./live_reads.ts");
-    options.liveReads = await liveReadCaller(o.parsed, o.ctx);
-  }
-  const plan = await planWorkflow(wf, options);
-  if (o.json) o.ctx.io.stdout(stringifyJson(plan, 2) + "\n");
-  else o.ctx.io.stdout(formatPlan(plan, { color: o.color, file: o.file }));
-  return EXIT.ok;
-}
-
 /** The reason of a run stopped by Ctrl-C. */
 class Interrupted extends Error {
   constructor() {
@@ -209,33 +184,11 @@ function onInterrupt(handler: () => void): () => void {
   return () => Deno.removeSignalListener("SIGINT", handler);
 }
 
-/** `--state-dir`, else `.tcflow` in the working directory. */
-function stateDir(ctx: CliContext, flag: string | undefined): string {
-  const dir = flag ?? ".tcflow";
-  return resolvePath(ctx.cwd, dir);
-}
-
 function outputsText(outputs: Record<string, unknown>): string {
   const lines = Object.entries(outputs).map(([key, value]) =>
     `${key}: ${typeof value === "string" ? value : stringifyJson(value)}`
   );
   return lines.join("\n") + "\n";
-}
-
-/** The values of the environment variables the workflow's `env:` allow-list names. */
-function allowedEnv(wf: Workflow, ctx: CliContext): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of wf.env) {
-    const value = ctx.env(name);
-    if (value !== undefined) env[name] = value;
-  }
-  return env;
-}
-
-function resolvePath(cwd: string, file: string): string {
-  return file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file)
-    ? file
-    : `${cwd.replace(/\/+$/, "")}/${file}`;
 }
 
 function inputsPath(cwd: string, file: string | undefined): string | undefined {

@@ -5,7 +5,7 @@
  */
 
 import type { ApigatewayStore, DomainRec } from "./apigateway_data.ts";
-import { type ActionHandler, ApiError } from "./service.ts";
+import { type ActionHandler, ApiError, type CallContext } from "./service.ts";
 import {
   ENVIRONMENTS,
   getService,
@@ -61,6 +61,21 @@ function getDomain(
   const found = store.state.domains.find((d) => d.ServiceId === serviceId && d.DomainName === name);
   if (!found) throw new ApiError(code, `Domain ${name} is not bound to service ${serviceId}`);
   return found;
+}
+
+/**
+ * The domain the request names (`ServiceId`, `SubDomain`), bound to a service of the caller.
+ *
+ * @throws {ApiError} the service is not found, or `code` when the domain is not bound to it
+ */
+function requestedDomain(
+  store: ApigatewayStore,
+  params: Record<string, unknown>,
+  ctx: CallContext,
+  code: string,
+): DomainRec {
+  const service = getService(store, ctx, reqStr(params, "ServiceId"));
+  return getDomain(store, service.ServiceId, reqStr(params, "SubDomain").toLowerCase(), code);
 }
 
 /** The actions on custom domains. */
@@ -169,13 +184,7 @@ export function domainActions(store: ApigatewayStore): Record<string, ActionHand
     },
 
     DescribeServiceSubDomainMappings(params, ctx) {
-      const service = getService(store, ctx, reqStr(params, "ServiceId"));
-      const domain = getDomain(
-        store,
-        service.ServiceId,
-        reqStr(params, "SubDomain").toLowerCase(),
-        "FailedOperation.ServiceError",
-      );
+      const domain = requestedDomain(store, params, ctx, "FailedOperation.ServiceError");
       return {
         Result: {
           IsDefaultMapping: domain.IsDefaultMapping,
@@ -185,13 +194,7 @@ export function domainActions(store: ApigatewayStore): Record<string, ActionHand
     },
 
     ModifySubDomain(params, ctx) {
-      const service = getService(store, ctx, reqStr(params, "ServiceId"));
-      const domain = getDomain(
-        store,
-        service.ServiceId,
-        reqStr(params, "SubDomain").toLowerCase(),
-        "FailedOperation.ServiceError",
-      );
+      const domain = requestedDomain(store, params, ctx, "FailedOperation.ServiceError");
       const protocol = optStr(params, "Protocol") ?? domain.Protocol;
       if (!PROTOCOLS.includes(protocol)) {
         throw new ApiError(
@@ -233,23 +236,16 @@ export function domainActions(store: ApigatewayStore): Record<string, ActionHand
     },
 
     UnBindSubDomain(params, ctx) {
-      const service = getService(store, ctx, reqStr(params, "ServiceId"));
-      const domain = getDomain(
-        store,
-        service.ServiceId,
-        reqStr(params, "SubDomain").toLowerCase(),
-        "FailedOperation.DomainNotBindService",
-      );
+      const domain = requestedDomain(store, params, ctx, "FailedOperation.DomainNotBindService");
       store.state.domains = store.state.domains.filter((d) => d !== domain);
       return { Result: true };
     },
 
     DeleteServiceSubDomainMapping(params, ctx) {
-      const service = getService(store, ctx, reqStr(params, "ServiceId"));
-      const domain = getDomain(
+      const domain = requestedDomain(
         store,
-        service.ServiceId,
-        reqStr(params, "SubDomain").toLowerCase(),
+        params,
+        ctx,
         "FailedOperation.DeletePathMappingSetError",
       );
       const env = reqStr(params, "Environment");

@@ -4,8 +4,13 @@
  * @module
  */
 
-import type { ApigatewayStore, PlanBindingRec, UsagePlanRec } from "./apigateway_data.ts";
-import { type ActionHandler, ApiError } from "./service.ts";
+import type {
+  ApigatewayStore,
+  PlanBindingRec,
+  ServiceRec,
+  UsagePlanRec,
+} from "./apigateway_data.ts";
+import { type ActionHandler, ApiError, type CallContext } from "./service.ts";
 import {
   checkEnv,
   filterValues,
@@ -42,6 +47,32 @@ function readBindType(params: Record<string, unknown>): "SERVICE" | "API" {
     throw new ApiError("InvalidParameter.FormatError", `BindType must be SERVICE or API: got ${t}`);
   }
   return t;
+}
+
+/**
+ * What `BindEnvironment` and `UnBindEnvironment` name: the service, its environment and the
+ * API ids (`[""]`, the whole service, for `SERVICE` bindings).
+ *
+ * @throws {ApiError} an unknown service or API, a bad environment, or `noApiIdsCode` when an
+ *   `API` binding names no API
+ */
+function bindingTarget(
+  store: ApigatewayStore,
+  params: Record<string, unknown>,
+  ctx: CallContext,
+  o: { bindType: "SERVICE" | "API"; noApiIdsCode: string },
+): { service: ServiceRec; env: string; apiIds: string[] } {
+  const service = getService(store, ctx, reqStr(params, "ServiceId"));
+  const env = reqStr(params, "Environment");
+  checkEnv(env);
+  const apiIds = o.bindType === "API" ? (optStrList(params, "ApiIds") ?? []) : [""];
+  if (o.bindType === "API") {
+    if (apiIds.length === 0) {
+      throw new ApiError(o.noApiIdsCode, "ApiIds is required when BindType is API");
+    }
+    for (const id of apiIds) getApi(store, service.ServiceId, id);
+  }
+  return { service, env, apiIds };
 }
 
 /** `UsagePlanEnvironment` / `ApiUsagePlan` entry of one binding. */
@@ -180,19 +211,10 @@ export function planActions(store: ApigatewayStore): Record<string, ActionHandle
     BindEnvironment(params, ctx) {
       const plans = reqStrList(params, "UsagePlanIds").map((id) => getPlan(store, ctx, id));
       const bindType = readBindType(params);
-      const service = getService(store, ctx, reqStr(params, "ServiceId"));
-      const env = reqStr(params, "Environment");
-      checkEnv(env);
-      const apiIds = bindType === "API" ? (optStrList(params, "ApiIds") ?? []) : [""];
-      if (bindType === "API") {
-        if (apiIds.length === 0) {
-          throw new ApiError(
-            "InvalidParameterValue.InvalidApiIds",
-            "ApiIds is required when BindType is API",
-          );
-        }
-        for (const id of apiIds) getApi(store, service.ServiceId, id);
-      }
+      const { service, env, apiIds } = bindingTarget(store, params, ctx, {
+        bindType,
+        noApiIdsCode: "InvalidParameterValue.InvalidApiIds",
+      });
       const inEnv = store.state.planBindings.filter((b) =>
         b.ServiceId === service.ServiceId && b.Environment === env
       );
@@ -223,19 +245,10 @@ export function planActions(store: ApigatewayStore): Record<string, ActionHandle
     UnBindEnvironment(params, ctx) {
       const bindType = readBindType(params);
       const plans = reqStrList(params, "UsagePlanIds").map((id) => getPlan(store, ctx, id));
-      const service = getService(store, ctx, reqStr(params, "ServiceId"));
-      const env = reqStr(params, "Environment");
-      checkEnv(env);
-      const apiIds = bindType === "API" ? (optStrList(params, "ApiIds") ?? []) : [""];
-      if (bindType === "API") {
-        if (apiIds.length === 0) {
-          throw new ApiError(
-            "InvalidParameter.FormatError",
-            "ApiIds is required when BindType is API",
-          );
-        }
-        for (const id of apiIds) getApi(store, service.ServiceId, id);
-      }
+      const { service, env, apiIds } = bindingTarget(store, params, ctx, {
+        bindType,
+        noApiIdsCode: "InvalidParameter.FormatError",
+      });
       const matches = (b: PlanBindingRec, planId: string, apiId: string) =>
         b.UsagePlanId === planId && b.ServiceId === service.ServiceId && b.Environment === env &&
         b.ApiId === apiId;

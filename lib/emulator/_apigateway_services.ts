@@ -38,6 +38,16 @@ import { apiIdStatusView, envUrl, serviceView } from "./_apigateway_views.ts";
 export const MAX_STRATEGY = 5000;
 
 const PROTOCOLS = ["http", "https", "http&https"] as const;
+
+/** What the environment lists say of environment `env` of `service`. */
+function envState(service: ServiceRec, env: (typeof ENVIRONMENTS)[number]) {
+  return {
+    EnvironmentName: env,
+    Url: envUrl(service, env),
+    Status: service.environments[env]?.Status ?? 0,
+    VersionName: service.environments[env]?.VersionName ?? "",
+  };
+}
 const NET_TYPES = ["INNER", "OUTER"] as const;
 
 /** A release version name: `YYYYMMDDhhmmss` followed by a uuid, as the real service makes. */
@@ -381,10 +391,7 @@ export function serviceActions(store: ApigatewayStore): Record<string, ActionHan
     DescribeServiceEnvironmentList(params, ctx) {
       const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const list = ENVIRONMENTS.map((e) => ({
-        EnvironmentName: e,
-        Url: envUrl(service, e),
-        Status: service.environments[e]?.Status ?? 0,
-        VersionName: service.environments[e]?.VersionName ?? "",
+        ...envState(service, e),
         CreateTime: service.CreatedTime,
       }));
       return { Result: { TotalCount: list.length, EnvironmentList: page(list, params) } };
@@ -393,10 +400,7 @@ export function serviceActions(store: ApigatewayStore): Record<string, ActionHan
     DescribeServiceEnvironmentStrategy(params, ctx) {
       const service = getService(store, ctx, reqStr(params, "ServiceId"));
       const list = ENVIRONMENTS.map((e) => ({
-        EnvironmentName: e,
-        Url: envUrl(service, e),
-        Status: service.environments[e]?.Status ?? 0,
-        VersionName: service.environments[e]?.VersionName ?? "",
+        ...envState(service, e),
         Strategy: service.environments[e]?.Strategy ?? DEFAULT_ENV_STRATEGY,
         MaxStrategy: MAX_STRATEGY,
       }));

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { checkWindow } from "./_list.ts";
 import { ApiError, type CallContext } from "./service.ts";
 import type { ApigatewayStore, ApiRec, ServiceRec, UsagePlanRec } from "./apigateway_data.ts";
 
@@ -161,16 +162,7 @@ export function page<T>(
 ): T[] {
   const offset = optInt(params, "Offset") ?? 0;
   const limit = optInt(params, "Limit") ?? opts.defaultLimit ?? 20;
-  const max = opts.maxLimit ?? 100;
-  if (offset < 0) {
-    throw new ApiError("InvalidParameterValue", `Offset must be >= 0: got ${offset}`);
-  }
-  if (limit < 0 || limit > max) {
-    throw new ApiError(
-      "InvalidParameterValue",
-      `Limit must be between 0 and ${max}: got ${limit}`,
-    );
-  }
+  checkWindow({ offset, limit, maxLimit: opts.maxLimit ?? 100 });
   return items.slice(offset, offset + limit);
 }
 

@@ -169,8 +169,8 @@ export function apiInfoView(store: ApigatewayStore, api: ApiRec): Record<string,
   return out;
 }
 
-/** `UsagePlanStatusInfo` (usage plan lists). */
-export function planStatusView(plan: UsagePlanRec): Record<string, unknown> {
+/** The fields of a usage plan that both of its views show first. */
+function planFields(plan: UsagePlanRec) {
   return {
     UsagePlanId: plan.UsagePlanId,
     UsagePlanName: plan.UsagePlanName,
@@ -179,6 +179,13 @@ export function planStatusView(plan: UsagePlanRec): Record<string, unknown> {
     MaxRequestNum: plan.MaxRequestNum,
     CreatedTime: plan.CreatedTime,
     ModifiedTime: plan.ModifiedTime,
+  };
+}
+
+/** `UsagePlanStatusInfo` (usage plan lists). */
+export function planStatusView(plan: UsagePlanRec): Record<string, unknown> {
+  return {
+    ...planFields(plan),
     Tags: plan.Tags.map((t) => ({ ...t })),
   };
 }
@@ -197,13 +204,7 @@ export function planInfoView(store: ApigatewayStore, plan: UsagePlanRec): Record
     envs.push({ EnvironmentName: b.Environment, ServiceId: b.ServiceId });
   }
   return {
-    UsagePlanId: plan.UsagePlanId,
-    UsagePlanName: plan.UsagePlanName,
-    UsagePlanDesc: plan.UsagePlanDesc,
-    MaxRequestNumPreSec: plan.MaxRequestNumPreSec,
-    MaxRequestNum: plan.MaxRequestNum,
-    CreatedTime: plan.CreatedTime,
-    ModifiedTime: plan.ModifiedTime,
+    ...planFields(plan),
     BindSecretIdTotalCount: secretIds.length,
     BindSecretIds: secretIds,
     BindEnvironmentTotalCount: envs.length,

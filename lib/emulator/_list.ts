@@ -42,17 +42,26 @@ export function page<T>(
 ): { TotalCount: number; page: T[] } {
   const offset = intParam(params, "Offset", 0);
   const limit = intParam(params, "Limit", options.defaultLimit ?? 20);
-  const maxLimit = options.maxLimit ?? 100;
-  if (offset < 0) {
-    throw new ApiError("InvalidParameterValue", `Offset must be at least 0: got ${offset}`);
-  }
-  if (limit < 0 || limit > maxLimit) {
-    throw new ApiError(
-      "InvalidParameterValue",
-      `Limit must be between 0 and ${maxLimit}: got ${limit}`,
-    );
-  }
+  checkWindow({ offset, limit, maxLimit: options.maxLimit ?? 100 });
   return { TotalCount: items.length, page: items.slice(offset, offset + limit) };
+}
+
+/**
+ * Checks an `Offset`/`Limit` window: `Offset` at least 0, `Limit` between 0 and `maxLimit`.
+ *
+ * @throws {ApiError} `code` (default `InvalidParameterValue`) naming the bad value
+ */
+export function checkWindow(o: {
+  offset: number;
+  limit: number;
+  maxLimit: number;
+  code?: string;
+}): void {
+  const code = o.code ?? "InvalidParameterValue";
+  if (o.offset < 0) throw new ApiError(code, `Offset must be >= 0: got ${o.offset}`);
+  if (o.limit < 0 || o.limit > o.maxLimit) {
+    throw new ApiError(code, `Limit must be between 0 and ${o.maxLimit}: got ${o.limit}`);
+  }
 }
 
 /** The request's `Filters` (`[{Name, Values}]`) as a map, rejecting names not in `allowed`. */

@@ -243,17 +243,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     const requestId = newRequestId();
     const url = new URL(request.url);
     const body = new Uint8Array(await request.arrayBuffer());
-    const entry: Omit<CallRecord, "seq"> = {
-      timeMs: now(),
-      service: "",
-      action: request.headers.get("x-tc-action") ?? "",
-      version: request.headers.get("x-tc-version") ?? "",
-      region: request.headers.get("x-tc-region") ?? "",
-      secretId: "",
-      params: {},
-      outcome: "ok",
-      requestId,
-    };
+    const entry = callEntry(request, { timeMs: now(), requestId, outcome: "ok" });
     const fail = (code: string, message: string): Response => {
       entry.outcome = code;
       record(entry);
@@ -466,17 +456,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         // A bug of the emulator: answer like the real service would, never as a network error.
         const message = error instanceof Error ? error.message : String(error);
         const requestId = newRequestId();
-        record({
-          timeMs: now(),
-          service: "",
-          action: request.headers.get("x-tc-action") ?? "",
-          version: request.headers.get("x-tc-version") ?? "",
-          region: request.headers.get("x-tc-region") ?? "",
-          secretId: "",
-          params: {},
-          outcome: "InternalError",
-          requestId,
-        });
+        record(callEntry(request, { timeMs: now(), requestId, outcome: "InternalError" }));
         return jsonResponse(errorBody("InternalError", `Internal error: ${message}`, requestId));
       });
     },
@@ -507,6 +487,24 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 }
 
 /** `{ trocket: …, apigateway: … }` → per-service data; unknown service names are an error. */
+/** The call record of a Tencent request as far as its headers tell (the rest is filled in later). */
+function callEntry(
+  request: Request,
+  o: { timeMs: number; requestId: string; outcome: string },
+): Omit<CallRecord, "seq"> {
+  return {
+    timeMs: o.timeMs,
+    service: "",
+    action: request.headers.get("x-tc-action") ?? "",
+    version: request.headers.get("x-tc-version") ?? "",
+    region: request.headers.get("x-tc-region") ?? "",
+    secretId: "",
+    params: {},
+    outcome: o.outcome,
+    requestId: o.requestId,
+  };
+}
+
 function splitData(
   data: unknown,
   services: Map<string, ServiceEmulator>,

@@ -7,35 +7,15 @@
  *
  * @module
  */
+import { isScalarType, parseTypeName } from "../catalog/catalog.ts";
 import type { Field, Structure } from "../catalog/types.ts";
 import { ApiError } from "./service.ts";
 
 /** Finds a structure of the action's service version by name. */
 export type StructureLookup = (name: string) => Structure | undefined;
 
-const SCALARS = new Set([
-  "String",
-  "Integer",
-  "Float",
-  "Number",
-  "Boolean",
-  "Timestamp",
-  "Binary",
-  "Any",
-]);
-
 const INTEGER_TEXT = /^-?\d+$/;
 const NUMBER_TEXT = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-
-function splitType(type: string): { base: string; depth: number } {
-  let base = type;
-  let depth = 0;
-  while (base.endsWith("[]")) {
-    base = base.slice(0, -2);
-    depth++;
-  }
-  return { base, depth };
-}
 
 function describe(value: unknown): string {
   if (value === null) return "null";
@@ -102,7 +82,7 @@ function checkObject(
 }
 
 function checkValue(type: string, value: unknown, lookup: StructureLookup, path: string): void {
-  const { base, depth } = splitType(type);
+  const { base, depth } = parseTypeName(type);
   if (depth > 0) {
     if (!Array.isArray(value)) throw typeError(path, type, value);
     const inner = type.slice(0, -2);
@@ -201,7 +181,7 @@ function coerceObject(
 }
 
 function coerce(type: string, value: unknown, lookup: StructureLookup): unknown {
-  const { base, depth } = splitType(type);
+  const { base, depth } = parseTypeName(type);
   if (depth > 0) {
     // `{ "0": …, "1": … }` from `Name.0`, `Name.1`.
     if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
@@ -228,7 +208,7 @@ function coerce(type: string, value: unknown, lookup: StructureLookup): unknown 
         return value;
     }
   }
-  if (SCALARS.has(base) || value === null || typeof value !== "object" || Array.isArray(value)) {
+  if (isScalarType(base) || value === null || typeof value !== "object" || Array.isArray(value)) {
     return value;
   }
   const structure = lookup(base);

@@ -13,6 +13,7 @@
  * @module
  */
 
+import { checkWindow } from "./_list.ts";
 import { ApiError, type CallContext, type ServiceEmulator } from "./service.ts";
 import { type CertRec, demoSslState, type SslState } from "./ssl_data.ts";
 
@@ -195,8 +196,7 @@ function view(c: Resolved): Record<string, unknown> {
 function describeCertificates(state: SslState, params: Record<string, unknown>, ctx: CallContext) {
   const offset = intParam(params, "Offset") ?? 0;
   const limit = intParam(params, "Limit") ?? 10;
-  if (offset < 0) throw invalid(`Offset must be >= 0: got ${offset}`);
-  if (limit < 0 || limit > 1000) throw invalid(`Limit must be between 0 and 1000: got ${limit}`);
+  checkWindow({ offset, limit, maxLimit: 1000, code: "FailedOperation.InvalidParam" });
   const type = strParam(params, "CertificateType");
   if (type !== undefined && type !== "" && type !== "CA" && type !== "SVR") {
     throw invalid(`CertificateType must be CA or SVR: got ${type}`);

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { checkWindow } from "./_list.ts";
 import { ApiError, type ServiceEmulator } from "./service.ts";
 import { demoYunjingState, type OpenPortRec, type YunjingState } from "./yunjing_data.ts";
 
@@ -62,15 +63,7 @@ function describeOpenPorts(state: YunjingState, params: Record<string, unknown>)
   const port = intParam(params, "Port");
   const offset = intParam(params, "Offset") ?? 0;
   const limit = intParam(params, "Limit") ?? 10;
-  if (offset < 0) {
-    throw new ApiError("InvalidParameter.InvalidFormat", `Offset must be >= 0: got ${offset}`);
-  }
-  if (limit < 0 || limit > 100) {
-    throw new ApiError(
-      "InvalidParameter.InvalidFormat",
-      `Limit must be between 0 and 100: got ${limit}`,
-    );
-  }
+  checkWindow({ offset, limit, maxLimit: 100, code: "InvalidParameter.InvalidFormat" });
   const filters = readFilters(params);
   const ports = filters.get("Port");
   const processes = filters.get("ProcessName");

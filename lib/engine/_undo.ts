@@ -14,6 +14,7 @@ import { actionLabel, callWithRetry, errorInfo, isMutating } from "./_call.ts";
 import { resolveParams, resolveTarget, StepError, toJsonLike } from "./_action_step.ts";
 import { clientTokenFor } from "./client_token.ts";
 import type { ErrorInfo, RunEvent } from "./events.ts";
+import type { EngineOptions } from "./executor.ts";
 import type { RateLimiter } from "./rate_limiter.ts";
 import { effectiveRetry } from "./retry.ts";
 
@@ -38,6 +39,24 @@ export interface UndoEnv {
   wf: Workflow;
   /** The run's scope: `inputs`, `steps` (with every finished step), `run`, `env`. */
   vars: Record<string, unknown>;
+}
+
+/** What undo needs, from the options of a run or a rollback. */
+export function undoEnv(
+  opts: EngineOptions,
+  o: { emit: UndoEnv["emit"]; wf: Workflow; vars: Record<string, unknown> },
+): UndoEnv {
+  return {
+    deps: opts.deps,
+    client: opts.client,
+    rateLimiter: opts.rateLimiter,
+    emit: o.emit,
+    signal: opts.signal,
+    runId: opts.runId,
+    defaultRegion: opts.region ?? "",
+    wf: o.wf,
+    vars: o.vars,
+  };
 }
 
 /**

@@ -26,7 +26,7 @@ import { findActionAnyCloud, serviceOfRef } from "../provider/registry.ts";
 import type { LiveReadCall } from "../workflow/plan.ts";
 import { actionLabel, errorInfo, isMutating, uncertainMessage } from "./_call.ts";
 import { runActionStep, startInfo, type StepEnv, StepError, toJsonLike } from "./_action_step.ts";
-import { runUndo, type UndoTarget } from "./_undo.ts";
+import { runUndo, undoEnv, type UndoTarget } from "./_undo.ts";
 import {
   type ErrorInfo,
   redactor,
@@ -95,6 +95,33 @@ export interface RecordedStep {
 }
 
 /**
+ * What sending the steps of a run needs, whether it runs ({@link RunOptions}) or compensates
+ * (`RollbackOptions` of `rollback.ts`).
+ */
+export interface EngineOptions {
+  /** Input values, checked and with defaults (see `parseInputFlags`). */
+  inputs: Record<string, unknown>;
+  /** Time, randomness, sleeping and `fetch`. */
+  deps: Deps;
+  /** Sends the calls (`createTencentClient`). */
+  client: Pick<TencentClient, "call" | "secretId">;
+  /** Paces calls per (service, action, region, credential). */
+  rateLimiter: RateLimiter;
+  /** Receives every run event (the journal, progress output). */
+  sink?: RunSink;
+  /** The run id; `ClientToken`s derive from it. */
+  runId: string;
+  /** Cancels the run. */
+  signal?: AbortSignal;
+  /** Region when neither the step nor the workflow gives one (`--region`, credentials). */
+  region?: string;
+  /** Values of the workflow's `env:` allow-list. */
+  env?: Record<string, string>;
+  /** Values that must never appear in events or the result (secret inputs, keys, tokens). */
+  secrets?: string[];
+}
+
+/**
  * Options of {@link runWorkflow}.
  *
  * @example
@@ -118,31 +145,11 @@ export interface RecordedStep {
  * console.log(options.runId); // "run-1"
  * ```
  */
-export interface RunOptions {
-  /** Input values, checked and with defaults (see `parseInputFlags`). */
-  inputs: Record<string, unknown>;
-  /** Time, randomness, sleeping and `fetch`. */
-  deps: Deps;
-  /** Sends the calls (`createTencentClient`). */
-  client: Pick<TencentClient, "call" | "secretId">;
-  /** Paces calls per (service, action, region, credential). */
-  rateLimiter: RateLimiter;
-  /** Receives every run event (the journal, progress output). */
-  sink?: RunSink;
-  /** The run id; `ClientToken`s derive from it. */
-  runId: string;
+export interface RunOptions extends EngineOptions {
   /** Plan instead of running (delegates to the planner; nothing mutating is sent). */
   dryRun?: boolean;
   /** With `dryRun`: execute read-only actions for real. */
   liveReads?: boolean;
-  /** Cancels the run. */
-  signal?: AbortSignal;
-  /** Region when neither the step nor the workflow gives one (`--region`, credentials). */
-  region?: string;
-  /** Values of the workflow's `env:` allow-list. */
-  env?: Record<string, string>;
-  /** Values that must never appear in events or the result (secret inputs, keys, tokens). */
-  secrets?: string[];
   /** Steps finished by an earlier run (`resume`): not sent again, their outputs reused. */
   resume?: Record<string, RecordedStep>;
   /**
@@ -326,17 +333,10 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
 
   const outputs = workflowOutputs(wf, { ...baseVars, steps: stepVars });
   if (failed && wf.rollback === "on_failure") {
-    await runUndo(undoable.reverse(), {
-      deps,
-      client: opts.client,
-      rateLimiter: opts.rateLimiter,
-      emit,
-      signal: opts.signal,
-      runId: opts.runId,
-      defaultRegion: opts.region ?? "",
-      wf,
-      vars: { ...baseVars, steps: stepVars },
-    });
+    await runUndo(
+      undoable.reverse(),
+      undoEnv(opts, { emit, wf, vars: { ...baseVars, steps: stepVars } }),
+    );
   }
   const status = failed ? "failed" : "succeeded";
   // (With `stopAfter`, a run that stopped early without failing has succeeded so far.)

@@ -4,13 +4,10 @@
  *
  * @module
  */
-import type { Deps } from "../deps.ts";
-import type { TencentClient } from "../tencent/client.ts";
 import type { ActionStep, Workflow } from "../workflow/model.ts";
-import { runUndo, type UndoResult, type UndoTarget } from "./_undo.ts";
-import { redactor, type RunEvent, type RunSink, type StepStatus } from "./events.ts";
-import { partlyDone, type RecordedStep } from "./executor.ts";
-import type { RateLimiter } from "./rate_limiter.ts";
+import { runUndo, undoEnv, type UndoResult, type UndoTarget } from "./_undo.ts";
+import { redactor, type RunEvent, type StepStatus } from "./events.ts";
+import { type EngineOptions, partlyDone, type RecordedStep } from "./executor.ts";
 
 export type { UndoResult } from "./_undo.ts";
 
@@ -39,29 +36,9 @@ export type { UndoResult } from "./_undo.ts";
  * console.log(Object.keys(options.recorded)); // [ "plan" ]
  * ```
  */
-export interface RollbackOptions {
+export interface RollbackOptions extends EngineOptions {
   /** The steps of the run to compensate, as recorded (only `succeeded` ones are undone). */
   recorded: Record<string, RecordedStep>;
-  /** The run's inputs. */
-  inputs: Record<string, unknown>;
-  /** Time, randomness, sleeping and `fetch`. */
-  deps: Deps;
-  /** Sends the calls. */
-  client: Pick<TencentClient, "call" | "secretId">;
-  /** Paces calls. */
-  rateLimiter: RateLimiter;
-  /** Receives the `undo-*` events. */
-  sink?: RunSink;
-  /** The id of the run being rolled back (its `ClientToken`s derive from it). */
-  runId: string;
-  /** Region when neither the step nor the workflow gives one. */
-  region?: string;
-  /** Values of the workflow's `env:` allow-list. */
-  env?: Record<string, string>;
-  /** Values that must never appear in events. */
-  secrets?: string[];
-  /** Cancels the rollback. */
-  signal?: AbortSignal;
 }
 
 /**
@@ -129,16 +106,13 @@ export async function rollbackWorkflow(wf: Workflow, opts: RollbackOptions): Pro
       targets.push({ step: step as ActionStep, outputs: recorded.outputs });
     }
   }
-  const results = await runUndo(targets.reverse(), {
-    deps: opts.deps,
-    client: opts.client,
-    rateLimiter: opts.rateLimiter,
-    emit,
-    signal: opts.signal,
-    runId: opts.runId,
-    defaultRegion: opts.region ?? "",
-    wf,
-    vars: { inputs: opts.inputs, run: { id: opts.runId }, env: opts.env ?? {}, steps },
-  });
+  const results = await runUndo(
+    targets.reverse(),
+    undoEnv(opts, {
+      emit,
+      wf,
+      vars: { inputs: opts.inputs, run: { id: opts.runId }, env: opts.env ?? {}, steps },
+    }),
+  );
   return redact(results);
 }

@@ -7,6 +7,7 @@
  */
 import type { ActionSpec } from "../catalog/types.ts";
 import { parseJson, stringifyJson } from "../json.ts";
+import { endpointOverride } from "../provider/_endpoint_url.ts";
 import { encodeRfc3986 } from "../tencent/signer_v1.ts";
 import { HUAWEI_PREFIX } from "./catalog.ts";
 import type { HuaweiProjectCredential } from "./credentials.ts";
@@ -43,18 +44,8 @@ export function huaweiEndpoint(options: {
   region: string;
   endpointUrl?: string | undefined;
 }): HuaweiEndpoint {
-  if (options.endpointUrl !== undefined && options.endpointUrl !== "") {
-    let url: URL;
-    try {
-      url = new URL(options.endpointUrl);
-    } catch {
-      throw new TypeError(`invalid endpoint URL ${JSON.stringify(options.endpointUrl)}`);
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw new TypeError(`endpoint URL must be http:// or https://, got ${url.protocol}`);
-    }
-    return { url, host: url.host };
-  }
+  const override = endpointOverride(options.endpointUrl);
+  if (override !== undefined) return override;
   const service = options.service.startsWith(HUAWEI_PREFIX)
     ? options.service.slice(HUAWEI_PREFIX.length)
     : options.service;

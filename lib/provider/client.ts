@@ -8,10 +8,9 @@
  */
 import type { ActionSpec } from "../catalog/types.ts";
 import type { Deps } from "../deps.ts";
-import { NetworkError } from "../tencent/errors.ts";
 import type { SendOnceFn } from "../tencent/http1.ts";
 import { clockOffsetFromDate, isSignatureExpired } from "./clock_skew.ts";
-import { isNetPermissionError, netPermissionError } from "./net_permission.ts";
+import { DEFAULT_TIMEOUT_MS, sendAttempt } from "./_transport.ts";
 import type { CallResult, Provider, ProviderAnswer } from "./provider.ts";
 
 /** Options of {@link createProviderClient}. */
@@ -67,11 +66,6 @@ export interface ProviderClient {
   clockOffsetMs(): number;
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
-
-/** Marks our own per-request timeout among abort reasons. */
-class TimeoutSignal extends Error {}
-
 /**
  * Creates a client of one provider.
  *
@@ -94,8 +88,6 @@ export function createProviderClient<C>(options: ProviderClientOptions<C>): Prov
     opts: ProviderCallOptions,
   ): Promise<ProviderAnswer> {
     const site = { service: spec.service, action: spec.name };
-    const networkError = (phase: NetworkError["phase"], message: string, cause: unknown) =>
-      new NetworkError({ ...site, phase, message, cause });
     opts.signal?.throwIfAborted();
     const endpoint = provider.endpoint({
       service: spec.service,
@@ -111,68 +103,21 @@ export function createProviderClient<C>(options: ProviderClientOptions<C>): Prov
       timestampMs: deps.now() + offsetMs,
       clientToken: opts.clientToken,
     });
-    const controller = new AbortController();
-    const stopTimer = new AbortController();
-    const timeoutMs = opts.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    deps.sleep(timeoutMs, stopTimer.signal).then(
-      () => controller.abort(new TimeoutSignal(`no answer within ${timeoutMs} ms`)),
-      () => {},
-    );
-    const onCallerAbort = () => controller.abort(opts.signal?.reason);
-    opts.signal?.addEventListener("abort", onCallerAbort, { once: true });
-    const fail = (error: unknown, answered: boolean): unknown => {
-      if (opts.signal?.aborted) return opts.signal.reason;
-      // Deno's permissions refused the connection: a configuration error, never retried.
-      if (isNetPermissionError(error)) return netPermissionError(request.url);
-      if (controller.signal.aborted && controller.signal.reason instanceof TimeoutSignal) {
-        return networkError(
-          "timeout",
-          `${spec.service}.${spec.name}: ${controller.signal.reason.message}`,
-          error,
-        );
-      }
-      // A send-once transport already knows whether anything was written.
-      if (error instanceof NetworkError) return error;
-      const message = error instanceof Error ? error.message : String(error);
-      const before = !answered &&
-        /connection refused|dns error|failed to lookup|name or service not known|no such host|certificate|tcp connect error|invalid url/i
-          .test(message);
-      return networkError(
-        before ? "before-send" : "after-send",
-        `${spec.service}.${spec.name}: ${
-          before ? "could not connect" : "the connection broke"
-        }: ${message}`,
-        error,
-      );
-    };
-    try {
-      let response: Response;
-      try {
-        const outgoing = new Request(request, { signal: controller.signal });
-        const sendOnce = opts.idempotent === true || outgoing.method === "GET" ||
-            outgoing.method === "HEAD"
-          ? undefined
-          : options.sendOnce;
-        response = await abortable(
-          sendOnce !== undefined
-            ? sendOnce(outgoing, { signal: controller.signal, site })
-            : deps.fetch(outgoing),
-          controller.signal,
-        );
-      } catch (error) {
-        throw fail(error, false);
-      }
-      let text: string;
-      try {
-        text = await abortable(response.text(), controller.signal);
-      } catch (error) {
-        throw fail(error, true);
-      }
-      return { status: response.status, headers: response.headers, text };
-    } finally {
-      stopTimer.abort();
-      opts.signal?.removeEventListener("abort", onCallerAbort);
-    }
+    const { response, text } = await sendAttempt({
+      deps,
+      timeoutMs: opts.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      caller: opts.signal,
+      site,
+      url: request.url,
+    }, (signal) => {
+      const outgoing = new Request(request, { signal });
+      const sendOnce = opts.idempotent === true || outgoing.method === "GET" ||
+          outgoing.method === "HEAD"
+        ? undefined
+        : options.sendOnce;
+      return sendOnce !== undefined ? sendOnce(outgoing, { signal, site }) : deps.fetch(outgoing);
+    });
+    return { status: response.status, headers: response.headers, text };
   }
 
   return {
@@ -197,26 +142,4 @@ export function createProviderClient<C>(options: ProviderClientOptions<C>): Prov
       }
     },
   };
-}
-
-/**
- * Settles with `promise`, or rejects with the signal's reason as soon as it aborts (an
- * in-process handler that ignores `Request.signal` still times out).
- */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -63,7 +63,9 @@ export interface ProviderAnswer {
 export interface CallResult {
   /** The response object without the request id (`RequestId`, `request_id`). */
   response: Record<string, unknown>;
+  /** The request id of the response (empty when the answer has none). */
   requestId: string;
+  /** HTTP status of the answer (below 400). */
   httpStatus: number;
 }
 

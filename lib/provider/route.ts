@@ -13,22 +13,13 @@
  */
 import { ConfigError } from "../cli/context.ts";
 import type { HuaweiClient } from "../huawei/client.ts";
-import type { CallOptions, TencentClient } from "../tencent/client.ts";
+import type { TencentClient } from "../tencent/client.ts";
 import type { ErrorClass } from "../tencent/errors.ts";
-import type { CallResult } from "./provider.ts";
+import type { ProviderCaller } from "./provider.ts";
 import { classifyAnyError, DEFAULT_PROVIDER, providerOfService } from "./registry.ts";
 
 /** A client of one cloud in the engine's call shape. */
-export interface CloudCaller {
-  call(
-    service: string,
-    action: string,
-    version: string,
-    region: string,
-    params: unknown,
-    opts?: CallOptions,
-  ): Promise<CallResult>;
-}
+export type CloudCaller = Pick<ProviderCaller, "call">;
 
 /** The part of a client the engine uses. */
 export interface EngineClient extends CloudCaller {

@@ -10,9 +10,10 @@
 import type { Deps } from "../deps.ts";
 import { parseJson, stringifyJson } from "../json.ts";
 import { clockOffsetFromDate, isSignatureExpired } from "../provider/clock_skew.ts";
-import { isNetPermissionError, netPermissionError } from "../provider/net_permission.ts";
+import { DEFAULT_TIMEOUT_MS, sendAttempt } from "../provider/_transport.ts";
+import type { CallResult } from "../provider/provider.ts";
 import { endpointFor } from "./endpoint.ts";
-import { NetworkError, TencentApiError } from "./errors.ts";
+import { TencentApiError } from "./errors.ts";
 import type { SendOnceFn } from "./http1.ts";
 import { type Credential, signTc3 } from "./signer.ts";
 
@@ -55,15 +56,8 @@ export interface CallOptions {
   idempotent?: boolean | undefined;
 }
 
-/** A successful call. */
-export interface CallResult {
-  /** The `Response` object without `RequestId`. */
-  response: Record<string, unknown>;
-  /** `RequestId` of the response (empty when the answer has none). */
-  requestId: string;
-  /** HTTP status of the answer (below 400). */
-  httpStatus: number;
-}
+/** A successful call (the shape every provider's client returns). */
+export type { CallResult };
 
 /** A Tencent Cloud API client. */
 export interface TencentClient {
@@ -88,11 +82,7 @@ export interface TencentClient {
 }
 
 const CONTENT_TYPE = "application/json; charset=utf-8";
-const DEFAULT_TIMEOUT_MS = 30_000;
 const encoder = new TextEncoder();
-
-/** Marks our own per-request timeout among abort reasons. */
-class TimeoutSignal extends Error {}
 
 /**
  * Creates a client.
@@ -143,69 +133,26 @@ export function createTencentClient(options: TencentClientOptions): TencentClien
       ...(options.language !== undefined ? { language: options.language } : {}),
     }, credential);
 
-    const controller = new AbortController();
-    const stopTimer = new AbortController();
-    const timeoutMs = opts.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    deps.sleep(timeoutMs, stopTimer.signal).then(
-      () => controller.abort(new TimeoutSignal(`no answer within ${timeoutMs} ms`)),
-      () => {},
-    );
-    const onCallerAbort = () => controller.abort(opts.signal?.reason);
-    opts.signal?.addEventListener("abort", onCallerAbort, { once: true });
-    const networkError = (phase: NetworkError["phase"], message: string, cause: unknown) =>
-      new NetworkError({ service: site.service, action: site.action, phase, message, cause });
-    try {
-      opts.signal?.throwIfAborted();
-      let response: Response;
-      try {
-        const request = new Request(endpoint.url, {
-          method: "POST",
-          headers,
-          body: body as Uint8Array<ArrayBuffer>,
-          signal: controller.signal,
-        });
-        const sendOnce = opts.idempotent === true ? undefined : options.sendOnce;
-        response = await abortable(
-          sendOnce !== undefined
-            ? sendOnce(request, {
-              signal: controller.signal,
-              site: { service: site.service, action: site.action },
-            })
-            : deps.fetch(request),
-          controller.signal,
-        );
-      } catch (error) {
-        throw classifyFetchFailure(
-          error,
-          controller.signal,
-          opts.signal,
-          networkError,
-          site,
-          endpoint.url,
-        );
-      }
-      let text: string;
-      try {
-        text = await readBody(response, controller.signal);
-      } catch (error) {
-        const failure = classifyFetchFailure(
-          error,
-          controller.signal,
-          opts.signal,
-          networkError,
-          site,
-          endpoint.url,
-        );
-        // The server answered, so the request was received: the outcome is unknown.
-        throw failure instanceof NetworkError && failure.phase === "before-send"
-          ? networkError("after-send", failure.message, error)
-          : failure;
-      }
-      return { status: response.status, text, date: response.headers.get("date") };
-    } finally {
-      stopTimer.abort();
-      opts.signal?.removeEventListener("abort", onCallerAbort);
-    }
+    opts.signal?.throwIfAborted();
+    const { response, text } = await sendAttempt({
+      deps,
+      timeoutMs: opts.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      caller: opts.signal,
+      site,
+      url: endpoint.url,
+    }, (signal) => {
+      const request = new Request(endpoint.url, {
+        method: "POST",
+        headers,
+        body: body as Uint8Array<ArrayBuffer>,
+        signal,
+      });
+      const sendOnce = opts.idempotent === true ? undefined : options.sendOnce;
+      return sendOnce !== undefined
+        ? sendOnce(request, { signal, site: { service: site.service, action: site.action } })
+        : deps.fetch(request);
+    });
+    return { status: response.status, text, date: response.headers.get("date") };
   }
 
   return {
@@ -244,68 +191,6 @@ export function createTencentClient(options: TencentClientOptions): TencentClien
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-async function readBody(response: Response, signal: AbortSignal): Promise<string> {
-  signal.throwIfAborted();
-  return await abortable(response.text(), signal);
-}
-
-/**
- * Settles with `promise`, or rejects with the signal's reason as soon as it aborts (a
- * `fetch`-shaped function that ignores `Request.signal`, like an in-process handler, still
- * times out).
- */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-function classifyFetchFailure(
-  error: unknown,
-  internal: AbortSignal,
-  caller: AbortSignal | undefined,
-  networkError: (phase: NetworkError["phase"], message: string, cause: unknown) => NetworkError,
-  site: { service: string; action: string },
-  url: URL,
-): unknown {
-  if (caller?.aborted) return caller.reason;
-  // Deno's permissions refused the connection: a configuration error, never retried.
-  if (isNetPermissionError(error)) return netPermissionError(url);
-  if (internal.aborted && internal.reason instanceof TimeoutSignal) {
-    return networkError(
-      "timeout",
-      `${site.service}.${site.action}: ${internal.reason.message}`,
-      error,
-    );
-  }
-  // A send-once transport already knows whether anything was written.
-  if (error instanceof NetworkError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  // Failures that happen before a connection exists: the request cannot have been applied.
-  const before =
-    /connection refused|dns error|failed to lookup|name or service not known|no such host|certificate|tcp connect error|invalid url/i
-      .test(message);
-  return networkError(
-    before ? "before-send" : "after-send",
-    `${site.service}.${site.action}: ${
-      before ? "could not connect" : "the connection broke"
-    }: ${message}`,
-    error,
-  );
 }
 
 /**

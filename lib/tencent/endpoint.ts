@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { endpointOverride } from "../provider/_endpoint_url.ts";
 
 /** Options of {@link endpointFor}. */
 export interface EndpointOptions {
@@ -37,18 +38,8 @@ const LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
  * ```
  */
 export function endpointFor(options: EndpointOptions): Endpoint {
-  if (options.endpointUrl !== undefined && options.endpointUrl !== "") {
-    let url: URL;
-    try {
-      url = new URL(options.endpointUrl);
-    } catch {
-      throw new TypeError(`invalid endpoint URL ${JSON.stringify(options.endpointUrl)}`);
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw new TypeError(`endpoint URL must be http:// or https://, got ${url.protocol}`);
-    }
-    return { url, host: url.host };
-  }
+  const override = endpointOverride(options.endpointUrl);
+  if (override !== undefined) return override;
   if (!LABEL.test(options.service)) {
     throw new TypeError(`invalid service name ${JSON.stringify(options.service)}`);
   }

@@ -175,17 +175,7 @@ async function planStep(
       error ??= resolved.error;
     }
     return {
-      planned: {
-        ...base,
-        action: null,
-        version: null,
-        region: null,
-        mutating: false,
-        requests: [],
-        when,
-        values: toJsonValue(values),
-        ...(error ? { error } : {}),
-      },
+      planned: localPlan(base, when, values, error),
       scope: { outputs: values, status, request_id: requestId },
     };
   }
@@ -193,22 +183,32 @@ async function planStep(
   if (step.kind === "assert") {
     const resolved = tryResolve(step.assert, vars);
     return {
-      planned: {
-        ...base,
-        action: null,
-        version: null,
-        region: null,
-        mutating: false,
-        requests: [],
-        when,
-        values: toJsonValue(resolved.value),
-        ...(resolved.error ? { error: resolved.error } : {}),
-      },
+      planned: localPlan(base, when, resolved.value, resolved.error),
       scope: { outputs: {}, status, request_id: requestId },
     };
   }
 
   return await planAction(wf, step, vars, options, { base, when, status, requestId });
+}
+
+/** The plan of a step that sends nothing (`set`, `assert`): what it computes, as far as known. */
+function localPlan(
+  base: { id: string; kind: Step["kind"]; live: boolean; paginate: boolean },
+  when: PlannedStep["when"],
+  values: unknown,
+  error: PlannedStep["error"],
+): PlannedStep {
+  return {
+    ...base,
+    action: null,
+    version: null,
+    region: null,
+    mutating: false,
+    requests: [],
+    when,
+    values: toJsonValue(values),
+    ...(error ? { error } : {}),
+  };
 }
 
 async function planAction(

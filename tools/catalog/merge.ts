@@ -17,6 +17,7 @@
  */
 
 import type { ActionSpec, Field, ServiceVersion, Structure } from "../../lib/catalog/types.ts";
+import { parseTypeName } from "../../lib/catalog/catalog.ts";
 import { editDistance } from "../../lib/catalog/suggest.ts";
 import { docSummary, finishAction } from "./from_sdk.ts";
 import type { SeedAction, SeedDoc, SeedField } from "./seeds.ts";
@@ -40,21 +41,11 @@ export function matchField(fields: readonly Field[], seedName: string): Field | 
   return close.length === 1 ? close[0] : undefined;
 }
 
-function split(type: string): { base: string; depth: number } {
-  let base = type;
-  let depth = 0;
-  while (base.endsWith("[]")) {
-    base = base.slice(0, -2);
-    depth++;
-  }
-  return { base, depth };
-}
-
 /** The type a merged field gets from the SDK's and the seed's type. */
 export function refineType(sdkType: string, seedType: string): string {
   if (sdkType === seedType) return sdkType;
-  const a = split(sdkType);
-  const b = split(seedType);
+  const a = parseTypeName(sdkType);
+  const b = parseTypeName(seedType);
   if (a.base === "Any") return seedType;
   if (a.depth !== b.depth) return sdkType;
   if (a.base === "Number" && (b.base === "Integer" || b.base === "Float")) return seedType;
