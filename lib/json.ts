@@ -2,8 +2,9 @@
  * Lossless JSON: integers stay exact to 64 bits and beyond.
  *
  * Tencent Cloud's `Integer` is up to unsigned 64-bit, which a JS number cannot hold. Parsing
- * reads each number's source text (JSON.parse source access) and returns integers as
- * `bigint`; serializing writes `bigint` as plain JSON digits (JSON.rawJSON).
+ * returns integer literals as `bigint` (exact: numbers a double cannot tell apart are read from
+ * their source text, JSON.parse source access); serializing writes `bigint` as plain JSON digits
+ * (JSON.rawJSON).
  *
  * @module
  */
@@ -19,8 +20,63 @@ type SourceContext = { source?: string };
 
 const INTEGER = /^-?\d+$/;
 
-/** Parses JSON text, keeping integers exact. Throws `SyntaxError` like `JSON.parse`. */
+/**
+ * A number token whose value alone does not say what its source was: a fraction or an exponent
+ * (`3.0` and `3e0` parse to the integer 3, which is not an integer literal), or 16 digits and
+ * more (beyond 2^53 a double is not exact). Number tokens start a value: at the start of the
+ * text or after `:`, `[` or `,`. Inside strings the pattern may also match; that only costs the
+ * slower, source-reading parse.
+ */
+const AMBIGUOUS_NUMBER = /(?:^|[:[,])\s*-?(?:\d{16}|\d+[.eE])/;
+
+/** 16 digits and more right after where a value starts (see {@link AMBIGUOUS_NUMBER}). */
+const LONG_INTEGER = /(?:^|[:[,])\s*-?\d{16}/;
+
+/**
+ * Parses JSON text, keeping integers exact. Throws `SyntaxError` like `JSON.parse`.
+ *
+ * When no number token is ambiguous (every one is an integer literal of at most 15 digits, which
+ * a double holds exactly), the text is parsed natively and the numbers converted afterwards;
+ * otherwise each number's source text is read (JSON.parse source access, several times slower).
+ */
 export function parseJson(text: string, ints: IntegerMode = "bigint"): unknown {
+  if (ints === "auto") {
+    return LONG_INTEGER.test(text) ? parseWithSource(text, ints) : JSON.parse(text);
+  }
+  return AMBIGUOUS_NUMBER.test(text)
+    ? parseWithSource(text, ints)
+    : numbersToBigint(JSON.parse(text));
+}
+
+/** Every number of a freshly parsed value as `bigint`, in place (all are exact integers). */
+function numbersToBigint(value: unknown): unknown {
+  if (typeof value === "number") return BigInt(value);
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      if (item !== null && (typeof item === "number" || typeof item === "object")) {
+        value[i] = numbersToBigint(item);
+      }
+    }
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  // Own keys only; an own "__proto__" (JSON.parse makes one) is written as a data property.
+  for (const key of Object.keys(record)) {
+    const item = record[key];
+    if (item !== null && (typeof item === "number" || typeof item === "object")) {
+      record[key] = numbersToBigint(item);
+    }
+  }
+  return record;
+}
+
+/**
+ * Parses with every number's source text at hand: integer literals become exact `bigint`. The
+ * slow path of {@link parseJson}, and its reference in the tests.
+ */
+export function parseWithSource(text: string, ints: IntegerMode): unknown {
   return JSON.parse(
     text,
     // deno-lint-ignore no-explicit-any

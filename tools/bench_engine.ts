@@ -13,7 +13,7 @@
  * Server rate limits are off (`rateScale: Infinity`) where they are not what is measured, and
  * the client's limiter is then scaled out of the way.
  *
- * Run one: `deno run --allow-all tools/bench_engine.ts engine|ratelimit|paginate`.
+ * Run one: `deno run --allow-all tools/bench_engine.ts engine|engine-in-process|ratelimit|paginate`.
  *
  * @module
  */
@@ -66,21 +66,106 @@ async function drive(
   return (count * 1000) / (performance.now() - startMs);
 }
 
-/** Figures of {@link benchEngine}. */
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** An emulator server the benchmark talks to over loopback. */
+interface BenchServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const ROOT = new URL("../", import.meta.url).pathname;
+
+/**
+ * `tcflow emulator --port 0` in its own process: like a real endpoint, the server does not run
+ * on the client's thread (in-process, every request's server work — verifying the signature,
+ * the handler, the response — is interleaved with the client's own work on one event loop, so
+ * the figure measures the server as much as the client).
+ */
+async function emulatorProcess(): Promise<BenchServer> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      "--allow-env",
+      "cli.ts",
+      "emulator",
+      "--port",
+      "0",
+      "--rate-scale",
+      "1000000000",
+    ],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  let url: string | undefined;
+  while (url === undefined) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`tcflow emulator did not start: ${seen}`);
+    seen += value;
+    url = /listening on (http:\/\/\S+)/.exec(seen)?.[1];
+  }
+  reader.releaseLock();
+  return {
+    url,
+    port: Number(new URL(url).port),
+    async close() {
+      child.kill("SIGTERM");
+      await child.status;
+      await child.stdout.cancel().catch(() => {});
+    },
+  };
+}
+
+/** Where {@link benchEngine} runs the emulator server. */
+export type ServerPlacement = "process" | "in-process";
+
+/** Figures of {@link benchEngine}: medians over the rounds. */
 export interface EngineFigures {
+  /** Calls per variant per round. */
   calls: number;
+  rounds: number;
+  /** `process`: `tcflow emulator` in its own process; `in-process`: on the client's event loop. */
+  server: ServerPlacement;
   /** Sequential calls/s: the typed client, the SDK, bare pre-signed fetch. */
   sequential: { tcflowPerS: number; sdkPerS: number; rawFetchPerS: number };
   /** Mean µs a call costs over a bare pre-signed fetch (signing, checks, JSON, limiter, retry loop). */
   overheadUs: { tcflow: number; sdk: number };
   /** Calls/s with 16 concurrent callers. */
   concurrent16: { tcflowPerS: number; sdkPerS: number };
+  /**
+   * Median over the rounds of tcflow's calls/s divided by the SDK's in the same round (the two
+   * ran back to back, so a slow moment of the machine weighs on both).
+   */
+  ratio: { sequential: number; concurrent16: number };
+  /** Every round's sequential calls/s, tcflow and SDK (to see the spread). */
+  perRound: { tcflow: number[]; sdk: number[] };
 }
 
-/** tcflow vs the official SDK, same emulator server, same calls. */
-export async function benchEngine(options: { calls?: number } = {}): Promise<EngineFigures> {
-  const calls = options.calls ?? 2_000;
-  const server = await serveEmulator({ port: 0, rateScale: Infinity });
+/**
+ * tcflow vs the official SDK, same emulator server, same calls: `trocket.DescribeTopicList`
+ * with an `Offset` that changes from call to call (no two consecutive bodies are equal, so
+ * nothing can be reused between calls). Each round runs every variant once, alternating which
+ * goes first; the figures are the medians of the rounds.
+ */
+export async function benchEngine(
+  options: { calls?: number; rounds?: number; server?: ServerPlacement } = {},
+): Promise<EngineFigures> {
+  const calls = options.calls ?? 600;
+  const rounds = options.rounds ?? 15;
+  const placement = options.server ?? "process";
+  const server: BenchServer = placement === "process"
+    ? await emulatorProcess()
+    : await serveEmulator({ port: 0, rateScale: Infinity });
   try {
     const client: TcflowClient = createClient({
       region: REGION,
@@ -89,53 +174,60 @@ export async function benchEngine(options: { calls?: number } = {}): Promise<Eng
       rateScale: UNLIMITED_SCALE,
     });
     const sdk = await sdkClient(server.port);
-    const params = { InstanceId: INSTANCE, Offset: 0, Limit: 10 };
-    const tcflowCall = () => client.trocket.DescribeTopicList(params);
-    const sdkCall = () => sdk.DescribeTopicList(params);
+    const paramsOf = (i: number) => ({ InstanceId: INSTANCE, Offset: i % 100, Limit: 10 });
+    const tcflowCall = (i: number) => client.trocket.DescribeTopicList(paramsOf(i));
+    const sdkCall = (i: number) => sdk.DescribeTopicList(paramsOf(i));
     // Pre-signed requests: what is left is HTTP and the server.
-    const timestampS = Math.floor(Date.now() / 1000);
-    const signed = await Promise.all(
-      Array.from({ length: calls }, () =>
-        signedRequest({
-          service: "trocket",
-          action: "DescribeTopicList",
-          params,
-          region: REGION,
-          url: server.url,
-          timestampS,
-        })),
-    );
-    const rawCall = async (i: number) => await (await fetch(signed[i]!)).text();
+    const presign = (count: number) =>
+      Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          signedRequest({
+            service: "trocket",
+            action: "DescribeTopicList",
+            params: paramsOf(i),
+            region: REGION,
+            url: server.url,
+            timestampS: Math.floor(Date.now() / 1000),
+          })),
+      );
+    const rawCall = (signed: Request[]) => async (i: number) =>
+      await (await fetch(signed[i]!)).text();
 
     // Warm up every path (JIT, connections, the catalog's trocket file).
-    await drive(200, 1, tcflowCall);
-    await drive(200, 1, sdkCall);
-    await drive(200, 1, (i) => rawCall(i));
-    for (let i = 0; i < 200; i++) {
-      signed[i] = await signedRequest({
-        service: "trocket",
-        action: "DescribeTopicList",
-        params,
-        region: REGION,
-        url: server.url,
-        timestampS,
-      });
-    }
+    await drive(300, 1, tcflowCall);
+    await drive(300, 1, sdkCall);
+    await drive(300, 1, rawCall(await presign(300)));
 
-    const rawFetchPerS = await drive(calls, 1, rawCall);
-    const tcflowPerS = await drive(calls, 1, tcflowCall);
-    const sdkPerS = await drive(calls, 1, sdkCall);
-    const tcflow16 = await drive(calls, 16, tcflowCall);
-    const sdk16 = await drive(calls, 16, sdkCall);
+    const seq = { tcflow: [] as number[], sdk: [] as number[], raw: [] as number[] };
+    const c16 = { tcflow: [] as number[], sdk: [] as number[] };
+    for (let round = 0; round < rounds; round++) {
+      seq.raw.push(await drive(calls, 1, rawCall(await presign(calls))));
+      const order = round % 2 === 0 ? ["tcflow", "sdk"] as const : ["sdk", "tcflow"] as const;
+      for (const who of order) {
+        const call = who === "tcflow" ? tcflowCall : sdkCall;
+        seq[who].push(await drive(calls, 1, call));
+        c16[who].push(await drive(calls, 16, call));
+      }
+    }
     const us = (perS: number) => 1e6 / perS;
+    const rawFetchPerS = median(seq.raw);
+    const tcflowPerS = median(seq.tcflow);
+    const sdkPerS = median(seq.sdk);
     return {
       calls,
+      rounds,
+      server: placement,
       sequential: { tcflowPerS, sdkPerS, rawFetchPerS },
       overheadUs: {
         tcflow: us(tcflowPerS) - us(rawFetchPerS),
         sdk: us(sdkPerS) - us(rawFetchPerS),
       },
-      concurrent16: { tcflowPerS: tcflow16, sdkPerS: sdk16 },
+      concurrent16: { tcflowPerS: median(c16.tcflow), sdkPerS: median(c16.sdk) },
+      ratio: {
+        sequential: median(seq.tcflow.map((perS, i) => perS / seq.sdk[i]!)),
+        concurrent16: median(c16.tcflow.map((perS, i) => perS / c16.sdk[i]!)),
+      },
+      perRound: { tcflow: seq.tcflow.map(Math.round), sdk: seq.sdk.map(Math.round) },
     };
   } finally {
     await server.close();
@@ -323,7 +415,12 @@ export async function benchPaginate(options: { items?: number } = {}): Promise<P
 
 if (import.meta.main) {
   const which = Deno.args[0] ?? "engine";
-  const run = { engine: benchEngine, ratelimit: benchRateLimit, paginate: benchPaginate }[which];
+  const run = {
+    engine: () => benchEngine(),
+    "engine-in-process": () => benchEngine({ server: "in-process" }),
+    ratelimit: () => benchRateLimit(),
+    paginate: () => benchPaginate(),
+  }[which];
   if (run === undefined) throw new Error(`unknown benchmark ${which}`);
   console.log(await run());
 }

@@ -20,6 +20,9 @@ export interface RateKeyParts {
   secretId: string;
 }
 
+/** `Deps.now` counts whole milliseconds. */
+const CLOCK_RESOLUTION_MS = 1;
+
 /** The bucket key of a call. */
 export function rateKey(parts: RateKeyParts): string {
   return `${parts.service}\u0000${parts.action}\u0000${parts.region}\u0000${parts.secretId}`;
@@ -109,7 +112,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       const next = theoretical + intervalMs;
       tat.set(key, next);
       const waitMs = startMs - now;
-      if (waitMs <= 0) return;
+      // Below the clock's 1 ms resolution a wait is noise (and a timer turn of the event loop).
+      if (waitMs < CLOCK_RESOLUTION_MS) return;
       try {
         await deps.sleep(waitMs, signal);
       } catch (error) {

@@ -15,6 +15,9 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Marks our own per-request timeout among abort reasons. */
 class TimeoutSignal extends Error {}
 
+/** Stops an attempt's timer (a reason made once: `abort()` without one builds a DOMException). */
+const SETTLED = new Error("the attempt settled");
+
 /** Options of {@link sendAttempt}. */
 export interface AttemptOptions {
   deps: Pick<Deps, "sleep">;
@@ -62,7 +65,7 @@ export async function sendAttempt(
       throw fail(error, true);
     }
   } finally {
-    stopTimer.abort();
+    stopTimer.abort(SETTLED);
     o.caller?.removeEventListener("abort", onCallerAbort);
   }
 }

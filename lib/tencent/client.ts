@@ -12,7 +12,7 @@ import { parseJson, stringifyJson } from "../json.ts";
 import { clockOffsetFromDate, isSignatureExpired } from "../provider/clock_skew.ts";
 import { DEFAULT_TIMEOUT_MS, sendAttempt } from "../provider/_transport.ts";
 import type { CallResult } from "../provider/provider.ts";
-import { endpointFor } from "./endpoint.ts";
+import { type Endpoint, endpointFor } from "./endpoint.ts";
 import { TencentApiError } from "./errors.ts";
 import type { SendOnceFn } from "./http1.ts";
 import { type Credential, signTc3 } from "./signer.ts";
@@ -106,18 +106,29 @@ const encoder = new TextEncoder();
 export function createTencentClient(options: TencentClientOptions): TencentClient {
   const { deps, credential } = options;
   let offsetMs = 0;
+  // One endpoint per (service, region): a URL is parsed once, not on every call.
+  const endpoints = new Map<string, Endpoint>();
+  const endpointOf = (service: string, region: string): Endpoint => {
+    const key = `${service}\n${region}`;
+    let endpoint = endpoints.get(key);
+    if (endpoint === undefined) {
+      endpoint = endpointFor({
+        service,
+        region,
+        regional: options.regionalEndpoints ?? false,
+        endpointUrl: options.endpointUrl,
+      });
+      endpoints.set(key, endpoint);
+    }
+    return endpoint;
+  };
 
   async function send(
     site: { service: string; action: string; version: string; region: string },
     body: Uint8Array,
     opts: CallOptions,
-  ): Promise<{ status: number; text: string; date: string | null }> {
-    const endpoint = endpointFor({
-      service: site.service,
-      region: site.region,
-      regional: options.regionalEndpoints ?? false,
-      endpointUrl: options.endpointUrl,
-    });
+  ): Promise<{ response: Response; text: string }> {
+    const endpoint = endpointOf(site.service, site.region);
     const timestampS = Math.floor((deps.now() + offsetMs) / 1000);
     const headers = await signTc3({
       method: "POST",
@@ -134,7 +145,7 @@ export function createTencentClient(options: TencentClientOptions): TencentClien
     }, credential);
 
     opts.signal?.throwIfAborted();
-    const { response, text } = await sendAttempt({
+    return await sendAttempt({
       deps,
       timeoutMs: opts.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       caller: opts.signal,
@@ -152,7 +163,6 @@ export function createTencentClient(options: TencentClientOptions): TencentClien
         ? sendOnce(request, { signal, site: { service: site.service, action: site.action } })
         : deps.fetch(request);
     });
-    return { status: response.status, text, date: response.headers.get("date") };
   }
 
   return {
@@ -171,10 +181,13 @@ export function createTencentClient(options: TencentClientOptions): TencentClien
       let resigned = false;
       for (;;) {
         const answer = await send(site, body, opts);
-        const result = interpretTencentAnswer(answer.status, answer.text, site);
+        const result = interpretTencentAnswer(answer.response.status, answer.text, site);
         if (result instanceof TencentApiError) {
           if (isSignatureExpired(result) && !resigned) {
-            const correctionMs = clockOffsetFromDate(answer.date, deps.now());
+            const correctionMs = clockOffsetFromDate(
+              answer.response.headers.get("date"),
+              deps.now(),
+            );
             if (correctionMs !== undefined) {
               offsetMs = correctionMs;
               resigned = true;

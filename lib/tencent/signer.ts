@@ -84,7 +84,6 @@ export interface Tc3Request {
 /** The algorithm name of signature method v3. */
 export const TC3_ALGORITHM = "TC3-HMAC-SHA256";
 
-const DEFAULT_SIGNED_HEADERS = ["content-type", "host"];
 const KEY_CACHE_LIMIT = 256;
 
 // ---------------------------------------------------------------------------------------------
@@ -120,8 +119,10 @@ export function tc3SigningKey(
   const cached = keyCache.get(cacheKey);
   if (cached) {
     keyStats.hits++;
-    keyCache.delete(cacheKey);
-    keyCache.set(cacheKey, cached);
+    if (keyCache.size > 1) { // most recently used last (a single entry already is)
+      keyCache.delete(cacheKey);
+      keyCache.set(cacheKey, cached);
+    }
     return cached;
   }
   keyStats.derivations++;
@@ -147,9 +148,17 @@ async function deriveSigningKey(secretKey: string, date: string, service: string
 // Canonical request
 // ---------------------------------------------------------------------------------------------
 
+const SECONDS_PER_DAY = 86_400;
+/** The last day asked for, as [day number, date]: consecutive requests share their date. */
+let lastDay: [number, string] = [NaN, ""];
+
 /** The UTC date `YYYY-MM-DD` of a Unix timestamp in seconds (the credential scope date). */
 export function tc3Date(timestampS: number): string {
-  return new Date(timestampS * 1000).toISOString().slice(0, 10);
+  const day = Math.floor(timestampS / SECONDS_PER_DAY);
+  if (day !== lastDay[0]) {
+    lastDay = [day, new Date(day * SECONDS_PER_DAY * 1000).toISOString().slice(0, 10)];
+  }
+  return lastDay[1];
 }
 
 /** The parts of a canonical request, as a verifier reconstructs them from what it received. */
@@ -191,27 +200,44 @@ function canonicalValue(name: string, value: string): string {
   return value.trim().toLowerCase();
 }
 
-async function canonicalParts(req: Tc3Request, cred: Credential): Promise<CanonicalParts> {
-  const sent = new Map(
-    Object.entries(requestHeaders(req, cred)).map(([name, value]) => [name.toLowerCase(), value]),
-  );
-  const names = [
-    ...new Set((req.signedHeaders ?? DEFAULT_SIGNED_HEADERS).map((n) => n.toLowerCase())),
-  ]
-    .sort();
-  const headers: Array<[string, string]> = names.map((name) => {
-    const value = sent.get(name);
+/**
+ * The signed headers of a request, sorted by name, with their canonical values.
+ *
+ * @throws TypeError when `signedHeaders` names a header the request does not send.
+ */
+function signedHeaderPairs(
+  req: Tc3Request,
+  sent: Record<string, string>,
+): Array<[string, string]> {
+  // What the SDKs sign (and every call of tcflow): both headers are always sent.
+  if (req.signedHeaders === undefined) {
+    return [["content-type", req.contentType], ["host", stripPort(req.host)]];
+  }
+  const byName = new Map<string, string>();
+  for (const name in sent) byName.set(name.toLowerCase(), sent[name]!);
+  const names = [...new Set(req.signedHeaders.map((n) => n.toLowerCase()))].sort();
+  return names.map((name) => {
+    const value = byName.get(name);
     if (value === undefined) {
       throw new TypeError(`cannot sign header "${name}": the request does not send it`);
     }
     return [name, canonicalValue(name, value)];
   });
+}
+
+async function canonicalParts(
+  req: Tc3Request,
+  sent: Record<string, string>,
+): Promise<CanonicalParts> {
+  // Dispatched first: WebCrypto hashes the body on its own thread while the headers are built.
+  const payloadHash = sha256Hex(req.body);
+  const headers = signedHeaderPairs(req, sent);
   return {
     method: req.method,
     path: req.path,
     query: req.query ?? "",
     headers,
-    payloadHashHex: await sha256Hex(req.body),
+    payloadHashHex: await payloadHash,
   };
 }
 
@@ -220,7 +246,7 @@ export async function canonicalRequestTc3(
   req: Tc3Request,
   cred: Credential = { secretId: "", secretKey: "" },
 ): Promise<string> {
-  return joinCanonicalRequest(await canonicalParts(req, cred));
+  return joinCanonicalRequest(await canonicalParts(req, requestHeaders(req, cred)));
 }
 
 /** Lower-case hex SHA-256 of the canonical request (the HashedCanonicalRequest). */
@@ -231,20 +257,19 @@ export async function hashedCanonicalRequestTc3(
   return sha256Hex(await canonicalRequestTc3(req, cred));
 }
 
-/** The hex signature of a canonical request for a timestamp, service and secret key. */
+/** The hex signature of a canonical request for a timestamp, service and signing key. */
 async function signatureOf(
   canonicalRequest: string,
   timestampS: number | string,
   date: string,
   service: string,
-  secretKey: string,
+  key: Promise<CryptoKey>,
 ): Promise<string> {
   const stringToSign =
     `${TC3_ALGORITHM}\n${timestampS}\n${date}/${service}/tc3_request\n${await sha256Hex(
       canonicalRequest,
     )}`;
-  const key = await tc3SigningKey(secretKey, date, service);
-  return toHex(await hmac(key, stringToSign));
+  return toHex(await hmac(await key, stringToSign));
 }
 
 /**
@@ -255,20 +280,23 @@ async function signatureOf(
  * @throws TypeError when `signedHeaders` names a header the request does not send.
  */
 export async function signTc3(req: Tc3Request, cred: Credential): Promise<Record<string, string>> {
-  const parts = await canonicalParts(req, cred);
+  const sent = requestHeaders(req, cred);
   const date = tc3Date(req.timestampS);
+  // Looked up (or derived, concurrently with the hashing) before the first await.
+  const key = tc3SigningKey(cred.secretKey, date, req.service);
+  const parts = await canonicalParts(req, sent);
   const signature = await signatureOf(
     joinCanonicalRequest(parts),
     req.timestampS,
     date,
     req.service,
-    cred.secretKey,
+    key,
   );
   const signedHeaders = parts.headers.map(([name]) => name).join(";");
   return {
     Authorization:
       `${TC3_ALGORITHM} Credential=${cred.secretId}/${date}/${req.service}/tc3_request, SignedHeaders=${signedHeaders}, Signature=${signature}`,
-    ...requestHeaders(req, cred),
+    ...sent,
   };
 }
 
@@ -388,6 +416,7 @@ async function verifyTc3(
       ),
     };
   }
+  const key = tc3SigningKey(secretKey, date, service);
   const payloadHashHex = await sha256Hex(input.body);
   const expectedSignature = signature.toLowerCase();
   for (const headers of headerVariants(input, names)) {
@@ -398,7 +427,7 @@ async function verifyTc3(
       headers,
       payloadHashHex,
     });
-    const actual = await signatureOf(canonical, timestampText, date, service, secretKey);
+    const actual = await signatureOf(canonical, timestampText, date, service, key);
     if (timingSafeEqual(actual, expectedSignature)) return { ...info, ok: true, secretId };
   }
   return { ...info, ...fail("AuthFailure.SignatureFailure", SIGNATURE_FAILURE_MESSAGE) };
