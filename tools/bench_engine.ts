@@ -1,10 +1,11 @@
 /**
  * Benchmarks of the engine and the typed client against the emulator server over loopback:
  *
- * - {@link benchEngine}: sequential and concurrent call throughput of tcflow's client (catalog
- *   checks, rate limiter, retry loop, TC3 signing, fetch, lossless JSON) next to the official
- *   Node SDK (`tencentcloud-sdk-nodejs`) doing the same `trocket.DescribeTopicList` calls to the
- *   same server, and the per-call overhead over a bare pre-signed `fetch`.
+ * - {@link benchEngine}: sequential and concurrent call throughput of tcflow's typed client
+ *   (catalog checks, rate limiter, retry loop, TC3 signing, fetch, lossless JSON) next to the
+ *   official Node SDK (`tencentcloud-sdk-nodejs`) doing the same `trocket.DescribeTopicList`
+ *   calls to the same server — `tcflow emulator` in its own process, reached over loopback —
+ *   and the per-call overhead over a bare pre-signed `fetch`.
  * - {@link benchRateLimit}: a `foreach` of 1,000 calls of an action documented at 20/s, with
  *   the emulator's and the client's rate scale ×10 (200/s): the achieved rate as % of the
  *   limit and the throttling errors the server sent and the workflow saw.

@@ -221,6 +221,15 @@ export function createClient(options: ClientOptions): TcflowClient {
     opts: GenericCallOptions = {},
   ): Promise<ActionResponse> {
     const { service, action } = splitName(name);
+    return await callAction(service, action, params, opts);
+  }
+
+  async function callAction(
+    service: string,
+    action: string,
+    params: Record<string, unknown>,
+    opts: GenericCallOptions,
+  ): Promise<ActionResponse> {
     const spec = lookup(service, action, opts);
     if (spec !== undefined) {
       try {
@@ -272,7 +281,9 @@ export function createClient(options: ClientOptions): TcflowClient {
       params,
       {
         stepId: action,
-        policy: { ...basePolicy, ...opts.retry, on: [...basePolicy.on, ...(opts.retry?.on ?? [])] },
+        policy: opts.retry === undefined
+          ? basePolicy
+          : { ...basePolicy, ...opts.retry, on: [...basePolicy.on, ...(opts.retry.on ?? [])] },
         timeoutMs: opts.timeoutMs,
         clientToken,
       },
@@ -294,7 +305,7 @@ export function createClient(options: ClientOptions): TcflowClient {
         ) => [
           action,
           (req?: Record<string, unknown>, opts?: ActionCallOptions) =>
-            call(`${service}.${action}`, req ?? {}, { ...opts, version }),
+            callAction(service, action, req ?? {}, { ...opts, version }),
         ]),
       );
       services.set(service, methods);

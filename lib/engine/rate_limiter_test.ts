@@ -70,3 +70,24 @@ Deno.test("burst lets the first calls through at once", async () => {
   await limiter.acquire(key, 10);
   assert.equal(clock.now(), 100);
 });
+
+Deno.test("waits under the clock's 1 ms resolution are skipped, the rate still holds", async () => {
+  const clock = createVirtualClock();
+  let sleeps = 0;
+  const deps = {
+    now: clock.now,
+    sleep: (ms: number, signal?: AbortSignal) => {
+      sleeps++;
+      return clock.sleep(ms, signal);
+    },
+  };
+  const limiter = createRateLimiter({ deps, headroom: 1 });
+  // 10,000/s: a slot every 0.1 ms. The first 10 calls fit in the first millisecond.
+  for (let i = 0; i < 10; i++) await limiter.acquire(key, 10_000);
+  assert.equal(sleeps, 0);
+  assert.equal(clock.now(), 0);
+  for (let i = 10; i < 1_000; i++) await limiter.acquire(key, 10_000);
+  assert.ok(sleeps > 0);
+  // 1,000 calls at 10,000/s: the last one starts no earlier than 99 ms minus the 1 ms tolerance.
+  assert.ok(clock.now() >= 98, `${clock.now()}`);
+});
