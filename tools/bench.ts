@@ -122,17 +122,21 @@ async function benchEngineCalls(rows: Row[], results: Record<string, unknown>): 
   results.engineInProcess = inProcess;
   const n = (perS: number) => Math.round(perS).toLocaleString("en");
   const { sequential: seq, concurrent16: conc } = figures;
-  const perRound = `${figures.rounds} rounds × ${n(figures.calls)} DescribeTopicList`;
+  const turns = `${figures.rounds} rounds × ${n(figures.calls)} DescribeTopicList`;
+  const spread = (r: { median: number; min: number; max: number }) =>
+    `rounds: median ×${r.median.toFixed(2)}, ×${r.min.toFixed(2)}–×${r.max.toFixed(2)}`;
   rows.push({
-    benchmark: `calls/s sequential, tcflow vs SDK (${perRound})`,
-    figure: `${n(seq.tcflowPerS)} vs ${n(seq.sdkPerS)} (×${figures.ratio.sequential.toFixed(2)})`,
+    benchmark: `calls/s sequential, tcflow vs SDK (${turns})`,
+    figure: `${n(seq.tcflowPerS)} vs ${n(seq.sdkPerS)} (×${figures.ratio.sequential.toFixed(2)}; ${
+      spread(figures.roundRatios.sequential)
+    })`,
     target: "≥ SDK",
   });
   rows.push({
     benchmark: "calls/s at concurrency 16, tcflow vs SDK",
     figure: `${n(conc.tcflowPerS)} vs ${n(conc.sdkPerS)} (×${
       figures.ratio.concurrent16.toFixed(2)
-    })`,
+    }; ${spread(figures.roundRatios.concurrent16)})`,
     target: "≥ SDK",
   });
   rows.push({

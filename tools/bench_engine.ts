@@ -130,39 +130,42 @@ async function emulatorProcess(): Promise<BenchServer> {
 /** Where {@link benchEngine} runs the emulator server. */
 export type ServerPlacement = "process" | "in-process";
 
-/** Figures of {@link benchEngine}: medians over the rounds. */
+/** Figures of {@link benchEngine}. */
 export interface EngineFigures {
-  /** Calls per variant per round. */
-  calls: number;
+  /** Rounds, and calls per client per round (sequential; four times as many at concurrency 16). */
   rounds: number;
+  calls: number;
   /** `process`: `tcflow emulator` in its own process; `in-process`: on the client's event loop. */
   server: ServerPlacement;
-  /** Sequential calls/s: the typed client, the SDK, bare pre-signed fetch. */
+  /** Sequential calls/s over all rounds: the typed client, the SDK, bare pre-signed fetch. */
   sequential: { tcflowPerS: number; sdkPerS: number; rawFetchPerS: number };
   /** Mean µs a call costs over a bare pre-signed fetch (signing, checks, JSON, limiter, retry loop). */
   overheadUs: { tcflow: number; sdk: number };
-  /** Calls/s with 16 concurrent callers. */
+  /** Calls/s with 16 concurrent callers, over all rounds. */
   concurrent16: { tcflowPerS: number; sdkPerS: number };
-  /**
-   * Median over the rounds of tcflow's calls/s divided by the SDK's in the same round (the two
-   * ran back to back, so a slow moment of the machine weighs on both).
-   */
+  /** tcflow's calls/s divided by the SDK's, over all rounds. */
   ratio: { sequential: number; concurrent16: number };
-  /** Every round's sequential calls/s, tcflow and SDK (to see the spread). */
-  perRound: { tcflow: number[]; sdk: number[] };
+  /** The same ratio within each round: median, lowest, highest (the spread of the machine). */
+  roundRatios: {
+    sequential: { median: number; min: number; max: number };
+    concurrent16: { median: number; min: number; max: number };
+  };
 }
 
 /**
  * tcflow vs the official SDK, same emulator server, same calls: `trocket.DescribeTopicList`
  * with an `Offset` that changes from call to call (no two consecutive bodies are equal, so
- * nothing can be reused between calls). Each round runs every variant once, alternating which
- * goes first; the figures are the medians of the rounds.
+ * nothing can be reused between calls).
+ *
+ * The clients take turns in many short rounds, so a slow moment of the machine falls on both:
+ * first the sequential rounds (bare fetch, then both clients one after the other, which one goes
+ * first alternating), then the rounds at concurrency 16. Throughputs are totals over all rounds.
  */
 export async function benchEngine(
   options: { calls?: number; rounds?: number; server?: ServerPlacement } = {},
 ): Promise<EngineFigures> {
-  const calls = options.calls ?? 600;
-  const rounds = options.rounds ?? 15;
+  const calls = options.calls ?? 100;
+  const rounds = options.rounds ?? 60;
   const placement = options.server ?? "process";
   const server: BenchServer = placement === "process"
     ? await emulatorProcess()
@@ -199,36 +202,68 @@ export async function benchEngine(
     await drive(300, 1, sdkCall);
     await drive(300, 1, rawCall(await presign(300)));
 
-    const seq = { tcflow: [] as number[], sdk: [] as number[], raw: [] as number[] };
-    const c16 = { tcflow: [] as number[], sdk: [] as number[] };
-    for (let round = 0; round < rounds; round++) {
-      seq.raw.push(await drive(calls, 1, rawCall(await presign(calls))));
-      const order = round % 2 === 0 ? ["tcflow", "sdk"] as const : ["sdk", "tcflow"] as const;
-      for (const who of order) {
-        const call = who === "tcflow" ? tcflowCall : sdkCall;
-        seq[who].push(await drive(calls, 1, call));
-        c16[who].push(await drive(calls, 16, call));
+    // Sequential rounds first, then concurrent ones: 16 callers leave 16 pooled connections
+    // behind in each client, which a sequential caller would then cycle through.
+    const ms = { raw: 0, tcflow: 0, sdk: 0, tcflow16: 0, sdk16: 0 };
+    const ratios = { sequential: [] as number[], concurrent16: [] as number[] };
+    const timed = async (
+      count: number,
+      concurrency: number,
+      call: (i: number) => Promise<unknown>,
+    ) => (count * 1000) / await drive(count, concurrency, call);
+    for (const concurrency of [1, 16]) {
+      const count = concurrency === 1 ? calls : calls * 4;
+      for (let round = 0; round < rounds; round++) {
+        if (concurrency === 1) ms.raw += await timed(count, 1, rawCall(await presign(count)));
+        const msOf: Record<"tcflow" | "sdk", number> = { tcflow: 0, sdk: 0 };
+        for (
+          const who of round % 2 === 0 ? ["tcflow", "sdk"] as const : ["sdk", "tcflow"] as const
+        ) {
+          msOf[who] = await timed(count, concurrency, who === "tcflow" ? tcflowCall : sdkCall);
+        }
+        if (concurrency === 1) {
+          ms.tcflow += msOf.tcflow;
+          ms.sdk += msOf.sdk;
+          ratios.sequential.push(msOf.sdk / msOf.tcflow);
+        } else {
+          ms.tcflow16 += msOf.tcflow;
+          ms.sdk16 += msOf.sdk;
+          ratios.concurrent16.push(msOf.sdk / msOf.tcflow);
+        }
       }
     }
-    const us = (perS: number) => 1e6 / perS;
-    const rawFetchPerS = median(seq.raw);
-    const tcflowPerS = median(seq.tcflow);
-    const sdkPerS = median(seq.sdk);
+    const perS = (count: number, totalMs: number) => (count * rounds * 1000) / totalMs;
+    const rawFetchPerS = perS(calls, ms.raw);
+    const tcflowPerS = perS(calls, ms.tcflow);
+    const sdkPerS = perS(calls, ms.sdk);
+    const concurrent16 = {
+      tcflowPerS: perS(calls * 4, ms.tcflow16),
+      sdkPerS: perS(calls * 4, ms.sdk16),
+    };
+    const us = (rate: number) => 1e6 / rate;
+    const spread = (values: number[]) => ({
+      median: median(values),
+      min: Math.min(...values),
+      max: Math.max(...values),
+    });
     return {
-      calls,
       rounds,
+      calls,
       server: placement,
       sequential: { tcflowPerS, sdkPerS, rawFetchPerS },
       overheadUs: {
         tcflow: us(tcflowPerS) - us(rawFetchPerS),
         sdk: us(sdkPerS) - us(rawFetchPerS),
       },
-      concurrent16: { tcflowPerS: median(c16.tcflow), sdkPerS: median(c16.sdk) },
+      concurrent16,
       ratio: {
-        sequential: median(seq.tcflow.map((perS, i) => perS / seq.sdk[i]!)),
-        concurrent16: median(c16.tcflow.map((perS, i) => perS / c16.sdk[i]!)),
+        sequential: tcflowPerS / sdkPerS,
+        concurrent16: concurrent16.tcflowPerS / concurrent16.sdkPerS,
       },
-      perRound: { tcflow: seq.tcflow.map(Math.round), sdk: seq.sdk.map(Math.round) },
+      roundRatios: {
+        sequential: spread(ratios.sequential),
+        concurrent16: spread(ratios.concurrent16),
+      },
     };
   } finally {
     await server.close();

@@ -8,8 +8,8 @@ const positive = (value: number, what: string) =>
 Deno.test("the call benchmark drives both clients against a separate emulator process", async () => {
   const figures = await benchEngine({ calls: 20, rounds: 2 });
   assert.equal(figures.server, "process");
-  assert.equal(figures.perRound.tcflow.length, 2);
-  assert.equal(figures.perRound.sdk.length, 2);
+  const { median, min, max } = figures.roundRatios.sequential;
+  assert.ok(min <= median && median <= max, `${min} ${median} ${max}`);
   positive(figures.sequential.tcflowPerS, "tcflow sequential");
   positive(figures.sequential.sdkPerS, "SDK sequential");
   positive(figures.sequential.rawFetchPerS, "bare fetch");
