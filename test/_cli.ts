@@ -19,10 +19,15 @@ export interface CliResult {
 /** The repository root. */
 export const ROOT = new URL("../", import.meta.url).pathname;
 
-/** Runs `tcflow args…` in-process with captured output. */
+/** Runs `tcflow args…` in-process with captured output (as if to a terminal with `isTerminal`). */
 export async function runCli(
   args: string[],
-  options: { env?: Record<string, string>; deps?: Partial<Deps>; cwd?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    deps?: Partial<Deps>;
+    cwd?: string;
+    isTerminal?: boolean;
+  } = {},
 ): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
@@ -30,7 +35,7 @@ export async function runCli(
     io: {
       stdout: (text) => void (stdout += text),
       stderr: (text) => void (stderr += text),
-      isTerminal: false,
+      isTerminal: options.isTerminal ?? false,
     },
     deps: { ...systemDeps(), ...options.deps },
     env: (name) => options.env?.[name],

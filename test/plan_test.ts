@@ -143,3 +143,20 @@ Deno.test("plan rejects unknown flags and bad inputs with exit 2", async () => {
   assert.equal(input.code, 2);
   assert.match(input.stderr, /queueNum/);
 });
+
+Deno.test("plan colors a terminal unless NO_COLOR or --no-color says not to", async () => {
+  const ansi = /\x1b\[/;
+  const colored = await runCli(["plan", MIGRATION], { isTerminal: true });
+  assert.equal(colored.code, 0, colored.stderr);
+  assert.match(colored.stdout, ansi);
+  for (
+    const [args, env] of [
+      [["plan", MIGRATION], { NO_COLOR: "1" }],
+      [["plan", MIGRATION, "--no-color"], {}],
+    ] as const
+  ) {
+    const plain = await runCli([...args], { isTerminal: true, env });
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.doesNotMatch(plain.stdout, ansi, args.join(" "));
+  }
+});

@@ -42,7 +42,8 @@ export const planCommand: Command = async (args, ctx) => {
   });
   if (command === undefined) return EXIT.ok;
   const { parsed, target: file } = command;
-  const color = !boolFlag(parsed, "no-color") && !boolFlag(parsed, "json") && ctx.io.isTerminal;
+  const color = !boolFlag(parsed, "no-color") && !boolFlag(parsed, "json") && ctx.io.isTerminal &&
+    ctx.env("NO_COLOR") === undefined;
 
   const loaded = await loadWorkflowFile(file);
   const errors = loaded.diagnostics.filter((d) => d.severity === "error");
