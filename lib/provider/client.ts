@@ -11,7 +11,7 @@ import type { Deps } from "../deps.ts";
 import type { SendOnceFn } from "../tencent/http1.ts";
 import { clockOffsetFromDate, isSignatureExpired } from "./clock_skew.ts";
 import { DEFAULT_TIMEOUT_MS, sendAttempt } from "./_transport.ts";
-import type { CallResult, Provider, ProviderAnswer } from "./provider.ts";
+import type { CallerCallOptions, CallResult, Provider, ProviderAnswer } from "./provider.ts";
 
 /** Options of {@link createProviderClient}. */
 export interface ProviderClientOptions<C> {
@@ -31,20 +31,8 @@ export interface ProviderClientOptions<C> {
   sendOnce?: SendOnceFn | undefined;
 }
 
-/** Options of one call. */
-export interface ProviderCallOptions {
-  /** Cancels the call (the rejection is the signal's reason). */
-  signal?: AbortSignal | undefined;
-  /** The idempotency token, for actions that take one. */
-  clientToken?: string | undefined;
-  /** Overrides the client's per-request timeout. */
-  timeoutMs?: number | undefined;
-  /**
-   * True when sending the request twice is harmless (a read, or a token is set): it then goes
-   * through `deps.fetch` (pooled) even if it is a POST.
-   */
-  idempotent?: boolean | undefined;
-}
+/** Options of one call: cancellation, idempotency token, timeout, whether it may be sent twice. */
+export type ProviderCallOptions = CallerCallOptions;
 
 /** A client of one provider and credential. */
 export interface ProviderClient {

@@ -120,12 +120,22 @@ export interface CallerOptions<C> {
   sendOnce?: SendOnceFn | undefined;
 }
 
-/** Options of one call of a {@link ProviderCaller}. */
+/**
+ * Options of one call of a {@link ProviderCaller}; every cloud's client takes these (the
+ * Tencent client as `CallOptions`, the generic provider client as `ProviderCallOptions`).
+ */
 export interface CallerCallOptions {
+  /** Cancels the call (the rejection is the signal's reason). */
   signal?: AbortSignal | undefined;
+  /** The idempotency token (`ClientToken` for Tencent Cloud), unless the params have one. */
   clientToken?: string | undefined;
+  /** Overrides the client's per-request timeout. */
   timeoutMs?: number | undefined;
-  /** True when sending the request twice is harmless (a read, or a token is set). */
+  /**
+   * True when sending the request twice is harmless (a read, or a token is set): it then goes
+   * through `deps.fetch` (pooled). Default false: through the client's send-once transport
+   * when it has one.
+   */
   idempotent?: boolean | undefined;
 }
 

@@ -11,7 +11,7 @@ import type { Deps } from "../deps.ts";
 import { parseJson, stringifyJson } from "../json.ts";
 import { clockOffsetFromDate, isSignatureExpired } from "../provider/clock_skew.ts";
 import { DEFAULT_TIMEOUT_MS, sendAttempt } from "../provider/_transport.ts";
-import type { CallResult } from "../provider/provider.ts";
+import type { CallerCallOptions, CallResult } from "../provider/provider.ts";
 import { type Endpoint, endpointFor } from "./endpoint.ts";
 import { TencentApiError } from "./errors.ts";
 import type { SendOnceFn } from "./http1.ts";
@@ -40,21 +40,8 @@ export interface TencentClientOptions {
   sendOnce?: SendOnceFn | undefined;
 }
 
-/** Options of one call. */
-export interface CallOptions {
-  /** Cancels the call (the rejection is the signal's reason). */
-  signal?: AbortSignal | undefined;
-  /** Sets `ClientToken` in the request (unless the params already have one). */
-  clientToken?: string | undefined;
-  /** Overrides the client's per-request timeout. */
-  timeoutMs?: number | undefined;
-  /**
-   * True when sending the request twice is harmless (a read, or a `ClientToken` is set): it
-   * then goes through `deps.fetch` (pooled). Default false: through
-   * {@link TencentClientOptions.sendOnce} when the client has one.
-   */
-  idempotent?: boolean | undefined;
-}
+/** Options of one call: cancellation, `ClientToken`, timeout, whether it may be sent twice. */
+export type CallOptions = CallerCallOptions;
 
 /** A successful call (the shape every provider's client returns). */
 export type { CallResult };
