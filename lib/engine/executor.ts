@@ -29,6 +29,7 @@ import { runActionStep, startInfo, type StepEnv, StepError, toJsonLike } from ".
 import { runUndo, undoEnv, type UndoTarget } from "./_undo.ts";
 import {
   type ErrorInfo,
+  REDACTED,
   redactor,
   type RunEvent,
   type RunSink,
@@ -249,7 +250,11 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
     }
     const recorded = opts.resume?.[step.id];
     if (
-      recorded !== undefined && (recorded.status === "succeeded" || recorded.status === "skipped")
+      recorded !== undefined &&
+      (recorded.status === "succeeded" || recorded.status === "skipped") &&
+      // A `set` step's recorded outputs are redacted in the journal; when a secret was among
+      // them, the step (which sends nothing) is evaluated again so later steps see the value.
+      !(step.kind === "set" && holdsRedaction(recorded.outputs))
     ) {
       stepVars[step.id] = {
         outputs: recorded.outputs,
@@ -502,6 +507,18 @@ function workflowOutputs(wf: Workflow, vars: Record<string, unknown>): Record<st
     }
   }
   return outputs;
+}
+
+/** Whether the redaction mark `***` is in a value (a string or a key, at any depth). */
+function holdsRedaction(value: unknown): boolean {
+  if (typeof value === "string") return value.includes(REDACTED);
+  if (Array.isArray(value)) return value.some(holdsRedaction);
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).some(([key, item]) =>
+      key.includes(REDACTED) || holdsRedaction(item)
+    );
+  }
+  return false;
 }
 
 /** A `foreach` step with an `undo` block whose items partly succeeded. */
