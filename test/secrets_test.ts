@@ -294,3 +294,102 @@ Deno.test("the real cli.ts over loopback, env credentials + session token, TCFLO
   }
   assert.deepEqual(found, []);
 });
+
+/** Texts made from `API_KEY` by the workflow below, each a secret of its own. */
+const DERIVED = [
+  API_KEY.toUpperCase(),
+  API_KEY.replaceAll("-", ""),
+  API_KEY.substring(0, 12),
+  btoa(API_KEY),
+];
+
+const DERIVING = `${dir}/deriving.yaml`;
+await Deno.writeTextFile(
+  DERIVING,
+  `tcflow: 1
+name: derived-secrets
+region: ap-guangzhou
+inputs:
+  apiKey: { type: string, secret: true }
+steps:
+  - id: derive
+    set:
+      shout: \${{ inputs.apiKey.upperAscii() }}
+      compact: \${{ inputs.apiKey.replace("-", "") }}
+      strength: \${{ size(inputs.apiKey) > 8 ? "long-key" : "short-key" }}
+  - id: create
+    action: trocket.CreateTopic
+    with:
+      InstanceId: ${TARGET}
+      Topic: derived-holder
+      TopicType: NORMAL
+      QueueNum: 3
+      Remark: "p=\${{ inputs.apiKey.substring(0, 12) }};b=\${{ bytes(inputs.apiKey) }};s=\${{ steps.derive.outputs.compact }}"
+    undo:
+      action: trocket.DeleteTopic
+      with: { InstanceId: ${TARGET}, Topic: derived-holder }
+  - id: read
+    action: trocket.DescribeTopicList
+    with: { InstanceId: ${TARGET} }
+  - id: gate
+    assert: \${{ steps.derive.outputs.shout == "never" }}
+outputs:
+  shout: \${{ steps.derive.outputs.shout }}
+  strength: \${{ steps.derive.outputs.strength }}
+`,
+);
+
+Deno.test("values made from a secret (upper case, replace, substring, base64) are secrets too: 0 hits", async () => {
+  const server = await serveEmulator({ port: 0 });
+  const state = `${dir}/derived-state`;
+  const STATE = ["--state-dir", state, "--endpoint-url", server.url];
+  const INPUT = ["--input", `apiKey=${API_KEY}`];
+  const env = {
+    HOME: dir,
+    TENCENTCLOUD_SECRET_ID: DEMO_CREDENTIAL.secretId,
+    TENCENTCLOUD_SECRET_KEY: DEMO_CREDENTIAL.secretKey,
+  };
+  const clear = (where: string, text: string | Uint8Array) => {
+    const bytes = typeof text === "string" ? encoder.encode(text) : text;
+    const found = hits(where, bytes);
+    for (const [n, derived] of DERIVED.entries()) {
+      const at = indexOfBytes(bytes, encoder.encode(derived));
+      if (at >= 0) found.push(`${where}: derived secret #${n} at byte ${at}`);
+    }
+    return found;
+  };
+  const found: string[] = [];
+  try {
+    const run = await runCli(["run", DERIVING, "--json", ...INPUT, ...STATE], { env });
+    assert.equal(run.code, 1, run.stderr); // the gate fails the run
+    const doc = JSON.parse(run.stdout);
+    assert.equal(doc.steps[1].status, "succeeded", run.stderr);
+    // A value tested, not made from the secret, stays readable.
+    assert.equal(doc.outputs.strength, "long-key");
+    assert.equal(doc.outputs.shout, "***");
+    found.push(...clear("run stdout", run.stdout), ...clear("run stderr", run.stderr));
+    const runId = runIdOf(run);
+
+    const resume = await runCli(["resume", runId, ...INPUT, ...STATE], { env });
+    assert.equal(resume.code, 1, resume.stderr);
+    found.push(...clear("resume", resume.stdout + resume.stderr));
+    for (const flags of [[], ["--html"]]) {
+      const report = await runCli(["report", runId, ...flags, "--state-dir", state], { env });
+      assert.equal(report.code, 0, report.stderr);
+      found.push(...clear(`report ${flags.join(" ")}`, report.stdout));
+    }
+    const rollback = await runCli(["rollback", runId, ...INPUT, ...STATE], { env });
+    assert.ok(rollback.code === 0 || rollback.code === 1, rollback.stderr);
+    found.push(...clear("rollback", rollback.stdout + rollback.stderr));
+    for await (const path of files(state)) {
+      found.push(...clear(path.slice(state.length + 1), await Deno.readFile(path)));
+    }
+
+    // The search can fail: every derived text did reach the cloud.
+    const sent = stringifyJson(server.emulator.calls().map((c) => c.params));
+    for (const derived of DERIVED.slice(1)) assert.ok(sent.includes(derived), derived);
+  } finally {
+    await server.close();
+  }
+  assert.deepEqual(found, []);
+});

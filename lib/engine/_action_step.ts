@@ -18,6 +18,7 @@ import {
 } from "./_call.ts";
 import { clientTokenFor } from "./client_token.ts";
 import type { ErrorInfo } from "./events.ts";
+import type { ValueObserver } from "./secrets.ts";
 
 /** Default `poll:` when a step has `until` without one. */
 export const DEFAULT_POLL = { intervalMs: 5_000, timeoutMs: 600_000 } as const;
@@ -29,6 +30,8 @@ export interface StepEnv extends CallEnv {
   defaultRegion: string;
   /** The request bodies sent, as they were resolved (for events; redacted later). */
   requests: unknown[];
+  /** Sees every `${{ }}` of `with:` as it is evaluated (the run derives secrets there). */
+  observe?: ValueObserver | undefined;
 }
 
 /** The result of an action step. */
@@ -104,8 +107,9 @@ export function startInfo(
 export function resolveParams(
   call: CallSpec,
   vars: Record<string, unknown>,
+  observe?: ValueObserver,
 ): Record<string, unknown> {
-  const value = toJsonLike(resolveValue(call.with, vars));
+  const value = toJsonLike(resolveValue(call.with, vars, observe));
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new StepError("E_TYPE", "`with` must resolve to a map");
   }
@@ -241,7 +245,7 @@ async function runItem(
   selfOutputs: (response: Record<string, unknown>) => unknown,
 ): Promise<CallOutcome> {
   const target = resolveTarget(step, vars, ctx.wfRegion, env.defaultRegion);
-  const params = resolveParams(step, vars);
+  const params = resolveParams(step, vars, env.observe);
   const poll = step.poll ?? DEFAULT_POLL;
   const startMs = env.deps.now();
   let attempts = 0;

@@ -17,6 +17,7 @@ import type { ErrorInfo, RunEvent } from "./events.ts";
 import type { EngineOptions } from "./executor.ts";
 import type { RateLimiter } from "./rate_limiter.ts";
 import { effectiveRetry } from "./retry.ts";
+import type { ValueObserver } from "./secrets.ts";
 
 /**
  * A step with an `undo` block and its outputs: a succeeded step, or a `foreach` step that
@@ -39,12 +40,19 @@ export interface UndoEnv {
   wf: Workflow;
   /** The run's scope: `inputs`, `steps` (with every finished step), `run`, `env`. */
   vars: Record<string, unknown>;
+  /** Sees every `${{ }}` of an undo's `with:` as it is evaluated (secrets are derived there). */
+  observe?: ValueObserver | undefined;
 }
 
 /** What undo needs, from the options of a run or a rollback. */
 export function undoEnv(
   opts: EngineOptions,
-  o: { emit: UndoEnv["emit"]; wf: Workflow; vars: Record<string, unknown> },
+  o: {
+    emit: UndoEnv["emit"];
+    wf: Workflow;
+    vars: Record<string, unknown>;
+    observe?: ValueObserver | undefined;
+  },
 ): UndoEnv {
   return {
     deps: opts.deps,
@@ -56,6 +64,7 @@ export function undoEnv(
     defaultRegion: opts.region ?? "",
     wf: o.wf,
     vars: o.vars,
+    observe: o.observe,
   };
 }
 
@@ -127,7 +136,7 @@ export async function runUndo(targets: UndoTarget[], env: UndoEnv): Promise<Undo
       });
       try {
         const target = resolveTarget(undo, vars, env.wf.region, env.defaultRegion);
-        const params = resolveParams(undo, vars);
+        const params = resolveParams(undo, vars, env.observe);
         const clientToken = isMutating(target) && target.spec?.clientToken === true &&
             params.ClientToken === undefined
           ? await clientTokenFor({ runId: env.runId, stepId: `undo:${step.id}`, index })

@@ -30,12 +30,12 @@ import { runUndo, undoEnv, type UndoTarget } from "./_undo.ts";
 import {
   type ErrorInfo,
   REDACTED,
-  redactor,
   type RunEvent,
   type RunSink,
   type StepStatus,
 } from "./events.ts";
 import type { RateLimiter } from "./rate_limiter.ts";
+import { secretDeriver, SecretSet, type ValueObserver } from "./secrets.ts";
 import { effectiveRetry } from "./retry.ts";
 
 /**
@@ -209,7 +209,10 @@ export interface RunOptions extends EngineOptions {
 export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunResult> {
   if (opts.dryRun) return await dryRun(wf, opts);
   const { deps } = opts;
-  const redact = redactor(opts.secrets ?? []);
+  // The secrets given, and those derived from them as expressions are evaluated.
+  const secrets = new SecretSet(opts.secrets ?? []);
+  const observe = secretDeriver(secrets);
+  const redact = <T>(value: T): T => secrets.redact(value);
   const sink = opts.sink;
   const emit = async (event: RunEvent) => {
     if (sink !== undefined) await sink.append(redact(event));
@@ -277,7 +280,15 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
     const vars = { ...baseVars, steps: { ...stepVars } };
     const stepStartMs = deps.now();
     const requests: unknown[] = [];
-    const done = await executeStep(step, { wf, opts, vars, requests, emit, startMs: stepStartMs });
+    const done = await executeStep(step, {
+      wf,
+      opts,
+      vars,
+      requests,
+      emit,
+      startMs: stepStartMs,
+      observe,
+    });
     if (done === "skipped") {
       stepVars[step.id] = { outputs: null, status: "skipped", request_id: "" };
       results.push({ id: step.id, status: "skipped", attempts: 0, outputs: null });
@@ -336,11 +347,11 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
     }
   }
 
-  const outputs = workflowOutputs(wf, { ...baseVars, steps: stepVars });
+  const outputs = workflowOutputs(wf, { ...baseVars, steps: stepVars }, observe);
   if (failed && wf.rollback === "on_failure") {
     await runUndo(
       undoable.reverse(),
-      undoEnv(opts, { emit, wf, vars: { ...baseVars, steps: stepVars } }),
+      undoEnv(opts, { emit, wf, vars: { ...baseVars, steps: stepVars }, observe }),
     );
   }
   const status = failed ? "failed" : "succeeded";
@@ -378,6 +389,7 @@ async function executeStep(
     requests: unknown[];
     emit: (event: RunEvent) => Promise<void>;
     startMs: number;
+    observe: ValueObserver;
   },
 ): Promise<StepOutcome | "skipped"> {
   const { wf, opts, vars, emit } = ctx;
@@ -403,7 +415,7 @@ async function executeStep(
     if (step.kind === "set") {
       const values: Record<string, unknown> = {};
       for (const entry of step.set.entries) {
-        values[entry.key] = toJsonLike(resolveValue(entry.value, vars));
+        values[entry.key] = toJsonLike(resolveValue(entry.value, vars, ctx.observe));
       }
       return { ...outcome, status: "succeeded", outputs: values };
     }
@@ -425,7 +437,7 @@ async function executeStep(
         error: { code: "E_INTERRUPTED", message: interruptedMessage(step) },
       };
     }
-    const result = await runAction(opts, step, wf, vars, ctx.requests, emit, start.items);
+    const result = await runAction(opts, step, wf, vars, ctx, start.items);
     return {
       status: result.status,
       outputs: result.outputs,
@@ -447,10 +459,14 @@ async function runAction(
   step: ActionStep,
   wf: Workflow,
   vars: Record<string, unknown>,
-  requests: unknown[],
-  emit: (event: RunEvent) => Promise<void>,
+  ctx: {
+    requests: unknown[];
+    emit: (event: RunEvent) => Promise<void>;
+    observe: ValueObserver;
+  },
   items: unknown[] | undefined,
 ) {
+  const { requests, emit } = ctx;
   const env: StepEnv = {
     deps: opts.deps,
     client: opts.client,
@@ -460,6 +476,7 @@ async function runAction(
     runId: opts.runId,
     defaultRegion: opts.region ?? "",
     requests,
+    observe: ctx.observe,
   };
   const policy = effectiveRetry(step.retry, wf.defaults.retry);
   const timeoutMs = step.timeoutMs ?? wf.defaults.timeoutMs;
@@ -497,11 +514,15 @@ async function runAction(
 }
 
 /** Evaluates the workflow's `outputs:`; an entry that cannot be evaluated is left out. */
-function workflowOutputs(wf: Workflow, vars: Record<string, unknown>): Record<string, unknown> {
+function workflowOutputs(
+  wf: Workflow,
+  vars: Record<string, unknown>,
+  observe?: ValueObserver,
+): Record<string, unknown> {
   const outputs: Record<string, unknown> = {};
   for (const entry of wf.outputs) {
     try {
-      outputs[entry.key] = toJsonLike(resolveValue(entry.value, vars));
+      outputs[entry.key] = toJsonLike(resolveValue(entry.value, vars, observe));
     } catch {
       // A failed run's outputs may refer to steps that did not run.
     }

@@ -6,7 +6,8 @@
  */
 import type { ActionStep, Workflow } from "../workflow/model.ts";
 import { runUndo, undoEnv, type UndoResult, type UndoTarget } from "./_undo.ts";
-import { redactor, type RunEvent, type StepStatus } from "./events.ts";
+import type { RunEvent, StepStatus } from "./events.ts";
+import { secretDeriver, SecretSet } from "./secrets.ts";
 import { type EngineOptions, partlyDone, type RecordedStep } from "./executor.ts";
 
 export type { UndoResult } from "./_undo.ts";
@@ -87,7 +88,8 @@ export interface RollbackOptions extends EngineOptions {
  * ```
  */
 export async function rollbackWorkflow(wf: Workflow, opts: RollbackOptions): Promise<UndoResult[]> {
-  const redact = redactor(opts.secrets ?? []);
+  const secrets = new SecretSet(opts.secrets ?? []);
+  const redact = <T>(value: T): T => secrets.redact(value);
   const sink = opts.sink;
   const emit = async (event: RunEvent) => {
     if (sink !== undefined) await sink.append(redact(event));
@@ -112,6 +114,7 @@ export async function rollbackWorkflow(wf: Workflow, opts: RollbackOptions): Pro
       emit,
       wf,
       vars: { inputs: opts.inputs, run: { id: opts.runId }, env: opts.env ?? {}, steps },
+      observe: secretDeriver(secrets),
     }),
   );
   return redact(results);

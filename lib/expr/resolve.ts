@@ -17,7 +17,8 @@ export { containsPlaceholder } from "./_runtime.ts";
  * JSON, `null` as the empty string, placeholders as their label); lists and maps are resolved
  * item by item. A template that interpolates a placeholder resolves to a `Placeholder` whose
  * label is the interpolated text (`"migrated-<…UsagePlanId>"`), so that it is still known to
- * be unresolved.
+ * be unresolved. `observe`, when given, sees each `${{ }}`'s source and value as it is evaluated
+ * (the engine derives secrets there).
  *
  * @throws {ExprError} with `pos` set to the position of the offending expression text (its
  * `offset`/`length` stay relative to the CEL source).
@@ -31,12 +32,16 @@ export { containsPlaceholder } from "./_runtime.ts";
  * }); // "n-7"
  * ```
  */
-export function resolveValue(node: ValueNode, vars: Record<string, unknown>): unknown {
+export function resolveValue(
+  node: ValueNode,
+  vars: Record<string, unknown>,
+  observe?: (source: string, value: unknown, vars: Record<string, unknown>) => void,
+): unknown {
   switch (node.kind) {
     case "literal":
       return node.value;
     case "expr":
-      return evaluatePart(node.expr, vars);
+      return evaluatePart(node.expr, vars, observe);
     case "template": {
       let text = "";
       let pending = false;
@@ -45,19 +50,19 @@ export function resolveValue(node: ValueNode, vars: Record<string, unknown>): un
           text += part;
           continue;
         }
-        const value = evaluatePart(part, vars);
+        const value = evaluatePart(part, vars, observe);
         if (value instanceof Placeholder) pending = true;
         text += interpolate(value);
       }
       return pending ? new Placeholder(text) : text;
     }
     case "list":
-      return node.items.map((item) => resolveValue(item, vars));
+      return node.items.map((item) => resolveValue(item, vars, observe));
     case "map": {
       const out: Record<string, unknown> = {};
       for (const entry of node.entries) {
         Object.defineProperty(out, entry.key, {
-          value: resolveValue(entry.value, vars),
+          value: resolveValue(entry.value, vars, observe),
           enumerable: true,
           writable: true,
           configurable: true,
@@ -68,9 +73,15 @@ export function resolveValue(node: ValueNode, vars: Record<string, unknown>): un
   }
 }
 
-function evaluatePart(part: ExprPart, vars: Record<string, unknown>): unknown {
+function evaluatePart(
+  part: ExprPart,
+  vars: Record<string, unknown>,
+  observe: ((source: string, value: unknown, vars: Record<string, unknown>) => void) | undefined,
+): unknown {
   try {
-    return evaluateExpr(part.source, vars);
+    const value = evaluateExpr(part.source, vars);
+    observe?.(part.source, value, vars);
+    return value;
   } catch (error) {
     if (error instanceof ExprError) error.pos = positionIn(part, error.offset, error.length);
     throw error;

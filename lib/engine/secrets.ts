@@ -1,0 +1,115 @@
+/**
+ * The secrets of a run: the values given (secret inputs, keys, tokens) and the values derived
+ * from them while it runs. An expression that makes new text from a secret
+ * (`inputs.key.upperAscii()`, `bytes(inputs.key)`; see `derivesSecret`) makes its value a
+ * secret too, before it is sent, emitted or journaled, so that it is redacted like the original.
+ *
+ * @module
+ */
+import { derivesSecret, EACH } from "../expr/taint.ts";
+import { toJsonLike } from "./_action_step.ts";
+import { redactor } from "./events.ts";
+
+/** Values shorter than this are never secrets: they would blank out unrelated text. */
+const MIN_SECRET_LENGTH = 3;
+
+/**
+ * A growing set of secret values with its redactor.
+ *
+ * @example
+ * ```ts
+ * import { SecretSet } from "./secrets.ts";
+ * const secrets = new SecretSet(["s3cr3t"]);
+ * secrets.add(["S3CR3T"]);
+ * secrets.redact({ Key: "id:S3CR3T" }); // { Key: "id:***" }
+ * ```
+ */
+export class SecretSet {
+  #values = new Set<string>();
+  #redact: <T>(value: T) => T = (value) => value;
+
+  /** A set holding `initial`. */
+  constructor(initial: Iterable<string> = []) {
+    this.add(initial);
+  }
+
+  /** How many secrets the set holds. */
+  get size(): number {
+    return this.#values.size;
+  }
+
+  /** Adds values (those shorter than 3 characters are ignored). */
+  add(values: Iterable<string>): void {
+    let added = false;
+    for (const value of values) {
+      if (value.length >= MIN_SECRET_LENGTH && !this.#values.has(value)) {
+        this.#values.add(value);
+        added = true;
+      }
+    }
+    if (added) this.#redact = redactor(this.#values);
+  }
+
+  /** A deep copy of `value` with every secret replaced by `***` (strings and keys). */
+  redact<T>(value: T): T {
+    return this.#redact(value);
+  }
+
+  /** Whether a secret occurs in `value` (in a string or a key, at any depth). */
+  occursIn(value: unknown): boolean {
+    if (this.#values.size === 0) return false;
+    return stringsIn(value).some((text) => {
+      for (const secret of this.#values) if (text.includes(secret)) return true;
+      return false;
+    });
+  }
+}
+
+/**
+ * What the engine calls after evaluating each `${{ }}` of a `with:`, `set:` or `outputs:`
+ * value: the expression's source, its value, and the names it was evaluated with.
+ */
+export type ValueObserver = (source: string, value: unknown, vars: Record<string, unknown>) => void;
+
+/**
+ * An observer that adds to `secrets` the strings of every value whose expression makes new text
+ * from a secret (read from a name whose value holds one). Strings that hold a secret as it was
+ * are left out: redacting that secret already covers them.
+ */
+export function secretDeriver(secrets: SecretSet): ValueObserver {
+  return (source, value, vars) => {
+    if (secrets.size === 0) return;
+    // As it is sent and recorded: bytes as base64, timestamps as text.
+    const strings = stringsIn(toJsonLike(value)).filter((s) => s.length >= MIN_SECRET_LENGTH);
+    if (strings.length === 0) return;
+    if (derivesSecret(source, (path) => secrets.occursIn(valuesAt(vars, path)))) {
+      secrets.add(strings.filter((text) => !secrets.occursIn(text)));
+    }
+  };
+}
+
+/**
+ * The values at a member path of the names in scope ({@link EACH} fans out over a list's
+ * elements or a map's keys); a missing name gives none.
+ */
+function valuesAt(value: unknown, path: readonly string[]): unknown[] {
+  if (path.length === 0) return [value];
+  const [name, ...rest] = path as [string, ...string[]];
+  if (value === null || typeof value !== "object") return [];
+  if (name === EACH) {
+    const each = Array.isArray(value) ? value : Object.keys(value);
+    return each.flatMap((item) => valuesAt(item, rest));
+  }
+  if (!Object.hasOwn(value, name)) return [];
+  return valuesAt((value as Record<string, unknown>)[name], rest);
+}
+
+/** Every string in a value (map keys included). */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).flatMap(([key, item]) => [key, ...stringsIn(item)]);
+  }
+  return [];
+}

@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { secretDeriver, SecretSet } from "./secrets.ts";
+
+Deno.test("a secret set grows, redacts what it holds and ignores very short values", () => {
+  const secrets = new SecretSet(["s3cr3t", "ab"]);
+  assert.equal(secrets.size, 1);
+  assert.deepEqual(secrets.redact({ a: "x-s3cr3t", b: "S3CR3T" }), { a: "x-***", b: "S3CR3T" });
+  secrets.add(["S3CR3T"]);
+  assert.deepEqual(secrets.redact({ b: ["S3CR3T"] }), { b: ["***"] });
+  assert.equal(secrets.occursIn({ deep: [{ key: "..s3cr3t.." }] }), true);
+  assert.equal(secrets.occursIn({ "key-s3cr3t": 1 }), true);
+  assert.equal(secrets.occursIn(["public"]), false);
+});
+
+Deno.test("the deriver adds text made from a secret, and only that", () => {
+  const secrets = new SecretSet(["sk-live-key"]);
+  const derive = secretDeriver(secrets);
+  const vars = {
+    inputs: { key: "sk-live-key", name: "public-name" },
+    steps: { read: { outputs: { Data: [{ Remark: "sk-live-key", Topic: "orders" }] } } },
+  };
+  derive("inputs.key.upperAscii()", "SK-LIVE-KEY", vars);
+  derive("bytes(inputs.key)", new TextEncoder().encode("sk-live-key"), vars);
+  derive("steps.read.outputs.Data.map(t, t.Topic.upperAscii())", ["ORDERS"], vars);
+  derive('size(inputs.key) > 3 ? "long-key" : "short-key"', "long-key", vars);
+  derive("inputs.name.upperAscii()", "PUBLIC-NAME", vars);
+  assert.deepEqual(
+    secrets.redact(["SK-LIVE-KEY", btoa("sk-live-key"), "ORDERS", "long-key", "PUBLIC-NAME"]),
+    ["***", "***", "ORDERS", "long-key", "PUBLIC-NAME"],
+  );
+});

@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { derivesSecret, EACH } from "./taint.ts";
+
+/** `inputs.key` is secret, and so is the `Remark` of each item of `steps.read.outputs.Data`. */
+const isSecret = (path: string[]) =>
+  (path[0] === "inputs" && (path[1] === "key" || path.length === 1)) ||
+  path.join(".") === `steps.read.outputs.Data.${EACH}.Remark`;
+
+Deno.test("text made from a secret is derived", () => {
+  for (
+    const source of [
+      "inputs.key.upperAscii()",
+      "inputs.key.lowerAscii()",
+      "inputs.key.substring(0, 8)",
+      'inputs.key.replace("-", "")',
+      'inputs.key.split("-")',
+      "bytes(inputs.key)",
+      '"Bearer " + inputs.key.upperAscii()',
+      "[inputs.key.trim()]",
+      '{"k": inputs.key.upperAscii()}',
+      'true ? inputs.key.upperAscii() : "x"',
+      "[inputs.key].map(k, k.upperAscii())",
+      "steps.read.outputs.Data.map(t, t.Remark.upperAscii())",
+      'cel.bind(k, inputs.key, k.replace("a", "b"))',
+      "string(inputs.key.upperAscii())",
+      "inputs.upperAscii()", // the whole map holds the secret
+    ]
+  ) assert.equal(derivesSecret(source, isSecret), true, source);
+});
+
+Deno.test("a secret kept as it was, tested, counted or not read derives nothing", () => {
+  for (
+    const source of [
+      "inputs.key", // a copy: redacting the key finds it
+      '"Bearer " + inputs.key',
+      "[inputs.key, inputs.other]",
+      '[inputs.key].join(",")',
+      "string(inputs.key)",
+      "[inputs.key].filter(k, k != '')",
+      "steps.read.outputs.Data.map(t, t.Topic.upperAscii())", // not the secret field
+      'size(inputs.key) > 8 ? "long" : "short"',
+      'inputs.key == "x"',
+      'inputs.key.startsWith("sk-")',
+      "has(inputs.key)",
+      "string(size(inputs.key))",
+      'steps.read.outputs.Data.filter(t, t.Remark == "x").size()',
+      "inputs.other.upperAscii()",
+      "inputs.key.upperAscii(", // does not parse: never evaluated
+    ]
+  ) assert.equal(derivesSecret(source, isSecret), false, source);
+});
