@@ -360,6 +360,18 @@ Deno.test("values made from a secret (upper case, replace, substring, base64) ar
   };
   const found: string[] = [];
   try {
+    for (
+      const args of [["plan", DERIVING], ["plan", DERIVING, "--json"], [
+        "run",
+        DERIVING,
+        "--dry-run",
+      ]]
+    ) {
+      const planned = await runCli([...args, ...INPUT], { env });
+      assert.equal(planned.code, 0, planned.stderr);
+      assert.match(planned.stdout, /\*\*\*/);
+      found.push(...clear(args.join(" "), planned.stdout + planned.stderr));
+    }
     const run = await runCli(["run", DERIVING, "--json", ...INPUT, ...STATE], { env });
     assert.equal(run.code, 1, run.stderr); // the gate fails the run
     const doc = JSON.parse(run.stdout);

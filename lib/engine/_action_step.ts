@@ -18,7 +18,7 @@ import {
 } from "./_call.ts";
 import { clientTokenFor } from "./client_token.ts";
 import type { ErrorInfo } from "./events.ts";
-import type { ValueObserver } from "./secrets.ts";
+import type { ValueObserver } from "../secrets.ts";
 
 /** Default `poll:` when a step has `until` without one. */
 export const DEFAULT_POLL = { intervalMs: 5_000, timeoutMs: 600_000 } as const;

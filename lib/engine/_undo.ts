@@ -17,7 +17,7 @@ import type { ErrorInfo, RunEvent } from "./events.ts";
 import type { EngineOptions } from "./executor.ts";
 import type { RateLimiter } from "./rate_limiter.ts";
 import { effectiveRetry } from "./retry.ts";
-import type { ValueObserver } from "./secrets.ts";
+import type { ValueObserver } from "../secrets.ts";
 
 /**
  * A step with an `undo` block and its outputs: a succeeded step, or a `foreach` step that

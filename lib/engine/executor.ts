@@ -35,7 +35,7 @@ import {
   type StepStatus,
 } from "./events.ts";
 import type { RateLimiter } from "./rate_limiter.ts";
-import { secretDeriver, SecretSet, type ValueObserver } from "./secrets.ts";
+import { secretDeriver, SecretSet, type ValueObserver } from "../secrets.ts";
 import { effectiveRetry } from "./retry.ts";
 
 /**

@@ -11,6 +11,7 @@ import { actionLabelOf, findActionAnyCloud, serviceOfRef } from "../provider/reg
 import { Placeholder } from "../expr/evaluate.ts";
 import { containsPlaceholder, resolveValue } from "../expr/resolve.ts";
 import type { ActionSpec } from "../catalog/types.ts";
+import { secretDeriver, SecretSet, type ValueObserver } from "../secrets.ts";
 import type { ActionStep, CallSpec, Step, ValueNode, Workflow } from "./model.ts";
 
 /** Calls a read-only action for real (`--live-reads`); returns the `Response` without `RequestId`. */
@@ -118,28 +119,35 @@ export async function planWorkflow(wf: Workflow, options: PlanOptions): Promise<
     run: { id: options.runId ?? new Placeholder("<run.id>") },
     env: options.env ?? {},
   };
-  const secrets = [...(options.secrets ?? [])].sort((a, b) => b.length - a.length);
+  // The secrets given, and text that expressions make from them (shown as `***` too).
+  const secrets = new SecretSet(options.secrets ?? []);
+  const context: PlanContext = { ...options, observe: secretDeriver(secrets) };
   const planned: PlannedStep[] = [];
   for (const step of wf.steps) {
-    const result = await planStep(wf, step, vars, options);
+    const result = await planStep(wf, step, vars, context);
     const known = options.known?.[step.id];
     steps[step.id] = known === undefined ? result.scope : {
       outputs: known.outputs,
       status: known.status,
       request_id: known.request_id ?? "",
     };
-    planned.push(redact(result.planned, secrets) as PlannedStep);
+    planned.push(redact(result.planned, secrets.values()) as PlannedStep);
   }
   const outputs: Record<string, unknown> = {};
   for (const entry of wf.outputs) {
-    outputs[entry.key] = tryResolve(entry.value, vars).value;
+    outputs[entry.key] = tryResolve(entry.value, vars, context.observe).value;
   }
   return {
     status: "planned",
     workflow: wf.name,
     steps: planned,
-    outputs: toJsonValue(redact(outputs, secrets)) as Record<string, unknown>,
+    outputs: toJsonValue(redact(outputs, secrets.values())) as Record<string, unknown>,
   };
+}
+
+/** The options, and what sees each evaluated `${{ }}` (to derive secrets). */
+interface PlanContext extends PlanOptions {
+  observe: ValueObserver;
 }
 
 interface StepPlan {
@@ -152,7 +160,7 @@ async function planStep(
   wf: Workflow,
   step: Step,
   vars: Record<string, unknown>,
-  options: PlanOptions,
+  options: PlanContext,
 ): Promise<StepPlan> {
   const base = { id: step.id, kind: step.kind, live: false, paginate: false };
   const condition = step.when === undefined ? true : tryResolve(step.when, vars);
@@ -170,7 +178,7 @@ async function planStep(
     const values: Record<string, unknown> = {};
     let error: PlannedStep["error"];
     for (const entry of step.set.entries) {
-      const resolved = tryResolve(entry.value, vars);
+      const resolved = tryResolve(entry.value, vars, options.observe);
       values[entry.key] = resolved.value;
       error ??= resolved.error;
     }
@@ -215,7 +223,7 @@ async function planAction(
   wf: Workflow,
   step: ActionStep,
   vars: Record<string, unknown>,
-  options: PlanOptions,
+  options: PlanContext,
   ctx: {
     base: Pick<PlannedStep, "id" | "kind" | "live" | "paginate">;
     when: PlannedStep["when"];
@@ -247,7 +255,7 @@ async function planAction(
   const requests: Array<Record<string, unknown>> = [];
   for (const { item, index } of items) {
     const scope = step.foreach === undefined ? vars : { ...vars, item, index };
-    const body = tryResolve(step.with, scope);
+    const body = tryResolve(step.with, scope, options.observe);
     error ??= body.error;
     const request = isRecord(body.value) ? { ...body.value } : {};
     if (step.paginate && spec?.pagination) {
@@ -301,7 +309,7 @@ async function planAction(
     ...(error ? { error } : {}),
   };
   const scope = { outputs, status: ctx.status, request_id: ctx.requestId };
-  if (step.undo) planned.undo = planUndo(step, step.undo, vars, scope, items);
+  if (step.undo) planned.undo = planUndo(step, step.undo, vars, scope, items, options.observe);
   return { planned, scope };
 }
 
@@ -312,12 +320,13 @@ function planUndo(
   vars: Record<string, unknown>,
   scope: StepPlan["scope"],
   items: Array<{ item: unknown; index: unknown }>,
+  observe: ValueObserver,
 ): NonNullable<PlannedStep["undo"]> {
   const spec = findActionAnyCloud(serviceOfRef(undo.action), undo.action.action, undo.version);
   const withOwnStep = { ...vars, steps: { ...(vars.steps as object), [step.id]: scope } };
   const requests = items.map(({ item, index }) => {
     const scopeVars = step.foreach === undefined ? withOwnStep : { ...withOwnStep, item, index };
-    return toJsonValue(tryResolve(undo.with, scopeVars).value);
+    return toJsonValue(tryResolve(undo.with, scopeVars, observe).value);
   });
   return {
     action: actionLabel(undo.action),
@@ -360,9 +369,10 @@ function isReadOnlyName(action: string): boolean {
 function tryResolve(
   node: ValueNode,
   vars: Record<string, unknown>,
+  observe?: ValueObserver,
 ): { value: unknown; error?: { code: string; message: string } } {
   try {
-    return { value: resolveValue(node, vars) };
+    return { value: resolveValue(node, vars, observe) };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const message = error instanceof Error ? error.message : String(error);

@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { derivesSecret, EACH } from "../expr/taint.ts";
-import { toJsonLike } from "./_action_step.ts";
-import { redactor } from "./events.ts";
+import { toOutput } from "./expr/_runtime.ts";
+import { derivesSecret, EACH } from "./expr/taint.ts";
+import { redactor } from "./engine/events.ts";
 
 /** Values shorter than this are never secrets: they would blank out unrelated text. */
 const MIN_SECRET_LENGTH = 3;
@@ -36,6 +36,11 @@ export class SecretSet {
   /** How many secrets the set holds. */
   get size(): number {
     return this.#values.size;
+  }
+
+  /** The secrets, longest first. */
+  values(): string[] {
+    return [...this.#values].sort((a, b) => b.length - a.length);
   }
 
   /** Adds values (those shorter than 3 characters are ignored). */
@@ -80,7 +85,7 @@ export function secretDeriver(secrets: SecretSet): ValueObserver {
   return (source, value, vars) => {
     if (secrets.size === 0) return;
     // As it is sent and recorded: bytes as base64, timestamps as text.
-    const strings = stringsIn(toJsonLike(value)).filter((s) => s.length >= MIN_SECRET_LENGTH);
+    const strings = stringsIn(toOutput(value)).filter((s) => s.length >= MIN_SECRET_LENGTH);
     if (strings.length === 0) return;
     if (derivesSecret(source, (path) => secrets.occursIn(valuesAt(vars, path)))) {
       secrets.add(strings.filter((text) => !secrets.occursIn(text)));
