@@ -152,3 +152,20 @@ Deno.test("the nightly audit fails (exit 1) when a port outside the allow-list i
   assert.ok(unexpected.length > 0);
   assert.ok(unexpected.every((p) => Number(p.port) !== 22));
 });
+
+Deno.test("plan --live-reads of the multicloud sample reads both clouds from the emulator", async () => {
+  const plan = await runCli([
+    "plan",
+    `${ROOT}workflows/multicloud-inventory.yaml`,
+    "--live-reads",
+    "--emulator",
+    "--json",
+  ]);
+  assert.equal(plan.code, 0, plan.stderr);
+  const doc = parseJson(plan.stdout) as {
+    steps: Array<{ id: string; live?: boolean; action: string | null }>;
+    outputs: Record<string, unknown>;
+  };
+  const live = doc.steps.filter((s) => s.live).map((s) => s.action);
+  assert.deepEqual(live, ["huaweicloud/cph.ListEncodeServers", "yunjing.DescribeOpenPorts"]);
+});

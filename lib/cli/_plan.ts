@@ -34,7 +34,7 @@ export async function printPlan(wf: Workflow, o: {
   if (boolFlag(o.parsed, "live-reads")) {
     // The engine's client, loaded only when it is needed.
     const { liveReadCaller } = await import("./live_reads.ts");
-    options.liveReads = await liveReadCaller(o.parsed, o.ctx);
+    options.liveReads = await liveReadCaller(o.parsed, o.ctx, wf);
   }
   const plan = await planWorkflow(wf, options);
   if (o.json) o.ctx.io.stdout(stringifyJson(plan, 2) + "\n");

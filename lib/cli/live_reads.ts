@@ -9,18 +9,23 @@ import { findActionAnyCloud } from "../provider/registry.ts";
 import { isMutating } from "../engine/_call.ts";
 import { rateKey } from "../engine/rate_limiter.ts";
 import type { LiveReadCall } from "../workflow/plan.ts";
-import { connect } from "./_connect.ts";
+import type { Workflow } from "../workflow/model.ts";
+import { cloudsOf, connect } from "./_connect.ts";
 import type { ParsedArgs } from "./args.ts";
 import type { CliContext } from "./context.ts";
 
 /**
- * Builds the read-only caller from the command's flags (`--emulator`, `--endpoint-url`,
- * `--regional-endpoints`, `--profile`, `--region`).
+ * Builds the read-only caller of the workflow's clouds from the command's flags (`--emulator`,
+ * `--endpoint-url`, `--regional-endpoints`, `--profile`, `--region`).
  *
  * @throws {ConfigError} when credentials are missing (exit 3)
  */
-export async function liveReadCaller(parsed: ParsedArgs, ctx: CliContext): Promise<LiveReadCall> {
-  const connection = await connect(parsed, ctx, { readOnly: true });
+export async function liveReadCaller(
+  parsed: ParsedArgs,
+  ctx: CliContext,
+  wf: Workflow,
+): Promise<LiveReadCall> {
+  const connection = await connect(parsed, ctx, { readOnly: true, clouds: cloudsOf(wf) });
   return async (call) => {
     const spec = findActionAnyCloud(call.service, call.action, call.version);
     if (isMutating({ action: call.action, spec })) {
