@@ -38,11 +38,6 @@ export class SecretSet {
     return this.#values.size;
   }
 
-  /** The secrets, longest first. */
-  values(): string[] {
-    return [...this.#values].sort((a, b) => b.length - a.length);
-  }
-
   /** Adds values (those shorter than 3 characters are ignored). */
   add(values: Iterable<string>): void {
     let added = false;

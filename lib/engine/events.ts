@@ -264,7 +264,9 @@ export const REDACTED = "***";
 
 /**
  * A function that returns a deep copy of a value with every occurrence of any secret replaced
- * by `***` (in strings, object keys included). Secrets shorter than 3 characters are ignored.
+ * by `***` (in strings, object keys included; a number whose digits are a secret becomes `***`).
+ * Plain objects and arrays are copied; other objects (placeholders, dates) are kept as they are.
+ * Secrets shorter than 3 characters are ignored.
  *
  * @example
  * ```ts
@@ -276,9 +278,13 @@ export function redactor(secrets: Iterable<string>): <T>(value: T) => T {
     .sort((a, b) => b.length - a.length);
   if (list.length === 0) return <T>(value: T) => value;
   const pattern = new RegExp(list.map(escapeRegExp).join("|"), "g");
+  const exact = new Set(list);
   const text = (s: string) => s.replace(pattern, REDACTED);
   const walk = (value: unknown): unknown => {
     if (typeof value === "string") return text(value);
+    if (typeof value === "number" || typeof value === "bigint") {
+      return exact.has(String(value)) ? REDACTED : value;
+    }
     if (Array.isArray(value)) return value.map(walk);
     if (value !== null && typeof value === "object" && isPlain(value)) {
       const out: Record<string, unknown> = {};

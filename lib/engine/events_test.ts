@@ -59,3 +59,15 @@ Deno.test("handlers are dispatched by type; sinks keep and tee events", async ()
   };
   assert.deepEqual(events.map((e) => handleEvent(e, names)), ["skipped:when", "1/2"]);
 });
+
+Deno.test("redactor hides a number whose digits are a secret and keeps other objects", () => {
+  const when = new Date(0);
+  const redact = redactor(["482913"]);
+  assert.deepEqual(redact({ Pin: 482913n, Code: 482913, Other: 48291, At: when }), {
+    Pin: "***",
+    Code: "***",
+    Other: 48291,
+    At: when,
+  });
+  assert.equal(redact({ At: when }).At, when);
+});

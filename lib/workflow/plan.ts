@@ -86,8 +86,6 @@ export interface Plan {
   outputs: Record<string, unknown>;
 }
 
-const REDACTED = "***";
-
 /**
  * Plans a validated workflow: resolves every expression that can be resolved and returns the
  * requests each step would send. Never sends a mutating request.
@@ -131,7 +129,7 @@ export async function planWorkflow(wf: Workflow, options: PlanOptions): Promise<
       status: known.status,
       request_id: known.request_id ?? "",
     };
-    planned.push(redact(result.planned, secrets.values()) as PlannedStep);
+    planned.push(secrets.redact(result.planned));
   }
   const outputs: Record<string, unknown> = {};
   for (const entry of wf.outputs) {
@@ -141,7 +139,7 @@ export async function planWorkflow(wf: Workflow, options: PlanOptions): Promise<
     status: "planned",
     workflow: wf.name,
     steps: planned,
-    outputs: toJsonValue(redact(outputs, secrets.values())) as Record<string, unknown>,
+    outputs: toJsonValue(secrets.redact(outputs)) as Record<string, unknown>,
   };
 }
 
@@ -399,27 +397,6 @@ function toJsonValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toJsonValue);
   if (isRecord(value)) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonValue(v)]));
-  }
-  return value;
-}
-
-/** Replaces every occurrence of a secret inside strings by `***`. */
-export function redact(value: unknown, secrets: string[]): unknown {
-  if (secrets.length === 0) return value;
-  if (typeof value === "string") {
-    let text = value;
-    for (const secret of secrets) text = text.split(secret).join(REDACTED);
-    return text;
-  }
-  if (typeof value === "bigint" || typeof value === "number") {
-    return secrets.includes(String(value)) ? REDACTED : value;
-  }
-  if (value instanceof Placeholder) return value;
-  if (Array.isArray(value)) return value.map((v) => redact(v, secrets));
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, redact(v, secrets)]),
-    );
   }
   return value;
 }
