@@ -43,6 +43,7 @@ steps:
 
 const INPUT_FILES = {
   badJson: write("bad.json", '{"name": "x",'),
+  deepJson: write("deep.json", `{"name": ${"[".repeat(20_000)}1${"]".repeat(20_000)}}`),
   badYaml: write("bad.yaml", "name: [unclosed\n"),
   list: write("list.yaml", "- name\n- x\n"),
   scalar: write("scalar.json", "42"),
@@ -120,6 +121,10 @@ const INPUT_CASES: Case[] = [
   { args: ["--inputs", `${dir}/none.yaml`], names: /--inputs .*none\.yaml: cannot read the file/ },
   { args: ["--inputs", dir], names: /--inputs .*: cannot read the file/ },
   { args: ["--inputs", INPUT_FILES.badJson], names: /--inputs .*bad\.json: not valid JSON/ },
+  {
+    args: ["--inputs", INPUT_FILES.deepJson],
+    names: /--inputs .*deep\.json: the JSON is nested too deeply/,
+  },
   { args: ["--inputs", INPUT_FILES.badYaml], names: /--inputs .*bad\.yaml: not valid YAML/ },
   {
     args: ["--inputs", INPUT_FILES.list],

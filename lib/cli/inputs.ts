@@ -187,6 +187,9 @@ function readInputsFile(
     value = /\.json$/i.test(path) ? parseJson(text, "bigint") : parseYaml(text, YAML_OPTIONS);
   } catch (error) {
     const kind = /\.json$/i.test(path) ? "JSON" : "YAML";
+    if (error instanceof RangeError) {
+      throw new UsageError(`--inputs ${path}: the ${kind} is nested too deeply`);
+    }
     // A parser's message may quote the file's text, which may hold a secret input.
     const why = holdsSecrets ? "" : `: ${firstLine(error)}`;
     throw new UsageError(`--inputs ${path}: not valid ${kind}${why}`);
