@@ -159,6 +159,39 @@ outputs:
   assert.equal(result.steps[0]?.attempts, 11);
 });
 
+Deno.test("pagination follows a list inside Result (apigateway DescribeServicesStatus)", async () => {
+  const engine = testEngine();
+  const { result } = await engine.run(
+    `
+tcflow: 1
+name: wrapped-pages
+region: ap-guangzhou
+inputs:
+  names: { type: list }
+steps:
+  - id: create
+    action: apigateway.CreateService
+    foreach: \${{ inputs.names }}
+    concurrency: 4
+    with: { ServiceName: "\${{ item }}", Protocol: http }
+  - id: all
+    action: apigateway.DescribeServicesStatus
+    with: { Limit: 10 }
+    paginate: true
+outputs:
+  total: \${{ steps.all.outputs.Result.TotalCount }}
+  listed: \${{ size(steps.all.outputs.Result.ServiceSet) }}
+  created: \${{ steps.all.outputs.Result.ServiceSet.filter(s, s.ServiceName.startsWith("pg-")).size() }}
+`,
+    { inputs: { names: Array.from({ length: 24 }, (_, i) => `pg-${i}`) } },
+  );
+  assert.equal(result.status, "succeeded", JSON.stringify(result.steps.at(-1)?.error));
+  // 24 created and the demo data's service: 25 in 3 pages of 10.
+  assert.deepEqual(result.outputs, { total: 25n, listed: 25n, created: 24n });
+  const pages = engine.emulator.calls().filter((c) => c.action === "DescribeServicesStatus");
+  assert.deepEqual(pages.map((c) => (c.params as { Offset: number }).Offset), [0, 10, 20]);
+});
+
 Deno.test("until + poll: re-runs the action until the condition holds", async () => {
   let lists = 0;
   // Another actor creates two topics right after the third poll was answered.

@@ -262,9 +262,9 @@ function actionDoc(action: ActionSpec): string[] {
   ];
   if (action.clientToken) facts.push("idempotent with `ClientToken` (filled in by the client)");
   if (action.pagination !== undefined) {
-    facts.push(
-      `pages with \`${action.pagination.offset}\`/\`${action.pagination.limit}\` over \`${action.pagination.list}\``,
-    );
+    const { offset, limit, list, within } = action.pagination;
+    const listPath = within === undefined ? list : `${within}.${list}`;
+    facts.push(`pages with \`${offset}\`/\`${limit}\` over \`${listPath}\``);
   }
   lines.push(`${facts.join("; ")}.`);
   if (action.errors !== undefined) {

@@ -127,11 +127,19 @@ Deno.test("seed-only actions are in the catalog with source seed", () => {
   assert.equal(app?.outputs.find((f) => f.name === "Result")?.type, "ApiAppInfos");
 });
 
-Deno.test("pagination: maxLimit from docs, top-level lists only", () => {
+Deno.test("pagination: maxLimit from docs, top-level lists and lists inside Result", () => {
   assert.equal(findAction("ssl", "DescribeCertificates")?.pagination?.maxLimit, 1000);
   assert.equal(findAction("yunjing", "DescribeOpenPorts")?.pagination?.list, "OpenPorts");
-  // Top-level fields only: apigateway wraps its lists in `Result`.
-  assert.equal(findAction("apigateway", "DescribeServicesStatus")?.pagination, undefined);
+  assert.equal(findAction("yunjing", "DescribeOpenPorts")?.pagination?.within, undefined);
+  // apigateway wraps its lists in `Result`.
+  assert.deepEqual(findAction("apigateway", "DescribeServicesStatus")?.pagination, {
+    offset: "Offset",
+    limit: "Limit",
+    total: "TotalCount",
+    list: "ServiceSet",
+    within: "Result",
+    maxLimit: 100,
+  });
   assert.equal(findAction("trocket", "CreateTopic")?.pagination, undefined);
 });
 

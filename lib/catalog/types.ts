@@ -75,6 +75,11 @@ export interface Pagination {
   total: string;
   /** Response field holding the array that is concatenated over pages. */
   list: string;
+  /**
+   * The response field (a structure) that holds `total` and `list`, when they are not
+   * top-level fields: apigateway's `Result` in `Result.TotalCount` / `Result.ServiceSet`.
+   */
+  within?: string;
   /** Largest page size the action accepts, where documented (else 100 is used). */
   maxLimit?: number;
 }

@@ -255,7 +255,9 @@ function describe(spec: ActionSpec): string {
   if (spec.pagination) {
     const p = spec.pagination;
     lines.push(
-      `paginate: ${p.offset}/${p.limit}${p.total ? ` → ${p.total}` : ""}, list field ${p.list}`,
+      `paginate: ${p.offset}/${p.limit}${p.total ? ` → ${p.total}` : ""}, list field ${
+        p.within === undefined ? p.list : `${p.within}.${p.list}`
+      }`,
     );
   }
   lines.push("", "Parameters:", ...fieldLines(spec.inputs, true));

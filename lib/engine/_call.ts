@@ -227,7 +227,7 @@ export type PageReport = (page: number, items: number, total: number | undefined
 
 /**
  * Follows `Offset`/`Limit` pages to the end (PRODUCT.md section 5) and concatenates the list
- * field. The page size is the request's `Limit`, else the documented maximum, else 100. The
+ * field (a top-level one, or one inside the structure `within` names, e.g. `Result.ServiceSet`). The page size is the request's `Limit`, else the documented maximum, else 100. The
  * end is a short or empty page, or the total count when the action has one. Returns the last
  * page's response with the whole list.
  */
@@ -260,12 +260,14 @@ export async function callPaginated(
     const outcome = await callWithRetry(env, target, pageParams, plan);
     attempts += outcome.attempts;
     if (!outcome.ok) return { ...outcome, attempts };
-    const list = outcome.response[pagination.list];
+    // The list and the total, at the top of the response or inside `within` (`Result`).
+    const holder = pagination.within === undefined
+      ? outcome.response
+      : asRecord(outcome.response[pagination.within]);
+    const list = holder[pagination.list];
     const pageItems = Array.isArray(list) ? list : [];
     items.push(...pageItems);
-    const total = pagination.total === ""
-      ? undefined
-      : toBigInt(outcome.response[pagination.total]);
+    const total = pagination.total === "" ? undefined : toBigInt(holder[pagination.total]);
     await onPage(page, items.length, total === undefined ? undefined : Number(total));
     offset += BigInt(pageItems.length);
     const done = pageItems.length === 0 || BigInt(pageItems.length) < limit ||
@@ -275,7 +277,9 @@ export async function callPaginated(
         ok: true,
         requestId: outcome.requestId,
         attempts,
-        response: { ...outcome.response, [pagination.list]: items },
+        response: pagination.within === undefined
+          ? { ...outcome.response, [pagination.list]: items }
+          : { ...outcome.response, [pagination.within]: { ...holder, [pagination.list]: items } },
       };
     }
   }
@@ -283,6 +287,12 @@ export async function callPaginated(
 
 /** Most pages one paginated call follows (a guard against a server that never ends). */
 const MAX_PAGES = 100_000;
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? value as Record<string, unknown>
+    : {};
+}
 
 function toBigInt(value: unknown): bigint | undefined {
   if (typeof value === "bigint") return value;

@@ -116,9 +116,9 @@ function baseOf(type: string): string {
 /**
  * Pagination of an action (PRODUCT §5): `Offset` and `Limit` inputs, and a `TotalCount`
  * output with an array output beside it. Among several arrays, the first whose doc says it
- * is the list (列表) wins, else the first array of structures, else the first array.
- * Lists wrapped in a structure (apigateway's `Result.TotalCount` / `Result.ServiceSet`) are
- * not paginated: `Pagination` names top-level response fields.
+ * is the list (列表) wins, else the first array of structures, else the first array. When the
+ * response has no top-level `TotalCount` but one structure field that holds `TotalCount` and
+ * an array (apigateway's `Result.TotalCount` / `Result.ServiceSet`), that field is `within`.
  */
 export function paginationOf(
   inputs: Field[],
@@ -128,14 +128,25 @@ export function paginationOf(
 ): Pagination | undefined {
   const names = new Set(inputs.map((f) => f.name));
   if (!names.has("Offset") || !names.has("Limit")) return undefined;
-  if (!outputs.some((f) => f.name === "TotalCount")) return undefined;
-  const arrays = outputs.filter((f) => f.type.endsWith("[]"));
+  let fields = outputs;
+  let within: string | undefined;
+  if (!outputs.some((f) => f.name === "TotalCount")) {
+    const wrappers = outputs.filter((f) => {
+      const inner = structures[f.type]?.fields ?? [];
+      return inner.some((g) => g.name === "TotalCount") && inner.some((g) => g.type.endsWith("[]"));
+    });
+    if (wrappers.length !== 1) return undefined;
+    within = wrappers[0]!.name;
+    fields = structures[wrappers[0]!.type]!.fields;
+  }
+  const arrays = fields.filter((f) => f.type.endsWith("[]"));
   if (arrays.length === 0) return undefined;
   const list = arrays.length === 1 ? arrays[0]! : (
     arrays.find((f) => /列表/.test(f.doc ?? "") && structures[baseOf(f.type)] !== undefined) ??
       arrays.find((f) => structures[baseOf(f.type)] !== undefined) ?? arrays[0]!
   );
   const p: Pagination = { offset: "Offset", limit: "Limit", total: "TotalCount", list: list.name };
+  if (within !== undefined) p.within = within;
   const max = maxLimitOf(limitDoc);
   if (max !== undefined) p.maxLimit = max;
   return p;

@@ -68,6 +68,29 @@ Deno.test("paginationOf needs Offset, Limit, TotalCount and an array", () => {
   assert.equal(paginationOf(inputs, [f("Items", "Item[]")], structures, ""), undefined);
 });
 
+Deno.test("paginationOf finds the total and the list inside one wrapping structure", () => {
+  const f = (name: string, type: string): Field => ({ name, type, required: false });
+  const inputs = [f("Offset", "Integer"), f("Limit", "Integer")];
+  const structures = {
+    Item: { name: "Item", fields: [] },
+    ItemsStatus: {
+      name: "ItemsStatus",
+      fields: [f("TotalCount", "Integer"), f("ItemSet", "Item[]")],
+    },
+    Other: { name: "Other", fields: [f("Name", "String")] },
+  };
+  assert.deepEqual(
+    paginationOf(inputs, [f("Result", "ItemsStatus"), f("Extra", "Other")], structures, ""),
+    { offset: "Offset", limit: "Limit", total: "TotalCount", list: "ItemSet", within: "Result" },
+  );
+  // Two candidate wrappers: which one pages is not known.
+  assert.equal(
+    paginationOf(inputs, [f("A", "ItemsStatus"), f("B", "ItemsStatus")], structures, ""),
+    undefined,
+  );
+  assert.equal(paginationOf(inputs, [f("Result", "Other")], structures, ""), undefined);
+});
+
 Deno.test("serviceVersionFromSdk builds actions and structures", () => {
   const models = parseModels(`export interface DescribeThingsRequest {
     ClientToken?: string;

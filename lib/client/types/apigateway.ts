@@ -279,7 +279,7 @@ export interface ApigatewayClient {
   /**
    * 查询 API 文档列表
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.APIDocSet`.
    * Errors: `AuthFailure`, `DryRunOperation`, `FailedOperation`, `InternalError`, `InvalidParameter`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `InvalidParameterValue.InvalidRegion`, `LimitExceeded`, `ResourceInUse`, `ResourceNotFound`, `UnauthorizedOperation`, `UnsupportedOperation.InvalidAction`.
    */
   DescribeAPIDocs(
@@ -289,7 +289,7 @@ export interface ApigatewayClient {
   /**
    * 展示插件相关的API列表，包括已绑定的和未绑定的API信息。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.ApiSet`.
    * Errors: `FailedOperation.FormatError`, `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `ResourceNotFound.InvalidPlugin`, `ResourceNotFound.InvalidService`, `UnauthorizedOperation.AccessResource`.
    */
   DescribeAllPluginApis(
@@ -316,7 +316,7 @@ export interface ApigatewayClient {
   /**
    * 本接口（DescribeApiAppBindApisStatus）查询应用绑定的Api列表。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.ApiAppApiSet`.
    * Errors: `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `UnauthorizedOperation.AccessResource`.
    */
   DescribeApiAppBindApisStatus(
@@ -326,7 +326,7 @@ export interface ApigatewayClient {
   /**
    * 本接口（DescribeApiAppsStatus）查询应用列表。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.ApiAppSet`.
    * Errors: `InvalidParameterValue.InvalidFilterNotSupportedName`, `InvalidParameterValue.InvalidTagValues`, `UnsupportedOperation.InvalidAction`, `UnsupportedOperation.RequestPostError`.
    */
   DescribeApiAppsStatus(
@@ -336,7 +336,7 @@ export interface ApigatewayClient {
   /**
    * 本接口（DescribeApiBindApiAppsStatus）查询Api绑定的应用列表。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.ApiAppApiSet`.
    * Errors: `InternalError.ApigwException`, `InvalidParameter.FormatError`.
    */
   DescribeApiBindApiAppsStatus(
@@ -346,7 +346,7 @@ export interface ApigatewayClient {
   /**
    * 本接口（DescribeApiEnvironmentStrategy）用于展示API绑定的限流策略。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.ApiEnvironmentStrategySet`.
    * Errors: `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidRegion`, `ResourceNotFound.InvalidApi`, `ResourceNotFound.InvalidService`.
    */
   DescribeApiEnvironmentStrategy(
@@ -376,7 +376,7 @@ export interface ApigatewayClient {
   /**
    * 本接口（DescribeApiKeysStatus）用于查询密钥列表。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.ApiKeySet`.
    * Errors: `FailedOperation.CamException`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `InvalidParameterValue.InvalidRegion`.
    */
   DescribeApiKeysStatus(
@@ -386,7 +386,7 @@ export interface ApigatewayClient {
   /**
    * 本接口（DescribeApiUsagePlan）用于查询服务中 API 使用计划详情。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.ApiUsagePlanList`.
    * Errors: `InternalError.OssException`, `InvalidParameter.FormatError`, `ResourceNotFound.InvalidService`.
    */
   DescribeApiUsagePlan(
@@ -396,7 +396,7 @@ export interface ApigatewayClient {
   /**
    * 本接口（DescribeApisStatus）用于查看一个服务下的某个 API 或所有 API 列表及其相关信息。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.ApiIdStatusSet`.
    * Errors: `FailedOperation.ServiceNotExist`, `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `InvalidParameterValue.InvalidRegion`, `ResourceNotFound.InvalidService`, `UnauthorizedOperation.AccessResource`, `UnsupportedOperation.InvalidAction`, `UnsupportedOperation.RequestPostError`.
    */
   DescribeApisStatus(
@@ -435,7 +435,7 @@ export interface ApigatewayClient {
   /**
    * 查询专享实例列表（新）
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.InstanceSet`.
    * Errors: `AuthFailure`, `DryRunOperation`, `FailedOperation`, `FailedOperation.ClsError`, `InternalError`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `LimitExceeded`, `OperationDenied`, `UnauthorizedOperation`, `UnsupportedOperation.InvalidAction`, `UnsupportedOperation.RequestPostError`.
    */
   DescribeExclusiveInstancesStatus(
@@ -455,7 +455,7 @@ export interface ApigatewayClient {
   /**
    * 本接口（DescribeIPStrategyApisStatus）用于查询IP策略可以绑定的API列表。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.ApiIdStatusSet`.
    * Errors: `InvalidParameter.FormatError`, `ResourceNotFound.InvalidIPStrategy`.
    */
   DescribeIPStrategyApisStatus(
@@ -504,7 +504,7 @@ export interface ApigatewayClient {
   /**
    * 查询指定插件下绑定的API信息
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.AttachedApis`.
    * Errors: `InvalidParameter.FormatError`, `InvalidParameterValue`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `ResourceNotFound.InvalidPlugin`, `UnauthorizedOperation.AccessResource`.
    */
   DescribePluginApis(
@@ -514,7 +514,7 @@ export interface ApigatewayClient {
   /**
    * 展示插件列表和详情，支持分页，支持按照插件类型查询，支持按照插件ID批量查询，支持按照插件名称查询。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.PluginSet`.
    * Errors: `InvalidParameter.FormatError`, `InvalidParameterValue`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `InvalidParameterValue.InvalidRegion`, `ResourceNotFound.InvalidPlugin`, `UnsupportedOperation.InvalidAction`, `UnsupportedOperation.RequestPostError`.
    */
   DescribePlugins(
@@ -524,7 +524,7 @@ export interface ApigatewayClient {
   /**
    * 展示API上已绑定的插件列表。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.PluginSummary`.
    * Errors: `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `ResourceNotFound.InvalidApi`, `ResourceNotFound.InvalidService`, `UnauthorizedOperation.AccessResource`, `UnsupportedOperation.InvalidAction`.
    */
   DescribePluginsByApi(
@@ -544,7 +544,7 @@ export interface ApigatewayClient {
   /**
    * 本接口（DescribeServiceEnvironmentList）用于查询一个服务的环境列表，可查询到此服务下所有环境及其状态。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.EnvironmentList`.
    * Errors: `InvalidParameter.FormatError`, `ResourceNotFound.InvalidService`.
    */
   DescribeServiceEnvironmentList(
@@ -554,7 +554,7 @@ export interface ApigatewayClient {
   /**
    * 本接口（DescribeServiceEnvironmentReleaseHistory）用于查询服务环境的发布历史。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.VersionList`.
    * Errors: `InternalError.OssException`, `InvalidParameter.FormatError`, `ResourceNotFound.InvalidService`.
    */
   DescribeServiceEnvironmentReleaseHistory(
@@ -564,7 +564,7 @@ export interface ApigatewayClient {
   /**
    * 本接口（DescribeServiceEnvironmentStrategy）用于展示服务限流策略。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.EnvironmentList`.
    * Errors: `InvalidParameter.FormatError`, `ResourceNotFound.InvalidService`.
    */
   DescribeServiceEnvironmentStrategy(
@@ -584,7 +584,7 @@ export interface ApigatewayClient {
   /**
    * 本接口（DescribeServiceReleaseVersion）查询一个服务下面所有已经发布的版本列表。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.VersionList`.
    * Errors: `InternalError.OssException`, `InvalidParameter.FormatError`, `ResourceNotFound.InvalidService`.
    */
   DescribeServiceReleaseVersion(
@@ -604,7 +604,7 @@ export interface ApigatewayClient {
   /**
    * 本接口（DescribeServiceSubDomains）用于查询自定义域名列表。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.DomainSet`.
    * Errors: `FailedOperation.DescribeServiceSubDomainsError`, `FailedOperation.ServiceNotExist`, `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidRegion`, `ResourceNotFound.InvalidService`.
    */
   DescribeServiceSubDomains(
@@ -614,7 +614,7 @@ export interface ApigatewayClient {
   /**
    * 本接口（DescribeServiceUsagePlan）用于查询服务使用计划详情。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.ServiceUsagePlanList`.
    * Errors: `InternalError.OssException`, `InvalidParameter.FormatError`, `ResourceNotFound.InvalidService`.
    */
   DescribeServiceUsagePlan(
@@ -624,7 +624,7 @@ export interface ApigatewayClient {
   /**
    * 本接口（DescribeServicesStatus）用于搜索查询某一个服务或多个服务的列表，并返回服务相关的域名、时间等信息。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.ServiceSet`.
    * Errors: `AuthFailure`, `DryRunOperation`, `FailedOperation`, `FailedOperation.CamException`, `InternalError`, `InternalError.DbException`, `InvalidParameter`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `InvalidParameterValue.InvalidRegion`, `InvalidParameterValue.InvalidTagValues`, `LimitExceeded`, `MissingParameter` and 10 more.
    */
   DescribeServicesStatus(
@@ -634,7 +634,7 @@ export interface ApigatewayClient {
   /**
    * 查询后端通道所绑定的API列表
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.BindApiSet`.
    * Errors: `AuthFailure`, `DryRunOperation`, `FailedOperation`, `InternalError`, `InvalidParameter`, `LimitExceeded`, `MissingParameter`, `ResourceNotFound`, `UnauthorizedOperation`, `UnsupportedOperation`.
    */
   DescribeUpstreamBindApis(
@@ -644,7 +644,7 @@ export interface ApigatewayClient {
   /**
    * 查询后端通道列表详情
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.UpstreamSet`.
    * Errors: `AuthFailure`, `DryRunOperation`, `FailedOperation`, `FailedOperation.CamException`, `InternalError`, `InvalidParameter`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `LimitExceeded`, `MissingParameter`, `ResourceNotFound.InvalidAccessKeyId`, `UnsupportedOperation`, `UnsupportedOperation.InvalidAction` and 1 more.
    */
   DescribeUpstreams(
@@ -664,7 +664,7 @@ export interface ApigatewayClient {
   /**
    * 本接口（DescribeUsagePlanEnvironments）用于查询使用计划绑定的环境列表。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.EnvironmentList`.
    * Errors: `InternalError.OssException`, `ResourceNotFound.InvalidUsagePlan`.
    */
   DescribeUsagePlanEnvironments(
@@ -674,7 +674,7 @@ export interface ApigatewayClient {
   /**
    * 本接口（DescribeUsagePlanSecretIds）用于查询使用计划绑定的密钥列表。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.AccessKeyList`.
    * Errors: `InvalidParameterValue.InvalidRegion`, `ResourceNotFound.InvalidUsagePlan`.
    */
   DescribeUsagePlanSecretIds(
@@ -684,7 +684,7 @@ export interface ApigatewayClient {
   /**
    * 本接口（DescribeUsagePlanStatus）用于查询使用计划的列表。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.UsagePlanStatusSet`.
    * Errors: `InvalidParameterValue.InvalidFilterNotSupportedName`, `InvalidParameterValue.InvalidRegion`.
    */
   DescribeUsagePlansStatus(
