@@ -113,3 +113,46 @@ function stringsIn(value: unknown): string[] {
   }
   return [];
 }
+
+/**
+ * Name endings of response fields that hold a credential: Tencent Cloud's `AccessKeySecret`,
+ * `SecretKey`, `Password`, `PrivateKey`, `SessionToken`, Huawei Cloud's `password`,
+ * `private_key` (compared in lower case, without `_` and `-`).
+ */
+const CREDENTIAL_ENDINGS = ["secret", "secretkey", "password", "passwd", "privatekey", "token"];
+
+/** Fields with those endings that are not credentials: paging and idempotency tokens. */
+const NOT_CREDENTIALS = new Set(["nexttoken", "pagetoken", "clienttoken", "continuationtoken"]);
+
+/**
+ * The credentials an API answered: the text of every field, at any depth, whose name says it
+ * holds one (`Result.AccessKeySecret` of `apigateway.CreateApiKey`, a `Password`, a
+ * `PrivateKey`). A run makes them secrets as the answer arrives: later steps still read them,
+ * output, events and the journal show `***`.
+ *
+ * @example
+ * ```ts
+ * import { credentialsIn } from "./secrets.ts";
+ * credentialsIn({ Result: { AccessKeyId: "AKID1", AccessKeySecret: "s3cr3t-value" } });
+ * // ["s3cr3t-value"]
+ * ```
+ */
+export function credentialsIn(value: unknown): string[] {
+  const found: string[] = [];
+  const walk = (item: unknown, name: string | undefined): void => {
+    if (typeof item === "string") {
+      if (name !== undefined && isCredentialName(name)) found.push(item);
+    } else if (Array.isArray(item)) {
+      for (const element of item) walk(element, name);
+    } else if (item !== null && typeof item === "object") {
+      for (const [key, field] of Object.entries(item)) walk(field, key);
+    }
+  };
+  walk(value, undefined);
+  return found;
+}
+
+function isCredentialName(name: string): boolean {
+  const plain = name.toLowerCase().replace(/[_-]/g, "");
+  return !NOT_CREDENTIALS.has(plain) && CREDENTIAL_ENDINGS.some((end) => plain.endsWith(end));
+}

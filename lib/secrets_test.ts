@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { secretDeriver, SecretSet } from "./secrets.ts";
+import { credentialsIn, secretDeriver, SecretSet } from "./secrets.ts";
 
 Deno.test("a secret set grows, redacts what it holds and ignores very short values", () => {
   const secrets = new SecretSet(["s3cr3t", "ab"]);
@@ -28,4 +28,18 @@ Deno.test("the deriver adds text made from a secret, and only that", () => {
     secrets.redact(["SK-LIVE-KEY", btoa("sk-live-key"), "ORDERS", "long-key", "PUBLIC-NAME"]),
     ["***", "***", "ORDERS", "long-key", "PUBLIC-NAME"],
   );
+});
+
+Deno.test("credentials in an answer are found by their field names, tokens of paging are not", () => {
+  assert.deepEqual(
+    credentialsIn({
+      Result: { AccessKeyId: "AKID1", AccessKeySecret: "key-secret-1", SecretName: "name" },
+      Users: [{ Password: "pw-1", HasPassword: true }, { private_key: "pk-1" }],
+      SessionToken: "tok-1",
+      NextToken: "page-2",
+      ClientToken: "idem-1",
+    }),
+    ["key-secret-1", "pw-1", "pk-1", "tok-1"],
+  );
+  assert.deepEqual(credentialsIn(["AccessKeySecret"]), []);
 });

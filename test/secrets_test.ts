@@ -405,3 +405,76 @@ Deno.test("values made from a secret (upper case, replace, substring, base64) ar
   }
   assert.deepEqual(found, []);
 });
+
+const KEYS = `${dir}/api-keys.yaml`;
+await Deno.writeTextFile(
+  KEYS,
+  `tcflow: 1
+name: api-keys
+region: ap-guangzhou
+steps:
+  - id: key
+    action: apigateway.CreateApiKey
+    with: { SecretName: partner-key }
+  - id: check
+    set:
+      usable: \${{ size(steps.key.outputs.Result.AccessKeySecret) == 40 }}
+      id: \${{ steps.key.outputs.Result.AccessKeyId }}
+  - id: keys
+    action: apigateway.DescribeApiKeysStatus
+    with: { Limit: 10 }
+outputs:
+  secret: \${{ steps.key.outputs.Result.AccessKeySecret }}
+  usable: \${{ steps.check.outputs.usable }}
+  listed: \${{ steps.keys.outputs.Result.ApiKeySet.map(k, k.AccessKeySecret) }}
+`,
+);
+
+Deno.test("credentials the API answers (an API key's secret) are secrets: 0 hits", async () => {
+  const server = await serveEmulator({ port: 0 });
+  const state = `${dir}/keys-state`;
+  const env = {
+    HOME: dir,
+    TENCENTCLOUD_SECRET_ID: DEMO_CREDENTIAL.secretId,
+    TENCENTCLOUD_SECRET_KEY: DEMO_CREDENTIAL.secretKey,
+  };
+  const STATE = ["--state-dir", state, "--endpoint-url", server.url];
+  const outputs: Array<[string, string]> = [];
+  try {
+    const run = await runCli(["run", KEYS, "--json", ...STATE], { env });
+    assert.equal(run.code, 0, run.stderr);
+    const doc = JSON.parse(run.stdout);
+    assert.equal(doc.outputs.secret, "***");
+    assert.equal(doc.outputs.usable, true, "later steps read the real value");
+    assert.match(doc.outputs.id ?? doc.steps[1].outputs.id, /^AKID/);
+    outputs.push(["run", run.stdout + run.stderr]);
+    const runId = runIdOf(run);
+    const report = await runCli(["report", runId, "--state-dir", state], { env });
+    assert.equal(report.code, 0, report.stderr);
+    outputs.push(["report", report.stdout]);
+    // A dry run reads the keys for real: their secrets are hidden there too.
+    const plan = await runCli(["plan", KEYS, "--live-reads", "--json", ...STATE], { env });
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.deepEqual(JSON.parse(plan.stdout).outputs.listed, ["***"]);
+    outputs.push(["plan --live-reads", plan.stdout + plan.stderr]);
+    for await (const path of files(state)) {
+      outputs.push([
+        path.slice(state.length + 1),
+        new TextDecoder().decode(await Deno.readFile(path)),
+      ]);
+    }
+  } finally {
+    await server.close();
+  }
+  // The search can fail: the emulator holds the key's secret.
+  const keys =
+    (server.emulator.state().apigateway as { apiKeys: Array<{ AccessKeySecret: string }> })
+      .apiKeys;
+  assert.equal(keys.length, 1);
+  const secret = keys[0]!.AccessKeySecret;
+  assert.equal(secret.length, 40);
+  const found = outputs.flatMap(([where, text]) =>
+    text.includes(secret) ? [`${where}: the API key's secret`] : []
+  );
+  assert.deepEqual(found, []);
+});

@@ -35,7 +35,7 @@ import {
   type StepStatus,
 } from "./events.ts";
 import type { RateLimiter } from "./rate_limiter.ts";
-import { secretDeriver, SecretSet, type ValueObserver } from "../secrets.ts";
+import { credentialsIn, secretDeriver, SecretSet, type ValueObserver } from "../secrets.ts";
 import { effectiveRetry } from "./retry.ts";
 
 /**
@@ -296,6 +296,8 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
       continue;
     }
     const { status, outputs, requestId, attempts } = done;
+    // Credentials the API answered (an API key's secret, a password) are secrets from now on.
+    if (step.kind === "action") secrets.add(credentialsIn(outputs));
     const error = done.error ??
       (status === "succeeded"
         ? undefined

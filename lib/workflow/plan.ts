@@ -11,7 +11,7 @@ import { actionLabelOf, findActionAnyCloud, serviceOfRef } from "../provider/reg
 import { Placeholder } from "../expr/evaluate.ts";
 import { containsPlaceholder, resolveValue } from "../expr/resolve.ts";
 import type { ActionSpec } from "../catalog/types.ts";
-import { secretDeriver, SecretSet, type ValueObserver } from "../secrets.ts";
+import { credentialsIn, secretDeriver, SecretSet, type ValueObserver } from "../secrets.ts";
 import type { ActionStep, CallSpec, Step, ValueNode, Workflow } from "./model.ts";
 
 /** Calls a read-only action for real (`--live-reads`); returns the `Response` without `RequestId`. */
@@ -119,7 +119,7 @@ export async function planWorkflow(wf: Workflow, options: PlanOptions): Promise<
   };
   // The secrets given, and text that expressions make from them (shown as `***` too).
   const secrets = new SecretSet(options.secrets ?? []);
-  const context: PlanContext = { ...options, observe: secretDeriver(secrets) };
+  const context: PlanContext = { ...options, secretSet: secrets, observe: secretDeriver(secrets) };
   const planned: PlannedStep[] = [];
   for (const step of wf.steps) {
     const result = await planStep(wf, step, vars, context);
@@ -143,8 +143,9 @@ export async function planWorkflow(wf: Workflow, options: PlanOptions): Promise<
   };
 }
 
-/** The options, and what sees each evaluated `${{ }}` (to derive secrets). */
+/** The options, the plan's secrets, and what sees each evaluated `${{ }}` (to derive secrets). */
 interface PlanContext extends PlanOptions {
+  secretSet: SecretSet;
   observe: ValueObserver;
 }
 
@@ -285,6 +286,8 @@ async function planAction(
     }
     outputs = step.foreach === undefined ? results[0] : results;
     live = true;
+    // Credentials in a real answer (an API key's secret) are shown as `***` like secret inputs.
+    options.secretSet.add(credentialsIn(outputs));
   } else {
     const placeholder = new Placeholder(`<${label}>`);
     outputs = step.foreach === undefined
