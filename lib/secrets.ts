@@ -89,10 +89,17 @@ export function secretDeriver(secrets: SecretSet): ValueObserver {
 }
 
 /**
- * The values at a member path of the names in scope ({@link EACH} fans out over a list's
+ * The values at a member path of the names in scope (`EACH`, `"*"`, fans out over a list's
  * elements or a map's keys); a missing name gives none.
+ *
+ * @example
+ * ```ts
+ * import { valuesAt } from "./secrets.ts";
+ * valuesAt({ steps: { a: { outputs: { Data: [{ N: 1 }, { N: 2 }] } } } }, ["steps", "a", "outputs", "Data", "*", "N"]);
+ * // [1, 2]
+ * ```
  */
-function valuesAt(value: unknown, path: readonly string[]): unknown[] {
+export function valuesAt(value: unknown, path: readonly string[]): unknown[] {
   if (path.length === 0) return [value];
   const [name, ...rest] = path as [string, ...string[]];
   if (value === null || typeof value !== "object") return [];

@@ -75,3 +75,46 @@ Deno.test("resume reuses a set step whose recorded outputs lost nothing", async 
   const auth = second.sink.events.filter((e) => "stepId" in e && e.stepId === "auth");
   assert.deepEqual(auth.map((e) => e.type), ["step-skipped"]);
 });
+
+const ECHO = `
+tcflow: 1
+name: echo-resume
+region: ap-guangzhou
+inputs:
+  token: { type: string, secret: true }
+steps:
+  - id: create
+    action: trocket.CreateTopic
+    with: { InstanceId: rmq-2x9f8k1p, Topic: echo-holder, TopicType: NORMAL, QueueNum: 3, Remark: "t=\${{ inputs.token }}" }
+  - id: read
+    action: trocket.DescribeTopicList
+    with: { InstanceId: rmq-2x9f8k1p }
+  - id: names
+    set:
+      topics: \${{ steps.read.outputs.Data.map(t, t.Topic) }}
+  - id: remarks
+    set:
+      remarks: \${{ steps.read.outputs.Data.map(t, t.Remark) }}
+`;
+
+Deno.test("resume refuses to use an action's output that was journaled redacted", async () => {
+  const engine = testEngine();
+  const options = { inputs: { token: SECRET }, secrets: [SECRET], runId: "run-2" };
+  const first = await engine.run(ECHO, { ...options, stopAfter: "read" });
+  assert.equal(first.result.status, "succeeded");
+  const recorded = recordedSteps(resumeState(replay(first.sink.events, { runId: "run-2" })));
+
+  const second = await engine.run(ECHO, { ...options, resume: recorded });
+  const byId = Object.fromEntries(second.result.steps.map((s) => [s.id, s]));
+  // Topic names hold no secret: they are read from the journal as they were.
+  assert.equal(byId.names?.status, "succeeded");
+  assert.ok((byId.names?.outputs as { topics: string[] }).topics.includes("echo-holder"));
+  // The remarks held the secret: the resumed run does not send *** in their place.
+  assert.equal(byId.remarks?.status, "failed");
+  assert.equal(byId.remarks?.error?.code, "E_REDACTED");
+  assert.match(
+    byId.remarks?.error?.message ?? "",
+    /steps\.read\.outputs\.Data\.Remark held a secret/,
+  );
+  assert.ok(!stringifyJson([second.sink.events, second.result]).includes(SECRET));
+});

@@ -294,7 +294,7 @@ async function runItem(
         },
       },
     };
-    const holds = resolveValue(step.until, scope);
+    const holds = resolveValue(step.until, scope, env.observe);
     if (typeof holds !== "boolean") {
       throw new StepError("E_TYPE", `\`until\` must be a boolean, got ${typeof holds}`);
     }

@@ -35,7 +35,14 @@ import {
   type StepStatus,
 } from "./events.ts";
 import type { RateLimiter } from "./rate_limiter.ts";
-import { credentialsIn, secretDeriver, SecretSet, type ValueObserver } from "../secrets.ts";
+import { EACH, readPaths } from "../expr/taint.ts";
+import {
+  credentialsIn,
+  secretDeriver,
+  SecretSet,
+  type ValueObserver,
+  valuesAt,
+} from "../secrets.ts";
 import { effectiveRetry } from "./retry.ts";
 
 /**
@@ -211,7 +218,14 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
   const { deps } = opts;
   // The secrets given, and those derived from them as expressions are evaluated.
   const secrets = new SecretSet(opts.secrets ?? []);
-  const observe = secretDeriver(secrets);
+  const derive = secretDeriver(secrets);
+  // Steps taken from the journal of the run this one resumes: their outputs are as recorded,
+  // secrets redacted, and a redacted value must not be used as if it were the real one.
+  const restored = new Set<string>();
+  const observe: ValueObserver = (source, value, vars) => {
+    derive(source, value, vars);
+    if (restored.size > 0) refuseRedactedReads(source, vars, restored);
+  };
   const redact = <T>(value: T): T => secrets.redact(value);
   const sink = opts.sink;
   const emit = async (event: RunEvent) => {
@@ -259,6 +273,7 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
       // them, the step (which sends nothing) is evaluated again so later steps see the value.
       !(step.kind === "set" && holdsRedaction(recorded.outputs))
     ) {
+      restored.add(step.id);
       stepVars[step.id] = {
         outputs: recorded.outputs,
         status: recorded.status,
@@ -398,7 +413,7 @@ async function executeStep(
   const outcome: StepOutcome = { status: "failed", outputs: null, requestId: "", attempts: 0 };
   try {
     if (step.when !== undefined) {
-      const run = resolveValue(step.when, vars);
+      const run = resolveValue(step.when, vars, ctx.observe);
       if (typeof run !== "boolean") {
         throw new StepError("E_TYPE", `\`when\` must be a boolean, got ${typeof run}`);
       }
@@ -422,7 +437,7 @@ async function executeStep(
       return { ...outcome, status: "succeeded", outputs: values };
     }
     if (step.kind === "assert") {
-      const holds = resolveValue(step.assert, vars);
+      const holds = resolveValue(step.assert, vars, ctx.observe);
       if (holds === true) return { ...outcome, status: "succeeded", outputs: { value: true } };
       const error = typeof holds !== "boolean"
         ? { code: "E_TYPE", message: `\`assert\` must be a boolean, got ${typeof holds}` }
@@ -530,6 +545,28 @@ function workflowOutputs(
     }
   }
   return outputs;
+}
+
+/**
+ * Throws `E_REDACTED` when an expression reads a value of a step taken from the journal that
+ * was recorded redacted (it held a secret): the resumed run does not know the real value.
+ */
+function refuseRedactedReads(
+  source: string,
+  vars: Record<string, unknown>,
+  restored: ReadonlySet<string>,
+): void {
+  for (const path of readPaths(source)) {
+    if (path[0] !== "steps" || !restored.has(path[1] ?? "")) continue;
+    if (valuesAt(vars, path).some(holdsRedaction)) {
+      throw new StepError(
+        "E_REDACTED",
+        `${path.filter((name) => name !== EACH).join(".")} held a secret, so the journal of the ` +
+          `resumed run recorded it as ${REDACTED}, and ${path[1]} is not run again; ` +
+          "run the workflow again from the start",
+      );
+    }
+  }
 }
 
 /** Whether the redaction mark `***` is in a value (a string or a key, at any depth). */

@@ -143,3 +143,56 @@ function carries(
       return BOOLEAN_OPS.has(node.op) ? Carries.Nothing : most(children(node));
   }
 }
+
+/**
+ * Every member path an expression reads, in source order. A name bound by a macro over a path
+ * stands for each element of it: `steps.a.outputs.Data.map(t, t.Name)` reads
+ * `["steps", "a", "outputs", "Data", "*", "Name"]` only, while `filter` (whose result is whole
+ * elements) also reads the range itself. An expression that does not parse reads nothing.
+ *
+ * @example
+ * ```ts
+ * import { readPaths } from "./taint.ts";
+ * readPaths("size(inputs.names) > 0 && steps.a.outputs.X == 1");
+ * // [["inputs", "names"], ["steps", "a", "outputs", "X"]]
+ * ```
+ */
+export function readPaths(source: string): string[][] {
+  const parsed = parseCel(source);
+  if ("error" in parsed) return [];
+  const paths: string[][] = [];
+  const walk = (node: Node, locals: ReadonlyMap<string, string[] | null>): void => {
+    const path = memberPath(node);
+    if (path !== undefined) {
+      const local = locals.get(path[0]!);
+      if (local === undefined) paths.push(path);
+      else if (local !== null) paths.push([...local, EACH, ...path.slice(1)]);
+      return;
+    }
+    const bound = boundVariable(node);
+    if (bound !== undefined) {
+      const macro = (node.args as [string])[0];
+      const rangePath = memberPath(bound.range);
+      // Iterating a path reads its elements through the bound name; `filter` (whose result is
+      // elements of the range) and `cel.bind` read the range as a whole.
+      if (rangePath === undefined || macro === "filter" || macro === "bind") {
+        walk(bound.range, locals);
+      }
+      let each: string[] | null = null;
+      if (macro !== "bind" && rangePath !== undefined) {
+        const outer = locals.get(rangePath[0]!);
+        each = outer === undefined
+          ? rangePath
+          : outer === null
+          ? null
+          : [...outer, EACH, ...rangePath.slice(1)];
+      }
+      const inner = new Map(locals).set(bound.name, each);
+      for (const n of bound.body) walk(n, inner);
+      return;
+    }
+    for (const child of children(node)) walk(child, locals);
+  };
+  walk(parsed.ast, new Map());
+  return paths;
+}

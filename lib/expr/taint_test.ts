@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { derivesSecret, EACH } from "./taint.ts";
+import { derivesSecret, EACH, readPaths } from "./taint.ts";
 
 /** `inputs.key` is secret, and so is the `Remark` of each item of `steps.read.outputs.Data`. */
 const isSecret = (path: string[]) =>
@@ -48,4 +48,21 @@ Deno.test("a secret kept as it was, tested, counted or not read derives nothing"
       "inputs.key.upperAscii(", // does not parse: never evaluated
     ]
   ) assert.equal(derivesSecret(source, isSecret), false, source);
+});
+
+Deno.test("readPaths: what an expression reads, element by element through macros", () => {
+  assert.deepEqual(readPaths("size(inputs.names) > 0 && steps.a.outputs.X == 1"), [
+    ["inputs", "names"],
+    ["steps", "a", "outputs", "X"],
+  ]);
+  assert.deepEqual(readPaths("steps.a.outputs.Data.map(t, t.Tags.map(g, g.Key))"), [
+    ["steps", "a", "outputs", "Data", EACH, "Tags", EACH, "Key"],
+  ]);
+  // `filter` returns whole elements: the range itself is read.
+  assert.deepEqual(readPaths('steps.a.outputs.Data.filter(t, t.Name == "x")'), [
+    ["steps", "a", "outputs", "Data"],
+    ["steps", "a", "outputs", "Data", EACH, "Name"],
+  ]);
+  assert.deepEqual(readPaths("[1, 2].map(x, x + 1)"), []);
+  assert.deepEqual(readPaths("inputs.("), []);
 });
