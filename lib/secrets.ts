@@ -1,8 +1,9 @@
 /**
- * The secrets of a run: the values given (secret inputs, keys, tokens) and the values derived
- * from them while it runs. An expression that makes new text from a secret
- * (`inputs.key.upperAscii()`, `bytes(inputs.key)`; see `derivesSecret`) makes its value a
- * secret too, before it is sent, emitted or journaled, so that it is redacted like the original.
+ * The secrets of a run: the values given (secret inputs, keys, tokens), the values derived from
+ * them while it runs, and the credentials APIs answer. An expression that makes new text from a
+ * secret (`inputs.key.upperAscii()`, `bytes(inputs.key)`; see `derivesSecret`) makes its value a
+ * secret too, and so does a response field named like a credential ({@link credentialsIn}),
+ * before anything is sent, emitted or journaled, so that they are redacted like the originals.
  *
  * @module
  */
@@ -66,8 +67,8 @@ export class SecretSet {
 }
 
 /**
- * What the engine calls after evaluating each `${{ }}` of a `with:`, `set:` or `outputs:`
- * value: the expression's source, its value, and the names it was evaluated with.
+ * What the engine calls after evaluating each `${{ }}` of a step or of the workflow's
+ * `outputs:`: the expression's source, its value, and the names it was evaluated with.
  */
 export type ValueObserver = (source: string, value: unknown, vars: Record<string, unknown>) => void;
 
