@@ -30,7 +30,7 @@ export interface StepEnv extends CallEnv {
   defaultRegion: string;
   /** The request bodies sent, as they were resolved (for events; redacted later). */
   requests: unknown[];
-  /** Sees every `${{ }}` of `with:` as it is evaluated (the run derives secrets there). */
+  /** Sees every `${{ }}` of `with:` and `until:` as it is evaluated (see `ValueObserver`). */
   observe?: ValueObserver | undefined;
 }
 
