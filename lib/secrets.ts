@@ -164,3 +164,31 @@ function isCredentialName(name: string): boolean {
   const plain = name.toLowerCase().replace(/[_-]/g, "");
   return !NOT_CREDENTIALS.has(plain) && CREDENTIAL_ENDINGS.some((end) => plain.endsWith(end));
 }
+
+/**
+ * The strings of `real` that redaction changed in `redacted` (its copy with secrets as `***`),
+ * keys included: opening sealed outputs in a later session makes them secrets again, derived
+ * ones too.
+ *
+ * @example
+ * ```ts
+ * import { secretsRevealed } from "./secrets.ts";
+ * secretsRevealed({ A: "Bearer ***", B: "plain" }, { A: "Bearer tok-1", B: "plain" });
+ * // ["Bearer tok-1"]
+ * ```
+ */
+export function secretsRevealed(redacted: unknown, real: unknown): string[] {
+  if (typeof real === "string") return real !== redacted ? [real] : [];
+  if (Array.isArray(real)) {
+    const shown = Array.isArray(redacted) ? redacted : [];
+    return real.flatMap((item, i) => secretsRevealed(shown[i], item));
+  }
+  if (real !== null && typeof real === "object") {
+    const shown = redacted !== null && typeof redacted === "object" ? Object.entries(redacted) : [];
+    return Object.entries(real).flatMap(([key, item], i) => [
+      ...(shown[i]?.[0] !== key ? [key] : []),
+      ...secretsRevealed(shown[i]?.[1], item),
+    ]);
+  }
+  return [];
+}

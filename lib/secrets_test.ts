@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { credentialsIn, secretDeriver, SecretSet } from "./secrets.ts";
+import { credentialsIn, secretDeriver, SecretSet, secretsRevealed } from "./secrets.ts";
 
 Deno.test("a secret set grows, redacts what it holds and ignores very short values", () => {
   const secrets = new SecretSet(["s3cr3t", "ab"]);
@@ -42,4 +42,15 @@ Deno.test("credentials in an answer are found by their field names, tokens of pa
     ["key-secret-1", "pw-1", "pk-1", "tok-1"],
   );
   assert.deepEqual(credentialsIn(["AccessKeySecret"]), []);
+});
+
+Deno.test("secretsRevealed: the strings redaction changed, keys included", () => {
+  assert.deepEqual(
+    secretsRevealed(
+      { A: "Bearer ***", B: "plain", L: ["***", "x"], "k-***": 1 },
+      { A: "Bearer tok-1", B: "plain", L: ["TOK-1", "x"], "k-tok-1": 1 },
+    ),
+    ["Bearer tok-1", "TOK-1", "k-tok-1"],
+  );
+  assert.deepEqual(secretsRevealed({ A: 1n }, { A: 1n }), []);
 });

@@ -93,6 +93,11 @@ export type RunEvent =
     requests: unknown[];
     outputs: unknown;
     requestId?: string;
+    /**
+     * The outputs as they were, encrypted for `resume` (see `lib/journal/seal.ts`): present
+     * when redaction changed `outputs`.
+     */
+    sealed?: { iv: string; data: string };
   }
   | {
     type: "step-failed";

@@ -40,10 +40,13 @@ import {
   credentialsIn,
   secretDeriver,
   SecretSet,
+  secretsRevealed,
   type ValueObserver,
   valuesAt,
 } from "../secrets.ts";
 import { effectiveRetry } from "./retry.ts";
+import { seal, type Sealed, sealingKey, unseal } from "../journal/seal.ts";
+import { stringifyJson } from "../json.ts";
 
 /**
  * One step of a {@link RunResult}.
@@ -100,6 +103,8 @@ export interface RecordedStep {
   request_id?: string;
   /** Requests it sent. */
   attempts?: number;
+  /** Its outputs as they were, encrypted, when `outputs` is redacted (`lib/journal/seal.ts`). */
+  sealed?: Sealed;
 }
 
 /**
@@ -219,6 +224,8 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
   // The secrets given, and those derived from them as expressions are evaluated.
   const secrets = new SecretSet(opts.secrets ?? []);
   const derive = secretDeriver(secrets);
+  // Outputs that redaction changes are also journaled sealed, for `resume`.
+  const sealKey = await sealingKey(opts.secrets ?? [], opts.runId);
   // Steps taken from the journal of the run this one resumes: their outputs are as recorded,
   // secrets redacted, and a redacted value must not be used as if it were the real one.
   const restored = new Set<string>();
@@ -266,16 +273,28 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
       continue;
     }
     const recorded = opts.resume?.[step.id];
+    const reusable = recorded !== undefined &&
+      (recorded.status === "succeeded" || recorded.status === "skipped");
+    // Outputs journaled with secrets as `***` are opened again when the run's secrets are the
+    // same (see lib/journal/seal.ts).
+    let recordedOutputs = recorded?.outputs;
+    if (reusable && recorded.sealed !== undefined && sealKey !== undefined) {
+      const opened = await unseal(sealKey, step.id, recorded.sealed);
+      if (opened !== undefined) {
+        recordedOutputs = opened.outputs;
+        // What the journal shows redacted is secret in this session too (derived values too).
+        secrets.add(secretsRevealed(recorded.outputs, opened.outputs));
+      }
+    }
     if (
-      recorded !== undefined &&
-      (recorded.status === "succeeded" || recorded.status === "skipped") &&
-      // A `set` step's recorded outputs are redacted in the journal; when a secret was among
-      // them, the step (which sends nothing) is evaluated again so later steps see the value.
-      !(step.kind === "set" && holdsRedaction(recorded.outputs))
+      reusable &&
+      // A `set` step whose outputs are still redacted (it held a secret) sends nothing: it is
+      // evaluated again, so later steps see the value.
+      !(step.kind === "set" && holdsRedaction(recordedOutputs))
     ) {
       restored.add(step.id);
       stepVars[step.id] = {
-        outputs: recorded.outputs,
+        outputs: recordedOutputs,
         status: recorded.status,
         request_id: recorded.request_id ?? "",
       };
@@ -283,10 +302,10 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
         id: step.id,
         status: recorded.status,
         attempts: 0,
-        outputs: recorded.outputs,
+        outputs: recordedOutputs,
       });
       if (recorded.status === "succeeded" && step.kind === "action" && step.undo !== undefined) {
-        undoable.push({ step, outputs: recorded.outputs });
+        undoable.push({ step, outputs: recordedOutputs });
       }
       await emit({ type: "step-skipped", timeMs: deps.now(), stepId: step.id, reason: "resumed" });
       continue;
@@ -334,6 +353,9 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
         requests,
         outputs,
         ...(requestId !== "" ? { requestId } : {}),
+        ...(sealKey !== undefined && redactionChanges(secrets, outputs)
+          ? { sealed: await seal(sealKey, step.id, outputs) }
+          : {}),
       });
     } else if (status === "uncertain") {
       failed = true;
@@ -567,6 +589,11 @@ function refuseRedactedReads(
       );
     }
   }
+}
+
+/** Whether redacting `value` changes it. */
+function redactionChanges(secrets: SecretSet, value: unknown): boolean {
+  return secrets.size > 0 && stringifyJson(secrets.redact(value)) !== stringifyJson(value);
 }
 
 /** Whether the redaction mark `***` is in a value (a string or a key, at any depth). */

@@ -17,6 +17,7 @@ import {
   type StepStatus,
 } from "../engine/events.ts";
 import type { RecordedStep } from "../engine/executor.ts";
+import type { Sealed } from "./seal.ts";
 
 /** A step's state: `pending` before it starts, `running` between start and finish. */
 export type StepState = "pending" | "running" | StepStatus;
@@ -62,6 +63,8 @@ export interface StepRecord {
   /** Request bodies sent by the last try (redacted). */
   requests: unknown[];
   outputs: unknown;
+  /** The outputs as they were, encrypted, when the recorded ones are redacted. */
+  sealed?: Sealed;
   requestId?: string;
   error?: ErrorInfo;
   /** `on_error: continue` let the run go on after this step failed. */
@@ -122,6 +125,8 @@ export interface RunState {
 export interface CompletedStep {
   status: "succeeded" | "skipped";
   outputs: unknown;
+  /** The outputs as they were, encrypted, when `outputs` is redacted. */
+  sealed?: Sealed;
   requestId?: string;
   attempts: number;
 }
@@ -289,6 +294,8 @@ export function replay(
       finish(s, e);
       s.status = "succeeded";
       s.outputs = e.outputs;
+      if (e.sealed !== undefined) s.sealed = e.sealed;
+      else delete s.sealed;
       if (e.requestId !== undefined) s.requestId = e.requestId;
       note(
         e,
@@ -443,6 +450,7 @@ export function resumeState(state: RunState): ResumeState {
     ) {
       const done: CompletedStep = { status: s.status, outputs: s.outputs, attempts: s.attempts };
       if (s.requestId !== undefined) done.requestId = s.requestId;
+      if (s.sealed !== undefined) done.sealed = s.sealed;
       completed.set(s.id, done);
     } else if (s.status === "uncertain") {
       uncertain.push(s.id);
@@ -462,6 +470,7 @@ export function recordedSteps(resume: ResumeState): Record<string, RecordedStep>
       outputs: done.outputs,
       attempts: done.attempts,
       ...(done.requestId !== undefined ? { request_id: done.requestId } : {}),
+      ...(done.sealed !== undefined ? { sealed: done.sealed } : {}),
     };
   }
   return out;

@@ -436,6 +436,7 @@ export class NotebookSession {
             outputs: record.outputs,
             attempts: record.attempts,
             ...(record.requestId !== undefined ? { request_id: record.requestId } : {}),
+            ...(record.sealed !== undefined ? { sealed: record.sealed } : {}),
           }
           : { status: "skipped", outputs: null };
       }
