@@ -145,10 +145,10 @@ Deno.test("plan rejects unknown flags and bad inputs with exit 2", async () => {
 });
 
 Deno.test("plan colors a terminal unless NO_COLOR or --no-color says not to", async () => {
-  const ansi = /\x1b\[/;
+  const ESC = "\u001b[";
   const colored = await runCli(["plan", MIGRATION], { isTerminal: true });
   assert.equal(colored.code, 0, colored.stderr);
-  assert.match(colored.stdout, ansi);
+  assert.ok(colored.stdout.includes(ESC), "colored on a terminal");
   for (
     const [args, env] of [
       [["plan", MIGRATION], { NO_COLOR: "1" }],
@@ -157,6 +157,6 @@ Deno.test("plan colors a terminal unless NO_COLOR or --no-color says not to", as
   ) {
     const plain = await runCli([...args], { isTerminal: true, env });
     assert.equal(plain.code, 0, plain.stderr);
-    assert.doesNotMatch(plain.stdout, ansi, args.join(" "));
+    assert.ok(!plain.stdout.includes(ESC), args.join(" "));
   }
 });
