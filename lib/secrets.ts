@@ -9,7 +9,7 @@
  */
 import { toOutput } from "./expr/_runtime.ts";
 import { derivesSecret, EACH } from "./expr/taint.ts";
-import { redactor } from "./engine/events.ts";
+import { REDACTED, redactor } from "./engine/events.ts";
 
 /** Values shorter than this are never secrets: they would blank out unrelated text. */
 const MIN_SECRET_LENGTH = 3;
@@ -110,6 +110,19 @@ export function valuesAt(value: unknown, path: readonly string[]): unknown[] {
   }
   if (!Object.hasOwn(value, name)) return [];
   return valuesAt((value as Record<string, unknown>)[name], rest);
+}
+
+/**
+ * Whether the redaction mark `***` is in a value (a string or a key, at any depth).
+ *
+ * @example
+ * ```ts
+ * import { holdsRedaction } from "./secrets.ts";
+ * holdsRedaction({ Remark: "key=***" }); // true
+ * ```
+ */
+export function holdsRedaction(value: unknown): boolean {
+  return stringsIn(value).some((text) => text.includes(REDACTED));
 }
 
 /** Every string in a value (map keys included). */

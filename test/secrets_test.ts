@@ -295,6 +295,13 @@ Deno.test("the real cli.ts over loopback, env credentials + session token, TCFLO
   assert.deepEqual(found, []);
 });
 
+/** The emulator's demo credential in the environment, for runs against an emulator server. */
+const DEMO_ENV = {
+  HOME: dir,
+  TENCENTCLOUD_SECRET_ID: DEMO_CREDENTIAL.secretId,
+  TENCENTCLOUD_SECRET_KEY: DEMO_CREDENTIAL.secretKey,
+};
+
 /** Texts made from `API_KEY` by the workflow below, each a secret of its own. */
 const DERIVED = [
   API_KEY.toUpperCase(),
@@ -344,11 +351,7 @@ Deno.test("values made from a secret (upper case, replace, substring, base64) ar
   const state = `${dir}/derived-state`;
   const STATE = ["--state-dir", state, "--endpoint-url", server.url];
   const INPUT = ["--input", `apiKey=${API_KEY}`];
-  const env = {
-    HOME: dir,
-    TENCENTCLOUD_SECRET_ID: DEMO_CREDENTIAL.secretId,
-    TENCENTCLOUD_SECRET_KEY: DEMO_CREDENTIAL.secretKey,
-  };
+  const env = DEMO_ENV;
   const clear = (where: string, text: string | Uint8Array) => {
     const bytes = typeof text === "string" ? encoder.encode(text) : text;
     const found = hits(where, bytes);
@@ -433,11 +436,7 @@ outputs:
 Deno.test("credentials the API answers (an API key's secret) are secrets: 0 hits", async () => {
   const server = await serveEmulator({ port: 0 });
   const state = `${dir}/keys-state`;
-  const env = {
-    HOME: dir,
-    TENCENTCLOUD_SECRET_ID: DEMO_CREDENTIAL.secretId,
-    TENCENTCLOUD_SECRET_KEY: DEMO_CREDENTIAL.secretKey,
-  };
+  const env = DEMO_ENV;
   const STATE = ["--state-dir", state, "--endpoint-url", server.url];
   const outputs: Array<[string, string]> = [];
   try {

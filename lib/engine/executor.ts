@@ -35,18 +35,19 @@ import {
   type StepStatus,
 } from "./events.ts";
 import type { RateLimiter } from "./rate_limiter.ts";
+import { effectiveRetry } from "./retry.ts";
 import { EACH, readPaths } from "../expr/taint.ts";
+import { seal, type Sealed, sealingKey, unseal } from "../journal/seal.ts";
+import { stringifyJson } from "../json.ts";
 import {
   credentialsIn,
+  holdsRedaction,
   secretDeriver,
   SecretSet,
   secretsRevealed,
   type ValueObserver,
   valuesAt,
 } from "../secrets.ts";
-import { effectiveRetry } from "./retry.ts";
-import { seal, type Sealed, sealingKey, unseal } from "../journal/seal.ts";
-import { stringifyJson } from "../json.ts";
 
 /**
  * One step of a {@link RunResult}.
@@ -594,18 +595,6 @@ function refuseRedactedReads(
 /** Whether redacting `value` changes it. */
 function redactionChanges(secrets: SecretSet, value: unknown): boolean {
   return secrets.size > 0 && stringifyJson(secrets.redact(value)) !== stringifyJson(value);
-}
-
-/** Whether the redaction mark `***` is in a value (a string or a key, at any depth). */
-function holdsRedaction(value: unknown): boolean {
-  if (typeof value === "string") return value.includes(REDACTED);
-  if (Array.isArray(value)) return value.some(holdsRedaction);
-  if (value !== null && typeof value === "object") {
-    return Object.entries(value).some(([key, item]) =>
-      key.includes(REDACTED) || holdsRedaction(item)
-    );
-  }
-  return false;
 }
 
 /** A `foreach` step with an `undo` block whose items partly succeeded. */
