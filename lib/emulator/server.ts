@@ -67,7 +67,8 @@ export function serveEmulator(
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;
   let closed: Promise<void> | undefined;
   const close = () => (closed ??= server.close());
-  signal?.addEventListener("abort", () => void close(), { once: true });
+  if (signal?.aborted) void close();
+  else signal?.addEventListener("abort", () => void close(), { once: true });
   return Promise.resolve({
     url: `http://${host}:${server.port}`,
     port: server.port,

@@ -102,14 +102,17 @@ Deno.test("network failures: refused connection is before-send, a timeout is a t
       e instanceof NetworkError && e.phase === "before-send" && e.service === "huaweicloud/cph",
   );
 
-  let fire: () => void = () => {};
+  // The request never answers; the timer the client starts for its timeout (whenever signing
+  // lets it start) runs out on the next turn of the event loop.
+  let timers = 0;
   const slow = createHuaweiClient({
     deps: {
       now: () => NOW,
       fetch: () => new Promise(() => {}),
       sleep: (_ms, signal) =>
         new Promise((resolve, reject) => {
-          fire = resolve;
+          timers++;
+          setTimeout(resolve, 0);
           signal?.addEventListener("abort", () => reject(signal.reason));
         }),
     },
@@ -117,21 +120,38 @@ Deno.test("network failures: refused connection is before-send, a timeout is a t
     region: "cn-north-4",
     timeoutMs: 5,
   });
-  const pending = slow.call("ListEncodeServers");
-  await new Promise((r) => setTimeout(r, 0));
-  fire();
-  await assert.rejects(pending, (e: unknown) => e instanceof NetworkError && e.phase === "timeout");
+  await assert.rejects(
+    slow.call("ListEncodeServers"),
+    (e: unknown) => e instanceof NetworkError && e.phase === "timeout",
+  );
+  assert.equal(timers, 1);
 });
 
-Deno.test("a caller's abort rejects with its reason", async () => {
-  const controller = new AbortController();
+Deno.test("a caller's abort rejects with its reason, while in flight or while signing", async () => {
+  let sent: () => void = () => {};
+  const inFlight = new Promise<void>((resolve) => sent = resolve);
+  let sends = 0;
   const client = createHuaweiClient({
-    deps: deps(() => new Promise(() => {})),
+    deps: deps(() => {
+      sends++;
+      sent();
+      return new Promise(() => {});
+    }),
     credential: HUAWEI_DEMO_CREDENTIAL,
     region: "cn-north-4",
   });
-  const pending = client.call("ListEncodeServers", {}, { signal: controller.signal });
-  await new Promise((r) => setTimeout(r, 0));
-  controller.abort(new Error("stop"));
+
+  const waiting = new AbortController();
+  const pending = client.call("ListEncodeServers", {}, { signal: waiting.signal });
+  await inFlight;
+  waiting.abort(new Error("stop"));
   await assert.rejects(pending, /stop/);
+  assert.equal(sends, 1);
+
+  // Aborted while the request is being signed: it is never sent, and the call still settles.
+  const signing = new AbortController();
+  const early = client.call("ListEncodeServers", {}, { signal: signing.signal });
+  signing.abort(new Error("stop early"));
+  await assert.rejects(early, /stop early/);
+  assert.equal(sends, 1);
 });

@@ -48,13 +48,16 @@ export async function sendAttempt(
     () => {},
   );
   const onCallerAbort = () => controller.abort(o.caller?.reason);
-  o.caller?.addEventListener("abort", onCallerAbort, { once: true });
+  // The caller may have aborted while the request was being signed: no event will come.
+  if (o.caller?.aborted) onCallerAbort();
+  else o.caller?.addEventListener("abort", onCallerAbort, { once: true });
   const { signal } = controller;
   const fail = (error: unknown, answered: boolean) =>
     fetchFailure({ error, answered, attempt: signal, caller: o.caller, site: o.site, url: o.url });
   try {
     let response: Response;
     try {
+      signal.throwIfAborted(); // never hand an aborted request to a handler that ignores signals
       response = await abortable(send(signal), signal);
     } catch (error) {
       throw fail(error, false);
