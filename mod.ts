@@ -177,6 +177,7 @@ export type {
   RunStatus,
   RunSummary,
 } from "./lib/journal/store.ts";
+export type { Sealed } from "./lib/journal/seal.ts";
 
 // The typed client.
 export {
@@ -204,6 +205,7 @@ export {
   type TencentClient,
   type TencentClientOptions,
 } from "./lib/tencent/client.ts";
+export type { CallerCallOptions } from "./lib/provider/provider.ts";
 export type { SendOnceFn } from "./lib/tencent/http1.ts";
 export {
   type CredentialFlags,

@@ -16,7 +16,9 @@ import { toBase64 } from "../tencent/_crypto.ts";
 
 /** Outputs sealed for `resume`: base64 of the AES-GCM IV and ciphertext. */
 export interface Sealed {
+  /** The 12-byte initialisation vector, base64. */
   iv: string;
+  /** The ciphertext with its 16-byte authentication tag, base64. */
   data: string;
 }
 
