@@ -215,3 +215,38 @@ outputs:
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+const DERIVED_ECHO = `
+tcflow: 1
+name: derived-echo-resume
+region: ap-guangzhou
+inputs:
+  token: { type: string, secret: true }
+steps:
+  - id: create
+    action: trocket.CreateTopic
+    with: { InstanceId: rmq-2x9f8k1p, Topic: derived-holder, TopicType: NORMAL, QueueNum: 3, Remark: "\${{ inputs.token.upperAscii() }}" }
+  - id: read
+    action: trocket.DescribeTopicList
+    with: { InstanceId: rmq-2x9f8k1p }
+`;
+
+Deno.test("a resumed run derives the secrets of the steps it takes from the journal", async () => {
+  const engine = testEngine();
+  // The Remark is the token in upper case: derived from the secret, so secret too.
+  const derived = SECRET.toUpperCase();
+  const options = { inputs: { token: SECRET }, secrets: [SECRET], runId: "run-3" };
+  const first = await engine.run(DERIVED_ECHO, { ...options, stopAfter: "create" });
+  assert.equal(first.result.status, "succeeded");
+  const recorded = recordedSteps(resumeState(replay(first.sink.events, { runId: "run-3" })));
+
+  // `create` is taken from the journal, not sent again; `read` echoes the Remark it set.
+  const second = await engine.run(DERIVED_ECHO, { ...options, resume: recorded });
+  assert.equal(second.result.status, "succeeded", stringifyJson(second.result));
+  assert.equal(engine.emulator.calls().filter((c) => c.action === "CreateTopic").length, 1);
+  const sent = stringifyJson(engine.emulator.calls().map((c) => c.params));
+  assert.ok(sent.includes(derived), "the derived value reached the cloud");
+  const shown = stringifyJson([first.sink.events, second.sink.events, second.result]);
+  assert.ok(!shown.includes(SECRET), "the secret was shown");
+  assert.ok(!shown.includes(derived), "the value derived from the secret was shown");
+});

@@ -103,6 +103,37 @@ export function startInfo(
   return info;
 }
 
+/**
+ * Evaluates, without sending anything, the `with:` of an action step taken from the journal of
+ * the run being resumed (for each of its `foreach` items), so that `observe` derives the secrets
+ * that block made in the first session: a later answer that echoes one stays redacted. What does
+ * not evaluate now (a value read from a redacted output, say) derives nothing.
+ */
+export function deriveAgain(
+  step: ActionStep,
+  vars: Record<string, unknown>,
+  observe: ValueObserver,
+): void {
+  let items: unknown[] = [undefined];
+  if (step.foreach !== undefined) {
+    try {
+      const listed = toJsonLike(resolveValue(step.foreach, vars, observe));
+      if (!Array.isArray(listed)) return;
+      items = listed;
+    } catch {
+      return;
+    }
+  }
+  for (const [index, item] of items.entries()) {
+    const itemVars = step.foreach === undefined ? vars : { ...vars, item, index: BigInt(index) };
+    try {
+      resolveParams(step, itemVars, observe);
+    } catch {
+      // Derives nothing.
+    }
+  }
+}
+
 /** Resolves a `with:` block to the request parameters. */
 export function resolveParams(
   call: CallSpec,

@@ -25,7 +25,14 @@ import type { ActionStep, Step, Workflow } from "../workflow/model.ts";
 import { findActionAnyCloud, serviceOfRef } from "../provider/registry.ts";
 import type { LiveReadCall } from "../workflow/plan.ts";
 import { actionLabel, errorInfo, isMutating, uncertainMessage } from "./_call.ts";
-import { runActionStep, startInfo, type StepEnv, StepError, toJsonLike } from "./_action_step.ts";
+import {
+  deriveAgain,
+  runActionStep,
+  startInfo,
+  type StepEnv,
+  StepError,
+  toJsonLike,
+} from "./_action_step.ts";
 import { runUndo, undoEnv, type UndoTarget } from "./_undo.ts";
 import {
   type ErrorInfo,
@@ -293,6 +300,9 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
       // evaluated again, so later steps see the value.
       !(step.kind === "set" && holdsRedaction(recordedOutputs))
     ) {
+      if (step.kind === "action" && recorded.status === "succeeded") {
+        deriveAgain(step, { ...baseVars, steps: { ...stepVars } }, derive);
+      }
       restored.add(step.id);
       stepVars[step.id] = {
         outputs: recordedOutputs,
