@@ -300,3 +300,34 @@ Deno.test("plan <id> uses the real outputs of cells that already ran", async () 
   assert.ok(names.length > 0);
   await nb.close();
 });
+
+Deno.test("a value a cell made from a secret stays secret in the cells run after it", async () => {
+  const { engine, options } = setup();
+  const workflow = workflowOf(`tcflow: 1
+name: nb-derived
+region: ap-guangzhou
+inputs:
+  apiKey: { type: string, secret: true }
+steps:
+  - id: create
+    action: trocket.CreateTopic
+    with: { InstanceId: rmq-2x9f8k1p, Topic: nb-holder, TopicType: NORMAL, QueueNum: 3, Remark: "\${{ inputs.apiKey.upperAscii() }}" }
+  - id: read
+    action: trocket.DescribeTopicList
+    with: { InstanceId: rmq-2x9f8k1p }
+`);
+  const nb = await NotebookSession.create({
+    ...options,
+    workflow,
+    inputs: { apiKey: "very-secret-key" },
+  });
+  await nb.run("create");
+  await nb.run("read"); // a later session of the executor: `create` comes from what was recorded
+  assert.equal(engine.emulator.calls().filter((c) => c.action === "CreateTopic").length, 1);
+  const remarks = (nb.cell("read").outputs as { Data: Array<{ Topic: string; Remark: string }> })
+    .Data.filter((t) => t.Topic === "nb-holder").map((t) => t.Remark);
+  assert.deepEqual(remarks, ["***"]);
+  const shown = JSON.stringify(nb.events, (_k, v) => typeof v === "bigint" ? String(v) : v);
+  assert.ok(!shown.includes("VERY-SECRET-KEY"));
+  await nb.close();
+});
