@@ -103,7 +103,8 @@ Deno.test("resume reuses a set step whose recorded outputs lost nothing", async 
   assert.deepEqual(auth.map((e) => e.type), ["step-skipped"]);
 });
 
-const ECHO = `
+/** Creates a topic whose Remark holds the token, then reads it back (the answer echoes it). */
+const echoWorkflow = (remark: string) => `
 tcflow: 1
 name: echo-resume
 region: ap-guangzhou
@@ -112,7 +113,7 @@ inputs:
 steps:
   - id: create
     action: trocket.CreateTopic
-    with: { InstanceId: rmq-2x9f8k1p, Topic: echo-holder, TopicType: NORMAL, QueueNum: 3, Remark: "t=\${{ inputs.token }}" }
+    with: { InstanceId: rmq-2x9f8k1p, Topic: echo-holder, TopicType: NORMAL, QueueNum: 3, Remark: "${remark}" }
   - id: read
     action: trocket.DescribeTopicList
     with: { InstanceId: rmq-2x9f8k1p }
@@ -123,6 +124,7 @@ steps:
     set:
       remarks: \${{ steps.read.outputs.Data.map(t, t.Remark) }}
 `;
+const ECHO = echoWorkflow("t=${{ inputs.token }}");
 
 Deno.test("an action's output journaled redacted: opened with the same secrets, else refused", async () => {
   const engine = testEngine();
@@ -216,32 +218,18 @@ outputs:
   }
 });
 
-const DERIVED_ECHO = `
-tcflow: 1
-name: derived-echo-resume
-region: ap-guangzhou
-inputs:
-  token: { type: string, secret: true }
-steps:
-  - id: create
-    action: trocket.CreateTopic
-    with: { InstanceId: rmq-2x9f8k1p, Topic: derived-holder, TopicType: NORMAL, QueueNum: 3, Remark: "\${{ inputs.token.upperAscii() }}" }
-  - id: read
-    action: trocket.DescribeTopicList
-    with: { InstanceId: rmq-2x9f8k1p }
-`;
-
 Deno.test("a resumed run derives the secrets of the steps it takes from the journal", async () => {
   const engine = testEngine();
   // The Remark is the token in upper case: derived from the secret, so secret too.
   const derived = SECRET.toUpperCase();
   const options = { inputs: { token: SECRET }, secrets: [SECRET], runId: "run-3" };
-  const first = await engine.run(DERIVED_ECHO, { ...options, stopAfter: "create" });
+  const workflow = echoWorkflow("${{ inputs.token.upperAscii() }}");
+  const first = await engine.run(workflow, { ...options, stopAfter: "create" });
   assert.equal(first.result.status, "succeeded");
   const recorded = recordedSteps(resumeState(replay(first.sink.events, { runId: "run-3" })));
 
   // `create` is taken from the journal, not sent again; `read` echoes the Remark it set.
-  const second = await engine.run(DERIVED_ECHO, { ...options, resume: recorded });
+  const second = await engine.run(workflow, { ...options, resume: recorded });
   assert.equal(second.result.status, "succeeded", stringifyJson(second.result));
   assert.equal(engine.emulator.calls().filter((c) => c.action === "CreateTopic").length, 1);
   const sent = stringifyJson(engine.emulator.calls().map((c) => c.params));
