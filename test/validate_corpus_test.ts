@@ -311,3 +311,13 @@ steps:
 outputs:
   usage_plan: \${{ steps.summary.outputs.plan_id }}
 `;
+
+Deno.test("CLI: `env:` listing a credential variable is E_SECRET_ENV at its position, exit 2", async () => {
+  const result = await cli("test/invalid/env_secret_tencent.yaml");
+  assert.equal(result.code, 2);
+  assertNoStackTrace(result.stdout + result.stderr);
+  assert.match(
+    result.stdout,
+    /test\/invalid\/env_secret_tencent\.yaml:4:14: error E_SECRET_ENV: `env` must not list `TENCENTCLOUD_SECRET_KEY`/,
+  );
+});

@@ -24,6 +24,7 @@ export type DiagnosticCode =
   | "E_RETRY"
   | "E_PAGINATE"
   | "E_FILE" // the workflow file cannot be read
+  | "E_SECRET_ENV" // `env:` lists a credential variable (`TENCENTCLOUD_*`, `*SECRET*` …)
   | "W_UNTYPED"; // warning: untyped action call
 
 /** A problem found in a workflow, with its position (1-based line and column). */

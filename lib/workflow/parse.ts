@@ -56,6 +56,12 @@ const TOP_KEYS = [
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
+ * Environment variables that hold credentials: an expression must never read them (`env:`
+ * refuses them with `E_SECRET_ENV`), so no workflow can print, send or journal a key.
+ */
+const CREDENTIAL_ENV = /^(TENCENTCLOUD_|HUAWEICLOUD_SDK_)|SECRET|TOKEN|PASSWORD/i;
+
+/**
  * Parses the text of a workflow file. Never throws: every problem is a diagnostic.
  *
  * @example
@@ -224,7 +230,14 @@ function readEnv(r: YamlReader, node: Node | null, keyPos: Pos): string[] {
   const names: string[] = [];
   for (const item of value.items) {
     if (item.kind === "literal" && typeof item.value === "string" && ENV_NAME.test(item.value)) {
-      names.push(item.value);
+      if (CREDENTIAL_ENV.test(item.value)) {
+        r.report(
+          "E_SECRET_ENV",
+          `\`env\` must not list \`${item.value}\`: it holds a credential, which a workflow ` +
+            "never reads (give secrets as inputs declared `secret: true`)",
+          item.pos,
+        );
+      } else names.push(item.value);
     } else {
       r.report(
         "E_SCHEMA",
