@@ -77,6 +77,15 @@ export function progressSink(options: ProgressOptions): RunSink {
       `${yellow("?")} ${e.stepId}${action(e.stepId)}  uncertain${
         detail(e.stepId, e.attempts, "after")
       }\n    ${e.error.code}: ${e.error.message}`,
+    "item-started": () => undefined,
+    "item-finished": (e) =>
+      e.status === "succeeded"
+        ? undefined
+        : `  ${
+          e.status === "failed" ? red("✗") : yellow("?")
+        } ${e.stepId} item ${e.index}: ${e.status}${
+          e.error !== undefined ? ` (${e.error.code})` : ""
+        }`,
     "foreach-progress": (e) =>
       e.done === 0
         ? undefined
@@ -100,9 +109,17 @@ export function progressSink(options: ProgressOptions): RunSink {
         e.index !== undefined ? ` item ${e.index}` : ""
       }: ${e.action}`,
     "undo-succeeded": (e) =>
-      `  ${green("↩")} undone ${e.stepId}${e.index !== undefined ? ` item ${e.index}` : ""}`,
+      `  ${green("↩")} undone ${e.stepId}${e.index !== undefined ? ` item ${e.index}` : ""}${
+        e.alreadyGone ? dim(" (already gone)") : ""
+      }`,
     "undo-failed": (e) =>
-      `  ${red("↩")} undo of ${e.stepId} failed: ${e.error.code}: ${e.error.message}`,
+      `  ${red("↩")} undo of ${e.stepId}${
+        e.index !== undefined ? ` item ${e.index}` : ""
+      } failed: ${e.error.code}: ${e.error.message}`,
+    "rollback-finished": (e) =>
+      e.status === "rolled_back"
+        ? `${green("↩")} rolled back (${plural(e.undone, "compensation")})`
+        : `${red("↩")} rollback incomplete: ${e.failed} failed, ${e.undone} undone`,
   };
   function action(stepId: string): string {
     const name = steps.get(stepId)?.action;

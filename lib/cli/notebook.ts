@@ -43,6 +43,8 @@ const PROGRESS_TYPES: ReadonlySet<RunEvent["type"]> = new Set([
   "page-fetched",
   "poll-waiting",
   "foreach-progress",
+  "item-finished",
+  "rollback-finished",
 ]);
 
 /** `tcflow notebook`. */

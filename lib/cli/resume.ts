@@ -6,7 +6,8 @@
  * when that is safe (PRODUCT.md section 5): a read, a `set`/`assert`, or a mutating action that
  * takes a `ClientToken` — the same run id gives the same tokens, so the cloud applies it once.
  * Otherwise it is recorded `uncertain` and nothing is sent: the user checks whether it was
- * applied, then resumes with `--retry-uncertain` to send it again.
+ * applied, then resumes with `--retry-uncertain` to send it again. A `foreach` step is resumed
+ * item by item from its journaled items (PRODUCT.md section 13).
  *
  * @module
  */
@@ -35,7 +36,9 @@ as recorded when the run started. Finished steps are not sent again (their recor
 are used); failed and unreached steps run. A step that was in flight when the run stopped is
 sent again only when that is safe (a read, or an action with a ClientToken, which is reused);
 otherwise it is reported uncertain: check whether it was applied, then resume with
---retry-uncertain to send it again. Secret inputs were never journaled: give them again with
+--retry-uncertain to send it again. A foreach step goes item by item: succeeded items are
+not sent again, failed and never-started ones are, and an item in flight at the stop is
+uncertain like a step (--retry-uncertain sends only the uncertain items). Secret inputs were never journaled: give them again with
 --input. Exit codes as for run: 0 succeeded, 1 failed, 2 invalid, 3 credentials.
 `;
 
@@ -44,7 +47,8 @@ const RESUME_FLAGS = { ...CONNECT_FLAGS, "retry-uncertain": { type: "boolean" } 
 /** Why an in-flight step cannot be sent again, or `undefined` when it can. */
 export function unsafeToRetry(wf: Workflow, stepId: string): string | undefined {
   const step = wf.steps.find((s) => s.id === stepId);
-  if (step === undefined || step.kind !== "action") return undefined;
+  // A `foreach` step is decided item by item (its items are journaled).
+  if (step === undefined || step.kind !== "action" || step.foreach !== undefined) return undefined;
   const { service, action } = step.action;
   const spec = findActionAnyCloud(serviceOfRef(step.action), action, step.version);
   if (!isMutating({ action, spec })) return undefined;
@@ -118,6 +122,8 @@ export const resumeCommand: Command = async (args, ctx) => {
       env: run.env,
       secrets,
       resume: recordedSteps(resume),
+      resumeItems: Object.fromEntries(resume.items),
+      retryUncertain,
       ...(region !== undefined ? { region } : {}),
     });
     ctx.io.stderr(formatSummary(result, ctx.deps.now() - startMs, color));

@@ -17,7 +17,7 @@ import {
   isMutating,
 } from "./_call.ts";
 import { clientTokenFor } from "./client_token.ts";
-import type { ErrorInfo } from "./events.ts";
+import type { ErrorInfo, ItemStatus } from "./events.ts";
 import type { ValueObserver } from "../secrets.ts";
 
 /** Default `poll:` when a step has `until` without one. */
@@ -34,6 +34,30 @@ export interface StepEnv extends CallEnv {
   observe?: ValueObserver | undefined;
 }
 
+/**
+ * One `foreach` item of a step result (`run --json`): `skipped` when it never started (the
+ * step stopped at an earlier failure).
+ */
+export interface ItemResult {
+  index: number;
+  status: ItemStatus | "skipped";
+  attempts: number;
+  error?: { code: string; message: string };
+}
+
+/**
+ * A `foreach` item as an earlier session of the run recorded it (`resume`): `running` when it
+ * started and never finished (the process died while it was in flight).
+ */
+export interface RecordedItem {
+  index: number;
+  status: ItemStatus | "running";
+  attempts: number;
+  outputs: unknown;
+  requestId?: string;
+  error?: ErrorInfo;
+}
+
 /** The result of an action step. */
 export interface ActionResult {
   status: "succeeded" | "failed" | "uncertain";
@@ -41,6 +65,21 @@ export interface ActionResult {
   requestId: string;
   attempts: number;
   error?: ErrorInfo;
+  /** Every item of a `foreach` step, in order. */
+  items?: ItemResult[];
+}
+
+/** How a resumed `foreach` step treats the items an earlier session recorded. */
+export interface ItemResume {
+  /** The items recorded, by index. */
+  recorded: ReadonlyMap<number, RecordedItem>;
+  /** Send again the items recorded `uncertain` or in flight (`--retry-uncertain`). */
+  retryUncertain: boolean;
+  /**
+   * Why sending an item that was in flight again could apply it twice (a mutating action
+   * without a `ClientToken`), or `undefined` when it is safe.
+   */
+  unsafe: string | undefined;
 }
 
 /** A resolution or engine problem of the step itself (not of an API call). */
@@ -182,6 +221,8 @@ export async function runActionStep(
     wfRegion?: string | undefined;
     /** The `foreach` items, when already resolved. */
     items?: unknown[] | undefined;
+    /** The items an earlier session recorded (`resume`). */
+    resume?: ItemResume | undefined;
   },
   onItemsKnown: (total: number) => Promise<void>,
   onItemDone: (done: number, failed: number, total: number) => Promise<void>,
@@ -207,46 +248,98 @@ export async function runActionStep(
   if (!Array.isArray(items)) throw new StepError("E_TYPE", "`foreach` must resolve to a list");
   await onItemsKnown(items.length);
   const outputs: unknown[] = items.map(() => null);
-  let next = 0;
+  const results: ItemResult[] = items.map((_, index) => ({
+    index,
+    status: "skipped",
+    attempts: 0,
+  }));
+  // Items that succeeded in an earlier session are not sent again: their outputs are reused.
+  const todo: number[] = [];
   let done = 0;
+  let requestId = "";
+  for (const index of items.keys()) {
+    const before = ctx.resume?.recorded.get(index);
+    if (before?.status === "succeeded") {
+      outputs[index] = before.outputs;
+      results[index] = { index, status: "succeeded", attempts: before.attempts };
+      requestId = before.requestId ?? requestId;
+      done++;
+    } else {
+      todo.push(index);
+    }
+  }
+  let next = 0;
   let failedCount = 0;
   let attempts = 0;
-  let requestId = "";
-  const state: { problem?: { uncertain: boolean; error: ErrorInfo } } = {};
+  type Problem = { uncertain: boolean; error: ErrorInfo };
+  const state: { problem?: Problem; held?: Problem } = {};
   const worker = async () => {
     // On the first failure no new item starts, unless the step goes on after errors.
-    while (next < items.length && (state.problem === undefined || step.onError === "continue")) {
-      const index = next++;
+    while (next < todo.length && (state.problem === undefined || step.onError === "continue")) {
+      const index = todo[next++]!;
       const itemVars = { ...vars, item: items[index], index: BigInt(index) };
+      const itemRequests: unknown[] = [];
+      const interrupted = notToResend(ctx.resume, index);
       let outcome: CallOutcome;
-      try {
-        // In `until`, `steps.<id>.outputs` is the list of items (as the validator types it),
-        // this item's entry being the response just received.
-        const selfOutputs = (response: unknown) => outputs.with(index, response);
-        outcome = await runItem(env, step, itemVars, ctx, index, selfOutputs);
-      } catch (error) {
-        if (env.signal?.aborted) throw error;
-        outcome = { ok: false, uncertain: false, attempts: 0, error: itemError(error, index) };
+      if (interrupted !== undefined) {
+        outcome = { ok: false, uncertain: true, attempts: 0, error: interrupted };
+      } else {
+        await env.emit({ type: "item-started", timeMs: env.deps.now(), stepId: step.id, index });
+        try {
+          // In `until`, `steps.<id>.outputs` is the list of items (as the validator types it),
+          // this item's entry being the response just received.
+          const selfOutputs = (response: unknown) => outputs.with(index, response);
+          const itemEnv = { ...env, requests: itemRequests };
+          outcome = await runItem(itemEnv, step, itemVars, ctx, index, selfOutputs);
+        } catch (error) {
+          if (env.signal?.aborted) throw error;
+          outcome = { ok: false, uncertain: false, attempts: 0, error: itemError(error, index) };
+        }
       }
+      env.requests.push(...itemRequests);
       attempts += outcome.attempts;
       done++;
+      const status: ItemStatus = outcome.ok
+        ? "succeeded"
+        : outcome.uncertain
+        ? "uncertain"
+        : "failed";
+      results[index] = { index, status, attempts: outcome.attempts };
       if (outcome.ok) {
         outputs[index] = outcome.response;
         requestId = outcome.requestId;
       } else {
         failedCount++;
         const error = { ...outcome.error, message: `item ${index}: ${outcome.error.message}` };
-        const previous = state.problem as { uncertain: boolean } | undefined;
+        results[index]!.error = { code: error.code, message: error.message };
+        // An item left uncertain by an earlier session does not stop the others: they are
+        // independent of it, and it was not sent now.
+        const key = interrupted === undefined ? "problem" : "held";
+        const previous = state[key];
         if (previous === undefined || (outcome.uncertain && !previous.uncertain)) {
-          state.problem = { uncertain: outcome.uncertain, error };
+          state[key] = { uncertain: outcome.uncertain, error };
         }
       }
+      await env.emit({
+        type: "item-finished",
+        timeMs: env.deps.now(),
+        stepId: step.id,
+        index,
+        status,
+        attempts: outcome.attempts,
+        requests: itemRequests,
+        outputs: outcome.ok ? outcome.response : null,
+        ...(outcome.ok && outcome.requestId !== "" ? { requestId: outcome.requestId } : {}),
+        ...(outcome.ok ? {} : { error: outcome.error }),
+      });
       await onItemDone(done, failedCount, items.length);
     }
   };
-  const width = Math.max(1, Math.min(step.concurrency, items.length));
+  const width = Math.max(1, Math.min(step.concurrency, todo.length));
   await Promise.all(Array.from({ length: width }, worker));
-  const problem = state.problem;
+  const problem = state.held !== undefined && !(state.problem?.uncertain ?? false)
+    ? state.held
+    : state.problem;
   if (problem !== undefined) {
     return {
       status: problem.uncertain ? "uncertain" : "failed",
@@ -254,9 +347,32 @@ export async function runActionStep(
       requestId,
       attempts,
       error: problem.error,
+      items: results,
     };
   }
-  return { status: "succeeded", outputs, requestId, attempts };
+  return { status: "succeeded", outputs, requestId, attempts, items: results };
+}
+
+/**
+ * Why an item recorded by an earlier session is not sent again (it stays `uncertain`), or
+ * `undefined` when it is sent: an item recorded `uncertain`, or one in flight at a kill whose
+ * action is unsafe to repeat, waits for `--retry-uncertain`.
+ */
+function notToResend(resume: ItemResume | undefined, index: number): ErrorInfo | undefined {
+  const before = resume?.recorded.get(index);
+  if (resume === undefined || before === undefined || resume.retryUncertain) return undefined;
+  if (before.status === "uncertain") {
+    return before.error ?? { code: "E_UNCERTAIN", message: "outcome unknown" };
+  }
+  if (before.status === "running" && resume.unsafe !== undefined) {
+    return {
+      code: "E_INTERRUPTED",
+      message: `the run stopped while this item was in flight, so it may have been applied; ` +
+        `${resume.unsafe}, so it is not sent again. Check whether it was applied, then resume ` +
+        `with --retry-uncertain to send it again`,
+    };
+  }
+  return undefined;
 }
 
 function itemError(error: unknown, index: number): ErrorInfo {

@@ -41,6 +41,31 @@ export interface ErrorInfo {
 export type StepStatus = "succeeded" | "failed" | "skipped" | "uncertain";
 
 /**
+ * How one `foreach` item ended: `uncertain` when a mutating call without a `ClientToken` may or
+ * may not have been applied (a kill while it was in flight, an unknown outcome).
+ *
+ * @example
+ * ```ts
+ * import type { ItemStatus } from "./events.ts";
+ * const resend = (status: ItemStatus) => status === "failed";
+ * console.log(resend("succeeded")); // false
+ * ```
+ */
+export type ItemStatus = "succeeded" | "failed" | "uncertain";
+
+/**
+ * How a compensation ended: `rolled_back` when every applied step and item is undone.
+ *
+ * @example
+ * ```ts
+ * import type { RollbackStatus } from "./events.ts";
+ * const status: RollbackStatus = "rolled_back";
+ * console.log(status); // "rolled_back"
+ * ```
+ */
+export type RollbackStatus = "rolled_back" | "failed";
+
+/**
  * Every run event.
  *
  * @example
@@ -126,6 +151,32 @@ export type RunEvent =
     error: ErrorInfo;
   }
   | {
+    /** A `foreach` item is about to send its first request (journaled before it is sent). */
+    type: "item-started";
+    timeMs: number;
+    stepId: string;
+    index: number;
+  }
+  | {
+    /**
+     * A `foreach` item finished. Self-contained (a store may record an item's outcome from this
+     * event alone): `resume` never sends a `succeeded` item again and reuses its outputs.
+     */
+    type: "item-finished";
+    timeMs: number;
+    stepId: string;
+    index: number;
+    status: ItemStatus;
+    /** Requests this item sent (pages, polls and retries included). */
+    attempts: number;
+    /** The request bodies this item sent (one per call), redacted. */
+    requests: unknown[];
+    /** The response without `RequestId` when it succeeded, else `null`. */
+    outputs: unknown;
+    requestId?: string;
+    error?: ErrorInfo;
+  }
+  | {
     type: "foreach-progress";
     timeMs: number;
     stepId: string;
@@ -170,8 +221,22 @@ export type RunEvent =
     index?: number;
     request: unknown;
     requestId?: string;
+    /** The undo was answered `ResourceNotFound*`: what it removes was already gone (done). */
+    alreadyGone?: boolean;
   }
-  | { type: "undo-failed"; timeMs: number; stepId: string; index?: number; error: ErrorInfo };
+  | { type: "undo-failed"; timeMs: number; stepId: string; index?: number; error: ErrorInfo }
+  | {
+    /**
+     * A compensation (`tcflow rollback`, or `rollback: on_failure`) ended: `rolled_back` when
+     * nothing applied is left to undo.
+     */
+    type: "rollback-finished";
+    timeMs: number;
+    status: RollbackStatus;
+    /** Compensations that succeeded in this session, and those that failed. */
+    undone: number;
+    failed: number;
+  };
 
 /**
  * The `type` of every event.

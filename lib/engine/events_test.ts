@@ -49,6 +49,8 @@ Deno.test("handlers are dispatched by type; sinks keep and tee events", async ()
     "step-failed": () => "failed",
     "step-skipped": (e) => `skipped:${e.reason}`,
     "step-uncertain": () => "uncertain",
+    "item-started": (e) => `item ${e.index}`,
+    "item-finished": (e) => `item ${e.index} ${e.status}`,
     "foreach-progress": (e) => `${e.done}/${e.total}`,
     "page-fetched": () => "page",
     "poll-waiting": () => "poll",
@@ -56,6 +58,7 @@ Deno.test("handlers are dispatched by type; sinks keep and tee events", async ()
     "undo-started": () => "undo",
     "undo-succeeded": () => "undone",
     "undo-failed": () => "undo-failed",
+    "rollback-finished": (e) => e.status,
   };
   assert.deepEqual(events.map((e) => handleEvent(e, names)), ["skipped:when", "1/2"]);
 });

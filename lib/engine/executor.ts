@@ -27,6 +27,8 @@ import type { LiveReadCall } from "../workflow/plan.ts";
 import { actionLabel, errorInfo, isMutating, uncertainMessage } from "./_call.ts";
 import {
   deriveAgain,
+  type ItemResult,
+  type RecordedItem,
   runActionStep,
   startInfo,
   type StepEnv,
@@ -77,6 +79,8 @@ export interface StepResult {
   outputs: unknown;
   /** Why the step failed or is uncertain. */
   error?: { code: string; message: string };
+  /** Every item of a `foreach` step that ran: `{index, status, attempts, error?}`. */
+  items?: ItemResult[];
 }
 
 /**
@@ -184,6 +188,14 @@ export interface RunOptions extends EngineOptions {
    * tokens are derived again). Otherwise it stops as `uncertain` without sending anything.
    */
   inFlight?: string[];
+  /**
+   * The `foreach` items that an earlier session recorded, of the steps that did not finish
+   * (`resume`): succeeded items are not sent again, failed ones are, and an item in flight at
+   * a kill is sent again only when that is safe or with {@link retryUncertain}.
+   */
+  resumeItems?: Record<string, RecordedItem[]>;
+  /** Send again the items recorded `uncertain` or in flight (`--retry-uncertain`). */
+  retryUncertain?: boolean;
 }
 
 /**
@@ -340,7 +352,7 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
       await emit({ type: "step-skipped", timeMs: deps.now(), stepId: step.id, reason: "when" });
       continue;
     }
-    const { status, outputs, requestId, attempts } = done;
+    const { status, outputs, requestId, attempts, items } = done;
     // Credentials the API answered (an API key's secret, a password) are secrets from now on.
     if (step.kind === "action") secrets.add(credentialsIn(outputs));
     const error = done.error ??
@@ -352,6 +364,7 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
     stepVars[step.id] = { outputs, status, request_id: requestId };
     const result: StepResult = { id: step.id, status, attempts, outputs };
     if (error !== undefined) result.error = { code: error.code, message: error.message };
+    if (items !== undefined) result.items = items;
     results.push(result);
     if (status === "succeeded") {
       if (step.kind === "action" && step.undo !== undefined) undoable.push({ step, outputs });
@@ -424,6 +437,7 @@ interface StepOutcome {
   requestId: string;
   attempts: number;
   error?: ErrorInfo | undefined;
+  items?: ItemResult[] | undefined;
 }
 
 /**
@@ -480,7 +494,8 @@ async function executeStep(
         };
       return { ...outcome, error };
     }
-    if (opts.inFlight?.includes(step.id) && unsafeToRepeat(step)) {
+    // (A `foreach` step decides item by item, from the items it journaled.)
+    if (step.foreach === undefined && opts.inFlight?.includes(step.id) && unsafeToRepeat(step)) {
       return {
         ...outcome,
         status: "uncertain",
@@ -494,6 +509,7 @@ async function executeStep(
       requestId: result.requestId,
       attempts: result.attempts,
       error: result.error,
+      items: result.items,
     };
   } catch (caught) {
     if (opts.signal?.aborted) throw caught;
@@ -531,11 +547,19 @@ async function runAction(
   const policy = effectiveRetry(step.retry, wf.defaults.retry);
   const timeoutMs = step.timeoutMs ?? wf.defaults.timeoutMs;
   const now = () => opts.deps.now();
+  const recorded = opts.resumeItems?.[step.id];
+  const resume = recorded === undefined ? undefined : {
+    recorded: new Map(recorded.map((item) => [item.index, item])),
+    retryUncertain: opts.retryUncertain === true,
+    unsafe: unsafeToRepeat(step)
+      ? `${actionLabel(step.action)} changes resources and takes no ClientToken`
+      : undefined,
+  };
   return await runActionStep(
     env,
     step,
     vars,
-    { policy, timeoutMs, wfRegion: wf.region, items },
+    { policy, timeoutMs, wfRegion: wf.region, items, resume },
     async (total) => {
       await emit({
         type: "foreach-progress",

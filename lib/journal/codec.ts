@@ -25,6 +25,8 @@ const NUMBER_FIELDS: { [T in RunEventType]: readonly string[] } = {
   "step-failed": ["timeMs", "attempts", "durationMs"],
   "step-skipped": ["timeMs"],
   "step-uncertain": ["timeMs", "attempts", "durationMs"],
+  "item-started": ["timeMs", "index"],
+  "item-finished": ["timeMs", "index", "attempts"],
   "foreach-progress": ["timeMs", "done", "failed", "total"],
   "page-fetched": ["timeMs", "index", "page", "items", "total"],
   "poll-waiting": ["timeMs", "index", "poll", "nextInMs"],
@@ -32,6 +34,7 @@ const NUMBER_FIELDS: { [T in RunEventType]: readonly string[] } = {
   "undo-started": ["timeMs", "index"],
   "undo-succeeded": ["timeMs", "index"],
   "undo-failed": ["timeMs", "index"],
+  "rollback-finished": ["timeMs", "undone", "failed"],
 };
 
 /** Every event type, for checks of decoded lines. */

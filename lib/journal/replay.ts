@@ -12,11 +12,13 @@
 import {
   type ErrorInfo,
   handleEvent,
+  type ItemStatus,
   type RunEvent,
   type RunEventHandlers,
   type StepStatus,
 } from "../engine/events.ts";
 import type { RecordedStep } from "../engine/executor.ts";
+import type { RecordedItem } from "../engine/_action_step.ts";
 import type { Sealed } from "./seal.ts";
 
 /** A step's state: `pending` before it starts, `running` between start and finish. */
@@ -43,6 +45,21 @@ export interface UndoRecord {
   request?: unknown;
   requestId?: string;
   error?: ErrorInfo;
+}
+
+/** What is recorded of one `foreach` item (across sessions: its last try). */
+export interface ItemRecord {
+  index: number;
+  /** `running` from `item-started` until `item-finished`. */
+  status: "running" | ItemStatus;
+  /** Requests it sent in its last try. */
+  attempts: number;
+  requests: unknown[];
+  outputs: unknown;
+  requestId?: string;
+  error?: ErrorInfo;
+  /** Position in the journal of its `item-finished` (or `item-started` while running). */
+  seq: number;
 }
 
 /** Everything recorded of one step. */
@@ -82,6 +99,8 @@ export interface StepRecord {
   pages: number;
   polls: number;
   undo: UndoRecord[];
+  /** Every `foreach` item that started, in the order they first started (kept across tries). */
+  itemRecords: ItemRecord[];
 }
 
 /** Severity of a timeline entry (reports colour by it). */
@@ -103,8 +122,11 @@ export interface RunState {
   file: string;
   /** Inputs of the first session (redacted). */
   inputs: Record<string, unknown>;
-  /** `running` while the last session has no `run-finished` (a live or an interrupted run). */
-  status: "running" | "succeeded" | "failed";
+  /**
+   * `running` while the last session has no `run-finished` (a live or an interrupted run);
+   * `rolled_back` once a compensation undid everything that was applied.
+   */
+  status: "running" | "succeeded" | "failed" | "rolled_back";
   startedMs: number;
   /** Time of the last `run-finished`. */
   finishedMs?: number;
@@ -145,6 +167,11 @@ export interface ResumeState {
   uncertain: string[];
   /** Steps that failed (they run again). */
   failed: string[];
+  /**
+   * The `foreach` items recorded for the steps that did not finish (failed, uncertain, in
+   * flight): succeeded ones are not sent again.
+   */
+  items: Map<string, RecordedItem[]>;
 }
 
 function newStep(id: string): StepRecord {
@@ -159,6 +186,7 @@ function newStep(id: string): StepRecord {
     pages: 0,
     polls: 0,
     undo: [],
+    itemRecords: [],
   };
 }
 
@@ -197,7 +225,19 @@ export function replay(
     timeline: [],
   };
   const byId = new Map<string, StepRecord>();
+  const itemsById = new Map<string, Map<number, ItemRecord>>();
   let seq = 0;
+  const item = (stepId: string, index: number): ItemRecord => {
+    let items = itemsById.get(stepId);
+    if (items === undefined) itemsById.set(stepId, items = new Map());
+    let record = items.get(index);
+    if (record === undefined) {
+      record = { index, status: "running", attempts: 0, requests: [], outputs: null, seq };
+      items.set(index, record);
+      step(stepId).itemRecords.push(record);
+    }
+    return record;
+  };
   const step = (id: string): StepRecord => {
     let record = byId.get(id);
     if (record === undefined) {
@@ -343,6 +383,34 @@ export function replay(
       s.error = e.error;
       note(e, `${e.stepId} uncertain: ${e.error.code}: ${e.error.message}`, "error", e.stepId);
     },
+    "item-started": (e) => {
+      const record = item(e.stepId, e.index);
+      record.status = "running";
+      record.seq = seq;
+      delete record.error;
+    },
+    "item-finished": (e) => {
+      const record = item(e.stepId, e.index);
+      record.status = e.status;
+      record.seq = seq;
+      record.attempts = e.attempts;
+      record.requests = e.requests;
+      record.outputs = e.outputs;
+      if (e.requestId !== undefined) record.requestId = e.requestId;
+      else delete record.requestId;
+      if (e.error !== undefined) record.error = e.error;
+      else delete record.error;
+      if (e.status !== "succeeded") {
+        note(
+          e,
+          `${e.stepId} item ${e.index} ${e.status}: ${e.error?.code ?? ""}: ${
+            e.error?.message ?? ""
+          }`,
+          e.status === "failed" ? "error" : "warn",
+          e.stepId,
+        );
+      }
+    },
     "foreach-progress": (e) => {
       const s = step(e.stepId);
       s.items = e.total;
@@ -389,7 +457,8 @@ export function replay(
         record.request = e.request;
         if (e.requestId !== undefined) record.requestId = e.requestId;
       }
-      note(e, `undone ${e.stepId}${at(e.index)}`, "ok", e.stepId);
+      const gone = e.alreadyGone ? " (already gone)" : "";
+      note(e, `undone ${e.stepId}${at(e.index)}${gone}`, "ok", e.stepId);
     },
     "undo-failed": (e) => {
       const s = step(e.stepId);
@@ -404,6 +473,17 @@ export function replay(
         `undo of ${e.stepId}${at(e.index)} failed: ${e.error.code}: ${e.error.message}`,
         "error",
         e.stepId,
+      );
+    },
+    "rollback-finished": (e) => {
+      if (e.status === "rolled_back") state.status = "rolled_back";
+      const failed = e.failed > 0 ? `, ${e.failed} failed` : "";
+      note(
+        e,
+        e.status === "rolled_back"
+          ? `rolled back (${e.undone} undone)`
+          : `rollback incomplete (${e.undone} undone${failed})`,
+        e.status === "rolled_back" ? "ok" : "error",
       );
     },
   };
@@ -434,6 +514,29 @@ export function isUndone(step: StepRecord): boolean {
   return after.length > 0 && after.every((u) => u.status === "succeeded");
 }
 
+/** Whether a `foreach` item that succeeded was undone since (its undo succeeded after it). */
+export function isItemUndone(step: StepRecord, item: ItemRecord): boolean {
+  return step.undo.some((u) =>
+    u.index === item.index && u.seq > item.seq && u.status === "succeeded"
+  );
+}
+
+/**
+ * What a compensation has left to undo in a step: `"step"` for a succeeded step without
+ * `foreach` items not undone yet, the indexes of its succeeded items not undone yet (newest
+ * index first), or nothing. Each undo is done at most once: one that succeeded (or was
+ * answered `ResourceNotFound*`) is not repeated.
+ */
+export function leftToUndo(step: StepRecord): "step" | number[] {
+  if (step.itemRecords.length === 0) {
+    return step.status === "succeeded" && !isUndone(step) ? "step" : [];
+  }
+  return step.itemRecords
+    .filter((item) => item.status === "succeeded" && !isItemUndone(step, item))
+    .map((item) => item.index)
+    .sort((a, b) => b - a);
+}
+
 /**
  * What `resume` needs from a run: the steps it does not send again and those that need care.
  * A step skipped because an earlier step failed (`not-reached`) is not complete: it runs; so
@@ -443,6 +546,7 @@ export function resumeState(state: RunState): ResumeState {
   const completed = new Map<string, CompletedStep>();
   const uncertain: string[] = [];
   const failed: string[] = [];
+  const items = new Map<string, RecordedItem[]>();
   for (const s of state.steps) {
     if (
       (s.status === "succeeded" && !isUndone(s)) ||
@@ -457,8 +561,25 @@ export function resumeState(state: RunState): ResumeState {
     } else if (s.status === "failed") {
       failed.push(s.id);
     }
+    if (!completed.has(s.id) && s.itemRecords.length > 0) items.set(s.id, recordedItems(s));
   }
-  return { runId: state.runId, completed, inFlight: [...state.inFlight], uncertain, failed };
+  return { runId: state.runId, completed, inFlight: [...state.inFlight], uncertain, failed, items };
+}
+
+/** The items of a step as `resume` sees them: an item undone since it succeeded is sent again. */
+function recordedItems(s: StepRecord): RecordedItem[] {
+  return s.itemRecords.map((record) => {
+    const undone = record.status === "succeeded" && isItemUndone(s, record);
+    const item: RecordedItem = {
+      index: record.index,
+      status: undone ? "failed" : record.status,
+      attempts: record.attempts,
+      outputs: undone ? null : record.outputs,
+    };
+    if (record.requestId !== undefined && !undone) item.requestId = record.requestId;
+    if (record.error !== undefined) item.error = record.error;
+    return item;
+  });
 }
 
 /** The `resume` option of `runWorkflow`: the completed steps with their recorded outputs. */

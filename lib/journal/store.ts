@@ -50,8 +50,11 @@ export interface RunMeta {
   region?: string;
 }
 
-/** A run's status as listed: `running` while a writer holds it, `interrupted` when none does. */
-export type RunStatus = "running" | "interrupted" | "succeeded" | "failed";
+/**
+ * A run's status as listed: `running` while a writer holds it, `interrupted` when none does,
+ * `rolled_back` once a compensation undid everything it applied.
+ */
+export type RunStatus = "running" | "interrupted" | "succeeded" | "failed" | "rolled_back";
 
 /** One line of `tcflow runs`. */
 export interface RunSummary {

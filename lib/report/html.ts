@@ -42,6 +42,7 @@ th { background: #f6f8fa; }
 .badge { display: inline-block; border-radius: 1rem; padding: 0 .6rem; font-size: .85rem; font-weight: 600; background: #eaeef2; }
 .badge.succeeded { background: #dafbe1; color: var(--ok); } .badge.failed, .badge.uncertain, .badge.interrupted { background: #ffebe9; color: var(--err); }
 .badge.running { background: #fff8c5; color: var(--warn); }
+.badge.rolled_back { background: #ddf4ff; color: #0969da; }
 .error { background: #ffebe9; border: 1px solid #ff818266; border-left: 4px solid var(--err); border-radius: 6px; padding: .5rem .8rem; margin: .5rem 0; }
 .error strong { color: var(--err); }
 tr.error td { background: #ffebe9; } tr.warn td { background: #fff8c5; } tr.ok td:last-child { color: var(--ok); }
@@ -141,6 +142,24 @@ function stepHtml(step: StepRecord, n: number, { state }: ReportModel): string {
     parts.push(
       "<h4>Failed attempts</h4>",
       `<table><tr><th>time</th><th>attempt</th><th>item</th><th>error</th><th>message</th><th>next try</th></tr>${
+        rows.join("")
+      }</table>`,
+    );
+  }
+  if (step.itemRecords.length > 0) {
+    const items = [...step.itemRecords].sort((a, b) => a.index - b.index);
+    const rows = items.slice(0, MAX_ROWS).map((item) =>
+      `<tr class="${item.status === "succeeded" ? "ok" : "warn"}"><td>${item.index}</td>` +
+      `<td><span class="badge ${esc(item.status)}">${esc(item.status)}</span></td>` +
+      `<td>${item.attempts}</td><td>${
+        item.error !== undefined
+          ? `<code>${esc(item.error.code)}</code> ${esc(item.error.message)}`
+          : ""
+      }</td></tr>`
+    );
+    parts.push(
+      "<h4>Items</h4>",
+      `<table><tr><th>item</th><th>status</th><th>attempts</th><th>error</th></tr>${
         rows.join("")
       }</table>`,
     );

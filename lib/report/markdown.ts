@@ -108,6 +108,21 @@ function stepSection(step: StepRecord, n: number, { state }: ReportModel): strin
       "",
     );
   }
+  if (step.itemRecords.length > 0) {
+    const items = [...step.itemRecords].sort((a, b) => a.index - b.index);
+    lines.push(
+      "**Items**",
+      "",
+      "| item | status | attempts | error |",
+      "| --- | --- | --- | --- |",
+      ...items.slice(0, MAX_ROWS).map((item) =>
+        `| ${item.index} | ${statusText(item.status)} | ${item.attempts} | ${
+          item.error !== undefined ? `${code(item.error.code)} ${cell(item.error.message)}` : ""
+        } |`
+      ),
+      "",
+    );
+  }
   if (step.requests.length > 0) {
     const shown = step.requests.slice(0, MAX_REQUESTS);
     const more = step.requests.length - shown.length;
@@ -184,6 +199,7 @@ function statusText(status: string): string {
     skipped: "–",
     running: "…",
     pending: "·",
+    rolled_back: "↩",
   };
   return `${mark[status] ?? ""} ${status}`.trim();
 }
