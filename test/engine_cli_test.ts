@@ -86,7 +86,7 @@ Deno.test("run --emulator --json prints the run document; progress goes to stder
   // The run is journaled under the state dir.
   const events = await Deno.readTextFile(`${dir}/state/runs/${doc.run_id}/events.jsonl`);
   const types = events.trim().split("\n").map((line) =>
-    (JSON.parse(line) as { type: string }).type
+    (JSON.parse(line) as { e: { type: string } }).e.type // each record: {n, crc32, e: event}
   );
   assert.deepEqual(types, [
     "run-started",

@@ -31,7 +31,8 @@ export function storeOf(parsed: ParsedArgs, ctx: CliContext): FileJournalStore {
 /**
  * Reads a run.
  *
- * @throws {UsageError} no such run (with a "did you mean" among the runs), or a bad id
+ * @throws {UsageError} no such run (with a "did you mean" among the runs), a bad id, or a
+ *   damaged journal (nothing is guessed from it)
  */
 export async function readRun(
   store: FileJournalStore,
@@ -47,8 +48,20 @@ export async function readRun(
     ) {
       throw new UsageError(`${command}: ${await notFoundMessage(store, runId, error)}`);
     }
+    if (error instanceof JournalError && error.code === "E_RUN_DAMAGED") {
+      throw damagedUsage(error, command);
+    }
     throw error;
   }
+}
+
+/** The refusal of a damaged run: what does not check, and that nothing was sent. */
+function damagedUsage(error: JournalError, command: string): UsageError {
+  return new UsageError(
+    `${command}: run ${error.runId} is damaged (${error.reason}); nothing was sent. ` +
+      `Its journal cannot be trusted, so tcflow does not guess what was applied: check the ` +
+      `resources by hand`,
+  );
 }
 
 async function notFoundMessage(
@@ -191,6 +204,7 @@ export async function openRun(
   store: FileJournalStore,
   runId: string,
   ctx: CliContext,
+  command = "resume",
 ): Promise<boolean> {
   try {
     await store.open(runId);
@@ -199,6 +213,9 @@ export async function openRun(
     if (error instanceof JournalError && error.code === "E_RUN_LOCKED") {
       ctx.io.stderr(`tcflow: ${error.message}\n`);
       return false;
+    }
+    if (error instanceof JournalError && error.code === "E_RUN_DAMAGED") {
+      throw damagedUsage(error, command);
     }
     throw error;
   }
@@ -239,7 +256,7 @@ export async function reopenRun(o: {
   const connection = await connect(parsed, ctx, { clouds: cloudsOf(o.run.workflow) });
   const region = startRegion ?? connection.region;
   const secrets = [...o.run.inputSecrets, ...connection.secrets];
-  if (!(await openRun(store, runId, ctx))) {
+  if (!(await openRun(store, runId, ctx, o.command))) {
     connection.close();
     return undefined;
   }

@@ -5,6 +5,7 @@
  * @module
  */
 import { suggest } from "../catalog/suggest.ts";
+import type { JournalError, JournalErrorCode } from "../journal/store.ts";
 import { type CliContext, type Command, ConfigError, EXIT, UsageError } from "./context.ts";
 
 type Loader = () => Promise<Command>;
@@ -120,6 +121,15 @@ function reportError(error: unknown, ctx: CliContext): number {
     ctx.io.stderr(`tcflow: ${error.message}\n`);
     return EXIT.config;
   }
+  if (isJournalError(error, "E_STORAGE")) {
+    // A full disk, an unwritable state dir: the message names the path.
+    ctx.io.stderr(`tcflow: ${error.message}\n`);
+    return EXIT.config;
+  }
+  if (isJournalError(error, "E_RUN_DAMAGED")) {
+    ctx.io.stderr(`tcflow: ${error.message}; nothing was sent\n`);
+    return EXIT.invalid;
+  }
   // An unexpected failure is a bug of tcflow, not of the user: say so, without a stack trace
   // unless TCFLOW_DEBUG asks for it.
   const message = error instanceof Error ? error.message : String(error);
@@ -128,4 +138,13 @@ function reportError(error: unknown, ctx: CliContext): number {
     ctx.io.stderr(`${error.stack}\n`);
   }
   return EXIT.failed;
+}
+
+/**
+ * Whether `error` is a journal error with this code (told by name, so that commands that never
+ * touch a journal do not load the journal's modules).
+ */
+function isJournalError(error: unknown, code: JournalErrorCode): error is JournalError {
+  return error instanceof Error && error.name === "JournalError" &&
+    (error as { code?: unknown }).code === code;
 }

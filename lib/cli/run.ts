@@ -11,13 +11,14 @@
 import { type RunSink, teeSink } from "../engine/events.ts";
 import { runWorkflow } from "../engine/executor.ts";
 import { newRunId } from "../journal/run_id.ts";
-import { journalSink, runMeta } from "../journal/store.ts";
+import { type JournalError, journalSink, runMeta } from "../journal/store.ts";
 import { stringifyJson } from "../json.ts";
 import { loadWorkflowFile } from "../workflow/load.ts";
 import { formatDiagnostic } from "../workflow/snippet.ts";
 import { allowedEnv, outputFlags, parseOneTarget, resolvePath } from "./_command.ts";
 import { cloudsOf, connect, CONNECT_FLAGS, runExitCode } from "./_connect.ts";
 import { storeOf } from "./_journal.ts";
+import { isStorageError, memorySink, storageFailureDoc } from "./_storage.ts";
 import { formatSummary, progressSink } from "./_progress.ts";
 import { boolFlag, listFlag, stringFlag } from "./args.ts";
 import { type Command, EXIT, UsageError } from "./context.ts";
@@ -39,7 +40,8 @@ Validates the workflow, then runs its steps in order: retries what is safe to re
 to each action's rate limit, and prints progress on stderr. --emulator runs against the
 built-in emulator with its demo credentials; --dry-run prints the plan and sends nothing.
 With --json, the run document {run_id, status, outputs, steps} is printed on stdout.
-Exit codes: 0 succeeded, 1 failed, 2 invalid workflow or command line, 3 credentials.
+Exit codes: 0 succeeded, 1 failed, 2 invalid workflow or command line, 3 credentials, or
+the journal cannot be written (a full disk, an unwritable state dir; the path is named).
 `;
 
 /** `tcflow run`. */
@@ -111,7 +113,9 @@ export const runCommand: Command = async (args, ctx) => {
   const secrets = [...inputSecrets, ...connection.secrets];
   const runId = newRunId(ctx.deps);
   const startMs = ctx.deps.now();
-  const sinks: RunSink[] = [];
+  // The run as it happens, journaled or not: the document printed if the journal fails.
+  const seen = memorySink();
+  const sinks: RunSink[] = [seen];
   if (!quiet) sinks.push(progressSink({ write: (text) => ctx.io.stderr(text), color }));
   // The journal: every run is recorded under <state dir>/runs/<run id>/ as it happens.
   const store = storeOf(parsed, ctx);
@@ -124,7 +128,18 @@ export const runCommand: Command = async (args, ctx) => {
     secrets,
     ...(connection.region !== undefined ? { region: connection.region } : {}),
   });
-  await store.create(meta);
+  const storageFailed = (error: JournalError) => {
+    ctx.io.stderr(`tcflow: ${error.message}; run ${runId} stopped\n`);
+    if (json) ctx.io.stdout(stringifyJson(storageFailureDoc(runId, seen.events, error), 2) + "\n");
+    return EXIT.config;
+  };
+  try {
+    await store.create(meta);
+  } catch (error) {
+    connection.close();
+    if (isStorageError(error)) return storageFailed(error);
+    throw error;
+  }
   sinks.push(journalSink(store, runId, { secrets }));
   if (!quiet) ctx.io.stderr(`journal: ${store.runDir(runId)}\n`);
   // Ctrl-C stops the run cleanly: requests in flight are cancelled, the journal is closed, and
@@ -146,6 +161,7 @@ export const runCommand: Command = async (args, ctx) => {
       ...(connection.region !== undefined ? { region: connection.region } : {}),
     });
   } catch (error) {
+    if (isStorageError(error)) return storageFailed(error);
     if (!(error instanceof Interrupted)) throw error;
     ctx.io.stderr(
       `interrupted: run ${runId} stopped; \`tcflow resume ${runId}\` continues it\n`,

@@ -15,9 +15,11 @@ import { storeOf } from "./_journal.ts";
 export const RUNS_USAGE = `Usage: tcflow runs [--state-dir DIR] [--json]
 
 Lists the runs journaled in the state directory (.tcflow by default), oldest first:
-id, workflow, status (succeeded, failed, running, interrupted), start time (UTC),
-duration and steps. --json prints {"runs": [{run_id, workflow, file, status, started,
-duration_ms, steps}]} on stdout.
+id, workflow, status (succeeded, failed, running, interrupted, damaged), start time
+(UTC), duration and steps. A damaged run (a journal record that does not check, a
+missing or damaged meta.json) is listed with the reason; resume and rollback refuse it.
+--json prints {"runs": [{run_id, workflow, file, status, started, duration_ms, steps,
+reason?}]} on stdout.
 `;
 
 /** One run of `runs --json`. */
@@ -30,6 +32,8 @@ export interface RunsJsonEntry {
   started: string;
   duration_ms: number;
   steps: Record<string, number>;
+  /** Why a `damaged` run's journal cannot be trusted. */
+  reason?: string;
 }
 
 /** `tcflow runs`. */
@@ -53,6 +57,7 @@ export const runsCommand: Command = async (args, ctx) => {
       started: new Date(run.startedMs).toISOString(),
       duration_ms: run.durationMs,
       steps: run.steps,
+      ...(run.damaged !== undefined ? { reason: run.damaged } : {}),
     }));
     ctx.io.stdout(stringifyJson({ runs: entries }, 2) + "\n");
     return EXIT.ok;
@@ -68,13 +73,14 @@ export const runsCommand: Command = async (args, ctx) => {
 /** The human table of runs. */
 export function runsTable(runs: readonly RunSummary[]): string {
   const header = ["RUN ID", "WORKFLOW", "STATUS", "STARTED (UTC)", "DURATION", "STEPS"];
+  // A damaged run shows why in place of its steps.
   const rows = runs.map((run) => [
     run.runId,
     run.workflow,
     run.status,
     formatTime(run.startedMs).slice(0, 19),
     formatDurationMs(run.durationMs),
-    Object.entries(run.steps).map(([status, n]) => `${n} ${status}`).join(", "),
+    run.damaged ?? Object.entries(run.steps).map(([status, n]) => `${n} ${status}`).join(", "),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>

@@ -11,7 +11,16 @@
  */
 import type { RunEvent, RunEventType } from "../engine/events.ts";
 import { parseJson, stringifyJson } from "../json.ts";
+import { frame, unframe } from "./record.ts";
 import { JOURNAL_FORMAT, type RunMeta } from "./store.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+function startsWithText(bytes: Uint8Array, text: string): boolean {
+  const prefix = encoder.encode(text);
+  return prefix.length <= bytes.length && prefix.every((b, i) => bytes[i] === b);
+}
 
 /**
  * The numeric fields of each event type, converted back to numbers by the decoder. A mapped type
@@ -67,27 +76,48 @@ export function decodeEvent(line: string): RunEvent {
   return record as unknown as RunEvent;
 }
 
-/** The meta document's text. */
+/**
+ * The meta document's text: framed with its length and checksum in format 2
+ * (`{"format":2,"n":…,"crc32":"…","meta":{…}}`), plain JSON for a format 1 meta.
+ */
 export function encodeMeta(meta: RunMeta): string {
-  return stringifyJson(meta, 2) + "\n";
+  const json = stringifyJson(meta, 2);
+  return (meta.format >= 2 ? frame(json, "meta", `"format":${meta.format},`) : json) + "\n";
 }
 
 /**
- * A meta document from its text.
+ * A meta document from its bytes (or text), checked against its length and checksum in format 2.
  *
- * @throws {SyntaxError} not JSON or not a run meta of a known format
+ * @throws {SyntaxError} a damaged frame, not JSON, or not a run meta of a known format
  */
-export function decodeMeta(text: string): RunMeta {
+export function decodeMeta(content: string | Uint8Array): RunMeta {
+  const bytes = typeof content === "string" ? encoder.encode(content) : content;
+  let text: string;
+  const head = `{"format":${JOURNAL_FORMAT},`;
+  if (startsWithText(bytes, head)) {
+    const body = bytes.at(-1) === 0x0a ? bytes.subarray(0, -1) : bytes;
+    const unframed = unframe(body, "meta", `"format":${JOURNAL_FORMAT},`);
+    if (!unframed.ok) throw new SyntaxError(`meta.json: ${unframed.reason}`);
+    text = unframed.json;
+  } else {
+    text = new TextDecoder().decode(bytes);
+  }
   const value = parseJson(text, "bigint");
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new SyntaxError("meta.json is not a JSON object");
   }
   const meta = value as Record<string, unknown>;
   const format = typeof meta.format === "bigint" ? Number(meta.format) : meta.format;
-  if (typeof format !== "number" || format > JOURNAL_FORMAT) {
+  if (typeof format !== "number" || !Number.isInteger(format) || format < 1) {
+    throw new SyntaxError("meta.json: `format` is not a journal format");
+  }
+  if (format > JOURNAL_FORMAT) {
     throw new SyntaxError(
-      `meta.json has format ${String(format)}; this tcflow reads ${JOURNAL_FORMAT}`,
+      `meta.json has format ${String(format)}; this tcflow reads up to ${JOURNAL_FORMAT}`,
     );
+  }
+  if (format >= 2 && text === new TextDecoder().decode(bytes)) {
+    throw new SyntaxError("meta.json: a format 2 meta without its checksum");
   }
   for (const key of ["runId", "workflow", "file", "workflowSource", "workflowSha256"]) {
     if (typeof meta[key] !== "string") {
@@ -110,4 +140,68 @@ export function decodeMeta(text: string): RunMeta {
     throw new SyntaxError("meta.json: `region` is not a string");
   }
   return { ...(meta as unknown as RunMeta), format, startedMs };
+}
+
+/** What a journal's bytes hold. */
+export interface ParsedJournal {
+  /** The events of the good records, in order. */
+  events: RunEvent[];
+  /** 1 when a torn last record (bytes after the last newline) was ignored, else 0. */
+  ignoredLines: number;
+  /** Why the journal is damaged (a record other than a torn last one does not check). */
+  damaged?: string;
+}
+
+/**
+ * The events of a journal's bytes, in the given format (1: plain JSON lines; 2: framed
+ * records). Bytes after the last newline are a torn last record, ignored. Any other record
+ * that does not check (a bad checksum or length, garbage, an unknown event) stops the reading: the journal is damaged, and the reason names the line.
+ */
+export function parseJournal(bytes: Uint8Array, format: number): ParsedJournal {
+  const events: RunEvent[] = [];
+  let start = 0;
+  let line = 0;
+  while (true) {
+    const end = bytes.indexOf(0x0a, start);
+    if (end < 0) break;
+    line++;
+    const record = bytes.subarray(start, end);
+    start = end + 1;
+    const why = readRecord(record, format, events);
+    if (why !== undefined) {
+      return { events, ignoredLines: 0, damaged: `events.jsonl line ${line}: ${why}` };
+    }
+  }
+  return { events, ignoredLines: start < bytes.length ? 1 : 0 };
+}
+
+/** Decodes one record into `events`; returns why it is not a good record. */
+function readRecord(record: Uint8Array, format: number, events: RunEvent[]): string | undefined {
+  let json: string;
+  if (format >= 2) {
+    const unframed = unframe(record, "e");
+    if (!unframed.ok) return unframed.reason;
+    json = unframed.json;
+  } else {
+    try {
+      json = decoder.decode(record);
+    } catch {
+      return "not UTF-8";
+    }
+    if (json.trim() === "") return undefined; // format 1 readers skipped blank lines
+  }
+  try {
+    events.push(decodeEvent(json));
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * One event as a line of a journal of the given format (with the final newline): a framed
+ * record in format 2, plain JSON in format 1 (a resumed old run keeps its format).
+ */
+export function encodeJournalLine(event: RunEvent, format: number): string {
+  return format >= 2 ? frame(stringifyJson(event), "e") + "\n" : encodeEvent(event);
 }

@@ -2,20 +2,30 @@
  * The default journal store: files under the state dir (`.tcflow` or `--state-dir`).
  *
  * ```
- * <stateDir>/runs/<run-id>/meta.json     RunMeta, written once (temp file, fsync, rename)
- * <stateDir>/runs/<run-id>/events.jsonl  one event per line, appended
+ * <stateDir>/runs/<run-id>/meta.json     RunMeta, written once, with its length and checksum
+ * <stateDir>/runs/<run-id>/events.jsonl  one self-checking record per line, appended
  * <stateDir>/runs/<run-id>/lock          the writer lock (an OS file lock, freed when the process dies)
  * ```
  *
+ * A run directory appears whole: it is built as `runs/.new-<run-id>-<random>/` (meta, events,
+ * lock, all synced) and renamed into place, so a kill during `create` leaves no run at all (a
+ * hidden temp directory nobody lists), never a run without its meta. Files are created `0600`,
+ * directories `0700`.
+ *
  * Durability: an append resolves only after its line is written with one `write` and the file
  * is `fdatasync`ed; appends that arrive while a write is under way are written together (one
- * write of whole lines, one sync). A crash in the middle of a write leaves a torn last line
- * without its newline: readers ignore it, and the next writer (`open`) cuts it off.
+ * write of whole lines, one sync). A crash in the middle of a write leaves a torn last record
+ * without its newline: readers ignore it, and the next writer (`open`) cuts it off. Any other
+ * record that does not check (`record.ts`) makes the run `damaged`: listed with the reason,
+ * refused by `read`/`open`.
+ *
+ * A write that fails (a full disk, an unwritable state dir) is a `JournalError` `E_STORAGE`
+ * naming the path.
  *
  * @module
  */
 import type { RunEvent, RunSink } from "../engine/events.ts";
-import { decodeEvent, decodeMeta, encodeEvent, encodeMeta } from "./codec.ts";
+import { decodeMeta, encodeJournalLine, encodeMeta, parseJournal } from "./codec.ts";
 import { replay, stepCounts } from "./replay.ts";
 import { isRunId } from "./run_id.ts";
 import {
@@ -29,6 +39,20 @@ import {
 
 const encoder = new TextEncoder();
 
+/** Mode of every file the store creates: the journal is for its owner only. */
+export const FILE_MODE = 0o600;
+/** Mode of every directory the store creates. */
+export const DIR_MODE = 0o700;
+
+/** How the store opens files for writing (`Deno.open`; a test may inject faults). */
+export type OpenFile = (path: string, options: Deno.OpenOptions) => Promise<Deno.FsFile>;
+
+/** Options of {@link FileJournalStore}. */
+export interface FileStoreOptions {
+  /** Opens files for writing; `Deno.open` by default. */
+  open?: OpenFile;
+}
+
 interface Pending {
   bytes: Uint8Array;
   resolve(): void;
@@ -36,6 +60,10 @@ interface Pending {
 }
 
 interface Writer {
+  /** The journal format of the run (a resumed format 1 run keeps writing format 1). */
+  format: number;
+  /** Path of `events.jsonl`, for messages. */
+  path: string;
   lock: Deno.FsFile;
   events: Deno.FsFile;
   pending: Pending[];
@@ -52,11 +80,13 @@ export class FileJournalStore implements JournalStore {
   /** `<stateDir>/runs`. */
   readonly runsDir: string;
   readonly #writers = new Map<string, Writer>();
+  readonly #open: OpenFile;
 
   /** @param stateDir the state directory; runs go to `<stateDir>/runs/<run-id>/`. */
-  constructor(stateDir: string) {
+  constructor(stateDir: string, options: FileStoreOptions = {}) {
     this.stateDir = stateDir.replace(/\/+$/, "") || "/";
     this.runsDir = `${this.stateDir}/runs`;
+    this.#open = options.open ?? ((path, o) => Deno.open(path, o));
   }
 
   /** The directory of a run. @throws {JournalError} `E_RUN_ID` for an unsafe id */
@@ -69,38 +99,73 @@ export class FileJournalStore implements JournalStore {
 
   async create(meta: RunMeta): Promise<void> {
     const dir = this.runDir(meta.runId);
-    await Deno.mkdir(this.runsDir, { recursive: true });
+    const runId = meta.runId;
+    await storage(runId, this.runsDir, () => mkdirs(this.runsDir));
+    if (await exists(dir)) throw existsError(runId);
+    const temp = `${this.runsDir}/.new-${runId}-${crypto.randomUUID().slice(0, 8)}`;
+    await storage(runId, temp, () => Deno.mkdir(temp, { mode: DIR_MODE }));
+    let lock: Deno.FsFile | undefined;
+    let events: Deno.FsFile | undefined;
     try {
-      await Deno.mkdir(dir);
-    } catch (error) {
-      if (error instanceof Deno.errors.AlreadyExists) {
-        throw new JournalError("E_RUN_EXISTS", meta.runId, `run ${meta.runId} already exists`);
+      lock = await this.#lock(runId, temp);
+      await storage(runId, `${temp}/meta.json`, async () => {
+        const file = await this.#open(`${temp}/meta.json`, {
+          write: true,
+          createNew: true,
+          mode: FILE_MODE,
+        });
+        try {
+          await writeAll(file, encoder.encode(encodeMeta(meta)));
+          await file.syncData();
+        } finally {
+          file.close();
+        }
+      });
+      const path = `${temp}/events.jsonl`;
+      events = await storage(
+        runId,
+        path,
+        () => this.#open(path, { create: true, append: true, mode: FILE_MODE }),
+      );
+      await syncDir(temp);
+      try {
+        await Deno.rename(temp, dir);
+      } catch (error) {
+        if (await exists(`${dir}/meta.json`)) throw existsError(runId);
+        throw storageError(runId, dir, error);
       }
-      throw error;
-    }
-    const lock = await this.#lock(meta.runId, dir);
-    try {
-      await writeDurably(`${dir}/meta.json`, encodeMeta(meta));
-      const events = await Deno.open(`${dir}/events.jsonl`, { create: true, append: true });
-      await syncDir(dir);
       await syncDir(this.runsDir);
-      this.#writers.set(meta.runId, { lock, events, pending: [] });
+      this.#writers.set(runId, {
+        format: meta.format,
+        path: `${dir}/events.jsonl`,
+        lock,
+        events,
+        pending: [],
+      });
     } catch (error) {
-      lock.close();
+      events?.close();
+      lock?.close();
+      await Deno.remove(temp, { recursive: true }).catch(() => {});
       throw error;
     }
   }
 
   async open(runId: string): Promise<void> {
     const dir = this.runDir(runId);
-    await this.#readMeta(runId, dir);
+    const meta = await this.#readMeta(runId, dir);
     if (this.#writers.has(runId)) throw lockedError(runId);
     const lock = await this.#lock(runId, dir);
     try {
       const path = `${dir}/events.jsonl`;
-      await cutTornLine(path);
-      const events = await Deno.open(path, { create: true, append: true });
-      this.#writers.set(runId, { lock, events, pending: [] });
+      const { damaged } = parseJournal(await readBytes(path), meta.format);
+      if (damaged !== undefined) throw damagedError(runId, damaged);
+      await storage(runId, path, () => cutTornLine(path));
+      const events = await storage(
+        runId,
+        path,
+        () => this.#open(path, { create: true, append: true, mode: FILE_MODE }),
+      );
+      this.#writers.set(runId, { format: meta.format, path, lock, events, pending: [] });
     } catch (error) {
       lock.close();
       throw error;
@@ -114,8 +179,10 @@ export class FileJournalStore implements JournalStore {
         new JournalError("E_RUN_NOT_OPEN", runId, `run ${runId} is not open for writing`),
       );
     }
-    if (writer.broken !== undefined) return Promise.reject(brokenError(runId, writer.broken));
-    const bytes = encoder.encode(encodeEvent(event));
+    if (writer.broken !== undefined) {
+      return Promise.reject(brokenError(runId, writer.path, writer.broken));
+    }
+    const bytes = encoder.encode(encodeJournalLine(event, writer.format));
     return new Promise<void>((resolve, reject) => {
       writer.pending.push({ bytes, resolve, reject });
       writer.flushing ??= this.#flush(runId, writer);
@@ -134,13 +201,9 @@ export class FileJournalStore implements JournalStore {
   async read(runId: string): Promise<RunRecord> {
     const dir = this.runDir(runId);
     const meta = await this.#readMeta(runId, dir);
-    let text = "";
-    try {
-      text = await Deno.readTextFile(`${dir}/events.jsonl`);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-    const { events, ignoredLines } = parseEvents(text);
+    const parsed = parseJournal(await readBytes(`${dir}/events.jsonl`), meta.format);
+    if (parsed.damaged !== undefined) throw damagedError(runId, parsed.damaged);
+    const { events, ignoredLines } = parsed;
     return { meta, events, ignoredLines, locked: await this.isLocked(runId) };
   }
 
@@ -156,14 +219,18 @@ export class FileJournalStore implements JournalStore {
     }
     const summaries: RunSummary[] = [];
     for (const id of ids) {
-      let record: RunRecord;
       try {
-        record = await this.read(id);
+        summaries.push(summarize(await this.read(id)));
       } catch (error) {
-        if (error instanceof JournalError) continue; // a run being created, or a damaged one
-        throw error;
+        if (error instanceof JournalError && error.code === "E_RUN_NOT_FOUND") continue; // removed meanwhile
+        // One unreadable run never hides the others: it is listed as damaged, with why.
+        const reason = error instanceof JournalError && error.code === "E_RUN_DAMAGED"
+          ? error.reason
+          : error instanceof Error
+          ? error.message
+          : String(error);
+        summaries.push(damagedSummary(id, reason, await this.#metaOrUndefined(id)));
       }
-      summaries.push(summarize(record));
     }
     return summaries.sort((a, b) => a.startedMs - b.startedMs || a.runId.localeCompare(b.runId));
   }
@@ -193,25 +260,46 @@ export class FileJournalStore implements JournalStore {
   }
 
   async #readMeta(runId: string, dir: string): Promise<RunMeta> {
-    let text: string;
+    let bytes: Uint8Array;
     try {
-      text = await Deno.readTextFile(`${dir}/meta.json`);
+      bytes = await Deno.readFile(`${dir}/meta.json`);
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) {
+      if (!(error instanceof Deno.errors.NotFound)) {
+        throw damagedError(runId, `meta.json cannot be read: ${messageOf(error)}`);
+      }
+      if (!(await exists(dir))) {
         throw new JournalError("E_RUN_NOT_FOUND", runId, `no run ${runId} in ${this.runsDir}`);
       }
-      throw error;
+      throw damagedError(runId, "meta.json is missing");
     }
+    let meta: RunMeta;
     try {
-      return decodeMeta(text);
+      meta = decodeMeta(bytes);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new JournalError("E_JOURNAL", runId, `run ${runId}: ${message}`, { cause: error });
+      throw damagedError(runId, messageOf(error), error);
+    }
+    if (meta.runId !== runId) {
+      throw damagedError(runId, `meta.json is the meta of run ${meta.runId}`);
+    }
+    return meta;
+  }
+
+  /** The meta of a run, when it can be read (for the summary of a damaged run). */
+  async #metaOrUndefined(runId: string): Promise<RunMeta | undefined> {
+    try {
+      return await this.#readMeta(runId, this.runDir(runId));
+    } catch {
+      return undefined;
     }
   }
 
   async #lock(runId: string, dir: string): Promise<Deno.FsFile> {
-    const lock = await Deno.open(`${dir}/lock`, { read: true, write: true, create: true });
+    const path = `${dir}/lock`;
+    const lock = await storage(
+      runId,
+      path,
+      () => this.#open(path, { read: true, write: true, create: true, mode: FILE_MODE }),
+    );
     if (!(await lock.tryLock(true))) {
       lock.close();
       throw lockedError(runId);
@@ -224,13 +312,13 @@ export class FileJournalStore implements JournalStore {
       while (writer.pending.length > 0) {
         const batch = writer.pending.splice(0);
         try {
-          if (writer.broken !== undefined) throw brokenError(runId, writer.broken);
+          if (writer.broken !== undefined) throw writer.broken;
           await writeAll(writer.events, concat(batch.map((p) => p.bytes)));
           await writer.events.syncData();
           for (const p of batch) p.resolve();
         } catch (error) {
           writer.broken ??= error;
-          for (const p of batch) p.reject(brokenError(runId, error));
+          for (const p of batch) p.reject(brokenError(runId, writer.path, writer.broken));
         }
       }
     } finally {
@@ -258,23 +346,96 @@ export function summarize(record: RunRecord): RunSummary {
 }
 
 /**
- * The events of a journal's text. A last line without its newline (a torn write) is ignored,
- * and so is any line that is not an event.
+ * The summary of a run whose journal cannot be trusted: what its meta says when it can be read,
+ * else an empty workflow name and the start time written in the run id (when it has one).
  */
-export function parseEvents(text: string): { events: RunEvent[]; ignoredLines: number } {
-  const lines = text.split("\n");
-  const torn = lines.pop() ?? "";
-  let ignoredLines = torn === "" ? 0 : 1;
-  const events: RunEvent[] = [];
-  for (const line of lines) {
-    if (line.trim() === "") continue;
-    try {
-      events.push(decodeEvent(line));
-    } catch {
-      ignoredLines++;
-    }
+export function damagedSummary(runId: string, reason: string, meta?: RunMeta): RunSummary {
+  return {
+    runId,
+    workflow: meta?.workflow ?? "",
+    file: meta?.file ?? "",
+    status: "damaged",
+    startedMs: meta?.startedMs ?? idTimeMs(runId),
+    durationMs: 0,
+    steps: {},
+    damaged: reason,
+  };
+}
+
+/** The start time written in a run id (`20261123T104512Z-…`), else 0. */
+function idTimeMs(runId: string): number {
+  const m = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z/.exec(runId);
+  if (m === null) return 0;
+  const [y, mo, d, h, mi, se] = m.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  return Date.UTC(y, mo - 1, d, h, mi, se);
+}
+
+/** The bytes of a file, empty when it does not exist. */
+async function readBytes(path: string): Promise<Uint8Array> {
+  try {
+    return await Deno.readFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return new Uint8Array();
+    throw error;
   }
-  return { events, ignoredLines };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/** Creates a directory and its missing parents, each `0700`. */
+async function mkdirs(dir: string): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true, mode: DIR_MODE });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs a file system write; a failure becomes `E_STORAGE` naming the path. */
+async function storage<T>(runId: string, path: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof JournalError) throw error;
+    throw storageError(runId, path, error);
+  }
+}
+
+function storageError(runId: string, path: string, cause: unknown): JournalError {
+  return new JournalError(
+    "E_STORAGE",
+    runId,
+    `cannot write the journal at ${path}: ${messageOf(cause)}`,
+    { cause },
+  );
+}
+
+function damagedError(runId: string, reason: string, cause?: unknown): JournalError {
+  return new JournalError(
+    "E_RUN_DAMAGED",
+    runId,
+    `run ${runId} is damaged: ${reason}`,
+    cause === undefined ? { reason } : { reason, cause },
+  );
+}
+
+function existsError(runId: string): JournalError {
+  return new JournalError("E_RUN_EXISTS", runId, `run ${runId} already exists`);
 }
 
 function lockedError(runId: string): JournalError {
@@ -285,14 +446,8 @@ function lockedError(runId: string): JournalError {
   );
 }
 
-function brokenError(runId: string, cause: unknown): JournalError {
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return new JournalError(
-    "E_JOURNAL",
-    runId,
-    `cannot write the journal of run ${runId}: ${message}`,
-    { cause },
-  );
+function brokenError(runId: string, path: string, cause: unknown): JournalError {
+  return cause instanceof JournalError ? cause : storageError(runId, path, cause);
 }
 
 /** Cuts a torn last line (bytes after the last newline) off a journal file. */
@@ -329,19 +484,6 @@ function concat(parts: Uint8Array[]): Uint8Array {
     offset += part.length;
   }
   return out;
-}
-
-/** Writes a file so that it is either absent or complete after a crash. */
-async function writeDurably(path: string, text: string): Promise<void> {
-  const temp = `${path}.tmp`;
-  const file = await Deno.open(temp, { write: true, create: true, truncate: true });
-  try {
-    await writeAll(file, encoder.encode(text));
-    await file.syncData();
-  } finally {
-    file.close();
-  }
-  await Deno.rename(temp, path);
 }
 
 /** Makes a directory's entries durable (where the platform allows syncing a directory). */

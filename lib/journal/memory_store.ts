@@ -7,8 +7,8 @@
  * @module
  */
 import type { RunEvent, RunSink } from "../engine/events.ts";
-import { decodeMeta, encodeEvent, encodeMeta } from "./codec.ts";
-import { parseEvents, summarize } from "./file_store.ts";
+import { decodeMeta, encodeEvent, encodeMeta, parseJournal } from "./codec.ts";
+import { summarize } from "./file_store.ts";
 import { isRunId } from "./run_id.ts";
 import {
   JournalError,
@@ -79,9 +79,11 @@ export class MemoryJournalStore implements JournalStore {
   read(runId: string): Promise<RunRecord> {
     try {
       const entry = this.#entry(runId);
-      const { events, ignoredLines } = parseEvents(entry.lines.join(""));
+      const meta = decodeMeta(entry.meta);
+      const lines = new TextEncoder().encode(entry.lines.join(""));
+      const { events, ignoredLines } = parseJournal(lines, 1); // plain lines, nothing to tear
       return Promise.resolve({
-        meta: decodeMeta(entry.meta),
+        meta,
         events,
         ignoredLines,
         locked: entry.open,

@@ -18,7 +18,7 @@ import { REDACTED, redactor, type RunEvent, type RunSink } from "../engine/event
 import type { Workflow } from "../workflow/model.ts";
 
 /** Version of the journal's file format, in every {@link RunMeta}. */
-export const JOURNAL_FORMAT = 1;
+export const JOURNAL_FORMAT = 2;
 
 /** What is known of a run when it starts. Written once, never changed. */
 export interface RunMeta {
@@ -52,9 +52,16 @@ export interface RunMeta {
 
 /**
  * A run's status as listed: `running` while a writer holds it, `interrupted` when none does,
- * `rolled_back` once a compensation undid everything it applied.
+ * `rolled_back` once a compensation undid everything it applied, `damaged` when its journal
+ * cannot be trusted (see {@link RunSummary.damaged}).
  */
-export type RunStatus = "running" | "interrupted" | "succeeded" | "failed" | "rolled_back";
+export type RunStatus =
+  | "running"
+  | "interrupted"
+  | "succeeded"
+  | "failed"
+  | "rolled_back"
+  | "damaged";
 
 /** One line of `tcflow runs`. */
 export interface RunSummary {
@@ -72,6 +79,12 @@ export interface RunSummary {
   durationMs: number;
   /** Number of steps per status (`succeeded`, `failed`, `uncertain`, `skipped`, `pending`…). */
   steps: Record<string, number>;
+  /**
+   * Why the run is `damaged` (a record in the middle of its journal does not check, its meta
+   * is missing or damaged): then `workflow`, `file` and `startedMs` are what could be read
+   * (empty and the id's time when the meta is unreadable), and `steps` is empty.
+   */
+  damaged?: string;
 }
 
 /** Everything recorded of a run. */
@@ -80,7 +93,7 @@ export interface RunRecord {
   meta: RunMeta;
   /** Its events, in the order they were appended. */
   events: RunEvent[];
-  /** Lines that could not be read (a torn last line after a crash), ignored. */
+  /** 1 when a torn last record (a write cut by a crash) was ignored, else 0. */
   ignoredLines: number;
   /** Whether some process holds the run's writer lock right now. */
   locked: boolean;
@@ -93,17 +106,27 @@ export type JournalErrorCode =
   | "E_RUN_LOCKED"
   | "E_RUN_NOT_OPEN"
   | "E_RUN_ID"
+  | "E_RUN_DAMAGED"
+  | "E_STORAGE"
   | "E_JOURNAL";
 
 /** A journal problem, as data. */
 export class JournalError extends Error {
   readonly code: JournalErrorCode;
   readonly runId: string;
-  constructor(code: JournalErrorCode, runId: string, message: string, options?: ErrorOptions) {
+  /** The bare reason (of `E_RUN_DAMAGED`: what does not check), else the message. */
+  readonly reason: string;
+  constructor(
+    code: JournalErrorCode,
+    runId: string,
+    message: string,
+    options?: ErrorOptions & { reason?: string },
+  ) {
     super(message, options);
     this.name = "JournalError";
     this.code = code;
     this.runId = runId;
+    this.reason = options?.reason ?? message;
   }
 }
 
@@ -112,31 +135,38 @@ export interface JournalStore {
   /**
    * Records a new run and takes its writer lock.
    *
-   * @throws {JournalError} `E_RUN_EXISTS`, `E_RUN_ID` (unsafe id)
+   * @throws {JournalError} `E_RUN_EXISTS`, `E_RUN_ID` (unsafe id), `E_STORAGE` (cannot write:
+   *   a full disk, an unwritable state dir; the message names the path)
    */
   create(meta: RunMeta): Promise<void>;
   /**
    * Takes the writer lock of an existing run (to resume or roll it back).
    *
-   * @throws {JournalError} `E_RUN_NOT_FOUND`, `E_RUN_LOCKED` (another writer holds it)
+   * @throws {JournalError} `E_RUN_NOT_FOUND`, `E_RUN_LOCKED` (another writer holds it),
+   *   `E_RUN_DAMAGED`
    */
   open(runId: string): Promise<void>;
   /**
    * Appends one event durably: when the promise resolves, the event survives a crash.
    * Concurrent appends are written one after the other, in call order.
    *
-   * @throws {JournalError} `E_RUN_NOT_OPEN` when this store did not create or open the run
+   * @throws {JournalError} `E_RUN_NOT_OPEN` when this store did not create or open the run,
+   *   `E_STORAGE` when the event cannot be written (the run then takes no more events)
    */
   append(runId: string, event: RunEvent): Promise<void>;
   /** Waits for pending appends and releases the writer lock. */
   close(runId: string): Promise<void>;
   /**
-   * Reads a run.
+   * Reads a run. Nothing is guessed: a journal that does not check (other than a torn last
+   * record) is refused.
    *
-   * @throws {JournalError} `E_RUN_NOT_FOUND`, `E_JOURNAL` (unreadable meta)
+   * @throws {JournalError} `E_RUN_NOT_FOUND`, `E_RUN_DAMAGED` (the message says why)
    */
   read(runId: string): Promise<RunRecord>;
-  /** Every run, oldest first. Runs whose meta cannot be read are left out. */
+  /**
+   * Every run, oldest first. A damaged run is listed with status `damaged` and the reason;
+   * one run never makes the list fail.
+   */
   list(): Promise<RunSummary[]>;
 }
 
