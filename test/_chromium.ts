@@ -1,37 +1,25 @@
 /**
  * Headless Chromium for tests (Debian's `chromium` package), driven over the DevTools protocol:
  * open a page, evaluate expressions in it, take a screenshot. `.ci/run` installs the package;
- * on a machine without it, {@link findChromium} installs it with apt-get when running as root,
- * and otherwise returns `undefined` so the caller can skip with a clear message.
+ * the tests never do (see `_host_tools.ts`).
  *
  * @module
  */
+import { type HostTool, hostTool, which } from "./_host_tools.ts";
 
-const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
+/** The Chromium binary (`CHROME_PATH` or Debian's); its tests skip or fail without it. */
+export async function findChromium(tests: string): Promise<HostTool> {
+  const path = await which(
+    ...[Deno.env.get("CHROME_PATH") ?? ""].filter((p) => p !== ""),
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+  );
+  return hostTool("chromium", path, { tests, install: INSTALL_CHROMIUM });
 }
 
-/** The Chromium binary (`CHROME_PATH` or Debian's), installing it with apt-get if possible. */
-export async function findChromium(): Promise<string | undefined> {
-  const fromEnv = Deno.env.get("CHROME_PATH");
-  if (fromEnv && await exists(fromEnv)) return fromEnv;
-  for (const path of CANDIDATES) if (await exists(path)) return path;
-  if (Deno.uid() !== 0 || !await exists("/usr/bin/apt-get")) return undefined;
-  const install = await new Deno.Command("apt-get", {
-    args: ["install", "-y", "-q", "chromium"],
-    env: { DEBIAN_FRONTEND: "noninteractive" },
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  return install.success && await exists("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined;
-}
+/** What `.ci/run` runs to install Chromium. */
+export const INSTALL_CHROMIUM = "sudo apt-get install -y chromium";
 
 /** A page open in headless Chromium. */
 export interface Page {

@@ -26,6 +26,13 @@ Deno.test("fault suite: seeded runs at 10/20/30% faults are correct or honestly 
   assert.deepEqual(violations, []);
   assert.equal(runs.length, 3 * SEEDS * TRIAL_WORKFLOWS.length);
   assert.ok(runs.reduce((n, r) => n + r.injected, 0) > 0, "faults were injected");
+  // Retries must carry runs through: a runtime that gave up at the first fault would pass every
+  // check above, so some run that met faults and retried must have succeeded.
+  const outcomes = runs.map((r) => `${r.workflow}@${r.rate}: ${r.outcome}, ${r.retries} retries`);
+  assert.ok(
+    runs.some((r) => r.outcome === "succeeded" && r.retries > 0),
+    `no retried run succeeded:\n${outcomes.join("\n")}`,
+  );
 });
 
 Deno.test("fault specs split the rate over codes, 5xx and cuts, and parse", async () => {

@@ -1,56 +1,25 @@
 /**
  * The notebook that `tcflow ipynb` writes, executed headlessly by a real Jupyter (Debian's
  * `jupyter-nbconvert` with nbclient) on Deno's kernel against the emulator: every step cell
- * runs, shows rich HTML, and the run succeeds. `.ci/run` installs Jupyter; without it (and
- * without root to install it) the test is skipped with a message.
+ * runs, shows rich HTML, and the run succeeds. `.ci/run` installs Jupyter; without it the test
+ * is skipped with one line, or fails with the install command on CI (`_host_tools.ts`).
  */
 import assert from "node:assert/strict";
 import { ROOT, runCli } from "./_cli.ts";
+import { hostTool, which } from "./_host_tools.ts";
 
-async function which(name: string): Promise<string | undefined> {
-  for (const dir of (Deno.env.get("PATH") ?? "/usr/bin:/bin").split(":")) {
-    try {
-      await Deno.stat(`${dir}/${name}`);
-      return `${dir}/${name}`;
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
-}
-
-/** `jupyter-nbconvert`, installed from Debian's packages when missing and possible. */
-async function findNbconvert(): Promise<string | undefined> {
-  const found = await which("jupyter-nbconvert");
-  if (found !== undefined || Deno.uid() !== 0 || await which("apt-get") === undefined) return found;
-  await new Deno.Command("apt-get", {
-    args: [
-      "install",
-      "-y",
-      "-q",
-      "jupyter-nbconvert",
-      "jupyter-client",
-      "python3-nbclient",
-      "python3-ipykernel",
-    ],
-    env: { DEBIAN_FRONTEND: "noninteractive" },
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  return await which("jupyter-nbconvert");
-}
-
-const nbconvert = await findNbconvert();
-if (nbconvert === undefined) {
-  console.error("jupyter_test: jupyter-nbconvert not found and not installable; skipped.");
-}
+const nbconvert = hostTool("jupyter-nbconvert", await which("jupyter-nbconvert"), {
+  tests: "jupyter_test",
+  install:
+    "sudo apt-get install -y jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel",
+});
 
 type Output = { output_type: string; data?: Record<string, string[]>; ename?: string };
 type NotebookCell = { cell_type: string; source: string[]; outputs?: Output[] };
 
 Deno.test({
   name: "a generated notebook runs in Jupyter on Deno's kernel, one cell per step",
-  ignore: nbconvert === undefined,
+  ignore: nbconvert.ignore,
   async fn() {
     // The kernel must find tcflow's deno.json (npm packages), so the notebook lives in the tree.
     await Deno.mkdir(`${ROOT}.tcflow`, { recursive: true });
@@ -79,7 +48,7 @@ Deno.test({
       ]);
       assert.equal(written.code, 0, written.stderr);
 
-      const executed = await new Deno.Command(nbconvert!, {
+      const executed = await new Deno.Command(nbconvert.require(), {
         args: [
           "--to",
           "notebook",

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { findChromium, openPage } from "./_chromium.ts";
 import { ROOT, runCli } from "./_cli.ts";
 
-const chromium = await findChromium();
+const chromium = await findChromium("report_html_test");
 
 async function reportOf(workflow: string, extra: string[]): Promise<string> {
   const stateDir = await Deno.makeTempDir({ prefix: "tcflow-report-" });
@@ -30,10 +30,10 @@ async function reportOf(workflow: string, extra: string[]): Promise<string> {
 
 Deno.test({
   name: "the HTML report of a successful run renders in Chromium with every step and table",
-  ignore: chromium === undefined,
+  ignore: chromium.ignore,
   async fn() {
     const file = await reportOf("apigateway-provisioning.yaml", []);
-    const page = await openPage(chromium!, `file://${file}`);
+    const page = await openPage(chromium.require(), `file://${file}`);
     try {
       const facts = await page.evaluate<{
         title: string;
@@ -73,10 +73,10 @@ Deno.test({
 
 Deno.test({
   name: "the HTML report highlights a failed assert in red",
-  ignore: chromium === undefined,
+  ignore: chromium.ignore,
   async fn() {
     const file = await reportOf("nightly-audit.yaml", ["--input", "allowedPorts=[22]"]);
-    const page = await openPage(chromium!, `file://${file}`);
+    const page = await openPage(chromium.require(), `file://${file}`);
     try {
       const failed = await page.evaluate<{ id: string; color: string; text: string } | null>(
         `(() => {
@@ -103,10 +103,3 @@ Deno.test({
     }
   },
 });
-
-if (chromium === undefined) {
-  console.error(
-    "report_html_test: Chromium not found and not installable (not root); " +
-      "install Debian's chromium or set CHROME_PATH to run these tests.",
-  );
-}

@@ -197,7 +197,8 @@ Deno.test("a regular expression cannot hang the run (catastrophic backtracking)"
   // runs in a subprocess killed after 20 s, so a hang is bounded.
   const cases: Array<[string, string]> = [
     ["^(a|a)*$", "a".repeat(34) + "!"],
-    ["^(\\\\w|a)+$", "a".repeat(34) + "!"],
+    // Four backslashes in the file: YAML's double quotes keep two, CEL's string one: `\w`.
+    ["^(\\\\\\\\w|a)+$", "a".repeat(34) + "!"],
     ["a*a*a*a*a*a*b", "a".repeat(300)],
   ];
   for (const [pattern, subject] of cases) {
@@ -214,7 +215,9 @@ Deno.test("a regular expression cannot hang the run (catastrophic backtracking)"
     );
     const ms = performance.now() - started;
     assert.ok(result !== undefined, `matches('${pattern}') still running after 20 s`);
-    assert.ok([0, 1, 2].includes(result.code), result.stderr);
+    // The linear-time engine answers every pattern: no match (the subjects end in "!" or lack
+    // the "b"), so the run succeeds.
+    assert.equal(result.code, 0, result.stderr);
     assert.ok(!hasStackTrace(result.stderr), result.stderr);
     assert.ok(ms < 15_000, `matches('${pattern}') took ${Math.round(ms)} ms`);
   }
