@@ -317,7 +317,19 @@ steps:
 });
 
 Deno.test("aborting a run stops it during a backoff wait", async () => {
-  const engine = testEngine({ emulator: { faults: "rate=1;codes=RequestLimitExceeded" } });
+  // The first answer (a throttling error) is the event to stop at: no polling.
+  let answered = () => {};
+  const firstAnswer = new Promise<void>((resolve) => answered = resolve);
+  const engine = testEngine({
+    emulator: { faults: "rate=1;codes=RequestLimitExceeded" },
+    wrapFetch: (handle) => async (request) => {
+      try {
+        return await handle(request);
+      } finally {
+        answered();
+      }
+    },
+  });
   const controller = new AbortController();
   const running = engine.run(
     `
@@ -332,7 +344,14 @@ steps:
     { signal: controller.signal },
   );
   // Wait until the first attempt has failed, then stop the run.
-  while (engine.emulator.calls().length === 0) await new Promise((r) => setTimeout(r, 1));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    firstAnswer,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error("no attempt was answered within 10 s")), 10_000);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  assert.ok(engine.emulator.calls().length >= 1);
   controller.abort(new Error("stopped by the user"));
   await assert.rejects(running, /stopped by the user/);
   assert.ok(engine.emulator.calls().length < 10);

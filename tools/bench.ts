@@ -68,6 +68,20 @@ async function benchValidate(rows: Row[], results: Record<string, unknown>): Pro
     figure: `${perStepUs(1_000).toFixed(0)} → ${perStepUs(10_000).toFixed(0)} µs`,
     target: verdict("linear (≤ ×2)", perStepUs(10_000) <= 2 * perStepUs(1_000)),
   });
+  const hostile = JSON.parse(
+    (await deno(["run", "--allow-read", "--allow-env", "tools/bench/validate.ts", "hostile"]))
+      .stdout,
+  ) as { oversizedMs: number; aliasBombMs: number };
+  results.validateHostile = hostile;
+  rows.push({
+    benchmark: "validate: a file over 2 MB refused (E_YAML 1:1)",
+    figure: `${hostile.oversizedMs} ms`,
+    target: verdict("< 1,000 ms", hostile.oversizedMs < 1_000),
+  }, {
+    benchmark: "validate: a billion-laughs alias bomb refused",
+    figure: `${hostile.aliasBombMs} ms`,
+    target: verdict("< 2,000 ms", hostile.aliasBombMs < 2_000),
+  });
 }
 
 /** Wall time of `tcflow validate <sample>` including Deno start-up (median of 5). */

@@ -55,7 +55,11 @@ async function readRequest(conn: Deno.Conn): Promise<RawRequest | undefined> {
 
 /**
  * A raw TCP (or given TLS) server on loopback: each connection reads one request, then runs
- * `script`.
+ * `script`. `received(n)` waits (bounded, failing with a message) until n requests arrived;
+ * `barrier()` sends a marker request on a new connection and waits until the server has read
+ * it: connections are accepted in order, so a re-send started before the barrier is counted by
+ * then (barriers themselves are never counted), which proves "nothing else was sent" without
+ * sleeping.
  */
 function rawServer(
   script: (exchange: Exchange) => Promise<void>,
@@ -64,7 +68,25 @@ function rawServer(
   const { port } = listener.addr as Deno.NetAddr;
   const requests: RawRequest[] = [];
   const handlers = new Set<Promise<void>>();
+  const waiters = new Set<() => void>();
   let connections = 0;
+  let barriers = 0;
+  const notify = () => waiters.forEach((wake) => wake());
+  const until = (test: () => boolean, what: () => string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        if (!test()) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`${what()} within 10 s`));
+      }, 10_000);
+      waiters.add(check);
+      check();
+    });
   const accepting = (async () => {
     try {
       for await (const conn of listener) {
@@ -73,7 +95,12 @@ function rawServer(
           try {
             const request = await readRequest(conn);
             if (request === undefined) return;
+            if (request.head.startsWith("GET /barrier ")) {
+              barriers++;
+              return notify();
+            }
             requests.push(request);
+            notify();
             await script({
               conn,
               request,
@@ -102,7 +129,23 @@ function rawServer(
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
-    connections: () => connections,
+    /** Connections accepted, barriers not counted. */
+    connections: () => connections - barriers,
+    received: (n: number) =>
+      until(
+        () => requests.length >= n,
+        () => `${n} request(s) did not arrive (${requests.length})`,
+      ),
+    async barrier() {
+      const seen = barriers + 1;
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      try {
+        await conn.write(encoder.encode("GET /barrier HTTP/1.1\r\nhost: x\r\n\r\n"));
+        await until(() => barriers >= seen, () => "the barrier request was not read");
+      } finally {
+        conn.close();
+      }
+    },
     async close() {
       listener.close();
       await accepting;
@@ -233,7 +276,7 @@ Deno.test("http1Fetch: a close right after the body is read is after-send, sent 
         return true;
       },
     );
-    await pause(100); // a re-send, if any, would arrive by now
+    await server.barrier(); // a re-send, if any, was accepted before this
     assert.equal(server.connections(), 1);
     assert.equal(server.requests.length, 1);
     assert.equal(decoder.decode(server.requests[0]?.body), '{"Topic":"t"}');
@@ -315,7 +358,7 @@ Deno.test("http1Fetch: a signal stops it; one aborted before sends nothing", asy
     const pending = http1Fetch(new Request(server.url, { method: "POST", body: "x" }), {
       signal: controller.signal,
     });
-    await pause(30);
+    await server.received(1); // in flight: the server holds it
     const reason = new Error("user stop");
     controller.abort(reason);
     await assert.rejects(pending, (error) => {
@@ -339,7 +382,7 @@ Deno.test("http1Fetch: a signal stops it; one aborted before sends nothing", asy
       ),
       (error) => error instanceof NetworkError && error.phase === "timeout",
     );
-    await pause(20);
+    await server.barrier(); // the two aborted calls, had they connected, were accepted before
     assert.equal(server.connections(), 1);
   } finally {
     await server.close();
