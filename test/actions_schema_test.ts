@@ -11,7 +11,10 @@ Deno.test("actions describe shows parameters with their catalog types", async ()
   assert.match(result.stdout, /InstanceId\s+String\s+required/);
   assert.match(result.stdout, /Filters\s+Filter\[\]\s+optional/);
   assert.match(result.stdout, /TotalCount\s+Integer/);
-  assert.match(result.stdout, /paginate: Offset\/Limit → TotalCount, list field Data/);
+  assert.match(
+    result.stdout,
+    /paginate: item offset, Offset \(Integer\), size Limit \(Integer\) .*, list Data, total TotalCount/,
+  );
   assert.match(result.stdout, /mutating: no/);
 });
 
@@ -111,7 +114,10 @@ Deno.test("actions lists, searches and describes Huawei Cloud actions too", asyn
   assert.equal(describe.code, 0, describe.stderr);
   assert.match(describe.stdout, /^huaweicloud\/cph\.ListEncodeServers {2}\(version v1\)/);
   assert.match(describe.stdout, /limit\s+Integer\s+optional/);
-  assert.match(describe.stdout, /paginate: offset\/limit, list field encode_servers/);
+  assert.match(
+    describe.stdout,
+    /paginate: item offset, offset \(Integer\), size limit \(Integer\) max 100, list encode_servers/,
+  );
   assert.match(describe.stdout, /encode_servers\s+EncodeServer\[\]/);
   const spec = await runCli(["actions", "describe", "huaweicloud/cph.ListEncodeServers", "--json"]);
   assert.equal(JSON.parse(spec.stdout).service, "huaweicloud/cph");

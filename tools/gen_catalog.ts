@@ -10,6 +10,8 @@
  * `InstanceId`); the seed still refines the type and the required flag of the matching
  * (case-insensitively) SDK field. See `tools/catalog/merge.ts`.
  *
+ * It also writes `docs/paging.md`, the paging table of every action (`tools/catalog/paging_table.ts`).
+ *
  * Run: `deno task catalog` (`deno run --allow-read --allow-write tools/gen_catalog.ts`).
  *
  * @module
@@ -25,6 +27,7 @@ import { listSdkServiceVersions, readSdkServiceVersion } from "./catalog/sdk_dts
 import { serviceVersionFromSdk } from "./catalog/from_sdk.ts";
 import { readSeeds } from "./catalog/seeds.ts";
 import { applySeed, type Rename } from "./catalog/merge.ts";
+import { PAGING_TABLE, pagingTable } from "./catalog/paging_table.ts";
 
 /** The `generatedBy` marker written at the top of every data file. */
 export const GENERATED_BY =
@@ -103,6 +106,7 @@ export function generateCatalog(opts: GenerateOptions = {}): Map<string, string>
     entry.actions = actions;
   }
   files.set(`${DATA_DIR}/index.json`, JSON.stringify(index));
+  files.set(PAGING_TABLE, pagingTable(keys.map((key) => versions.get(key)!)));
   return files;
 }
 

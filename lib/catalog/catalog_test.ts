@@ -62,8 +62,11 @@ Deno.test("trocket.DescribeTopicList: typed inputs and outputs, pagination, read
   assert.equal(output("Data")?.type, "TopicItem[]");
   assert.equal(output("RequestId"), undefined);
   assert.deepEqual(spec.pagination, {
+    style: "offset",
     offset: "Offset",
+    offsetType: "Integer",
     limit: "Limit",
+    limitType: "Integer",
     total: "TotalCount",
     list: "Data",
   });
@@ -133,14 +136,52 @@ Deno.test("pagination: maxLimit from docs, top-level lists and lists inside Resu
   assert.equal(findAction("yunjing", "DescribeOpenPorts")?.pagination?.within, undefined);
   // apigateway wraps its lists in `Result`.
   assert.deepEqual(findAction("apigateway", "DescribeServicesStatus")?.pagination, {
+    style: "offset",
     offset: "Offset",
+    offsetType: "Integer",
     limit: "Limit",
+    limitType: "Integer",
     total: "TotalCount",
     list: "ServiceSet",
     within: "Result",
     maxLimit: 100,
   });
   assert.equal(findAction("trocket", "CreateTopic")?.pagination, undefined);
+});
+
+Deno.test("paging as documented: page numbers, declared types, the documented list and max", () => {
+  const p = (service: string, action: string) => findAction(service, action)?.pagination;
+  // Offset as a page number: followed as items, 100 of 250 instances came back.
+  assert.deepEqual(
+    [p("sqlserver", "DescribeDBInstances")?.style, p("sqlserver", "DescribeDBInstances")?.base],
+    ["page", 0],
+  );
+  assert.deepEqual([p("tcr", "DescribeImages")?.style, p("tcr", "DescribeImages")?.base], [
+    "page",
+    1,
+  ]);
+  // String-declared Offset/Limit.
+  assert.deepEqual(
+    [p("vpc", "DescribeVpcs")?.offsetType, p("vpc", "DescribeVpcs")?.limitType],
+    ["String", "String"],
+  );
+  // The documented, non-deprecated list; the list the total counts.
+  assert.equal(p("postgres", "DescribeSlowQueryList")?.list, "RawSlowQueryList");
+  assert.equal(p("redis", "DescribeSlowLog")?.list, "InstanceSlowLogDetail");
+  assert.equal(p("ccc", "DescribeTelCdr")?.list, "TelCdrList");
+  assert.equal(p("ccc", "DescribeTelCdr")?.offset, "PageNumber");
+  assert.equal(p("cwp", "DescribeWarningHostConfig")?.list, "Quuids");
+  assert.equal(p("csip", "DescribeDynamicAssets")?.list, "Assets");
+  // "最大支持50".
+  assert.equal(p("ckafka", "DescribeConsumerGroup")?.maxLimit, 50);
+  // Totals not named TotalCount, other styles.
+  assert.equal(p("ams", "DescribeTasks")?.total, "Total");
+  assert.deepEqual(
+    [p("alb", "DescribeLoadBalancers")?.style, p("alb", "DescribeLoadBalancers")?.next],
+    ["token", "NextToken"],
+  );
+  assert.equal(findAction("ckafka", "FetchMessageListByOffset")?.pagination, undefined);
+  assert.match(findAction("ckafka", "FetchMessageListByOffset")?.notPageable ?? "", /page-size/);
 });
 
 Deno.test("SDK arrays of number | bigint are Integer[]", () => {

@@ -65,13 +65,36 @@ export interface Structure {
   fields: Field[];
 }
 
-/** How a `Describe*`/`List*` action pages its results. */
+/**
+ * How the position of a page is written in the request:
+ * - `offset`: an item offset (`Offset` = items already read, `Limit` items per page);
+ * - `page`: a page number (`PageNumber`, `PageNo`, `PageIndex`, `Page`, or an `Offset` its
+ *   documentation says is a page number), counted from {@link Pagination.base};
+ * - `token`: an opaque value the previous response hands back (`NextToken`, `Context`,
+ *   `Cursor`, `ScrollToken`, `SearchAfter` …), absent on the first request.
+ */
+export type PagingStyle = "offset" | "page" | "token";
+
+/** How a `Describe*`/`List*` action pages its results (what `paginate: true` follows). */
 export interface Pagination {
-  /** Request field of the start position, usually `Offset`. */
+  /** How the position advances. */
+  style: PagingStyle;
+  /** Request field of the position: the item offset, the page number or the token. */
   offset: string;
-  /** Request field of the page size, usually `Limit`. */
+  /** Its declared catalog type (`String` positions are sent as strings). */
+  offsetType: TypeName;
+  /** Request field of the page size (`Limit`, `PageSize`, `MaxResults` …); `""` when none. */
   limit: string;
-  /** Response field of the total, usually `TotalCount`. */
+  /** Its declared catalog type (`""` when there is no page size). */
+  limitType: TypeName;
+  /**
+   * The request field (a structure) that holds `offset` and `limit` when they are not
+   * top-level parameters, e.g. `Filter` in `Filter.Offset`.
+   */
+  in?: string;
+  /** `page` style: the number of the first page (0 or 1, as documented). */
+  base?: number;
+  /** Response field of the total number of items; `""` when the API gives none. */
   total: string;
   /** Response field holding the array that is concatenated over pages. */
   list: string;
@@ -80,6 +103,13 @@ export interface Pagination {
    * top-level fields: apigateway's `Result` in `Result.TotalCount` / `Result.ServiceSet`.
    */
   within?: string;
+  /**
+   * `token` style: where the response holds the next token (empty: no more pages), as a
+   * dotted path from the top of the response (`NextToken`, `Data.Context`).
+   */
+  next?: string;
+  /** A response boolean beside the list that is false on the last page (`HasMore`). */
+  more?: string;
   /** Largest page size the action accepts, where documented (else 100 is used). */
   maxLimit?: number;
 }
@@ -122,11 +152,13 @@ export interface ActionSpec {
   inputs: Field[];
   /** Response fields, without `RequestId`. */
   outputs: Field[];
-  /**
-   * How the action pages, when it takes `Offset`/`Limit` and returns a total (what `paginate: true`
-   * follows).
-   */
+  /** How the action pages (what `paginate: true` follows), when it can. */
   pagination?: Pagination;
+  /**
+   * Why an action that takes a paging parameter (`Offset`, `PageNumber`, `NextToken` …) cannot
+   * be followed by `paginate: true`, e.g. "no list in the response".
+   */
+  notPageable?: string;
   /** Error codes documented for this action (code → description). */
   errors?: Record<string, string>;
   /** `sdk`: from `tencentcloud-sdk-nodejs`; `seed`: from a seed API document; `sdk+seed`: both. */

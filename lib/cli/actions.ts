@@ -25,6 +25,7 @@ import {
 } from "../provider/registry.ts";
 import { stepSkeleton } from "../catalog/skeleton.ts";
 import type { ActionSpec, Field } from "../catalog/types.ts";
+import { describePaging } from "../catalog/pager.ts";
 import { stringifyJson } from "../json.ts";
 import { boolFlag, parseCommandArgs, stringFlag } from "./args.ts";
 import { type CliContext, type Command, EXIT, UsageError } from "./context.ts";
@@ -252,14 +253,8 @@ function describe(spec: ActionSpec): string {
     `mutating: ${spec.mutating ? "yes" : "no"}   rate limit: ${spec.rateLimitPerS}/s   ` +
     `ClientToken: ${spec.clientToken ? "yes (retries are safe)" : "no"}`,
   ];
-  if (spec.pagination) {
-    const p = spec.pagination;
-    lines.push(
-      `paginate: ${p.offset}/${p.limit}${p.total ? ` → ${p.total}` : ""}, list field ${
-        p.within === undefined ? p.list : `${p.within}.${p.list}`
-      }`,
-    );
-  }
+  if (spec.pagination) lines.push(`paginate: ${describePaging(spec.pagination)}`);
+  else if (spec.notPageable) lines.push(`paginate: no (${spec.notPageable})`);
   lines.push("", "Parameters:", ...fieldLines(spec.inputs, true));
   lines.push("", "Response:", ...fieldLines(spec.outputs, false));
   if (spec.errors && Object.keys(spec.errors).length > 0) {

@@ -1,11 +1,12 @@
 /**
  * One logical API call of a step, with everything around it: the rate limiter, the retry loop
- * (backoff from the step's policy, `ClientToken` safety for unknown outcomes), pagination and
+ * (backoff from the step's policy, `ClientToken` safety for unknown outcomes), paging (driving the pure pager) and
  * the `until` poll. Used by the executor; not exported from the library.
  *
  * @module
  */
 import { catalogIndex } from "../catalog/catalog.ts";
+import { firstPage, joinPages, nextPage, pageTotal } from "../catalog/pager.ts";
 import type { ActionSpec } from "../catalog/types.ts";
 import { ConfigError } from "../cli/context.ts";
 import type { Deps } from "../deps.ts";
@@ -226,10 +227,10 @@ function checkActionFor(target: CallTarget): string | undefined {
 export type PageReport = (page: number, items: number, total: number | undefined) => Promise<void>;
 
 /**
- * Follows `Offset`/`Limit` pages to the end (PRODUCT.md section 5) and concatenates the list
- * field (a top-level one, or one inside the structure `within` names, e.g. `Result.ServiceSet`). The page size is the request's `Limit`, else the documented maximum, else 100. The
- * end is a short or empty page, or the total count when the action has one. Returns the last
- * page's response with the whole list.
+ * Follows the action's pages to the end in its own paging style (PRODUCT.md section 15): the
+ * pure pager (`lib/catalog/pager.ts`) says what each next request is; this sends it with
+ * retries and concatenates the list field. Returns the last page's response with the whole
+ * list, or the pager's error (`E_PAGINATE`) when paging cannot finish.
  */
 export async function callPaginated(
   env: CallEnv,
@@ -240,62 +241,48 @@ export async function callPaginated(
 ): Promise<CallOutcome> {
   const pagination = target.spec?.pagination;
   if (pagination === undefined) {
+    const why = target.spec?.notPageable;
     return {
       ok: false,
       uncertain: false,
       attempts: 0,
       error: {
-        code: "E_PAGINATE",
-        message: `${target.service}.${target.action} has no offset/limit pagination`,
+        code: "E_NOT_PAGEABLE",
+        message: `${target.service}.${target.action} cannot page${why ? `: ${why}` : ""}`,
       },
     };
   }
-  const given = toBigInt(params[pagination.limit]);
-  const limit = given !== undefined && given > 0n ? given : BigInt(pagination.maxLimit ?? 100);
-  let offset = toBigInt(params[pagination.offset]) ?? 0n;
+  let { request, state } = firstPage(pagination, params);
   const items: unknown[] = [];
   let attempts = 0;
-  for (let page = 1;; page++) {
-    const pageParams = { ...params, [pagination.offset]: offset, [pagination.limit]: limit };
-    const outcome = await callWithRetry(env, target, pageParams, plan);
+  for (;;) {
+    const outcome = await callWithRetry(env, target, request, plan);
     attempts += outcome.attempts;
     if (!outcome.ok) return { ...outcome, attempts };
-    // The list and the total, at the top of the response or inside `within` (`Result`).
-    const holder = pagination.within === undefined
-      ? outcome.response
-      : asRecord(outcome.response[pagination.within]);
-    const list = holder[pagination.list];
-    const pageItems = Array.isArray(list) ? list : [];
-    items.push(...pageItems);
-    const total = pagination.total === "" ? undefined : toBigInt(holder[pagination.total]);
-    await onPage(page, items.length, total === undefined ? undefined : Number(total));
-    offset += BigInt(pageItems.length);
-    const done = pageItems.length === 0 || BigInt(pageItems.length) < limit ||
-      (total !== undefined && offset >= total) || page >= MAX_PAGES;
-    if (done) {
+    const step = nextPage(pagination, state, outcome.response);
+    items.push(...step.items);
+    const total = pageTotal(pagination, outcome.response);
+    await onPage(state.pages + 1, items.length, total === undefined ? undefined : Number(total));
+    if (step.kind === "error") {
+      return {
+        ok: false,
+        uncertain: false,
+        attempts,
+        error: {
+          code: "E_PAGINATE",
+          message: `${target.service}.${target.action}: ${step.message}`,
+          requestId: outcome.requestId,
+        },
+      };
+    }
+    if (step.kind === "done") {
       return {
         ok: true,
         requestId: outcome.requestId,
         attempts,
-        response: pagination.within === undefined
-          ? { ...outcome.response, [pagination.list]: items }
-          : { ...outcome.response, [pagination.within]: { ...holder, [pagination.list]: items } },
+        response: joinPages(pagination, outcome.response, items),
       };
     }
+    ({ request, state } = step);
   }
-}
-
-/** Most pages one paginated call follows (a guard against a server that never ends). */
-const MAX_PAGES = 100_000;
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value)
-    ? value as Record<string, unknown>
-    : {};
-}
-
-function toBigInt(value: unknown): bigint | undefined {
-  if (typeof value === "bigint") return value;
-  if (typeof value === "number" && Number.isInteger(value)) return BigInt(value);
-  return undefined;
 }

@@ -21,6 +21,8 @@ export interface ParamContext {
   report(code: "E_TYPE" | "E_UNKNOWN_PARAM" | "E_MISSING_PARAM", message: string, pos: Pos): void;
   /** The static type of a value node (reports its expression problems). */
   typeOf(node: ValueNode): ExprType;
+  /** Paths the runtime fills inside structures (`Filter.Offset` for a paginated step). */
+  filledPaths?: ReadonlySet<string>;
 }
 
 const INT64_MIN = -(2n ** 63n);
@@ -71,7 +73,7 @@ function checkFields(
   for (const field of fields) {
     if (
       field.required && !given.has(field.name) && !filled.has(field.name) &&
-      !suggested.has(field.name)
+      !filled.has(prefix + field.name) && !suggested.has(field.name)
     ) {
       ctx.report(
         "E_MISSING_PARAM",
@@ -135,7 +137,7 @@ export function checkValue(
       node.pos,
       "field",
       `\`${path}\` (${base})`,
-      new Set(),
+      ctx.filledPaths ?? new Set(),
       `${path}.`,
     );
     return;

@@ -23,6 +23,7 @@ export type DiagnosticCode =
   | "E_CRON"
   | "E_RETRY"
   | "E_PAGINATE"
+  | "E_NOT_PAGEABLE"
   | "E_FILE" // the workflow file cannot be read
   | "E_SECRET_ENV" // `env:` lists a credential variable (`TENCENTCLOUD_*`, `*SECRET*` …)
   | "W_UNTYPED"; // warning: untyped action call

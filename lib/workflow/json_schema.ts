@@ -10,6 +10,7 @@
  */
 import { catalogIndex, isScalarType, parseTypeName, serviceVersion } from "../catalog/catalog.ts";
 import type { Field, ServiceVersion } from "../catalog/types.ts";
+import { pagingParams } from "../catalog/pager.ts";
 import { providers } from "../provider/registry.ts";
 
 /** A JSON Schema document, as a plain object. */
@@ -83,7 +84,7 @@ export function workflowJsonSchema(options: JsonSchemaOptions = {}): Schema {
       const name = `${service}.${spec.name}`;
       actionNames.push(name);
       // `paginate: true` fills the page fields, so a step need not give them.
-      const paging = spec.pagination ? [spec.pagination.offset, spec.pagination.limit] : [];
+      const paging = spec.pagination ? pagingParams(spec.pagination) : [];
       const inputs = spec.inputs.map((f) =>
         paging.includes(f.name) ? { ...f, required: false } : f
       );

@@ -147,8 +147,8 @@ export interface ActionStep extends StepBase, CallSpec {
   /** Concurrent items of a `foreach` (1 when absent). */
   concurrency: number;
   /**
-   * `paginate: true`: follow `Offset`/`Limit` pages to the end and concatenate the list field
-   * (default false).
+   * `paginate: true`: follow the action's pages to the end, in its own paging style, and
+   * concatenate the list field (default false).
    */
   paginate: boolean;
   /** `until:` condition: the action is re-run every `poll.intervalMs` until it is true. */

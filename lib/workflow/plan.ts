@@ -11,6 +11,7 @@ import { actionLabelOf, findActionAnyCloud, serviceOfRef } from "../provider/reg
 import { Placeholder } from "../expr/evaluate.ts";
 import { containsPlaceholder, resolveValue } from "../expr/resolve.ts";
 import type { ActionSpec } from "../catalog/types.ts";
+import { firstPage } from "../catalog/pager.ts";
 import { credentialsIn, secretDeriver, SecretSet, type ValueObserver } from "../secrets.ts";
 import type { ActionStep, CallSpec, Step, ValueNode, Workflow } from "./model.ts";
 
@@ -257,12 +258,9 @@ async function planAction(
     const body = tryResolve(step.with, scope, options.observe);
     error ??= body.error;
     const request = isRecord(body.value) ? { ...body.value } : {};
-    if (step.paginate && spec?.pagination) {
-      const { offset, limit } = spec.pagination;
-      request[offset] ??= 0n;
-      request[limit] ??= BigInt(spec.pagination.maxLimit ?? 100);
-    }
-    requests.push(request);
+    requests.push(
+      step.paginate && spec?.pagination ? firstPage(spec.pagination, request).request : request,
+    );
   }
 
   // `--live-reads`: run read-only actions for real, so later steps see real outputs.

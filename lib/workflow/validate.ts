@@ -32,6 +32,7 @@ import type { Diagnostic, DiagnosticCode } from "./diagnostic.ts";
 import type { ActionStep, CallSpec, InputType, Pos, Step, ValueNode, Workflow } from "./model.ts";
 import { exprPos } from "./position.ts";
 import { checkParams } from "./_params.ts";
+import { pagingParams } from "../catalog/pager.ts";
 
 /** Options of {@link validateWorkflow}. */
 export interface ValidateOptions {
@@ -388,9 +389,12 @@ class Validator {
     const spec = this.checkCall(step, inner);
     if (step.paginate && spec !== undefined && spec !== null && spec.pagination === undefined) {
       this.report(
-        "E_PAGINATE",
-        `\`paginate: true\` needs an action that pages with Offset/Limit and TotalCount; ` +
-          `${spec.service}.${spec.name} does not`,
+        "E_NOT_PAGEABLE",
+        `\`paginate: true\` needs an action that pages; ${spec.service}.${spec.name} ${
+          spec.notPageable === undefined
+            ? "takes no paging parameter (Offset, PageNumber, NextToken …)"
+            : `cannot page: ${spec.notPageable}`
+        }`,
         step.action.pos,
       );
     }
@@ -423,7 +427,7 @@ class Validator {
     const filled = new Set<string>();
     if (spec.clientToken) filled.add("ClientToken");
     if ("paginate" in call && (call as ActionStep).paginate && spec.pagination) {
-      filled.add(spec.pagination.offset).add(spec.pagination.limit);
+      for (const path of pagingParams(spec.pagination)) filled.add(path);
     }
     checkParams(
       {
@@ -432,6 +436,7 @@ class Validator {
         actionName: `${spec.service}.${spec.name}`,
         report: (code, message, pos) => this.report(code, message, pos),
         typeOf: (node) => this.typeOf(node, scope),
+        filledPaths: filled,
       },
       call.with.entries,
       spec.inputs,

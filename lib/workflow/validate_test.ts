@@ -274,7 +274,7 @@ Deno.test("paginate needs a paginated action; undo may use its own step's output
     with: { InstanceId: x }
     paginate: true
 `),
-    ["E_PAGINATE 3:13", "E_UNKNOWN_PARAM 8:73"],
+    ["E_NOT_PAGEABLE 3:13", "E_UNKNOWN_PARAM 8:73"],
   );
 });
 

@@ -1,7 +1,7 @@
 /**
  * Converts what the SDK declares ({@link SdkServiceVersion}) into a catalog
  * {@link ServiceVersion}: catalog type strings, short docs, `required`, `mutating`,
- * `clientToken` and pagination.
+ * `clientToken` and paging (`tools/catalog/paging.ts`).
  *
  * Type mapping: `string` → `String`, `boolean` → `Boolean`, `number` → `Number` (the SDK
  * does not say integer or float for scalars), `any`/unknown → `Any`, `Array<X>` → `X[]`.
@@ -12,13 +12,8 @@
  * @module
  */
 
-import type {
-  ActionSpec,
-  Field,
-  Pagination,
-  ServiceVersion,
-  Structure,
-} from "../../lib/catalog/types.ts";
+import type { ActionSpec, Field, ServiceVersion, Structure } from "../../lib/catalog/types.ts";
+import { classifyPaging, type RawDoc } from "./paging.ts";
 import type { SdkField, SdkServiceVersion } from "./sdk_dts.ts";
 
 /** Longest `doc` kept, in characters. */
@@ -101,57 +96,6 @@ export function fieldFromSdk(f: SdkField, structures: ReadonlySet<string>, outpu
   return field;
 }
 
-/** The `最大…N` page size a `Limit` parameter documents, if any. */
-export function maxLimitOf(doc: string): number | undefined {
-  const m =
-    /(?:最大(?:值)?(?:为|是|:|：)?|不超过|不能超过|上限(?:为|是)?|max(?:imum)?\s*(?:is|:)?)\s*(\d{1,5})/i
-      .exec(doc);
-  return m ? Number(m[1]) : undefined;
-}
-
-function baseOf(type: string): string {
-  return type.replace(/(\[\])+$/, "");
-}
-
-/**
- * Pagination of an action (PRODUCT §5): `Offset` and `Limit` inputs, and a `TotalCount`
- * output with an array output beside it. Among several arrays, the first whose doc says it
- * is the list (列表) wins, else the first array of structures, else the first array. When the
- * response has no top-level `TotalCount` but one structure field that holds `TotalCount` and
- * an array (apigateway's `Result.TotalCount` / `Result.ServiceSet`), that field is `within`.
- */
-export function paginationOf(
-  inputs: Field[],
-  outputs: Field[],
-  structures: Record<string, Structure>,
-  limitDoc: string,
-): Pagination | undefined {
-  const names = new Set(inputs.map((f) => f.name));
-  if (!names.has("Offset") || !names.has("Limit")) return undefined;
-  let fields = outputs;
-  let within: string | undefined;
-  if (!outputs.some((f) => f.name === "TotalCount")) {
-    const wrappers = outputs.filter((f) => {
-      const inner = structures[f.type]?.fields ?? [];
-      return inner.some((g) => g.name === "TotalCount") && inner.some((g) => g.type.endsWith("[]"));
-    });
-    if (wrappers.length !== 1) return undefined;
-    within = wrappers[0]!.name;
-    fields = structures[wrappers[0]!.type]!.fields;
-  }
-  const arrays = fields.filter((f) => f.type.endsWith("[]"));
-  if (arrays.length === 0) return undefined;
-  const list = arrays.length === 1 ? arrays[0]! : (
-    arrays.find((f) => /列表/.test(f.doc ?? "") && structures[baseOf(f.type)] !== undefined) ??
-      arrays.find((f) => structures[baseOf(f.type)] !== undefined) ?? arrays[0]!
-  );
-  const p: Pagination = { offset: "Offset", limit: "Limit", total: "TotalCount", list: list.name };
-  if (within !== undefined) p.within = within;
-  const max = maxLimitOf(limitDoc);
-  if (max !== undefined) p.maxLimit = max;
-  return p;
-}
-
 /** Converts one SDK service version into a catalog service version (no seed data yet). */
 export function serviceVersionFromSdk(sdk: SdkServiceVersion): ServiceVersion {
   const actionTypes = new Set<string>();
@@ -181,7 +125,10 @@ export function serviceVersionFromSdk(sdk: SdkServiceVersion): ServiceVersion {
     const inputs = (req?.fields ?? []).map((f) => fieldFromSdk(f, structureNames, false));
     const outputs = (res?.fields ?? []).filter((f) => f.name !== "RequestId")
       .map((f) => fieldFromSdk(f, structureNames, true));
-    const limitDoc = req?.fields.find((f) => f.name === "Limit")?.doc ?? "";
+    const rawDoc: RawDoc = (owner, field) => {
+      const name = owner === "request" ? a.request : owner === "response" ? a.response : owner;
+      return sdk.interfaces.get(name)?.fields.find((f) => f.name === field)?.doc;
+    };
     actions[a.name] = finishAction({
       service: sdk.service,
       version: sdk.version,
@@ -190,7 +137,7 @@ export function serviceVersionFromSdk(sdk: SdkServiceVersion): ServiceVersion {
       inputs,
       outputs,
       structures,
-      limitDoc,
+      rawDoc,
       source: "sdk",
     });
   }
@@ -206,13 +153,17 @@ export interface FinishActionOptions {
   inputs: Field[];
   outputs: Field[];
   structures: Record<string, Structure>;
-  limitDoc: string;
+  /** Raw documentation of request, response and structure fields, for paging. */
+  rawDoc?: RawDoc;
   source: ActionSpec["source"];
   rateLimitPerS?: number;
   errors?: Record<string, string>;
 }
 
-/** Assembles an {@link ActionSpec}, deriving `mutating`, `clientToken` and `pagination`. */
+/**
+ * Assembles an {@link ActionSpec}, deriving `mutating`, `clientToken` and `pagination` (or
+ * `notPageable`, see `tools/catalog/paging.ts`).
+ */
 export function finishAction(o: FinishActionOptions): ActionSpec {
   const spec: ActionSpec = {
     service: o.service,
@@ -226,8 +177,14 @@ export function finishAction(o: FinishActionOptions): ActionSpec {
     source: o.source,
   };
   if (o.doc) spec.doc = o.doc;
-  const pagination = paginationOf(o.inputs, o.outputs, o.structures, o.limitDoc);
-  if (pagination) spec.pagination = pagination;
+  const paging = classifyPaging({
+    inputs: o.inputs,
+    outputs: o.outputs,
+    structures: o.structures,
+    ...(o.rawDoc ? { rawDoc: o.rawDoc } : {}),
+  });
+  if (paging && "pagination" in paging) spec.pagination = paging.pagination;
+  if (paging && "notPageable" in paging) spec.notPageable = paging.notPageable;
   if (o.errors && Object.keys(o.errors).length > 0) spec.errors = o.errors;
   return spec;
 }

@@ -4,12 +4,9 @@ import {
   DOC_MAX_CHARS,
   docSummary,
   isMutating,
-  maxLimitOf,
-  paginationOf,
   serviceVersionFromSdk,
 } from "./from_sdk.ts";
 import { parseClientDts, parseModels } from "./sdk_dts.ts";
-import type { Field } from "../../lib/catalog/types.ts";
 
 Deno.test("catalogTypeOf maps SDK types", () => {
   const structs = new Set(["Filter"]);
@@ -39,56 +36,6 @@ Deno.test("isMutating follows the read-only prefixes", () => {
   for (const a of ["CreateX", "DeleteX", "ImportX", "BindEnvironment"]) {
     assert.equal(isMutating(a), true, a);
   }
-});
-
-Deno.test("maxLimitOf reads documented maxima", () => {
-  assert.equal(maxLimitOf("每页数量，默认10。最大1000"), 1000);
-  assert.equal(maxLimitOf("返回数量，默认为10，最大值为100。"), 100);
-  assert.equal(maxLimitOf("默认20。"), undefined);
-});
-
-Deno.test("paginationOf needs Offset, Limit, TotalCount and an array", () => {
-  const f = (name: string, type: string, doc?: string): Field =>
-    doc === undefined ? { name, type, required: false } : { name, type, required: false, doc };
-  const inputs = [f("Offset", "Integer"), f("Limit", "Integer")];
-  const structures = { Item: { name: "Item", fields: [] } };
-  assert.deepEqual(
-    paginationOf(
-      inputs,
-      [f("TotalCount", "Integer"), f("Tags", "String[]"), f("Items", "Item[]")],
-      structures,
-      "",
-    ),
-    { offset: "Offset", limit: "Limit", total: "TotalCount", list: "Items" },
-  );
-  assert.equal(
-    paginationOf([inputs[0]!], [f("TotalCount", "Integer"), f("Items", "Item[]")], structures, ""),
-    undefined,
-  );
-  assert.equal(paginationOf(inputs, [f("Items", "Item[]")], structures, ""), undefined);
-});
-
-Deno.test("paginationOf finds the total and the list inside one wrapping structure", () => {
-  const f = (name: string, type: string): Field => ({ name, type, required: false });
-  const inputs = [f("Offset", "Integer"), f("Limit", "Integer")];
-  const structures = {
-    Item: { name: "Item", fields: [] },
-    ItemsStatus: {
-      name: "ItemsStatus",
-      fields: [f("TotalCount", "Integer"), f("ItemSet", "Item[]")],
-    },
-    Other: { name: "Other", fields: [f("Name", "String")] },
-  };
-  assert.deepEqual(
-    paginationOf(inputs, [f("Result", "ItemsStatus"), f("Extra", "Other")], structures, ""),
-    { offset: "Offset", limit: "Limit", total: "TotalCount", list: "ItemSet", within: "Result" },
-  );
-  // Two candidate wrappers: which one pages is not known.
-  assert.equal(
-    paginationOf(inputs, [f("A", "ItemsStatus"), f("B", "ItemsStatus")], structures, ""),
-    undefined,
-  );
-  assert.equal(paginationOf(inputs, [f("Result", "Other")], structures, ""), undefined);
 });
 
 Deno.test("serviceVersionFromSdk builds actions and structures", () => {

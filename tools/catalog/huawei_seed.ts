@@ -263,8 +263,11 @@ export function parseHuaweiSeed(text: string): ServiceVersion {
   };
   if (list && limit && inputs.some((f) => f.name === "offset")) {
     action.pagination = {
+      style: "offset",
       offset: "offset",
+      offsetType: inputs.find((f) => f.name === "offset")!.type,
       limit: "limit",
+      limitType: limit.type,
       total: "",
       list: list.name,
       ...(limit.max !== undefined ? { maxLimit: limit.max } : {}),

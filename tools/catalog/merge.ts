@@ -20,6 +20,7 @@ import type { ActionSpec, Field, ServiceVersion, Structure } from "../../lib/cat
 import { parseTypeName } from "../../lib/catalog/catalog.ts";
 import { editDistance } from "../../lib/catalog/suggest.ts";
 import { docSummary, finishAction } from "./from_sdk.ts";
+import type { RawDoc } from "./paging.ts";
 import type { SeedAction, SeedDoc, SeedField } from "./seeds.ts";
 
 /** A seed-to-SDK name correction made during a merge, for the generator's log and tests. */
@@ -95,8 +96,14 @@ function mergeFields(
   return result;
 }
 
-function seedLimitDoc(a: SeedAction): string {
-  return a.inputs.find((f) => f.name === "Limit")?.doc ?? "";
+/** Raw docs of a seed action's parameters and fields (`SeedAction` keeps them whole). */
+function seedRawDoc(a: SeedAction): RawDoc {
+  return (owner, field) =>
+    owner === "request"
+      ? a.inputs.find((f) => f.name === field)?.doc
+      : owner === "response"
+      ? a.outputs.find((f) => f.name === field)?.doc
+      : undefined;
 }
 
 /**
@@ -132,7 +139,6 @@ export function applySeed(
     const where = `${sa.name}`;
     const inputs = mergeFields(existing?.inputs ?? [], sa.inputs, false, where, renames);
     const outputs = mergeFields(existing?.outputs ?? [], sa.outputs, true, where, renames);
-    const limitDoc = seedLimitDoc(sa);
     const spec = finishAction({
       service: seed.service,
       version: seed.version,
@@ -141,7 +147,7 @@ export function applySeed(
       inputs,
       outputs,
       structures: sortedStructures,
-      limitDoc,
+      rawDoc: seedRawDoc(sa),
       source: existing ? "sdk+seed" : "seed",
       ...(sa.rateLimitPerS !== undefined
         ? { rateLimitPerS: sa.rateLimitPerS }
@@ -153,6 +159,11 @@ export function applySeed(
     if (spec.pagination && spec.pagination.maxLimit === undefined) {
       const sdkMax = existing?.pagination?.maxLimit;
       if (sdkMax !== undefined) spec.pagination.maxLimit = sdkMax;
+    }
+    // The SDK's comments are whole where a seed's table may be terse: keep its paging.
+    if (spec.pagination === undefined && existing?.pagination !== undefined) {
+      spec.pagination = existing.pagination;
+      delete spec.notPageable;
     }
     actions[sa.name] = spec;
   }
