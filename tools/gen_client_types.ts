@@ -262,9 +262,11 @@ function actionDoc(action: ActionSpec): string[] {
   ];
   if (action.clientToken) facts.push("idempotent with `ClientToken` (filled in by the client)");
   if (action.pagination !== undefined) {
-    const { offset, limit, list, within } = action.pagination;
+    const { style, offset, limit, list, within } = action.pagination;
     const listPath = within === undefined ? list : `${within}.${list}`;
-    facts.push(`pages with \`${offset}\`/\`${limit}\` over \`${listPath}\``);
+    const fields = limit === "" ? `\`${offset}\`` : `\`${offset}\`/\`${limit}\``;
+    const how = style === "offset" ? "" : style === "page" ? " (page numbers)" : " (a token)";
+    facts.push(`pages with ${fields}${how} over \`${listPath}\``);
   }
   lines.push(`${facts.join("; ")}.`);
   if (action.errors !== undefined) {

@@ -39,8 +39,11 @@ Deno.test("ListEncodeServers: method, path template, path and query parameters",
     queryParams: ["offset", "limit", "type", "status", "server_id"],
   });
   assert.deepEqual(spec.pagination, {
+    style: "offset",
     offset: "offset",
+    offsetType: "Integer",
     limit: "limit",
+    limitType: "Integer",
     total: "",
     list: "encode_servers",
     maxLimit: 100,

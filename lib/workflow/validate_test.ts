@@ -278,6 +278,31 @@ Deno.test("paginate needs a paginated action; undo may use its own step's output
   );
 });
 
+Deno.test("paginate: E_NOT_PAGEABLE gives the reason; page fields a step need not give", () => {
+  assert.deepEqual(
+    messages(`steps:
+  - id: m
+    action: ckafka.FetchMessageListByOffset
+    with: { InstanceId: i, Topic: t, Partition: 0, Offset: 5 }
+    paginate: true
+`),
+    [
+      "`paginate: true` needs an action that pages; ckafka.FetchMessageListByOffset cannot " +
+      "page: Offset without a page-size parameter",
+    ],
+  );
+  // ccc.DescribeTelCdr requires PageSize and PageNumber: the pager fills them.
+  assert.deepEqual(
+    check(`steps:
+  - id: cdr
+    action: ccc.DescribeTelCdr
+    with: { StartTimeStamp: 1, EndTimeStamp: 2, SdkAppId: 3 }
+    paginate: true
+`),
+    [],
+  );
+});
+
 Deno.test("duplicate and bad ids", () => {
   assert.deepEqual(
     check(`steps:

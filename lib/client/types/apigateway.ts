@@ -445,7 +445,7 @@ export interface ApigatewayClient {
   /**
    * 本接口（DescribeIPStrategy）用于查询IP策略详情。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.BindApis`.
    * Errors: `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `ResourceNotFound.InvalidIPStrategy`, `ResourceNotFound.InvalidService`.
    */
   DescribeIPStrategy(
@@ -494,7 +494,7 @@ export interface ApigatewayClient {
   /**
    * 展示插件详情，支持按照插件ID进行。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.AttachedApis`.
    * Errors: `InternalError.CamException`, `InvalidParameter.FormatError`, `ResourceNotFound.InvalidPlugin`, `UnauthorizedOperation.AccessResource`.
    */
   DescribePlugin(

@@ -209,7 +209,7 @@ export interface SslClient {
   /**
    * 查询CreateCertificateBindResourceSyncTask任务结果， 返回证书关联云资源异步任务结果， 支持以下云资源：clb、cdn、waf、live、vod、ddos、tke、apigateway、tcb、teo（edgeOne）、cos、gaap、mqtt、scf、tdmq
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `CLB`.
    */
   DescribeCertificateBindResourceTaskDetail(
     req: DescribeCertificateBindResourceTaskDetailRequest,
@@ -417,7 +417,7 @@ export interface SslClient {
   /**
    * 查询证书更新（证书ID不变）部署记录详情
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `DeployRecordDetail`.
    */
   DescribeHostUploadUpdateRecordDetail(
     req: DescribeHostUploadUpdateRecordDetailRequest,

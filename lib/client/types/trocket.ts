@@ -229,7 +229,7 @@ export interface TrocketClient {
   /**
    * 查询消费者客户端详情。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `TopicList`.
    */
   DescribeConsumerClient(
     req: DescribeConsumerClientRequest,
@@ -456,7 +456,7 @@ export interface TrocketClient {
   /**
    * 查询消息详情。
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `MessageTracks`.
    */
   DescribeMessage(
     req: DescribeMessageRequest,
@@ -564,7 +564,7 @@ export interface TrocketClient {
   /**
    * 查询主题详情，Offset和Limit参数是指订阅该主题的消费组查询分页参数，Filter参数使用说明如下：
    *
-   * Read-only; 20 requests/s.
+   * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `SubscriptionData`.
    * Errors: `ResourceNotFound.Instance`, `ResourceNotFound.Topic`.
    */
   DescribeTopic(
