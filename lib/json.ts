@@ -20,6 +20,9 @@ type SourceContext = { source?: string };
 
 const INTEGER = /^-?\d+$/;
 
+/** `JSON.rawJSON` (ES2025), not yet in TypeScript's lib. */
+const rawJson = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
+
 /**
  * A number token whose value alone does not say what its source was: a fraction or an exponent
  * (`3.0` and `3e0` parse to the integer 3, which is not an integer literal), or 16 digits and
@@ -29,11 +32,48 @@ const INTEGER = /^-?\d+$/;
  */
 const AMBIGUOUS_NUMBER = /(?:^|[:[,])\s*-?(?:\d{16}|\d+[.eE])/;
 
-/** 16 digits and more right after where a value starts (see {@link AMBIGUOUS_NUMBER}). */
-const LONG_INTEGER = /(?:^|[:[,])\s*-?\d{16}/;
+/**
+ * 16 digits and more, or an exponent of 3 digits and more, right after where a value starts (see
+ * {@link AMBIGUOUS_NUMBER}): an integer a double cannot hold, or a number that may overflow to
+ * infinity or underflow to zero.
+ */
+const LONG_NUMBER = /(?:^|[:[,])\s*-?(?:\d{16}|[\d.]+[eE][+-]?\d{3})/;
 
 /**
- * Parses JSON text, keeping integers exact. Throws `SyntaxError` like `JSON.parse`.
+ * A JSON number that no double holds: it overflows to infinity (`1e999`) or underflows to zero
+ * (`1e-999`). It keeps its source text, and serializes as exactly that text (not `null`, as
+ * `JSON.stringify(Infinity)` would), so an answer that carries one reaches the journal, reports
+ * and `--json` output unchanged.
+ *
+ * @example
+ * ```ts
+ * import { JsonNumber, parseJson, stringifyJson } from "./json.ts";
+ * const value = parseJson('{"Size": 1e999}') as { Size: JsonNumber };
+ * console.log(value.Size instanceof JsonNumber, stringifyJson(value)); // true {"Size":1e999}
+ * ```
+ */
+export class JsonNumber {
+  /** @param text the number's JSON source text, e.g. `1e999` */
+  constructor(readonly text: string) {}
+  /** The source text. */
+  toString(): string {
+    return this.text;
+  }
+  /** The source text as raw JSON, so that any `JSON.stringify` writes it unchanged. */
+  toJSON(): unknown {
+    return rawJson(this.text);
+  }
+}
+
+/** Whether a double parsed from `source` lost it: infinite, or zero from non-zero digits. */
+function outOfRange(value: number, source: string): boolean {
+  if (!Number.isFinite(value)) return true;
+  return value === 0 && /[1-9]/.test(source.replace(/[eE].*$/, ""));
+}
+
+/**
+ * Parses JSON text, keeping integers exact, and a number no double holds (`1e999`) as a
+ * {@link JsonNumber} with its text. Throws `SyntaxError` like `JSON.parse`.
  *
  * When no number token is ambiguous (every one is an integer literal of at most 15 digits, which
  * a double holds exactly), the text is parsed natively and the numbers converted afterwards;
@@ -41,7 +81,7 @@ const LONG_INTEGER = /(?:^|[:[,])\s*-?\d{16}/;
  */
 export function parseJson(text: string, ints: IntegerMode = "bigint"): unknown {
   if (ints === "auto") {
-    return LONG_INTEGER.test(text) ? parseWithSource(text, ints) : JSON.parse(text);
+    return LONG_NUMBER.test(text) ? parseWithSource(text, ints) : JSON.parse(text);
   }
   return AMBIGUOUS_NUMBER.test(text)
     ? parseWithSource(text, ints)
@@ -83,15 +123,12 @@ export function parseWithSource(text: string, ints: IntegerMode): unknown {
     function (this: unknown, _key: string, value: unknown, context?: SourceContext): any {
       if (typeof value !== "number" || context?.source === undefined) return value;
       const source = context.source;
-      if (!INTEGER.test(source)) return value;
+      if (!INTEGER.test(source)) return outOfRange(value, source) ? new JsonNumber(source) : value;
       if (ints === "bigint") return BigInt(source);
       return Number.isSafeInteger(value) ? value : BigInt(source);
     } as (key: string, value: unknown) => unknown,
   );
 }
-
-/** `JSON.rawJSON` (ES2025), not yet in TypeScript's lib. */
-const rawJson = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
 
 /** Serializes a value to JSON, writing `bigint` as exact digits. */
 export function stringifyJson(value: unknown, indent?: number): string {

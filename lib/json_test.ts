@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { parseJson, parseWithSource, stringifyJson } from "./json.ts";
+import { JsonNumber, parseJson, parseWithSource, stringifyJson } from "./json.ts";
 
 Deno.test("parseJson keeps uint64 values exact", () => {
   const parsed = parseJson('{"Id":18446744073709551615,"Small":3,"Ratio":1.5}') as Record<
@@ -105,4 +105,22 @@ Deno.test("parseJson equals the source-reading parse on 5,000 random documents",
   if (fastPaths < 500 || fastPaths > 4_500) {
     throw new Error(`${fastPaths} of 5,000 on the fast path`);
   }
+});
+
+Deno.test("parseJson keeps numbers no double holds as JsonNumber with their text", () => {
+  for (const mode of ["bigint", "auto"] as const) {
+    const parsed = parseJson('{"A":1e999,"B":-1.5E+400,"C":1e-999,"D":0e-999,"E":1e300}', mode);
+    assertEquals(parsed, {
+      A: new JsonNumber("1e999"),
+      B: new JsonNumber("-1.5E+400"),
+      C: new JsonNumber("1e-999"),
+      D: 0,
+      E: 1e300,
+    });
+    assertEquals(
+      stringifyJson(parsed),
+      '{"A":1e999,"B":-1.5E+400,"C":1e-999,"D":0,"E":1e+300}',
+    );
+  }
+  assertEquals(JSON.stringify([new JsonNumber("1e999")]), "[1e999]");
 });

@@ -216,7 +216,8 @@ function coerce(value: unknown, decl: InputDecl, where: string): unknown {
       return typeof clean === "string" ? clean : fail();
     case "integer":
       if (typeof clean === "bigint") return clean;
-      if (typeof clean === "number" && Number.isInteger(clean)) return BigInt(clean);
+      // An integral double beyond 2^53 (`1e30`) is no exact integer: never rounded into one.
+      if (typeof clean === "number" && Number.isInteger(clean)) throw outOfRange(where, clean);
       return fail();
     case "number":
       return typeof clean === "bigint" || (typeof clean === "number" && Number.isFinite(clean))
@@ -234,11 +235,28 @@ function coerce(value: unknown, decl: InputDecl, where: string): unknown {
 }
 
 /**
- * Makes a parsed value JSON-like: integral numbers become bigint (inside lists and maps too),
- * keys that could reach an object prototype are refused.
+ * The integers of 64 bits: signed (an expression `int`) or unsigned (Tencent Cloud's `Integer`
+ * goes up to uint64, e.g. ids).
+ */
+const INT64_MIN = -(2n ** 63n);
+const UINT64_MAX = 2n ** 64n - 1n;
+
+function outOfRange(where: string, value: bigint | number): UsageError {
+  return new UsageError(
+    `${where}: ${value} is outside the 64-bit integer range (${INT64_MIN} to ${UINT64_MAX})`,
+  );
+}
+
+/**
+ * Makes a parsed value JSON-like: exact integral numbers become bigint (inside lists and maps
+ * too), integers beyond 64 bits and keys that could reach an object prototype
+ * are refused.
  */
 function normalize(value: unknown, where: string): unknown {
-  if (typeof value === "number" && Number.isInteger(value)) return BigInt(value);
+  if (typeof value === "number" && Number.isSafeInteger(value)) return BigInt(value);
+  if (typeof value === "bigint" && (value < INT64_MIN || value > UINT64_MAX)) {
+    throw outOfRange(where, value);
+  }
   if (Array.isArray(value)) return value.map((item) => normalize(item, where));
   if (value instanceof Date) return value.toISOString();
   if (value !== null && typeof value === "object") {

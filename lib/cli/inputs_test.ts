@@ -75,6 +75,35 @@ Deno.test("uint64 values stay exact", () => {
   assert.equal(fromJson.queueNum, 18446744073709551615n);
 });
 
+Deno.test("integers beyond 64 bits are a usage error naming the flag or file", () => {
+  assert.throws(
+    () => parseInputFlags(["taskId=t", "queueNum=18446744073709551616"], undefined, DECLS),
+    (e) =>
+      e instanceof UsageError &&
+      /--input queueNum: 18446744073709551616 is outside/.test(e.message),
+  );
+  assert.throws(
+    () => parseInputFlags(["taskId=t", "queueNum=-9223372036854775809"], undefined, DECLS),
+    (e) => e instanceof UsageError && /-9223372036854775809 is outside/.test(e.message),
+  );
+  assert.equal(
+    parseInputFlags(["taskId=t", "queueNum=-9223372036854775808"], undefined, DECLS).queueNum,
+    -9223372036854775808n,
+  );
+  assert.throws(
+    () =>
+      parseInputFlags(
+        [],
+        "in.json",
+        DECLS,
+        files({ "in.json": '{"taskId": "t", "queueNum": 99999999999999999999}' }),
+      ),
+    (e) =>
+      e instanceof UsageError &&
+      /--inputs in\.json: input `queueNum`: 99999999999999999999 is outside/.test(e.message),
+  );
+});
+
 Deno.test("the inputs file is read (YAML or JSON) and flags override it", () => {
   const io = files({
     "in.yaml": "taskId: from-file\nqueueNum: 4\ntags: {env: prod, n: 2}\n",

@@ -16,6 +16,7 @@ import {
   errorInfo,
   isMutating,
 } from "./_call.ts";
+import { JsonNumber } from "../json.ts";
 import { clientTokenFor } from "./client_token.ts";
 import type { ErrorInfo, ItemStatus } from "./events.ts";
 import type { ValueObserver } from "../secrets.ts";
@@ -195,6 +196,7 @@ export function toJsonLike(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toJsonLike);
   if (value instanceof Date) return value.toISOString();
   if (value instanceof Uint8Array) return btoa(String.fromCharCode(...value));
+  if (value instanceof JsonNumber) return value; // written as its exact text
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
     const inner = (value as { value?: unknown }).value;

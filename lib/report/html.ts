@@ -6,6 +6,7 @@
  * @module
  */
 import type { ErrorInfo } from "../engine/events.ts";
+import { JsonNumber } from "../json.ts";
 import type { StepRecord } from "../journal/replay.ts";
 import type { RunRecord } from "../journal/store.ts";
 import {
@@ -254,7 +255,9 @@ export function valueHtml(value: unknown, depth: number): string {
 function cellHtml(value: unknown, depth: number): string {
   if (value === null || value === undefined) return '<span class="more">null</span>';
   if (typeof value === "string") return esc(value);
-  if (typeof value !== "object") return `<code>${esc(inlineText(value))}</code>`;
+  if (typeof value !== "object" || value instanceof JsonNumber) {
+    return `<code>${esc(inlineText(value))}</code>`;
+  }
   if (depth < 3) return valueHtml(value, depth);
   return `<code>${esc(inlineText(value))}</code>`;
 }
