@@ -5,9 +5,10 @@
  * survivor. Without arguments it measures the core (`DEFAULT_MODULES`).
  *
  * Flags: `--max N` mutants per module (seeded sample; default 25), `--seed N` (default 1),
- * `--timeout S` per mutant (default 3× the module's clean run + 20 s), `--results PATH`
+ * `--timeout S` per mutant (default 900), `--results PATH`
  * (resumable results, default `.mutate-results.json`), `--verdicts PATH` (checked-in
- * judgements of survivors, default `tools/mutate/verdicts.json`), `--min P` (exit 1 below P%).
+ * judgements of survivors, default `tools/mutate/verdicts.json`), `--min P` (exit 1 below P%),
+ * `--stages 1` (only the nearest tests: a quick lower bound of the score).
  *
  * @module
  */
@@ -29,7 +30,7 @@ export const DEFAULT_MODULES = [
 function usage(message: string): never {
   console.error(`mutate: ${message}`);
   console.error(
-    "usage: deno task mutate [--max N] [--seed N] [--timeout S] [--results PATH] [--verdicts PATH] [--min P] [files or folders…]",
+    "usage: deno task mutate [--max N] [--seed N] [--timeout S] [--results PATH] [--verdicts PATH] [--min P] [--stages 1] [files or folders…]",
   );
   Deno.exit(2);
 }
@@ -78,6 +79,7 @@ async function main(argv: string[]): Promise<number> {
         results: { type: "string" },
         verdicts: { type: "string" },
         min: { type: "string" },
+        stages: { type: "string" },
       },
     });
   } catch (e) {
@@ -93,12 +95,14 @@ async function main(argv: string[]): Promise<number> {
   Deno.addSignalListener("SIGINT", onInt);
   try {
     const timeoutS = count("timeout", values.timeout, undefined);
+    const stages = count("stages", values.stages, undefined);
     const outcomes = await runMutation({
       root,
       modules,
       maxPerModule: count("max", values.max, 25)!,
       seed: count("seed", values.seed, 1)!,
       ...(timeoutS === undefined ? {} : { timeoutS }),
+      ...(stages === undefined ? {} : { stages }),
       resultsPath: resolve(values.results ?? join(root, ".mutate-results.json")),
       log: (line) => console.error(line),
       signal: abort.signal,

@@ -28,7 +28,12 @@ export interface RunOptions {
   /** At most this many mutants per module (seeded sample). */
   maxPerModule?: number;
   seed: number;
-  /** Per-mutant timeout; default three times the module's clean test run plus 20 s. */
+  /**
+   * Run only the first N test stages (1: the nearest tests only). A quick lower bound of the
+   * score: a mutant that only farther tests would kill counts as a survivor. Default: all.
+   */
+  stages?: number;
+  /** Per-mutant timeout (a hang counts as killed); default 900 s. */
   timeoutS?: number;
   /** The resumable results file. */
   resultsPath: string;
@@ -81,7 +86,7 @@ async function runModule(
 ): Promise<ModuleOutcome> {
   const source = files.get(module);
   if (source === undefined) throw new Error(`${module}: not a TypeScript file of the repository`);
-  const stages = testStages(module, files);
+  const stages = testStages(module, files).slice(0, options.stages ?? Infinity);
   const tests = stages.flat();
   const hash = await sha256(source);
   const mutants = sample(
@@ -90,17 +95,20 @@ async function runModule(
     options.seed ^ hash32(module),
   );
   const outcome: ModuleOutcome = { module, tests, outcomes: [] };
-  const todo = mutants.filter((m) => !results.has(resultKey(hash, m.id)));
-  let timeoutMs = (options.timeoutS ?? 0) * 1000;
-  if (todo.length > 0 && tests.length > 0) {
-    const started = Date.now();
-    const clean = await runTests(copy, tests, 30 * 60_000, options.signal);
-    if (clean !== "survived") {
-      options.log(`${module}: its ${tests.length} tests fail without any mutant; skipped`);
-      return { ...outcome, baselineFailed: true };
+  const timeoutMs = (options.timeoutS ?? DEFAULT_TIMEOUT_S) * 1000;
+  // A stage's clean run is needed only when a mutant fails it (was it the mutant?); a mutant
+  // that every stage passes is a survivor whatever the clean run does. So each stage's
+  // baseline runs at most once, and only when it matters.
+  const clean = new Map<number, boolean>();
+  const cleanPasses = async (stage: number) => {
+    if (!clean.has(stage)) {
+      clean.set(
+        stage,
+        (await runTests(copy, stages[stage]!, timeoutMs, options.signal)) === "survived",
+      );
     }
-    if (timeoutMs === 0) timeoutMs = 3 * (Date.now() - started) + 20_000;
-  }
+    return clean.get(stage)!;
+  };
   const path = join(copy, module);
   for (const mutant of mutants) {
     const key = resultKey(hash, mutant.id);
@@ -109,16 +117,26 @@ async function runModule(
       options.signal?.throwIfAborted();
       const started = Date.now();
       let verdict: Verdict = "survived"; // no test imports the module: nothing can notice
-      if (tests.length > 0) {
-        try {
-          await Deno.writeTextFile(path, applyMutant(source, mutant));
-          for (const stage of stages) {
-            verdict = await runTests(copy, stage, timeoutMs, options.signal);
-            if (verdict !== "survived") break;
+      let failedStage = -1;
+      try {
+        await Deno.writeTextFile(path, applyMutant(source, mutant));
+        for (const [i, stage] of stages.entries()) {
+          verdict = await runTests(copy, stage, timeoutMs, options.signal);
+          if (verdict !== "survived") {
+            failedStage = i;
+            break;
           }
-        } finally {
-          await Deno.writeTextFile(path, source);
         }
+      } finally {
+        await Deno.writeTextFile(path, source);
+      }
+      if (failedStage >= 0 && !await cleanPasses(failedStage)) {
+        options.log(
+          `${module}: its tests fail without any mutant (${
+            stages[failedStage]!.join(" ")
+          }); skipped`,
+        );
+        return { ...outcome, baselineFailed: true, outcomes: [] };
       }
       result = { verdict, ms: Date.now() - started };
       results.set(key, result);
@@ -129,6 +147,9 @@ async function runModule(
   }
   return outcome;
 }
+
+/** The per-mutant timeout when none is given: a loaded 2-core machine runs the suite in ~12 min. */
+const DEFAULT_TIMEOUT_S = 900;
 
 /** Runs the tests in the copy: killed when they fail, timeout when they outlive `timeoutMs`. */
 async function runTests(

@@ -57,3 +57,29 @@ Deno.test("a real run on a small tree: verdicts, survivors, resume, tree untouch
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("a module whose tests fail without mutants is reported, not scored", async () => {
+  const root = await Deno.makeTempDir({ prefix: "mutate-fixture-" });
+  try {
+    await Deno.writeTextFile(join(root, "m.ts"), MODULE);
+    await Deno.writeTextFile(
+      join(root, "m_test.ts"),
+      TEST.replace("big(5), false", "big(5), true"),
+    );
+    const logged: string[] = [];
+    const [outcome] = await runMutation({
+      root,
+      modules: ["m.ts"],
+      seed: 1,
+      timeoutS: 60,
+      resultsPath: join(root, "results.json"),
+      log: (line: string) => logged.push(line),
+    });
+    assert.equal(outcome!.baselineFailed, true);
+    assert.deepEqual(outcome!.outcomes, []);
+    assert.match(logged.join("\n"), /m\.ts: its tests fail without any mutant \(m_test\.ts\)/);
+    assert.match(formatReport([outcome!], {}), /not measured/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
