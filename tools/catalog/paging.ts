@@ -138,8 +138,8 @@ function responseHolders(input: PagingInput): ResponseHolder[] {
  * Classifies one action's paging. `undefined`: the request has no position parameter.
  */
 export function classifyPaging(input: PagingInput): PagingClass {
-  const holder = findHolder(input);
-  if (holder === undefined) {
+  const located = findHolder(input);
+  if (located === undefined) {
     const nested = usable(input.inputs).filter((f) =>
       (input.structures[f.type]?.fields ?? []).some((g) => g.name === "Offset")
     );
@@ -151,9 +151,10 @@ export function classifyPaging(input: PagingInput): PagingClass {
       }
       : undefined;
   }
+  let holder: Holder = located;
   const doc = (owner: string, f: Field) => input.rawDoc?.(owner, f.name) ?? f.doc ?? "";
   const field = (name: string) => holder.fields.find((f) => f.name === name);
-  const size = SIZE_FIELDS.map(field).find((f) => f !== undefined);
+  let size = SIZE_FIELDS.map(field).find((f) => f !== undefined);
   const offset = field("Offset");
   const page = PAGE_FIELDS.map(field).find((f) => f !== undefined);
   const token = TOKEN_FIELDS.map(field).find((f) => f !== undefined);
@@ -173,6 +174,19 @@ export function classifyPaging(input: PagingInput): PagingClass {
   } else {
     position = offset!;
     style = "offset";
+  }
+  // A page parameter that is a structure of its own (cpdp `PageNumber: Paging {Index, Count}`).
+  const inner = holder.in === undefined ? input.structures[position.type] : undefined;
+  if (style !== "token" && inner !== undefined) {
+    const fields = usable(inner.fields);
+    const index = fields.find((f) => ["Index", ...PAGE_FIELDS].includes(f.name));
+    const count = fields.find((f) => ["Count", ...SIZE_FIELDS].includes(f.name));
+    if (index !== undefined && count !== undefined) {
+      holder = { in: position.name, owner: inner.name, fields };
+      position = index;
+      size = count;
+      style = "page";
+    }
   }
   if (style !== "token" && !NUMERIC.has(position.type)) {
     return { notPageable: `${position.name} is declared ${position.type}, not a number` };
@@ -224,8 +238,13 @@ function pickList(input: PagingInput, tokenName: string | undefined): Found | st
   const holders = responseHolders(input).filter((h) => h.fields.some(isArray));
   if (holders.length === 0) return "no list in the response";
   const top = holders.find((h) => h.within === undefined);
+  // A total by its name, or a `Count` its documentation calls the total (cpdp "总数").
   const totalOf = (h: ResponseHolder) =>
-    h.fields.find((f) => TOTAL.test(f.name) && NUMERIC.has(f.type) && !isArray(f));
+    h.fields.find((f) => TOTAL.test(f.name) && NUMERIC.has(f.type) && !isArray(f)) ??
+      h.fields.find((f) =>
+        f.name === "Count" && NUMERIC.has(f.type) &&
+        /总数|总条数|总量|总记录数/.test(input.rawDoc?.(h.owner, f.name) ?? f.doc ?? "")
+      );
   let holder: ResponseHolder;
   const wrapped = holders.filter((h) => h.within !== undefined);
   if (top !== undefined && (totalOf(top) !== undefined || wrapped.length === 0)) holder = top;

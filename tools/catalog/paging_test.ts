@@ -165,3 +165,25 @@ Deno.test("classifyPaging: candidates that cannot page say why; others are not c
     undefined,
   );
 });
+
+Deno.test("classifyPaging: a page parameter that is a structure, a Count documented as the total", () => {
+  // cpdp.QueryFlexFreezeOrderList: `PageNumber: Paging {Index, Count}`, `Result.Count` 总数.
+  const c = classifyPaging({
+    inputs: [f("PayeeId", "String"), f("PageNumber", "Paging", "分页")],
+    outputs: [f("ErrCode", "String"), f("Result", "FreezeOrders")],
+    structures: {
+      Item: item,
+      Paging: { name: "Paging", fields: [f("Index", "Number", "页码"), f("Count", "Number")] },
+      FreezeOrders: {
+        name: "FreezeOrders",
+        fields: [f("List", "Item[]", "列表"), f("Count", "Number", "总数")],
+      },
+    },
+  });
+  assert.ok(c !== undefined && "pagination" in c);
+  const p = c.pagination;
+  assert.deepEqual(
+    [p.style, p.in, p.offset, p.limit, p.base, p.within, p.list, p.total],
+    ["page", "PageNumber", "Index", "Count", 1, "Result", "List", "Count"],
+  );
+});
