@@ -6,14 +6,15 @@
 import { parse as parseYaml } from "yaml";
 import { parseJson } from "../json.ts";
 import { parseFaultSpec } from "../emulator/faults.ts";
-import type { EmulatorOptions } from "../emulator/emulator.ts";
-import { serveEmulator } from "../emulator/server.ts";
+import { type EmulatorServerOptions, serveEmulator } from "../emulator/server.ts";
+import { parseDuration } from "../workflow/duration.ts";
 import { listFlag, parseCommandArgs, stringFlag } from "./args.ts";
 import { type CliContext, type Command, ConfigError, EXIT, UsageError } from "./context.ts";
 
 /** `tcflow emulator --help`. */
 export const EMULATOR_USAGE = `Usage: tcflow emulator [--port N] [--host H] [--data file.yaml|json]
                        [--rate-scale X] [--faults SPEC] [--fault-seed N] [--credential ID:KEY]…
+                       [--admin-token T] [--idle-timeout DURATION]
 
 Serves the local Tencent Cloud emulator (trocket 5.x, API Gateway, SSL, yunjing) until stopped.
   --port N            port to listen on (default 4566; 0 picks a free port)
@@ -23,9 +24,13 @@ Serves the local Tencent Cloud emulator (trocket 5.x, API Gateway, SSL, yunjing)
   --faults SPEC       inject faults, e.g. "rate=0.2;codes=InternalError;cut-after=0.05"
   --fault-seed N      seed of the fault draws (default 0)
   --credential ID:KEY accept this SecretId/SecretKey too (repeatable)
+  --admin-token T     admin routes require "Authorization: Bearer T"
+  --idle-timeout D    close a connection that sends nothing for D (default 30s; e.g. 500ms, 2m)
 The demo credential AKIDTCFLOWDEMO0000000000000000000000 / tcflow-demo-secret-key always works.
 Admin routes: GET /_emulator/state, POST /_emulator/reset, GET /_emulator/calls,
-GET|POST /_emulator/faults.
+GET|POST /_emulator/faults. They answer only requests to the listening address (Host) with
+"Content-Type: application/json", e.g.
+  curl -H 'Content-Type: application/json' http://127.0.0.1:4566/_emulator/state
 `;
 
 const FLAGS = {
@@ -36,13 +41,15 @@ const FLAGS = {
   faults: { type: "string" },
   "fault-seed": { type: "string" },
   credential: { type: "string", multiple: true },
+  "admin-token": { type: "string" },
+  "idle-timeout": { type: "string" },
 } as const;
 
 /** Reads and parses the command line into server options. Throws {@link UsageError}. */
 export async function emulatorOptions(
   args: string[],
   ctx: CliContext,
-): Promise<EmulatorOptions & { port: number; hostname: string } | "help"> {
+): Promise<EmulatorServerOptions & { port: number; hostname: string } | "help"> {
   const parsed = parseCommandArgs("emulator", args, FLAGS);
   if (parsed.flags.help === true) return "help";
   if (parsed.positionals.length > 0) {
@@ -55,7 +62,26 @@ export async function emulatorOptions(
   }
   const hostname = stringFlag(parsed, "host") ?? "127.0.0.1";
   if (hostname === "") throw new UsageError("emulator: --host must not be empty");
-  const options: EmulatorOptions & { port: number; hostname: string } = { port, hostname };
+  const options: EmulatorServerOptions & { port: number; hostname: string } = { port, hostname };
+  const adminToken = stringFlag(parsed, "admin-token");
+  if (adminToken !== undefined) {
+    if (!/^[\x21-\x7e]+$/.test(adminToken)) {
+      throw new UsageError(
+        "emulator: --admin-token must be printable ASCII without spaces (it is sent as a bearer token)",
+      );
+    }
+    options.adminToken = adminToken;
+  }
+  const idleText = stringFlag(parsed, "idle-timeout");
+  if (idleText !== undefined) {
+    const idleMs = parseDuration(idleText);
+    if (idleMs === undefined || idleMs < 1) {
+      throw new UsageError(
+        `emulator: --idle-timeout must be a duration such as 30s, 500ms or 2m: got "${idleText}"`,
+      );
+    }
+    options.idleTimeoutMs = idleMs;
+  }
 
   const scaleText = stringFlag(parsed, "rate-scale");
   if (scaleText !== undefined) {

@@ -36,6 +36,10 @@ Deno.test("emulator flags: every flag of PRODUCT §9 is read", async () => {
     "AKIDa:key-a",
     "--credential",
     "AKIDb:key:with:colons",
+    "--admin-token",
+    "t0ken",
+    "--idle-timeout",
+    "1m30s",
   ], ctx);
   assert.deepEqual(options, {
     port: 0,
@@ -47,6 +51,8 @@ Deno.test("emulator flags: every flag of PRODUCT §9 is read", async () => {
       { secretId: "AKIDa", secretKey: "key-a" },
       { secretId: "AKIDb", secretKey: "key:with:colons" },
     ],
+    adminToken: "t0ken",
+    idleTimeoutMs: 90_000,
   });
   assert.deepEqual(await emulatorOptions([], ctx), { port: 4566, hostname: "127.0.0.1" });
 });
@@ -63,6 +69,9 @@ Deno.test("emulator flags: bad values are usage errors (exit 2) with clear messa
     [["--prot", "1"], /unknown flag --prot; did you mean --port\?/],
     [["--data", "/nonexistent/x.yaml"], /cannot read --data/],
     [["extra"], /unexpected argument "extra"/],
+    [["--idle-timeout", "30"], /--idle-timeout must be a duration such as 30s.*got "30"/],
+    [["--idle-timeout", "0s"], /--idle-timeout must be a duration/],
+    [["--admin-token", "a b"], /--admin-token must be printable ASCII without spaces/],
   ];
   for (const [args, message] of cases) {
     await assert.rejects(() => emulatorOptions(args, ctx), (e: unknown) => {
@@ -91,20 +100,30 @@ Deno.test("emulator command: prints the listening line, serves, stops on abort",
     );
     const { ctx, out } = context(dir);
     const stop = new AbortController();
-    const running = runEmulator(["--port", "0", "--data", "data.yaml"], ctx, stop.signal);
+    const running = runEmulator(
+      ["--port", "0", "--data", "data.yaml", "--admin-token", "tok"],
+      ctx,
+      stop.signal,
+    );
     let url: string | undefined;
     for (let i = 0; i < 200 && url === undefined; i++) {
       url = /^tcflow emulator listening on (http:\/\/127\.0\.0\.1:\d+)\n$/.exec(out.stdout)?.[1];
       if (url === undefined) await new Promise((r) => setTimeout(r, 10));
     }
     assert.ok(url, `listening line: ${JSON.stringify(out.stdout)}`);
-    const state = (await (await fetch(`${url}/_emulator/state`)).json()) as {
+    const admin = { "content-type": "application/json", authorization: "Bearer tok" };
+    const refused = await fetch(`${url}/_emulator/state`, {
+      headers: { "content-type": "application/json" },
+    });
+    assert.equal(refused.status, 401, "--admin-token is required");
+    await refused.body?.cancel();
+    const state = (await (await fetch(`${url}/_emulator/state`, { headers: admin })).json()) as {
       trocket: { instances: Array<{ InstanceName: string }> };
     };
     assert.deepEqual(state.trocket.instances.map((i) => i.InstanceName), ["from-yaml"]);
     stop.abort();
     assert.equal(await running, 0);
-    await assert.rejects(() => fetch(`${url}/_emulator/state`));
+    await assert.rejects(() => fetch(`${url}/_emulator/state`, { headers: admin }));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

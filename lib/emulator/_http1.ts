@@ -1,17 +1,36 @@
 /**
- * Private: a small HTTP/1.1 server on `Deno.listen`, for the emulator.
+ * Private: a small HTTP/1.1 server on `Deno.listen`, for the emulator, on the codec it shares
+ * with tcflow's send-once client (`../http1/codec.ts`).
  *
  * `Deno.serve` always answers once headers are due, so it cannot drop a connection without a
  * response. The emulator needs that ("connection cut" faults): when the handler rejects with a
  * `TypeError`, this server closes the TCP connection without writing anything, so the client
  * sees a network error, exactly as with a real network failure. It supports keep-alive,
- * `Content-Length` and chunked request bodies, and `Expect: 100-continue`.
+ * `Content-Length` and chunked request bodies, and `Expect: 100-continue`. A malformed request
+ * (a duplicated or bad `Host` too) is answered 400 (413, 431 when too large) and the connection
+ * closed; a connection on which no byte arrives for the idle timeout (between requests, or in
+ * the middle of one) is closed, so half-open sockets are not held forever.
  *
  * @module
  */
+import {
+  ByteReader,
+  concat,
+  contentLength,
+  countFields,
+  headersOf,
+  Http1Error,
+  isChunked,
+  readChunked,
+  readHead,
+  writeAll,
+} from "../http1/codec.ts";
 
 /** How long a cut connection stays open, silent, before it is closed. */
 const CUT_LINGER_MS = 50;
+
+/** How long a connection may wait for the next byte of a request, by default. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
 /** A fetch-shaped handler. A rejection with `TypeError` cuts the connection. */
 export type Http1Handler = (request: Request) => Promise<Response>;
@@ -24,179 +43,120 @@ export interface Http1Server {
   close(): Promise<void>;
 }
 
-const MAX_HEAD_BYTES = 64 * 1024;
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
-const CRLFCRLF = [13, 10, 13, 10];
-const encoder = new TextEncoder();
-const latin1 = new TextDecoder("latin1");
+/** Options of {@link serveHttp1}. */
+export interface Http1ServerOptions {
+  hostname: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Closes a connection that sends no byte for this long; default 30 s. */
+  idleTimeoutMs?: number | undefined;
+}
 
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+const encoder = new TextEncoder();
+
+/** A request that is answered with an error status, then the connection closed. */
 class HttpError extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
   }
 }
 
-/** Reads bytes from a connection with an internal buffer. */
-class Reader {
-  #buffer = new Uint8Array(0);
-  #chunk = new Uint8Array(64 * 1024);
-  constructor(private conn: Deno.Conn) {}
+const STATUS_OF: Record<string, number> = {
+  "head-too-large": 431,
+  "body-too-large": 413,
+  "malformed": 400,
+};
 
-  /** More bytes into the buffer; false at end of stream. */
-  async #fill(): Promise<boolean> {
-    const n = await this.conn.read(this.#chunk);
-    if (n === null) return false;
-    const next = new Uint8Array(this.#buffer.length + n);
-    next.set(this.#buffer);
-    next.set(this.#chunk.subarray(0, n), this.#buffer.length);
-    this.#buffer = next;
-    return true;
+/** Reads one request; undefined when the client closed the connection between requests. */
+async function readRequest(
+  reader: ByteReader,
+  conn: Deno.Conn,
+  localHost: string,
+): Promise<{ request: Request; keepAlive: boolean } | undefined> {
+  const head = await readHead(reader);
+  if (head === undefined) return undefined;
+  const [method, target, protocol, extra] = head.startLine.split(" ");
+  if (
+    method === undefined || target === undefined || extra !== undefined ||
+    !/^HTTP\/1\.[01]$/.test(protocol ?? "")
+  ) {
+    throw new HttpError(400, "bad request line");
   }
-
-  /** Bytes up to and including `\r\n\r\n`; undefined when the stream ends before any byte. */
-  async head(): Promise<Uint8Array | undefined> {
-    let from = 0;
-    while (true) {
-      const index = indexOf(this.#buffer, CRLFCRLF, from);
-      if (index >= 0) return this.#take(index + 4);
-      from = Math.max(0, this.#buffer.length - 3);
-      if (this.#buffer.length > MAX_HEAD_BYTES) throw new HttpError(431, "header too large");
-      if (!(await this.#fill())) {
-        if (this.#buffer.length === 0) return undefined;
-        throw new HttpError(400, "connection closed inside the request head");
-      }
-    }
+  if (countFields(head, "host") > 1) throw new HttpError(400, "more than one Host header");
+  const headers = headersOf(head.fields);
+  const connection = (headers.get("connection") ?? "").toLowerCase();
+  const keepAlive = protocol === "HTTP/1.1" ? connection !== "close" : connection === "keep-alive";
+  if ((headers.get("expect") ?? "").toLowerCase() === "100-continue") {
+    await writeAll(conn, encoder.encode("HTTP/1.1 100 Continue\r\n\r\n"));
   }
-
-  /** Exactly `n` bytes. */
-  async bytes(n: number): Promise<Uint8Array> {
-    while (this.#buffer.length < n) {
-      if (!(await this.#fill())) throw new HttpError(400, "connection closed inside the body");
-    }
-    return this.#take(n);
+  let body: Uint8Array | undefined;
+  const codings = headers.get("transfer-encoding");
+  const lengthText = headers.get("content-length");
+  if (codings !== null) {
+    if (!isChunked(codings)) throw new HttpError(400, "unsupported transfer-encoding");
+    body = await readChunked(reader, MAX_BODY_BYTES);
+  } else if (lengthText !== null) {
+    const length = contentLength(lengthText);
+    if (length > MAX_BODY_BYTES) throw new HttpError(413, "body too large");
+    if (length > 0) body = await reader.bytes(length);
   }
-
-  /** One line without its `\r\n`. */
-  async line(): Promise<string> {
-    while (true) {
-      const index = indexOf(this.#buffer, [13, 10], 0);
-      if (index >= 0) {
-        const line = latin1.decode(this.#buffer.subarray(0, index));
-        this.#take(index + 2);
-        return line;
-      }
-      if (this.#buffer.length > MAX_HEAD_BYTES) throw new HttpError(400, "line too long");
-      if (!(await this.#fill())) throw new HttpError(400, "connection closed inside a chunk");
-    }
+  const host = headers.get("host") ?? localHost;
+  let url: URL;
+  try {
+    url = new URL(target.startsWith("http://") ? target : `http://${host}${target}`);
+  } catch {
+    throw new HttpError(400, "bad Host header or request target");
   }
-
-  #take(n: number): Uint8Array {
-    const out = this.#buffer.slice(0, n);
-    this.#buffer = this.#buffer.subarray(n);
-    return out;
-  }
-}
-
-function indexOf(haystack: Uint8Array, needle: number[], from: number): number {
-  outer: for (let i = from; i <= haystack.length - needle.length; i++) {
-    for (let j = 0; j < needle.length; j++) {
-      if (haystack[i + j] !== needle[j]) continue outer;
-    }
-    return i;
-  }
-  return -1;
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) written += await conn.write(bytes.subarray(written));
-}
-
-async function readChunked(reader: Reader): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  while (true) {
-    const sizeLine = (await reader.line()).split(";")[0]?.trim() ?? "";
-    if (!/^[0-9a-fA-F]+$/.test(sizeLine)) throw new HttpError(400, "bad chunk size");
-    const size = parseInt(sizeLine, 16);
-    if (size === 0) {
-      while ((await reader.line()) !== "") { /* trailers */ }
-      break;
-    }
-    total += size;
-    if (total > MAX_BODY_BYTES) throw new HttpError(413, "body too large");
-    parts.push(await reader.bytes(size));
-    await reader.line();
-  }
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    body.set(part, offset);
-    offset += part.length;
-  }
-  return body;
+  const hasBody = method !== "GET" && method !== "HEAD";
+  const request = new Request(url, {
+    method,
+    headers,
+    body: hasBody ? (body ?? new Uint8Array(0)) as BodyInit : null,
+  });
+  return { request, keepAlive };
 }
 
 async function serveConnection(
   conn: Deno.Conn,
   handler: Http1Handler,
   localHost: string,
+  idleTimeoutMs: number,
 ): Promise<void> {
-  const reader = new Reader(conn);
+  const reader = new ByteReader(conn, {
+    idleTimeoutMs,
+    onIdle: () => {
+      try {
+        conn.close();
+      } catch { /* already closed */ }
+    },
+  });
   while (true) {
-    let keepAlive = true;
-    let request: Request;
+    let read: Awaited<ReturnType<typeof readRequest>>;
     try {
-      const head = await reader.head();
-      if (head === undefined) return;
-      const lines = latin1.decode(head.subarray(0, head.length - 4)).split("\r\n");
-      const [method, target, protocol] = (lines[0] ?? "").split(" ");
-      if (method === undefined || target === undefined || !protocol?.startsWith("HTTP/1.")) {
-        throw new HttpError(400, "bad request line");
-      }
-      const headers = new Headers();
-      for (const line of lines.slice(1)) {
-        const colon = line.indexOf(":");
-        if (colon <= 0) throw new HttpError(400, "bad header line");
-        headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
-      }
-      const connection = (headers.get("connection") ?? "").toLowerCase();
-      keepAlive = protocol === "HTTP/1.1" ? connection !== "close" : connection === "keep-alive";
-      if ((headers.get("expect") ?? "").toLowerCase() === "100-continue") {
-        await writeAll(conn, encoder.encode("HTTP/1.1 100 Continue\r\n\r\n"));
-      }
-      let body: Uint8Array | undefined;
-      if ((headers.get("transfer-encoding") ?? "").toLowerCase().includes("chunked")) {
-        body = await readChunked(reader);
-      } else {
-        const lengthText = headers.get("content-length");
-        const length = lengthText === null ? 0 : Number(lengthText);
-        if (!Number.isInteger(length) || length < 0) throw new HttpError(400, "bad content-length");
-        if (length > MAX_BODY_BYTES) throw new HttpError(413, "body too large");
-        if (length > 0) body = await reader.bytes(length);
-      }
-      const host = headers.get("host") ?? localHost;
-      const url = target.startsWith("http://") ? target : `http://${host}${target}`;
-      const hasBody = method !== "GET" && method !== "HEAD";
-      request = new Request(url, {
-        method,
-        headers,
-        body: hasBody ? (body ?? new Uint8Array(0)) as BodyInit : null,
-      });
+      read = await readRequest(reader, conn, localHost);
+      if (read === undefined) return;
     } catch (error) {
-      if (error instanceof HttpError) {
+      const status = error instanceof HttpError
+        ? error.status
+        : error instanceof Http1Error
+        ? STATUS_OF[error.kind]
+        : error instanceof TypeError // a method or header `Request` refuses
+        ? 400
+        : undefined;
+      if (status !== undefined) {
+        const text = `${(error as Error).message}\n`;
         await writeAll(
           conn,
           encoder.encode(
-            `HTTP/1.1 ${error.status} Bad Request\r\ncontent-type: text/plain\r\n` +
-              `content-length: ${
-                error.message.length + 1
-              }\r\nconnection: close\r\n\r\n${error.message}\n`,
+            `HTTP/1.1 ${status} ${reason(status)}\r\ncontent-type: text/plain\r\n` +
+              `content-length: ${encoder.encode(text).length}\r\nconnection: close\r\n\r\n${text}`,
           ),
         ).catch(() => {});
       }
       return;
     }
+    const { request, keepAlive } = read;
     let response: Response;
     try {
       response = await handler(request);
@@ -222,11 +182,7 @@ async function serveConnection(
     head += `content-length: ${payload.length}\r\nconnection: ${
       keepAlive ? "keep-alive" : "close"
     }\r\n\r\n`;
-    const headBytes = encoder.encode(head);
-    const out = new Uint8Array(headBytes.length + payload.length);
-    out.set(headBytes);
-    out.set(payload, headBytes.length);
-    await writeAll(conn, out);
+    await writeAll(conn, concat([encoder.encode(head), payload]));
     if (!keepAlive) return;
   }
 }
@@ -235,16 +191,18 @@ function reason(status: number): string {
   return ({
     200: "OK",
     400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
     404: "Not Found",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    431: "Request Header Fields Too Large",
     500: "Internal Server Error",
   } as Record<number, string>)[status] ?? (status >= 500 ? "Server Error" : "Status");
 }
 
 /** Listens on `hostname:port` (0 picks a free port) and serves `handler`. */
-export function serveHttp1(
-  options: { hostname: string; port: number },
-  handler: Http1Handler,
-): Http1Server {
+export function serveHttp1(options: Http1ServerOptions, handler: Http1Handler): Http1Server {
   const listener = Deno.listen({
     hostname: options.hostname,
     port: options.port,
@@ -253,11 +211,12 @@ export function serveHttp1(
   const addr = listener.addr as Deno.NetAddr;
   const conns = new Set<Deno.Conn>();
   const localHost = `${addr.hostname}:${addr.port}`;
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const accepting = (async () => {
     try {
       for await (const conn of listener) {
         conns.add(conn);
-        serveConnection(conn, handler, localHost)
+        serveConnection(conn, handler, localHost, idleTimeoutMs)
           .catch(() => {})
           .finally(() => {
             conns.delete(conn);

@@ -2,8 +2,9 @@
  * The emulator core: a `fetch`-shaped handler that speaks Tencent Cloud's API protocol.
  *
  * Per request: admin routes (`/_emulator/…`) first; otherwise the signature is verified
- * (TC3-HMAC-SHA256 or v1), the service is found from the Host or the credential scope, the
- * version and action from the catalog, the rate limit is applied, the parameters are checked
+ * (TC3-HMAC-SHA256 or v1), the service is found from the Host or the credential scope (the
+ * two must agree: `AuthFailure.InvalidAuthorization`), the region checked (`UnsupportedRegion`),
+ * the version and action from the catalog, the rate limit is applied, the parameters are checked
  * against the catalog, faults are injected, and the service's action handler answers inside
  * the `{"Response": {…, "RequestId"}}` envelope (always HTTP 200, as Tencent Cloud does).
  *
@@ -26,6 +27,7 @@ import { FaultInjector, mulberry32 } from "./faults.ts";
 import { createHuaweiCphEmulator } from "./huawei_cph.ts";
 import { checkParams, type StructureLookup, unflattenV1 } from "./params.ts";
 import { RateLimiter } from "./rate_limit.ts";
+import { TENCENT_REGIONS } from "./regions.ts";
 import { ApiError, type CallContext, type ServiceEmulator } from "./service.ts";
 import { builtinServices } from "./services.ts";
 
@@ -274,6 +276,21 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     }
     entry.secretId = verified.secretId;
     const { service, action, version, region } = entry;
+    const hostService = hostMatch?.[1]?.toLowerCase();
+    if (
+      hostService !== undefined && verified.service !== undefined &&
+      verified.service.toLowerCase() !== hostService
+    ) {
+      entry.params = bestEffortParams(body, verified.params);
+      return fail(
+        "AuthFailure.InvalidAuthorization",
+        `The service \`${verified.service}\` of the credential scope does not match the service \`${hostService}\` of the Host ${host}.`,
+      );
+    }
+    if (region !== "" && !TENCENT_REGIONS.has(region)) {
+      entry.params = bestEffortParams(body, verified.params);
+      return fail("UnsupportedRegion", `The region \`${region}\` is not supported.`);
+    }
 
     // Parameters: JSON body (TC3), or flat strings (v1, TC3 GET or form POST).
     let raw: Record<string, unknown> | undefined;

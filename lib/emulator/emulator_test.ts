@@ -168,6 +168,42 @@ Deno.test("emulator: service from the Host, from the scope, and version/action e
   assert.equal(code(nested), "InvalidParameterValue");
 });
 
+Deno.test("emulator: the scope's service must be the Host's; an unknown region is refused", async () => {
+  const { send, code, trocket, emulator } = setup();
+  // Signed for cvm, sent to trocket: a valid signature, but not for this service.
+  const mismatch = await send({
+    service: "cvm",
+    version: "2023-03-08",
+    action: "DescribeTopicList",
+    params: { InstanceId: "rmq-2x9f8k1p" },
+    host: "trocket.tencentcloudapi.com",
+  });
+  assert.equal(code(mismatch), "AuthFailure.InvalidAuthorization", JSON.stringify(mismatch));
+  assert.match(String((mismatch.Error as { Message: string }).Message), /`cvm`.*`trocket`/);
+  assert.equal(emulator.calls().at(-1)?.outcome, "AuthFailure.InvalidAuthorization");
+  // The same request signed for trocket is served.
+  const matching = await trocket("DescribeTopicList", { InstanceId: "rmq-2x9f8k1p" });
+  assert.equal(matching.TotalCount, 3);
+  const region = await trocket("DescribeTopicList", { InstanceId: "rmq-2x9f8k1p" }, {
+    region: "ap-atlantis",
+  });
+  assert.equal(code(region), "UnsupportedRegion");
+  assert.match(String((region.Error as { Message: string }).Message), /`ap-atlantis`/);
+  const hostRegion = await send({
+    service: "trocket",
+    action: "DescribeTopicList",
+    params: { InstanceId: "rmq-2x9f8k1p" },
+    region: undefined as unknown as string,
+    host: "trocket.ap-atlantis.tencentcloudapi.com",
+  });
+  assert.equal(code(hostRegion), "UnsupportedRegion");
+  const shanghai = await trocket("DescribeTopicList", { InstanceId: "rmq-2x9f8k1p" }, {
+    region: "ap-shanghai",
+  });
+  // A known region is served (this instance lives in ap-guangzhou).
+  assert.equal(code(shanghai), "ResourceNotFound.Instance", JSON.stringify(shanghai));
+});
+
 Deno.test("emulator: uint64 parameters stay exact from request to call log", async () => {
   const { trocket, emulator } = setup();
   const big = 18446744073709551615n;

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { checkAdminRequest, isAdminPath } from "./_admin_guard.ts";
 import { serveHttp1 } from "./_http1.ts";
 import { createEmulator, type Emulator, type EmulatorOptions } from "./emulator.ts";
 
@@ -36,10 +37,26 @@ export interface EmulatorServer {
   close(): Promise<void>;
 }
 
+/** Options of {@link serveEmulator}: the emulator's, and where and how to serve it. */
+export interface EmulatorServerOptions extends EmulatorOptions {
+  /** Default 4566; 0 picks a free port. */
+  port?: number;
+  /** Address to listen on; default 127.0.0.1. */
+  hostname?: string;
+  /** Aborting it closes the server. */
+  signal?: AbortSignal;
+  /** When set, the admin routes require `Authorization: Bearer <adminToken>`. */
+  adminToken?: string | undefined;
+  /** Closes a connection on which no byte arrives for this long; default 30 s. */
+  idleTimeoutMs?: number | undefined;
+}
+
 /**
  * Serves a new emulator on `hostname` (default 127.0.0.1) and `port` (default 4566; 0 picks a
  * free port). A connection-cut fault closes the TCP connection without a response. Aborting
- * `signal` closes the server.
+ * `signal` closes the server. The admin routes (`/_emulator/…`) answer only requests whose
+ * `Host` is the listening address and that carry `Content-Type: application/json` (and the
+ * bearer `adminToken` when one is set); a connection idle for `idleTimeoutMs` is closed.
  *
  * @example
  * ```ts
@@ -58,12 +75,19 @@ export interface EmulatorServer {
  * await server.close();
  * ```
  */
-export function serveEmulator(
-  opts: EmulatorOptions & { port?: number; hostname?: string; signal?: AbortSignal } = {},
-): Promise<EmulatorServer> {
-  const { port = 4566, hostname = "127.0.0.1", signal, ...options } = opts;
+export function serveEmulator(opts: EmulatorServerOptions = {}): Promise<EmulatorServer> {
+  const { port = 4566, hostname = "127.0.0.1", signal, adminToken, idleTimeoutMs, ...options } =
+    opts;
   const emulator = createEmulator(options);
-  const server = serveHttp1({ hostname, port }, (request) => emulator.handle(request));
+  let guard = { hostname, port, adminToken };
+  const server = serveHttp1({ hostname, port, idleTimeoutMs }, (request) => {
+    if (isAdminPath(new URL(request.url).pathname)) {
+      const refused = checkAdminRequest(request, guard);
+      if (refused !== undefined) return Promise.resolve(refused);
+    }
+    return emulator.handle(request);
+  });
+  guard = { ...guard, port: server.port };
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;
   let closed: Promise<void> | undefined;
   const close = () => (closed ??= server.close());

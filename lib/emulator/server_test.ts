@@ -104,16 +104,114 @@ Deno.test("http1: keep-alive, chunked bodies, 100-continue, and cut connections"
   }
 });
 
+/**
+ * Everything the server writes on an open `conn` until it closes the connection. Fails (with
+ * what was read) when the server still holds the connection after 20 s.
+ */
+async function readUntilClose(conn: Deno.Conn, deadlineMs = 20_000): Promise<string> {
+  let text = "";
+  let expired = false;
+  const timer = setTimeout(() => {
+    expired = true;
+    conn.close();
+  }, deadlineMs);
+  try {
+    const buffer = new Uint8Array(65536);
+    while (true) {
+      const n = await conn.read(buffer).catch((error) => {
+        if (expired) return null;
+        // A reset instead of a FIN also ends the connection.
+        if (error instanceof Deno.errors.ConnectionReset) return null;
+        throw error;
+      });
+      if (n === null) break;
+      text += new TextDecoder().decode(buffer.subarray(0, n));
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  if (expired) {
+    throw new Error(`the server held the connection over ${deadlineMs} ms; read: ${text}`);
+  }
+  conn.close();
+  return text;
+}
+
+Deno.test("http1: a duplicated or bad Host header is answered 400, not dropped", async () => {
+  const seen: string[] = [];
+  const server = serveHttp1({ hostname: "127.0.0.1", port: 0 }, (request) => {
+    seen.push(request.url);
+    return Promise.resolve(new Response("ok"));
+  });
+  try {
+    const twice = await exchange(
+      server.port,
+      "GET / HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\n\r\n",
+      "close",
+    );
+    assert.match(twice, /^HTTP\/1\.1 400 Bad Request\r\n/, twice);
+    assert.match(twice, /more than one Host header/);
+    const bad = await exchange(server.port, "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", "close");
+    assert.match(bad, /^HTTP\/1\.1 400 Bad Request\r\n/, bad);
+    assert.deepEqual(seen, [], "neither reached the handler");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("http1: idle keep-alive and half-open connections are closed after the idle timeout", async () => {
+  const server = serveHttp1(
+    { hostname: "127.0.0.1", port: 0, idleTimeoutMs: 300 },
+    () => Promise.resolve(new Response("ok")),
+  );
+  try {
+    // A keep-alive connection: answered, then closed once idle.
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+    await conn.write(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+    const text = await readUntilClose(conn);
+    assert.match(text, /^HTTP\/1\.1 200 OK\r\n[^]*connection: keep-alive\r\n\r\nok$/);
+    // 800 half-open sockets: a request head begun and never finished, or nothing at all.
+    const sockets = await Promise.all(
+      Array.from({ length: 800 }, async (_, i) => {
+        const socket = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+        if (i % 2 === 0) {
+          await socket.write(new TextEncoder().encode("POST / HTTP/1.1\r\nHost: x\r\n"));
+        }
+        return socket;
+      }),
+    );
+    const answers = await Promise.all(sockets.map((socket) => readUntilClose(socket)));
+    assert.deepEqual(new Set(answers), new Set([""]), "closed without an answer");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("http1: the idle timeout does not cut a request whose answer takes longer", async () => {
+  const server = serveHttp1(
+    { hostname: "127.0.0.1", port: 0, idleTimeoutMs: 100 },
+    async () => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      return new Response("slow");
+    },
+  );
+  try {
+    const text = await exchange(server.port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 1);
+    assert.match(text, /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nslow$/);
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("serveEmulator: serves admin routes; an aborted signal closes it", async () => {
   const stop = new AbortController();
   const server = await serveEmulator({ port: 0, signal: stop.signal });
   assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-  const state = (await (await fetch(`${server.url}/_emulator/state`)).json()) as Record<
-    string,
-    unknown
-  >;
+  const json = { "content-type": "application/json" };
+  const state = (await (await fetch(`${server.url}/_emulator/state`, { headers: json }))
+    .json()) as Record<string, unknown>;
   assert.ok("trocket" in state);
   stop.abort();
   await server.close();
-  await assert.rejects(() => fetch(`${server.url}/_emulator/state`));
+  await assert.rejects(() => fetch(`${server.url}/_emulator/state`, { headers: json }));
 });

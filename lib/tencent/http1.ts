@@ -1,6 +1,7 @@
 /**
  * A minimal HTTP/1.1 client that sends a request at most once, for calls that are not
- * idempotent.
+ * idempotent. It frames messages with the codec it shares with the emulator's server
+ * (`../http1/codec.ts`).
  *
  * Deno's `fetch` (hyper) re-sends a request by itself when the connection closes before the
  * answer, even a POST that the server has read and applied, so a create may happen twice. This
@@ -21,6 +22,16 @@
  *
  * @module
  */
+import {
+  ByteReader,
+  contentLength,
+  headersOf,
+  Http1Error,
+  isChunked,
+  readChunked,
+  readHead,
+  writeAll,
+} from "../http1/codec.ts";
 import { type CallSite, NetworkError, type NetworkPhase } from "./errors.ts";
 
 /** Options of {@link http1Fetch}. */
@@ -58,9 +69,7 @@ export interface Http1Transport {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
-const MAX_HEAD_BYTES = 64 * 1024;
 const encoder = new TextEncoder();
-const latin1 = new TextDecoder("latin1");
 /** Request headers this client sets itself. */
 const OWN_HEADERS = new Set([
   "host",
@@ -289,95 +298,11 @@ async function exchange(
     );
   } catch (error) {
     if (error instanceof Stopped || error instanceof Failure) throw error;
+    if (error instanceof Http1Error) {
+      const what = error.kind === "closed" ? "the answer broke off" : "bad answer";
+      throw new Failure("after-send", `${what}: ${error.message}`, error);
+    }
     throw new Failure("after-send", `the connection broke: ${describe(error)}`, error);
-  }
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) written += await conn.write(bytes.subarray(written));
-}
-
-/** Buffered reads from a connection. */
-class ByteReader {
-  #buffer: Uint8Array = new Uint8Array(0);
-  #start = 0;
-  #end = 0;
-  #eof = false;
-  constructor(private readonly conn: Deno.Conn) {}
-
-  get buffered(): number {
-    return this.#end - this.#start;
-  }
-
-  /** Reads more bytes into the buffer; false at the end of the stream. */
-  async fill(): Promise<boolean> {
-    if (this.#eof) return false;
-    if (this.#buffer.length - this.#end < 16 * 1024) {
-      const size = Math.max(64 * 1024, (this.#end - this.#start) * 2);
-      const next = new Uint8Array(size);
-      next.set(this.#buffer.subarray(this.#start, this.#end));
-      this.#end -= this.#start;
-      this.#start = 0;
-      this.#buffer = next;
-    }
-    const n = await this.conn.read(this.#buffer.subarray(this.#end));
-    if (n === null) {
-      this.#eof = true;
-      return false;
-    }
-    this.#end += n;
-    return true;
-  }
-
-  /** Index (relative to the unread bytes) of `\r\n` at or after `from`, or -1. */
-  #crlf(from: number): number {
-    for (let i = this.#start + from; i + 1 < this.#end; i++) {
-      if (this.#buffer[i] === 13 && this.#buffer[i + 1] === 10) return i - this.#start;
-    }
-    return -1;
-  }
-
-  /** One line without its `\r\n`; undefined at the end of the stream before any byte. */
-  async line(limit: number): Promise<string | undefined> {
-    let from = 0;
-    for (;;) {
-      const index = this.#crlf(from);
-      if (index >= 0) return latin1.decode(this.take(index + 2).subarray(0, index));
-      from = Math.max(0, this.buffered - 1);
-      if (this.buffered > limit) throw new Failure("after-send", "a response line is too long");
-      if (!(await this.fill())) {
-        if (this.buffered === 0) return undefined;
-        throw new Failure("after-send", "the connection closed inside a response line");
-      }
-    }
-  }
-
-  /** Exactly `n` bytes. */
-  async bytes(n: number): Promise<Uint8Array> {
-    while (this.buffered < n) {
-      if (!(await this.fill())) {
-        throw new Failure(
-          "after-send",
-          `the connection closed inside the response body (${this.buffered} of ${n} bytes)`,
-        );
-      }
-    }
-    return this.take(n);
-  }
-
-  /** Every byte until the end of the stream. */
-  async rest(max: number): Promise<Uint8Array> {
-    while (await this.fill()) {
-      if (this.buffered > max) throw new Failure("after-send", `response body over ${max} bytes`);
-    }
-    return this.take(this.buffered);
-  }
-
-  take(n: number): Uint8Array {
-    const out = this.#buffer.slice(this.#start, this.#start + n);
-    this.#start += n;
-    return out;
   }
 }
 
@@ -387,81 +312,27 @@ interface Head {
   headers: Headers;
 }
 
-async function readHead(reader: ByteReader): Promise<Head> {
-  const statusLine = await reader.line(MAX_HEAD_BYTES);
-  if (statusLine === undefined) {
+/** The status line and headers of an answer. */
+async function readStatusHead(reader: ByteReader): Promise<Head> {
+  const head = await readHead(reader);
+  if (head === undefined) {
     throw new Failure("after-send", "the server closed the connection without answering");
   }
-  const match = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(statusLine);
+  const match = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(head.startLine);
   if (match === null) {
-    throw new Failure("after-send", `not an HTTP/1.x status line: ${JSON.stringify(statusLine)}`);
+    throw new Failure(
+      "after-send",
+      `not an HTTP/1.x status line: ${JSON.stringify(head.startLine.slice(0, 100))}`,
+    );
   }
-  const headers = new Headers();
-  let size = statusLine.length;
-  for (;;) {
-    const line = await reader.line(MAX_HEAD_BYTES);
-    if (line === undefined) {
-      throw new Failure("after-send", "the connection closed inside the response head");
-    }
-    if (line === "") break;
-    size += line.length;
-    if (size > MAX_HEAD_BYTES) throw new Failure("after-send", "the response head is too large");
-    const colon = line.indexOf(":");
-    if (colon <= 0 || /^[ \t]/.test(line)) {
-      throw new Failure("after-send", `bad response header line: ${JSON.stringify(line)}`);
-    }
-    try {
-      headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
-    } catch (error) {
-      throw new Failure("after-send", `bad response header: ${describe(error)}`, error);
-    }
-  }
-  return { status: Number(match[1]), statusText: match[2] ?? "", headers };
-}
-
-async function readChunked(reader: ByteReader, max: number): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const sizeLine = await reader.line(MAX_HEAD_BYTES);
-    if (sizeLine === undefined) {
-      throw new Failure("after-send", "the connection closed inside a chunked body");
-    }
-    const sizeText = sizeLine.split(";")[0]?.trim() ?? "";
-    if (!/^[0-9a-fA-F]{1,12}$/.test(sizeText)) {
-      throw new Failure("after-send", `bad chunk size: ${JSON.stringify(sizeLine)}`);
-    }
-    const size = parseInt(sizeText, 16);
-    if (size === 0) break;
-    total += size;
-    if (total > max) throw new Failure("after-send", `response body over ${max} bytes`);
-    parts.push(await reader.bytes(size));
-    if ((await reader.line(2)) !== "") {
-      throw new Failure("after-send", "a chunk is not followed by CRLF");
-    }
-  }
-  // Trailers: read and ignored, up to the empty line.
-  for (;;) {
-    const trailer = await reader.line(MAX_HEAD_BYTES);
-    if (trailer === undefined) {
-      throw new Failure("after-send", "the connection closed inside the chunked trailers");
-    }
-    if (trailer === "") break;
-  }
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    body.set(part, offset);
-    offset += part.length;
-  }
-  return body;
+  return { status: Number(match[1]), statusText: match[2] ?? "", headers: headersOf(head.fields) };
 }
 
 /** Reads the final answer (skipping 1xx) and its body, framed per RFC 9112 section 6.3. */
 async function readResponse(reader: ByteReader, method: string, max: number): Promise<Response> {
   let head: Head;
   for (;;) {
-    head = await readHead(reader);
+    head = await readStatusHead(reader);
     if (head.status === 101) {
       throw new Failure("after-send", "the server switched protocols (101)");
     }
@@ -475,16 +346,9 @@ async function readResponse(reader: ByteReader, method: string, max: number): Pr
     const codings = head.headers.get("transfer-encoding");
     const lengthText = head.headers.get("content-length");
     if (codings !== null) {
-      const last = codings.split(",").at(-1)?.trim().toLowerCase();
-      body = last === "chunked" ? await readChunked(reader, max) : await reader.rest(max);
+      body = isChunked(codings) ? await readChunked(reader, max) : await reader.rest(max);
     } else if (lengthText !== null) {
-      // Repeated identical values ("5, 5") are one length.
-      const values = new Set(lengthText.split(",").map((v) => v.trim()));
-      const [only] = values;
-      if (values.size !== 1 || only === undefined || !/^\d{1,15}$/.test(only)) {
-        throw new Failure("after-send", `bad content-length: ${JSON.stringify(lengthText)}`);
-      }
-      const length = Number(only);
+      const length = contentLength(lengthText);
       if (length > max) throw new Failure("after-send", `response body over ${max} bytes`);
       body = await reader.bytes(length);
     } else {
