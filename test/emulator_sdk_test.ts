@@ -24,13 +24,14 @@ function client(
   service: "trocket" | "apigateway",
   port: number,
   credential: { secretId: string; secretKey: string } = DEMO_CREDENTIAL,
+  region = "ap-guangzhou",
 ): SdkClient {
   const version = service === "trocket" ? "v20230308" : "v20180808";
   const Client = sdk[service]?.[version]?.Client;
   assert.ok(Client, `${service} client`);
   return new Client({
     credential,
-    region: "ap-guangzhou",
+    region,
     profile: {
       httpProfile: { endpoint: `127.0.0.1:${port}`, protocol: "http://", reqTimeout: 10 },
     },
@@ -193,7 +194,7 @@ Deno.test("SDK: API Gateway service, usage plan and bindings", opts, async () =>
 });
 
 Deno.test(
-  "SDK: wrong key, expired timestamp, tampered body get AuthFailure codes",
+  "SDK: wrong key, unknown region, expired timestamp, tampered body get the real codes",
   opts,
   async () => {
     // The emulator's clock runs 10 minutes ahead of the SDK's.
@@ -212,6 +213,11 @@ Deno.test(
       assert.equal(
         (await sdkError(unknownId.DescribeInstance!({ InstanceId: "rmq-72mo3a9o" }))).code,
         "AuthFailure.SecretIdNotFound",
+      );
+      const nowhere = client("trocket", server.port, DEMO_CREDENTIAL, "ap-atlantis");
+      assert.equal(
+        (await sdkError(nowhere.DescribeInstance!({ InstanceId: "rmq-72mo3a9o" }))).code,
+        "UnsupportedRegion",
       );
       const late = client("trocket", ahead.port);
       assert.equal(
