@@ -7,7 +7,13 @@
 import { suggest } from "../catalog/suggest.ts";
 import { FileJournalStore } from "../journal/file_store.ts";
 import type { RunSink } from "../engine/events.ts";
-import { JournalError, journalSink, type RunRecord, sha256Hex } from "../journal/store.ts";
+import {
+  JournalError,
+  journalSink,
+  type JournalStore,
+  type RunRecord,
+  sha256Hex,
+} from "../journal/store.ts";
 import { loadWorkflowText } from "../workflow/load.ts";
 import type { InputDecl, Workflow } from "../workflow/model.ts";
 import { formatDiagnostic } from "../workflow/snippet.ts";
@@ -23,9 +29,44 @@ export function stateDirOf(parsed: ParsedArgs, ctx: CliContext): string {
   return resolvePath(ctx.cwd, stringFlag(parsed, "state-dir") ?? ".tcflow");
 }
 
-/** The store of the command's state directory. */
-export function storeOf(parsed: ParsedArgs, ctx: CliContext): FileJournalStore {
-  return new FileJournalStore(stateDirOf(parsed, ctx));
+/** The `--store` URL (else env `TCFLOW_STORE`), if any. @throws {UsageError} with --state-dir */
+export function storeUrlOf(parsed: ParsedArgs, ctx: CliContext): string | undefined {
+  const flag = stringFlag(parsed, "store");
+  const url = flag ?? (ctx.env("TCFLOW_STORE") || undefined);
+  if (url === undefined) return undefined;
+  const from = flag !== undefined ? "--store" : "TCFLOW_STORE";
+  if (flag !== undefined && stringFlag(parsed, "state-dir") !== undefined) {
+    throw new UsageError("--store and --state-dir name two different stores; give one");
+  }
+  if (!/^postgres(ql)?:\/\//i.test(url)) {
+    throw new UsageError(
+      `${from}: expected a postgres://USER:PASS@HOST:PORT/DB URL (--state-dir DIR is the file store)`,
+    );
+  }
+  return url;
+}
+
+/**
+ * The command's store: PostgreSQL for `--store postgres://…` (or env `TCFLOW_STORE`), else the
+ * files of the state directory. The caller ends it (`store.end?.()`) when done.
+ *
+ * @throws {UsageError} a `--store` that is not a postgres URL, or both `--store` and `--state-dir`
+ * @throws {JournalError} `E_STORE`: the database cannot be used (exit 3, host named)
+ */
+export async function openStore(
+  parsed: ParsedArgs,
+  ctx: CliContext,
+  options: { leaseS?: number; owner?: string } = {},
+): Promise<JournalStore> {
+  const url = storeUrlOf(parsed, ctx);
+  if (url === undefined) return new FileJournalStore(stateDirOf(parsed, ctx));
+  const { PgJournalStore } = await import("../journal/pg_store.ts");
+  return await PgJournalStore.connect(url, options);
+}
+
+/** Where a run is journaled, for messages: its directory, or the database and run id. */
+export function runLocation(store: JournalStore, runId: string): string {
+  return store instanceof FileJournalStore ? store.runDir(runId) : `${store.location} run ${runId}`;
 }
 
 /**
@@ -35,7 +76,7 @@ export function storeOf(parsed: ParsedArgs, ctx: CliContext): FileJournalStore {
  *   damaged journal (nothing is guessed from it)
  */
 export async function readRun(
-  store: FileJournalStore,
+  store: JournalStore,
   runId: string,
   command: string,
 ): Promise<RunRecord> {
@@ -65,7 +106,7 @@ function damagedUsage(error: JournalError, command: string): UsageError {
 }
 
 async function notFoundMessage(
-  store: FileJournalStore,
+  store: JournalStore,
   runId: string,
   error: JournalError,
 ): Promise<string> {
@@ -73,10 +114,10 @@ async function notFoundMessage(
   const ids = (await store.list()).map((run) => run.runId);
   const prefixed = ids.filter((id) => id.startsWith(runId) || id.endsWith(runId));
   const hint = prefixed.length === 1 ? prefixed[0] : suggest(runId, ids);
-  if (hint !== undefined) return `no run ${runId} in ${store.runsDir}; did you mean ${hint}?`;
+  if (hint !== undefined) return `no run ${runId} in ${store.location}; did you mean ${hint}?`;
   return ids.length === 0
-    ? `no run ${runId}: ${store.runsDir} has no runs (give --state-dir if they are elsewhere)`
-    : `no run ${runId} in ${store.runsDir}; "tcflow runs" lists them`;
+    ? `no run ${runId}: ${store.location} has no runs (give --state-dir if they are elsewhere)`
+    : `no run ${runId} in ${store.location}; "tcflow runs" lists them`;
 }
 
 /** A recorded run made ready to run again. */
@@ -201,7 +242,7 @@ async function noteChangedFile(file: string, sha256: string, ctx: CliContext): P
  * or rolling back), says so and returns false: the command then exits 1.
  */
 export async function openRun(
-  store: FileJournalStore,
+  store: JournalStore,
   runId: string,
   ctx: CliContext,
   command = "resume",
@@ -241,7 +282,7 @@ export interface ReopenedRun {
  * @throws {ConfigError} missing or malformed credentials
  */
 export async function reopenRun(o: {
-  store: FileJournalStore;
+  store: JournalStore;
   runId: string;
   /** The run as read before connecting. */
   record: RunRecord;

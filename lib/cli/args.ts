@@ -22,6 +22,7 @@ export const COMMON_FLAGS = {
   region: { type: "string" },
   profile: { type: "string" },
   "state-dir": { type: "string" },
+  store: { type: "string" },
   json: { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
   "no-color": { type: "boolean" },

@@ -81,7 +81,7 @@ export function usage(): string {
     ...lines,
     "",
     "Common flags: --input name=value, --inputs file, --region, --profile, --state-dir,",
-    "              --json, --quiet, --no-color",
+    "              --store postgres://…, --json, --quiet, --no-color",
     "Exit codes: 0 success, 1 run failed, 2 invalid workflow or command line,",
     "            3 configuration or credential problem.",
     "",
@@ -118,6 +118,11 @@ function reportError(error: unknown, ctx: CliContext): number {
     return EXIT.invalid;
   }
   if (error instanceof ConfigError) {
+    ctx.io.stderr(`tcflow: ${error.message}\n`);
+    return EXIT.config;
+  }
+  if (isJournalError(error, "E_STORE")) {
+    // A database store that cannot be used (unreachable, refused login, newer schema).
     ctx.io.stderr(`tcflow: ${error.message}\n`);
     return EXIT.config;
   }

@@ -7,14 +7,14 @@
  * @module
  */
 import type { RunEvent } from "../engine/events.ts";
-import { JournalError, type RunRecord } from "../journal/store.ts";
+import { JournalError, type JournalStore, type RunRecord } from "../journal/store.ts";
 import { NotebookSession, type SessionOptions } from "../notebook/session.ts";
 import { runRepl } from "../notebook/terminal.ts";
 import { loadWorkflowFile } from "../workflow/load.ts";
 import type { Workflow } from "../workflow/model.ts";
 import { formatDiagnostic } from "../workflow/snippet.ts";
 import { cloudsOf, connect, CONNECT_FLAGS, type Connection } from "./_connect.ts";
-import { loadRecordedRun, readRun, recordedRegion, storeOf } from "./_journal.ts";
+import { loadRecordedRun, openStore, readRun, recordedRegion } from "./_journal.ts";
 import { progressSink } from "./_progress.ts";
 import { boolFlag, listFlag, parseCommandArgs, type ParsedArgs, stringFlag } from "./args.ts";
 import { type CliContext, type Command, EXIT, UsageError } from "./context.ts";
@@ -71,7 +71,7 @@ export const notebookCommand: Command = async (args, ctx) => {
     ? await reopen(runId, file, parsed, ctx)
     : await start(file!, parsed, ctx, color);
   if (typeof opened === "number") return opened;
-  const { session, connection } = opened;
+  const { session, connection, store } = opened;
   try {
     return await runRepl(session, {
       stdin,
@@ -83,12 +83,14 @@ export const notebookCommand: Command = async (args, ctx) => {
   } finally {
     await session.close();
     connection.close();
+    await store.end?.();
   }
 };
 
 interface Opened {
   session: NotebookSession;
   connection: Connection;
+  store: JournalStore;
 }
 
 async function start(
@@ -116,15 +118,18 @@ async function start(
     workflow.inputs,
   );
   const connection = await connect(parsed, ctx, { clouds: cloudsOf(workflow) });
+  let store: JournalStore | undefined;
   try {
+    store = await openStore(parsed, ctx);
     const session = await NotebookSession.create({
-      ...sessionOptions(workflow, inputs, connection, parsed, ctx),
+      ...sessionOptions(workflow, inputs, connection, store, parsed, ctx),
       ...(connection.region !== undefined ? { region: connection.region } : {}),
       cwd: ctx.cwd,
     });
-    return { session, connection };
+    return { session, connection, store };
   } catch (error) {
     connection.close();
+    await store?.end?.();
     throw error;
   }
 }
@@ -135,7 +140,24 @@ async function reopen(
   parsed: ParsedArgs,
   ctx: CliContext,
 ): Promise<Opened | number> {
-  const store = storeOf(parsed, ctx);
+  const store = await openStore(parsed, ctx);
+  try {
+    const opened = await reopenWith(store, runId, file, parsed, ctx);
+    if (typeof opened === "number") await store.end?.();
+    return opened;
+  } catch (error) {
+    await store.end?.();
+    throw error;
+  }
+}
+
+async function reopenWith(
+  store: JournalStore,
+  runId: string,
+  file: string | undefined,
+  parsed: ParsedArgs,
+  ctx: CliContext,
+): Promise<Opened | number> {
   const record: RunRecord = await readRun(store, runId, "notebook");
   if (file !== undefined && resolvePath(ctx.cwd, file) !== record.meta.file) {
     ctx.io.stderr(`note: run ${runId} is a notebook of ${record.meta.file}; opening that\n`);
@@ -152,12 +174,12 @@ async function reopen(
   const region = recorded ?? connection.region;
   try {
     const session = await NotebookSession.reopen({
-      ...sessionOptions(run.workflow, run.inputs, connection, parsed, ctx),
+      ...sessionOptions(run.workflow, run.inputs, connection, store, parsed, ctx),
       env: run.env,
       record,
       ...(region !== undefined ? { region } : {}),
     });
-    return { session, connection };
+    return { session, connection, store };
   } catch (error) {
     connection.close();
     if (error instanceof JournalError && error.code === "E_RUN_LOCKED") {
@@ -172,6 +194,7 @@ function sessionOptions(
   workflow: Workflow,
   inputs: Record<string, unknown>,
   connection: Connection,
+  store: JournalStore,
   parsed: ParsedArgs,
   ctx: CliContext,
 ): SessionOptions {
@@ -190,7 +213,7 @@ function sessionOptions(
     deps: connection.deps,
     client: connection.client,
     rateLimiter: connection.rateLimiter,
-    store: storeOf(parsed, ctx),
+    store,
     secrets: [...connection.secrets, ...secretValues(inputs, workflow.inputs)],
     env,
     onEvent: (event) => {

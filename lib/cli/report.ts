@@ -6,7 +6,7 @@
  */
 import { boolFlag, parseCommandArgs, stringFlag } from "./args.ts";
 import { type Command, EXIT, UsageError } from "./context.ts";
-import { readRun, storeOf } from "./_journal.ts";
+import { openStore, readRun } from "./_journal.ts";
 
 /** Text of `tcflow report --help`. */
 export const REPORT_USAGE = `Usage: tcflow report <run-id> [--html] [--out FILE] [--state-dir DIR]
@@ -32,7 +32,13 @@ export const reportCommand: Command = async (args, ctx) => {
   if (extra.length > 0) {
     throw new UsageError(`report: one run at a time (got ${parsed.positionals.length})`);
   }
-  const record = await readRun(storeOf(parsed, ctx), runId, "report");
+  const store = await openStore(parsed, ctx);
+  let record;
+  try {
+    record = await readRun(store, runId, "report");
+  } finally {
+    await store.end?.();
+  }
   const text = boolFlag(parsed, "html")
     ? (await import("../report/html.ts")).renderHtml(record)
     : (await import("../report/markdown.ts")).renderMarkdown(record);

@@ -17,10 +17,11 @@ import { type ErrorInfo, type RunSink, teeSink } from "../engine/events.ts";
 import { runWorkflow } from "../engine/executor.ts";
 import { stringifyJson } from "../json.ts";
 import { recordedSteps, replay, resumeState } from "../journal/replay.ts";
+import type { JournalStore } from "../journal/store.ts";
 import type { Workflow } from "../workflow/model.ts";
 import { outputFlags, parseOneTarget } from "./_command.ts";
 import { CONNECT_FLAGS, runExitCode } from "./_connect.ts";
-import { loadRecordedRun, readRun, reopenRun, storeOf } from "./_journal.ts";
+import { loadRecordedRun, openStore, readRun, reopenRun } from "./_journal.ts";
 import { formatSummary } from "./_progress.ts";
 import { boolFlag } from "./args.ts";
 import { type CliContext, type Command, EXIT } from "./context.ts";
@@ -70,70 +71,77 @@ export const resumeCommand: Command = async (args, ctx) => {
   const output = outputFlags(parsed, ctx);
   const { json, quiet, color } = output;
 
-  const store = storeOf(parsed, ctx);
-  const first = await readRun(store, runId, "resume");
-  const firstState = replay(first.events, first.meta);
-  if (firstState.status === "succeeded") return alreadySucceeded(firstState.outputs);
-  const run = await loadRecordedRun(first, parsed, ctx, "resume");
-  const reopened = await reopenRun({
-    store,
-    runId,
-    record: first,
-    run,
-    parsed,
-    ctx,
-    output,
-    command: "resume",
-  });
-  if (reopened === undefined) return EXIT.failed;
-  const { connection, region, secrets } = reopened;
+  const store = await openStore(parsed, ctx);
   try {
-    // Read again under the writer lock: another process may have resumed the run meanwhile.
-    const record = await store.read(runId);
-    const state = replay(record.events, record.meta);
-    if (state.status === "succeeded") return alreadySucceeded(state.outputs);
-    const resume = resumeState(state);
-    const retryUncertain = boolFlag(parsed, "retry-uncertain");
-    const blocked = new Map<string, string>();
-    for (const id of resume.inFlight) {
-      const why = unsafeToRetry(run.workflow, id);
-      if (why !== undefined && !retryUncertain) blocked.set(id, why);
-    }
-    const stillUncertain = retryUncertain ? [] : resume.uncertain;
-
-    const sink = teeSink(...reopened.sinks);
-    if (blocked.size > 0 || stillUncertain.length > 0) {
-      return await refuse({ ctx, sink, runId, blocked, uncertain: stillUncertain, state, json });
-    }
-    if (!quiet) {
-      const reused = resume.completed.size;
-      ctx.io.stderr(
-        `resuming run ${runId}: ${reused} finished step${reused === 1 ? "" : "s"} reused\n`,
-      );
-    }
-    const startMs = ctx.deps.now();
-    const result = await runWorkflow(run.workflow, {
-      inputs: run.inputs,
-      deps: connection.deps,
-      client: connection.client,
-      rateLimiter: connection.rateLimiter,
-      sink,
-      runId,
-      env: run.env,
-      secrets,
-      resume: recordedSteps(resume),
-      resumeItems: Object.fromEntries(resume.items),
-      retryUncertain,
-      ...(region !== undefined ? { region } : {}),
-    });
-    ctx.io.stderr(formatSummary(result, ctx.deps.now() - startMs, color));
-    if (json) ctx.io.stdout(stringifyJson(result, 2) + "\n");
-    return runExitCode(result.status, result.steps);
+    return await withStore(store);
   } finally {
-    connection.close();
-    await store.close(runId);
+    await store.end?.();
   }
 
+  async function withStore(store: JournalStore): Promise<number> {
+    const first = await readRun(store, runId, "resume");
+    const firstState = replay(first.events, first.meta);
+    if (firstState.status === "succeeded") return alreadySucceeded(firstState.outputs);
+    const run = await loadRecordedRun(first, parsed, ctx, "resume");
+    const reopened = await reopenRun({
+      store,
+      runId,
+      record: first,
+      run,
+      parsed,
+      ctx,
+      output,
+      command: "resume",
+    });
+    if (reopened === undefined) return EXIT.failed;
+    const { connection, region, secrets } = reopened;
+    try {
+      // Read again under the writer lock: another process may have resumed the run meanwhile.
+      const record = await store.read(runId);
+      const state = replay(record.events, record.meta);
+      if (state.status === "succeeded") return alreadySucceeded(state.outputs);
+      const resume = resumeState(state);
+      const retryUncertain = boolFlag(parsed, "retry-uncertain");
+      const blocked = new Map<string, string>();
+      for (const id of resume.inFlight) {
+        const why = unsafeToRetry(run.workflow, id);
+        if (why !== undefined && !retryUncertain) blocked.set(id, why);
+      }
+      const stillUncertain = retryUncertain ? [] : resume.uncertain;
+
+      const sink = teeSink(...reopened.sinks);
+      if (blocked.size > 0 || stillUncertain.length > 0) {
+        return await refuse({ ctx, sink, runId, blocked, uncertain: stillUncertain, state, json });
+      }
+      if (!quiet) {
+        const reused = resume.completed.size;
+        ctx.io.stderr(
+          `resuming run ${runId}: ${reused} finished step${reused === 1 ? "" : "s"} reused\n`,
+        );
+      }
+      const startMs = ctx.deps.now();
+      const result = await runWorkflow(run.workflow, {
+        inputs: run.inputs,
+        deps: connection.deps,
+        client: connection.client,
+        rateLimiter: connection.rateLimiter,
+        sink,
+        runId,
+        env: run.env,
+        secrets,
+        resume: recordedSteps(resume),
+        resumeItems: Object.fromEntries(resume.items),
+        retryUncertain,
+        ...(region !== undefined ? { region } : {}),
+      });
+      ctx.io.stderr(formatSummary(result, ctx.deps.now() - startMs, color));
+      if (json) ctx.io.stdout(stringifyJson(result, 2) + "\n");
+      return runExitCode(result.status, result.steps);
+    } finally {
+      connection.close();
+      await store.close(runId);
+    }
+  }
   function alreadySucceeded(outputs: Record<string, unknown>): number {
     ctx.io.stderr(`run ${runId} already succeeded; nothing to resume\n`);
     if (json) {

@@ -11,10 +11,10 @@ import type { RecordedStep } from "../engine/executor.ts";
 import { rollbackWorkflow } from "../engine/rollback.ts";
 import { stringifyJson } from "../json.ts";
 import { isUndone, replay, type RunState } from "../journal/replay.ts";
-import type { RunRecord } from "../journal/store.ts";
+import type { JournalStore, RunRecord } from "../journal/store.ts";
 import { outputFlags, parseOneTarget } from "./_command.ts";
 import { CONNECT_FLAGS, runExitCode } from "./_connect.ts";
-import { loadRecordedRun, readRun, reopenRun, storeOf } from "./_journal.ts";
+import { loadRecordedRun, openStore, readRun, reopenRun } from "./_journal.ts";
 import { type Command, EXIT } from "./context.ts";
 
 /** Text of `tcflow rollback --help`. */
@@ -67,79 +67,88 @@ export const rollbackCommand: Command = async (args, ctx) => {
   const output = outputFlags(parsed, ctx);
   const { json, quiet } = output;
 
-  const store = storeOf(parsed, ctx);
-  const first = await readRun(store, runId, "rollback");
-  const run = await loadRecordedRun(first, parsed, ctx, "rollback");
-  const pendingIn = (record: RunRecord) => {
-    const recorded = stepsToUndo(replay(record.events, record.meta));
-    const steps = run.workflow.steps.filter((step) =>
-      step.kind === "action" && step.undo !== undefined && recorded[step.id]?.status === "succeeded"
-    );
-    return { recorded, steps };
-  };
-  const nothingToUndo = () => {
-    ctx.io.stderr(`run ${runId}: nothing to undo (no succeeded step with an undo block left)\n`);
-    if (json) {
-      ctx.io.stdout(stringifyJson({ run_id: runId, status: "succeeded", steps: [] }, 2) + "\n");
-    }
-    return EXIT.ok;
-  };
-  if (pendingIn(first).steps.length === 0) return nothingToUndo();
-
-  const reopened = await reopenRun({
-    store,
-    runId,
-    record: first,
-    run,
-    parsed,
-    ctx,
-    output,
-    command: "rollback",
-  });
-  if (reopened === undefined) return EXIT.failed;
-  const { connection, region, secrets } = reopened;
+  const store = await openStore(parsed, ctx);
   try {
-    // Decide under the writer lock: another process may have rolled back meanwhile.
-    const { recorded, steps: pending } = pendingIn(await store.read(runId));
-    if (pending.length === 0) return nothingToUndo();
-    if (!quiet) {
-      ctx.io.stderr(
-        `rolling back run ${runId}: ${pending.map((s) => s.id).reverse().join(", ")}\n`,
-      );
-    }
-    const results = await rollbackWorkflow(run.workflow, {
-      recorded,
-      inputs: run.inputs,
-      deps: connection.deps,
-      client: connection.client,
-      rateLimiter: connection.rateLimiter,
-      sink: teeSink(...reopened.sinks),
-      runId,
-      env: run.env,
-      secrets,
-      ...(region !== undefined ? { region } : {}),
-    });
-    const failed = results.filter((r) => r.status === "failed").length;
-    const status = failed === 0 ? "succeeded" : "failed";
-    ctx.io.stderr(
-      `rollback of run ${runId} ${status}: ${results.length - failed} compensation${
-        results.length - failed === 1 ? "" : "s"
-      } succeeded${failed > 0 ? `, ${failed} failed` : ""}\n`,
-    );
-    if (json) {
-      const steps = results.map((r) => ({
-        id: r.stepId,
-        ...(r.index !== undefined ? { index: r.index } : {}),
-        status: r.status,
-        ...(r.error !== undefined
-          ? { error: { code: r.error.code, message: r.error.message } }
-          : {}),
-      }));
-      ctx.io.stdout(stringifyJson({ run_id: runId, status, steps }, 2) + "\n");
-    }
-    return runExitCode(status, results);
+    return await withStore(store);
   } finally {
-    connection.close();
-    await store.close(runId);
+    await store.end?.();
+  }
+
+  async function withStore(store: JournalStore): Promise<number> {
+    const first = await readRun(store, runId, "rollback");
+    const run = await loadRecordedRun(first, parsed, ctx, "rollback");
+    const pendingIn = (record: RunRecord) => {
+      const recorded = stepsToUndo(replay(record.events, record.meta));
+      const steps = run.workflow.steps.filter((step) =>
+        step.kind === "action" && step.undo !== undefined &&
+        recorded[step.id]?.status === "succeeded"
+      );
+      return { recorded, steps };
+    };
+    const nothingToUndo = () => {
+      ctx.io.stderr(`run ${runId}: nothing to undo (no succeeded step with an undo block left)\n`);
+      if (json) {
+        ctx.io.stdout(stringifyJson({ run_id: runId, status: "succeeded", steps: [] }, 2) + "\n");
+      }
+      return EXIT.ok;
+    };
+    if (pendingIn(first).steps.length === 0) return nothingToUndo();
+
+    const reopened = await reopenRun({
+      store,
+      runId,
+      record: first,
+      run,
+      parsed,
+      ctx,
+      output,
+      command: "rollback",
+    });
+    if (reopened === undefined) return EXIT.failed;
+    const { connection, region, secrets } = reopened;
+    try {
+      // Decide under the writer lock: another process may have rolled back meanwhile.
+      const { recorded, steps: pending } = pendingIn(await store.read(runId));
+      if (pending.length === 0) return nothingToUndo();
+      if (!quiet) {
+        ctx.io.stderr(
+          `rolling back run ${runId}: ${pending.map((s) => s.id).reverse().join(", ")}\n`,
+        );
+      }
+      const results = await rollbackWorkflow(run.workflow, {
+        recorded,
+        inputs: run.inputs,
+        deps: connection.deps,
+        client: connection.client,
+        rateLimiter: connection.rateLimiter,
+        sink: teeSink(...reopened.sinks),
+        runId,
+        env: run.env,
+        secrets,
+        ...(region !== undefined ? { region } : {}),
+      });
+      const failed = results.filter((r) => r.status === "failed").length;
+      const status = failed === 0 ? "succeeded" : "failed";
+      ctx.io.stderr(
+        `rollback of run ${runId} ${status}: ${results.length - failed} compensation${
+          results.length - failed === 1 ? "" : "s"
+        } succeeded${failed > 0 ? `, ${failed} failed` : ""}\n`,
+      );
+      if (json) {
+        const steps = results.map((r) => ({
+          id: r.stepId,
+          ...(r.index !== undefined ? { index: r.index } : {}),
+          status: r.status,
+          ...(r.error !== undefined
+            ? { error: { code: r.error.code, message: r.error.message } }
+            : {}),
+        }));
+        ctx.io.stdout(stringifyJson({ run_id: runId, status, steps }, 2) + "\n");
+      }
+      return runExitCode(status, results);
+    } finally {
+      connection.close();
+      await store.close(runId);
+    }
   }
 };

@@ -17,7 +17,7 @@ import { loadWorkflowFile } from "../workflow/load.ts";
 import { formatDiagnostic } from "../workflow/snippet.ts";
 import { allowedEnv, outputFlags, parseOneTarget, resolvePath } from "./_command.ts";
 import { cloudsOf, connect, CONNECT_FLAGS, runExitCode } from "./_connect.ts";
-import { storeOf } from "./_journal.ts";
+import { openStore, runLocation } from "./_journal.ts";
 import { isStorageError, memorySink, storageFailureDoc } from "./_storage.ts";
 import { formatSummary, progressSink } from "./_progress.ts";
 import { boolFlag, listFlag, stringFlag } from "./args.ts";
@@ -117,8 +117,15 @@ export const runCommand: Command = async (args, ctx) => {
   const seen = memorySink();
   const sinks: RunSink[] = [seen];
   if (!quiet) sinks.push(progressSink({ write: (text) => ctx.io.stderr(text), color }));
-  // The journal: every run is recorded under <state dir>/runs/<run id>/ as it happens.
-  const store = storeOf(parsed, ctx);
+  // The journal: every run is recorded under <state dir>/runs/<run id>/ (or in the database
+  // of --store) as it happens.
+  let store;
+  try {
+    store = await openStore(parsed, ctx);
+  } catch (error) {
+    connection.close();
+    throw error;
+  }
   const meta = await runMeta({
     runId,
     workflow: wf,
@@ -137,11 +144,12 @@ export const runCommand: Command = async (args, ctx) => {
     await store.create(meta);
   } catch (error) {
     connection.close();
+    await store.end?.();
     if (isStorageError(error)) return storageFailed(error);
     throw error;
   }
   sinks.push(journalSink(store, runId, { secrets }));
-  if (!quiet) ctx.io.stderr(`journal: ${store.runDir(runId)}\n`);
+  if (!quiet) ctx.io.stderr(`journal: ${runLocation(store, runId)}\n`);
   // Ctrl-C stops the run cleanly: requests in flight are cancelled, the journal is closed, and
   // `tcflow resume` continues from there (a step cut in flight is retried only when safe).
   const controller = new AbortController();
@@ -171,6 +179,7 @@ export const runCommand: Command = async (args, ctx) => {
     stopInterrupt();
     connection.close();
     await store.close(runId);
+    await store.end?.();
   }
   const durationMs = ctx.deps.now() - startMs;
   ctx.io.stderr(formatSummary(result, durationMs, color));

@@ -9,16 +9,17 @@ import type { RunSummary } from "../journal/store.ts";
 import { formatDurationMs, formatTime } from "../report/_format.ts";
 import { boolFlag, parseCommandArgs } from "./args.ts";
 import { type Command, EXIT, UsageError } from "./context.ts";
-import { storeOf } from "./_journal.ts";
+import { openStore } from "./_journal.ts";
 
 /** Text of `tcflow runs --help`. */
-export const RUNS_USAGE = `Usage: tcflow runs [--state-dir DIR] [--json]
+export const RUNS_USAGE = `Usage: tcflow runs [--state-dir DIR | --store postgres://…] [--json]
 
-Lists the runs journaled in the state directory (.tcflow by default), oldest first:
-id, workflow, status (succeeded, failed, running, interrupted, damaged), start time
-(UTC), duration and steps. A damaged run (a journal record that does not check, a
-missing or damaged meta.json) is listed with the reason; resume and rollback refuse it.
---json prints {"runs": [{run_id, workflow, file, status, started, duration_ms, steps,
+Lists the runs journaled in the state directory (.tcflow by default) or the database of
+--store (env TCFLOW_STORE), oldest first: id, workflow, status (queued, running,
+interrupted, succeeded, failed, rolled_back, damaged), start time (UTC), duration and
+steps. A damaged run (a journal record that does not check, a missing or damaged
+meta.json) is listed with the reason; resume and rollback refuse it. --json prints
+{"runs": [{run_id, workflow, file, status, started_at, owner?, duration_ms, steps,
 reason?}]} on stdout.
 `;
 
@@ -30,6 +31,10 @@ export interface RunsJsonEntry {
   status: RunSummary["status"];
   /** ISO 8601 UTC. */
   started: string;
+  /** The same, under the name every store's listing uses. */
+  started_at: string;
+  /** Who writes or last wrote the run (database store). */
+  owner?: string;
   duration_ms: number;
   steps: Record<string, number>;
   /** Why a `damaged` run's journal cannot be trusted. */
@@ -46,8 +51,13 @@ export const runsCommand: Command = async (args, ctx) => {
   if (parsed.positionals.length > 0) {
     throw new UsageError(`runs: takes no arguments (got ${parsed.positionals.join(" ")})`);
   }
-  const store = storeOf(parsed, ctx);
-  const runs = await store.list();
+  const store = await openStore(parsed, ctx);
+  let runs: RunSummary[];
+  try {
+    runs = await store.list();
+  } finally {
+    await store.end?.();
+  }
   if (boolFlag(parsed, "json")) {
     const entries: RunsJsonEntry[] = runs.map((run) => ({
       run_id: run.runId,
@@ -55,6 +65,8 @@ export const runsCommand: Command = async (args, ctx) => {
       file: run.file,
       status: run.status,
       started: new Date(run.startedMs).toISOString(),
+      started_at: new Date(run.startedMs).toISOString(),
+      ...(run.owner !== undefined ? { owner: run.owner } : {}),
       duration_ms: run.durationMs,
       steps: run.steps,
       ...(run.damaged !== undefined ? { reason: run.damaged } : {}),
@@ -63,7 +75,7 @@ export const runsCommand: Command = async (args, ctx) => {
     return EXIT.ok;
   }
   if (runs.length === 0) {
-    ctx.io.stderr(`no runs in ${store.runsDir}\n`);
+    ctx.io.stderr(`no runs in ${store.location}\n`);
     return EXIT.ok;
   }
   ctx.io.stdout(runsTable(runs));

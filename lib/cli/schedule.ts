@@ -57,6 +57,7 @@ const RUN_FLAGS_PASSED = [
   "region",
   "profile",
   "state-dir",
+  "store",
   "no-color",
 ] as const;
 

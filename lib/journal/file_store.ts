@@ -79,6 +79,8 @@ export class FileJournalStore implements JournalStore {
   readonly stateDir: string;
   /** `<stateDir>/runs`. */
   readonly runsDir: string;
+  /** Same as {@link runsDir}. */
+  readonly location: string;
   readonly #writers = new Map<string, Writer>();
   readonly #open: OpenFile;
 
@@ -87,6 +89,7 @@ export class FileJournalStore implements JournalStore {
     this.stateDir = stateDir.replace(/\/+$/, "") || "/";
     this.runsDir = `${this.stateDir}/runs`;
     this.#open = options.open ?? ((path, o) => Deno.open(path, o));
+    this.location = this.runsDir;
   }
 
   /** The directory of a run. @throws {JournalError} `E_RUN_ID` for an unsafe id */

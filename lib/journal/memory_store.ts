@@ -28,6 +28,7 @@ interface Entry {
 /** Runs kept in memory by one store object (the writer lock is per object and run). */
 export class MemoryJournalStore implements JournalStore {
   readonly #runs = new Map<string, Entry>();
+  readonly location = "memory";
 
   create(meta: RunMeta): Promise<void> {
     try {

@@ -1,8 +1,8 @@
 /**
  * The run journal's store interface. A run is a {@link RunMeta} written once at the start and
  * an append-only list of {@link RunEvent}s. The default store keeps files under the state dir
- * (`file_store.ts`); a Deno KV store is the planned second backend: it implements this same
- * interface (`create`/`open`/`append`/`close`/`read`/`list`), nothing else changes.
+ * (`file_store.ts`); `pg_store.ts` keeps them in PostgreSQL for many runners; both implement this
+ * same interface (`create`/`open`/`append`/`close`/`read`/`list`), nothing else changes.
  *
  * Writers: one process at a time may write a run. `create` and `open` take the run's writer
  * lock (held until `close`, or until the process dies), and `append` refuses a run that this
@@ -53,9 +53,11 @@ export interface RunMeta {
 /**
  * A run's status as listed: `running` while a writer holds it, `interrupted` when none does,
  * `rolled_back` once a compensation undid everything it applied, `damaged` when its journal
- * cannot be trusted (see {@link RunSummary.damaged}).
+ * cannot be trusted (see {@link RunSummary.damaged}), `queued` when submitted to a database
+ * store and not yet claimed by a worker.
  */
 export type RunStatus =
+  | "queued"
   | "running"
   | "interrupted"
   | "succeeded"
@@ -85,6 +87,8 @@ export interface RunSummary {
    * (empty and the id's time when the meta is unreadable), and `steps` is empty.
    */
   damaged?: string;
+  /** Who writes or last wrote the run (a database store: the CLI process or worker). */
+  owner?: string;
 }
 
 /** Everything recorded of a run. */
@@ -105,10 +109,14 @@ export type JournalErrorCode =
   | "E_RUN_EXISTS"
   | "E_RUN_LOCKED"
   | "E_RUN_NOT_OPEN"
+  /** A database writer whose lease another writer took over: it records nothing more. */
+  | "E_RUN_FENCED"
   | "E_RUN_ID"
   | "E_RUN_DAMAGED"
   | "E_STORAGE"
-  | "E_JOURNAL";
+  | "E_JOURNAL"
+  /** The store itself cannot be used: unreachable database, refused login, newer schema. */
+  | "E_STORE";
 
 /** A journal problem, as data. */
 export class JournalError extends Error {
@@ -168,6 +176,10 @@ export interface JournalStore {
    * one run never makes the list fail.
    */
   list(): Promise<RunSummary[]>;
+  /** Where the runs are, for messages (a directory, or a database URL without its password). */
+  readonly location: string;
+  /** Releases the store's connections (a database store); the store is not used after it. */
+  end?(): Promise<void>;
 }
 
 /**

@@ -1,0 +1,377 @@
+/**
+ * The journal in PostgreSQL (`--store postgres://…`): one row per run in `tcflow_runs`, one row
+ * per event in `tcflow_events` (`(run_id, seq)` primary key), for any number of processes on
+ * any number of hosts.
+ *
+ * The writer lock is a lease: `create` and `open` set the run's `owner`, raise its claim
+ * `epoch` and set `lease_until` (database clock) `leaseS` seconds ahead; a heartbeat renews it
+ * every third of that. Another writer may `open` the run only once the lease has run out (its
+ * process died). Every append is one transaction that checks the epoch, updates the run row
+ * (last event time, status on `run-finished`) and inserts the events: a writer whose lease was
+ * taken over records nothing (it is fenced) and its appends reject with `E_RUN_FENCED`.
+ *
+ * @module
+ */
+import type postgres from "postgres";
+import type { RunEvent } from "../engine/events.ts";
+import { decodeEvent, decodeMeta, encodeEvent, encodeMeta } from "./codec.ts";
+import { damagedSummary, summarize } from "./file_store.ts";
+import { type ConnectOptions, connectPostgres } from "./pg_connect.ts";
+import { isRunId } from "./run_id.ts";
+import {
+  JournalError,
+  type JournalStore,
+  type RunMeta,
+  type RunRecord,
+  type RunSummary,
+} from "./store.ts";
+
+/** Options of {@link PgJournalStore.connect}. */
+export interface PgStoreOptions extends ConnectOptions {
+  /** Seconds a writer's lease lasts without a heartbeat. Default 10. */
+  leaseS?: number;
+  /** Who writes (shown by `runs`): default `pid <pid>`. */
+  owner?: string;
+  /** Called when a heartbeat finds the lease taken over by another writer. */
+  onLeaseLost?(runId: string): void;
+}
+
+interface Pending {
+  line: string;
+  event: RunEvent;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+interface Writer {
+  epoch: string;
+  nextSeq: number;
+  pending: Pending[];
+  flushing?: Promise<void>;
+  broken?: JournalError;
+  heartbeat: ReturnType<typeof setInterval>;
+}
+
+interface RunRow {
+  run_id: string;
+  meta: string;
+  status: string;
+  owner: string | null;
+  locked: boolean;
+}
+
+/** Runs in a PostgreSQL database. */
+export class PgJournalStore implements JournalStore {
+  /** The database URL without its password. */
+  readonly location: string;
+  /** The connection pool (shared with the queue and rate limiter of the same store). */
+  readonly sql: postgres.Sql;
+  /** Lease length in seconds. */
+  readonly leaseS: number;
+  /** The owner written on runs this store writes. */
+  readonly owner: string;
+  readonly #writers = new Map<string, Writer>();
+  readonly #onLeaseLost: ((runId: string) => void) | undefined;
+
+  private constructor(sql: postgres.Sql, location: string, options: PgStoreOptions) {
+    this.sql = sql;
+    this.location = location;
+    this.leaseS = options.leaseS ?? 10;
+    this.owner = options.owner ?? `pid ${Deno.pid}`;
+    this.#onLeaseLost = options.onLeaseLost;
+  }
+
+  /**
+   * Connects, creating or migrating the schema.
+   *
+   * @throws {JournalError} `E_STORE` (unreachable, refused login, newer schema), host named,
+   *   password never
+   */
+  static async connect(url: string, options: PgStoreOptions = {}): Promise<PgJournalStore> {
+    const { sql, location } = await connectPostgres(url, options);
+    return new PgJournalStore(sql, location, options);
+  }
+
+  async create(meta: RunMeta): Promise<void> {
+    checkId(meta.runId);
+    const rows = await this.sql<{ epoch: string }[]>`
+      INSERT INTO tcflow_runs (run_id, workflow, file, meta, started_ms, last_event_ms, status,
+                               owner, epoch, lease_until)
+      VALUES (${meta.runId}, ${meta.workflow}, ${meta.file}, ${encodeMeta(meta)},
+              ${meta.startedMs}, ${meta.startedMs}, 'running', ${this.owner}, 1,
+              now() + make_interval(secs => ${this.leaseS}))
+      ON CONFLICT (run_id) DO NOTHING
+      RETURNING epoch::text`;
+    if (rows.length === 0) {
+      throw new JournalError("E_RUN_EXISTS", meta.runId, `run ${meta.runId} already exists`);
+    }
+    this.#hold(meta.runId, rows[0]!.epoch, 1);
+  }
+
+  async open(runId: string): Promise<void> {
+    await this.claim(runId);
+  }
+
+  /**
+   * Takes the writer lease of an existing run whose lease has run out (or was never taken).
+   * Returns the new epoch.
+   *
+   * @throws {JournalError} `E_RUN_NOT_FOUND`, `E_RUN_LOCKED`
+   */
+  async claim(runId: string): Promise<string> {
+    checkId(runId);
+    if (this.#writers.has(runId)) throw lockedError(runId);
+    const rows = await this.sql<{ epoch: string; next_seq: number }[]>`
+      UPDATE tcflow_runs SET owner = ${this.owner}, epoch = epoch + 1,
+        lease_until = now() + make_interval(secs => ${this.leaseS}),
+        status = CASE WHEN status = 'queued' THEN 'running' ELSE status END
+      WHERE run_id = ${runId} AND (lease_until IS NULL OR lease_until < now())
+      RETURNING epoch::text,
+        (SELECT coalesce(max(seq), 0) + 1 FROM tcflow_events e WHERE e.run_id = ${runId})::int
+          AS next_seq`;
+    if (rows.length === 0) {
+      const exists = await this.sql`SELECT 1 FROM tcflow_runs WHERE run_id = ${runId}`;
+      if (exists.length === 0) throw notFound(runId, this.location);
+      throw lockedError(runId);
+    }
+    const { epoch, next_seq } = rows[0]!;
+    this.#hold(runId, epoch, next_seq);
+    return epoch;
+  }
+
+  /** The epoch of a run this store holds, if it holds it. */
+  epochOf(runId: string): string | undefined {
+    return this.#writers.get(runId)?.epoch;
+  }
+
+  /** Whether this store still holds the run's lease, by the database clock (before a mutation). */
+  async holdsLease(runId: string): Promise<boolean> {
+    const writer = this.#writers.get(runId);
+    if (writer === undefined || writer.broken !== undefined) return false;
+    const rows = await this.sql`SELECT 1 FROM tcflow_runs
+      WHERE run_id = ${runId} AND epoch = ${writer.epoch} AND lease_until > now()`;
+    return rows.length === 1;
+  }
+
+  append(runId: string, event: RunEvent): Promise<void> {
+    const writer = this.#writers.get(runId);
+    if (writer === undefined) {
+      return Promise.reject(
+        new JournalError("E_RUN_NOT_OPEN", runId, `run ${runId} is not open for writing`),
+      );
+    }
+    if (writer.broken !== undefined) return Promise.reject(writer.broken);
+    const line = encodeEvent(event).replace(/\n$/, "");
+    return new Promise<void>((resolve, reject) => {
+      writer.pending.push({ line, event, resolve, reject });
+      writer.flushing ??= this.#flush(runId, writer);
+    });
+  }
+
+  async close(runId: string): Promise<void> {
+    const writer = this.#writers.get(runId);
+    if (writer === undefined) return;
+    while (writer.flushing !== undefined) await writer.flushing;
+    clearInterval(writer.heartbeat);
+    this.#writers.delete(runId);
+    if (writer.broken !== undefined) return;
+    await this.sql`UPDATE tcflow_runs SET lease_until = NULL
+      WHERE run_id = ${runId} AND epoch = ${writer.epoch}`;
+  }
+
+  async read(runId: string): Promise<RunRecord> {
+    checkId(runId);
+    const rows = await this.sql<RunRow[]>`
+      SELECT run_id, meta, status, owner, coalesce(lease_until > now(), false) AS locked
+      FROM tcflow_runs WHERE run_id = ${runId}`;
+    const row = rows[0];
+    if (row === undefined) throw notFound(runId, this.location);
+    const events = await this.sql<{ event: string }[]>`
+      SELECT event FROM tcflow_events WHERE run_id = ${runId} ORDER BY seq`;
+    return toRecord(row, events.map((e) => e.event));
+  }
+
+  async list(): Promise<RunSummary[]> {
+    const rows = await this.sql<RunRow[]>`
+      SELECT run_id, meta, status, owner, coalesce(lease_until > now(), false) AS locked
+      FROM tcflow_runs ORDER BY started_ms, run_id`;
+    const events = await this.sql<{ run_id: string; event: string }[]>`
+      SELECT run_id, event FROM tcflow_events ORDER BY run_id, seq`;
+    const byRun = new Map<string, string[]>();
+    for (const { run_id, event } of events) {
+      const lines = byRun.get(run_id) ?? [];
+      lines.push(event);
+      byRun.set(run_id, lines);
+    }
+    const summaries: RunSummary[] = [];
+    for (const row of rows) {
+      let record: RunRecord;
+      try {
+        record = toRecord(row, byRun.get(row.run_id) ?? []);
+      } catch (error) {
+        if (!(error instanceof JournalError)) throw error;
+        summaries.push(damagedSummary(row.run_id, error.reason));
+        continue;
+      }
+      const summary = summarize(record);
+      if (row.status === "queued") summary.status = "queued";
+      if (row.owner !== null) summary.owner = row.owner;
+      summaries.push(summary);
+    }
+    return summaries;
+  }
+
+  /** Stops the heartbeats and closes the connections (pending appends are awaited). */
+  async end(): Promise<void> {
+    for (const runId of [...this.#writers.keys()]) await this.close(runId).catch(() => {});
+    await this.sql.end({ timeout: 5 });
+  }
+
+  #hold(runId: string, epoch: string, nextSeq: number): void {
+    const heartbeat = setInterval(() => void this.#beat(runId), (this.leaseS * 1000) / 3);
+    this.#writers.set(runId, { epoch, nextSeq, pending: [], heartbeat });
+  }
+
+  async #beat(runId: string): Promise<void> {
+    const writer = this.#writers.get(runId);
+    if (writer === undefined || writer.broken !== undefined) return;
+    let rows;
+    try {
+      rows = await this.sql`UPDATE tcflow_runs
+        SET lease_until = now() + make_interval(secs => ${this.leaseS})
+        WHERE run_id = ${runId} AND epoch = ${writer.epoch} RETURNING 1`;
+    } catch {
+      return; // the database is away for now: the lease protects the run; next beat retries
+    }
+    if (rows.length === 0) {
+      writer.broken = fencedError(runId);
+      this.#onLeaseLost?.(runId);
+    }
+  }
+
+  async #flush(runId: string, writer: Writer): Promise<void> {
+    try {
+      while (writer.pending.length > 0) {
+        const batch = writer.pending.splice(0);
+        try {
+          if (writer.broken !== undefined) throw writer.broken;
+          await this.#writeRetrying(runId, writer, batch);
+          for (const p of batch) p.resolve();
+        } catch (error) {
+          const failure = error instanceof JournalError ? error : writeError(runId, error);
+          writer.broken ??= failure;
+          for (const p of batch) p.reject(failure);
+        }
+      }
+    } finally {
+      delete writer.flushing;
+    }
+  }
+
+  /** A lost connection is retried with backoff (1, 2, 4 … s, about a minute in all). */
+  async #writeRetrying(runId: string, writer: Writer, batch: Pending[]): Promise<void> {
+    for (let attempt = 0;; attempt++) {
+      try {
+        return await this.#write(runId, writer, batch);
+      } catch (error) {
+        if (error instanceof JournalError || attempt >= 6 || !isConnectionError(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** Math.min(attempt, 4)));
+      }
+    }
+  }
+
+  async #write(runId: string, writer: Writer, batch: Pending[]): Promise<void> {
+    const first = writer.nextSeq;
+    const rows = batch.map((p, i) => ({ run_id: runId, seq: first + i, event: p.line }));
+    const last = batch[batch.length - 1]!.event;
+    const finished = batch.findLast((p) => p.event.type === "run-finished")?.event;
+    const status = finished?.type === "run-finished" ? finished.status : null;
+    await this.sql.begin(async (tx) => {
+      const held = await tx`UPDATE tcflow_runs
+        SET last_event_ms = greatest(last_event_ms, ${last.timeMs}),
+            status = coalesce(${status}::text, status),
+            finished_at = CASE WHEN ${status}::text IS NULL THEN finished_at ELSE now() END
+        WHERE run_id = ${runId} AND epoch = ${writer.epoch} RETURNING 1`;
+      if (held.length === 0) throw fencedError(runId);
+      // A retried batch whose first try committed unseen finds its rows: same epoch, same seqs.
+      await tx`INSERT INTO tcflow_events ${tx(rows, "run_id", "seq", "event")}
+        ON CONFLICT (run_id, seq) DO NOTHING`;
+    });
+    writer.nextSeq = first + batch.length;
+  }
+}
+
+/** A run as read; nothing is guessed: a row that does not decode makes the run damaged. */
+function toRecord(row: RunRow, lines: string[]): RunRecord {
+  let meta: RunMeta;
+  try {
+    meta = decodeMeta(row.meta);
+  } catch (error) {
+    throw damaged(row.run_id, `meta: ${messageOf(error)}`, error);
+  }
+  const events: RunEvent[] = [];
+  for (const [i, line] of lines.entries()) {
+    try {
+      events.push(decodeEvent(line));
+    } catch (error) {
+      throw damaged(row.run_id, `event ${i + 1}: ${messageOf(error)}`, error);
+    }
+  }
+  return { meta, events, ignoredLines: 0, locked: row.locked };
+}
+
+function damaged(runId: string, reason: string, cause: unknown): JournalError {
+  return new JournalError("E_RUN_DAMAGED", runId, `run ${runId} is damaged: ${reason}`, {
+    reason,
+    cause,
+  });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function checkId(runId: string): void {
+  if (!isRunId(runId)) {
+    throw new JournalError("E_RUN_ID", runId, `not a valid run id: ${JSON.stringify(runId)}`);
+  }
+}
+
+function notFound(runId: string, location: string): JournalError {
+  return new JournalError("E_RUN_NOT_FOUND", runId, `no run ${runId} in ${location}`);
+}
+
+function lockedError(runId: string): JournalError {
+  return new JournalError(
+    "E_RUN_LOCKED",
+    runId,
+    `run ${runId} is being written by another process (it is running, resuming or rolling back)`,
+  );
+}
+
+function fencedError(runId: string): JournalError {
+  return new JournalError(
+    "E_RUN_FENCED",
+    runId,
+    `run ${runId}: this writer lost its lease (another took the run over); nothing more is recorded`,
+  );
+}
+
+function writeError(runId: string, cause: unknown): JournalError {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new JournalError(
+    "E_JOURNAL",
+    runId,
+    `cannot write the journal of run ${runId}: ${message}`,
+    {
+      cause,
+    },
+  );
+}
+
+/** Errors of the connection rather than of the statement: worth a retry. */
+export function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" &&
+    (/^(ECONN|EPIPE|ETIMEDOUT|CONNECTION_|CONNECT_TIMEOUT)/.test(code) || /^(08|57P)/.test(code));
+}

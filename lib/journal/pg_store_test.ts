@@ -1,0 +1,132 @@
+/** The PostgreSQL store: the shared store contract, then what only a database store does. */
+import assert from "node:assert/strict";
+import type { EventOf } from "../engine/events.ts";
+import { freshDatabase, stopTestServer, testServer } from "../../test/_postgres.ts";
+import { storeContract } from "./_store_contract.ts";
+import { SCHEMA_VERSION } from "./pg_schema.ts";
+import { PgJournalStore } from "./pg_store.ts";
+import { JournalError, type RunMeta } from "./store.ts";
+
+const START = Date.UTC(2026, 11, 4, 9, 0, 0);
+
+const server = await testServer();
+if (typeof server === "string") console.log(`pg_store_test: ${server}`);
+Deno.test.afterAll(stopTestServer);
+
+storeContract("postgres", async () => {
+  if (typeof server === "string") throw new Error(server);
+  const db = await freshDatabase(server);
+  const store = await PgJournalStore.connect(db.url);
+  const end = store.end.bind(store);
+  store.end = async () => {
+    await end();
+    await db.drop();
+  };
+  return store;
+}, { ignore: typeof server === "string" });
+
+Deno.test({
+  name: "postgres store: a writer whose lease was taken over is fenced and records nothing",
+  ignore: typeof server === "string",
+  fn: async () => {
+    if (typeof server === "string") return;
+    const db = await freshDatabase(server);
+    const a = await PgJournalStore.connect(db.url, { owner: "a", leaseS: 30 });
+    const b = await PgJournalStore.connect(db.url, { owner: "b", leaseS: 30 });
+    try {
+      await a.create(meta("f1"));
+      await a.append("f1", started("f1"));
+      await assert.rejects(b.open("f1"), code("E_RUN_LOCKED"));
+      assert.equal(await a.holdsLease("f1"), true);
+      // a stalls past its lease (the database clock says so):
+      await a.sql`UPDATE tcflow_runs SET lease_until = now() - interval '1 second'`;
+      assert.equal(await a.holdsLease("f1"), false);
+      await b.open("f1");
+      await assert.rejects(a.append("f1", finished("f1", "succeeded")), code("E_RUN_FENCED"));
+      await b.append("f1", finished("f1", "failed"));
+      await a.close("f1");
+      await b.close("f1");
+      const record = await b.read("f1");
+      assert.deepEqual(record.events.map((e) => e.type), ["run-started", "run-finished"]);
+      assert.equal((record.events[1] as { status: string }).status, "failed");
+      const [run] = await b.list();
+      assert.equal(run?.owner, "b");
+      assert.equal(run?.status, "failed");
+    } finally {
+      await a.end();
+      await b.end();
+      await db.drop();
+    }
+  },
+});
+
+Deno.test({
+  name: "postgres store: wrong password, closed port and newer schema are E_STORE, no password",
+  ignore: typeof server === "string",
+  fn: async () => {
+    if (typeof server === "string") return;
+    const db = await freshDatabase(server);
+    try {
+      const url = new URL(db.url);
+      url.password = "Wr0ng-s3cret";
+      const refused = await PgJournalStore.connect(url.href).then(() => undefined, (e) => e);
+      assert.ok(refused instanceof JournalError && refused.code === "E_STORE", String(refused));
+      assert.match(refused.message, /password authentication failed/);
+      assert.ok(refused.message.includes(url.host), refused.message);
+      assert.ok(!refused.message.includes("Wr0ng-s3cret"), refused.message);
+
+      const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      const port = (listener.addr as Deno.NetAddr).port;
+      listener.close();
+      url.port = String(port);
+      const closed = await PgJournalStore.connect(url.href).then(() => undefined, (e) => e);
+      assert.ok(closed instanceof JournalError && closed.code === "E_STORE", String(closed));
+      assert.match(closed.message, new RegExp(`127\\.0\\.0\\.1:${port}.*connection refused`));
+      assert.ok(!closed.message.includes("Wr0ng-s3cret"));
+
+      const store = await PgJournalStore.connect(db.url);
+      await store.sql`UPDATE tcflow_schema SET version = ${SCHEMA_VERSION + 1}`;
+      await store.end();
+      const newer = await PgJournalStore.connect(db.url).then(() => undefined, (e) => e);
+      assert.ok(newer instanceof JournalError && newer.code === "E_STORE", String(newer));
+      assert.match(newer.message, /newer than this tcflow's/);
+    } finally {
+      await db.drop();
+    }
+  },
+});
+
+function meta(runId: string): RunMeta {
+  return {
+    format: 1,
+    runId,
+    workflow: "fence",
+    file: "/w/fence.yaml",
+    workflowSource: "tcflow: 1\n",
+    workflowSha256: "cd".repeat(32),
+    startedMs: START,
+    inputs: {},
+    secretInputNames: [],
+  };
+}
+
+const started = (runId: string): EventOf<"run-started"> => ({
+  type: "run-started",
+  timeMs: START,
+  runId,
+  workflow: "fence",
+  file: "/w/fence.yaml",
+  inputs: {},
+  stepIds: [],
+});
+
+const finished = (runId: string, status: "succeeded" | "failed"): EventOf<"run-finished"> => ({
+  type: "run-finished",
+  timeMs: START + 5,
+  runId,
+  status,
+  durationMs: 5,
+  outputs: {},
+});
+
+const code = (c: string) => (error: unknown) => error instanceof JournalError && error.code === c;
