@@ -138,3 +138,9 @@ export function stringifyJson(value: unknown, indent?: number): string {
     indent,
   );
 }
+
+/** Whether `value` is a JSON object (not `null`, not an array, not a {@link JsonNumber}). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) &&
+    !(value instanceof JsonNumber);
+}

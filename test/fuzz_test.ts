@@ -13,7 +13,7 @@ import { fuzzCases, judgeCase, knownCodes, mutate, MUTATIONS, sampleWorkflows } 
 import { createRng } from "./_random.ts";
 import { hasStackTrace, runCli } from "./_cli.ts";
 import { parseInputFlags } from "../lib/cli/inputs.ts";
-import { UsageError } from "../lib/cli/context.ts";
+import { UsageError } from "../lib/errors.ts";
 
 const ITERATIONS = Number(Deno.env.get("TCFLOW_FUZZ_ITERATIONS") ?? "300");
 const SEED = Number(Deno.env.get("TCFLOW_FUZZ_SEED") ?? "20261123");

@@ -39,18 +39,4 @@ export const EXIT = {
   config: 3,
 } as const;
 
-/** A bad command line: printed without a stack trace, exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
-
-/** A configuration or credential problem: printed without a stack trace, exit code 3. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
-  }
-}
+export { ConfigError, UsageError } from "../errors.ts";

@@ -25,7 +25,7 @@ import { checkParams } from "../emulator/params.ts";
 import { ApiError } from "../emulator/service.ts";
 import { callWithRetry, isMutating } from "../engine/_call.ts";
 import { createRateLimiter, type RateLimiter } from "../engine/rate_limiter.ts";
-import { DEFAULT_RETRY } from "../engine/retry.ts";
+import { DEFAULT_RETRY } from "../workflow/defaults.ts";
 import { createTencentClient, type TencentClient } from "../tencent/client.ts";
 import { resolveCredentials } from "../tencent/credentials.ts";
 import { NetworkError, TencentApiError } from "../tencent/errors.ts";

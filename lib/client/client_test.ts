@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
 import { serveEmulator } from "../emulator/server.ts";
-import { ConfigError } from "../cli/context.ts";
+import { ConfigError } from "../errors.ts";
 import { NetworkError, TencentApiError } from "../tencent/errors.ts";
 import { createVpcDouble } from "../../test/_vpc_double.ts";
 import { createClient, type TcflowClient } from "./client.ts";

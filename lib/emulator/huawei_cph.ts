@@ -22,7 +22,7 @@
 import type { ActionSpec, Field } from "../catalog/types.ts";
 import { findHuaweiAction } from "../huawei/catalog.ts";
 import { verifyHuaweiRequest } from "../huawei/signer.ts";
-import { stringifyJson } from "../json.ts";
+import { isRecord, stringifyJson } from "../json.ts";
 import {
   DEMO_PROJECT_ID,
   type EncodeServerState,
@@ -70,10 +70,6 @@ class CphError extends Error {
   constructor(readonly httpStatus: number, readonly code: string, message: string) {
     super(message);
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /** Checks seed data: an object with an `encode_servers` list of objects. */

@@ -20,9 +20,7 @@ import { JsonNumber } from "../json.ts";
 import { clientTokenFor } from "./client_token.ts";
 import type { ErrorInfo, ItemStatus } from "./events.ts";
 import type { ValueObserver } from "../secrets.ts";
-
-/** Default `poll:` when a step has `until` without one. */
-export const DEFAULT_POLL = { intervalMs: 5_000, timeoutMs: 600_000 } as const;
+import { DEFAULT_POLL } from "../workflow/defaults.ts";
 
 /** What the step runner needs besides the call environment. */
 export interface StepEnv extends CallEnv {

@@ -8,7 +8,7 @@
 import { catalogIndex } from "../catalog/catalog.ts";
 import { firstPage, joinPages, nextPage, pageTotal } from "../catalog/pager.ts";
 import type { ActionSpec } from "../catalog/types.ts";
-import { ConfigError } from "../cli/context.ts";
+import { ConfigError } from "../errors.ts";
 import type { Deps } from "../deps.ts";
 import type { TencentClient } from "../tencent/client.ts";
 import { classifyCallError } from "../provider/route.ts";

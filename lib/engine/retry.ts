@@ -4,20 +4,10 @@
  *
  * @module
  */
+import { DEFAULT_RETRY } from "../workflow/defaults.ts";
 import type { RetryPolicy } from "../workflow/model.ts";
 
-/**
- * The policy of a step with neither `retry:` nor `defaults.retry`: 5 attempts, exponential
- * backoff from 1 s doubling up to 20 s, full jitter.
- */
-export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({
-  attempts: 5,
-  delayMs: 1000,
-  maxDelayMs: 20_000,
-  multiplier: 2,
-  jitter: "full",
-  on: [],
-});
+export { DEFAULT_RETRY } from "../workflow/defaults.ts";
 
 /**
  * The effective policy of a step: its own `retry:` fields over `defaults.retry` over

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { ConfigError } from "../cli/context.ts";
+import { ConfigError } from "../errors.ts";
 
 /** A Huawei Cloud access key pair with the project that project-level APIs act in. */
 export interface HuaweiProjectCredential {

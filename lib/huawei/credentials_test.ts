@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError } from "../cli/context.ts";
+import { ConfigError } from "../errors.ts";
 import { resolveHuaweiCredentials } from "./credentials.ts";
 
 const envOf = (vars: Record<string, string>) => (name: string) => vars[name];

@@ -14,56 +14,11 @@
  *
  * @module
  */
-import { codeMatches, type ErrorClass, NetworkError } from "../tencent/errors.ts";
+import { type ErrorClass, HuaweiApiError, type HuaweiCallSite, NetworkError } from "../errors.ts";
+import { codeMatches } from "../tencent/errors.ts";
 
-/** Where a call is: its service (`huaweicloud/cph`), operation and HTTP method. */
-export interface HuaweiCallSite {
-  service: string;
-  action: string;
-  method: string;
-}
-
-/** An error answered by a Huawei Cloud API (or an HTTP error status without such a body). */
-export class HuaweiApiError extends Error {
-  /** Huawei's `error_code`, e.g. `CPS.0005`, `APIGW.0301`; `HttpStatus.<n>` without a body. */
-  readonly code: string;
-  readonly requestId?: string;
-  readonly httpStatus: number;
-  readonly service: string;
-  readonly action: string;
-  /** The HTTP method of the call (a GET is safe to repeat). */
-  readonly method: string;
-
-  constructor(
-    init: HuaweiCallSite & {
-      code: string;
-      message: string;
-      httpStatus: number;
-      requestId?: string | undefined;
-      cause?: unknown;
-    },
-  ) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.name = "HuaweiApiError";
-    this.code = init.code;
-    if (init.requestId !== undefined && init.requestId !== "") this.requestId = init.requestId;
-    this.httpStatus = init.httpStatus;
-    this.service = init.service;
-    this.action = init.action;
-    this.method = init.method.toUpperCase();
-  }
-}
-
-/** A request that cannot be built from the given parameters (nothing was sent). */
-export class HuaweiRequestError extends Error {
-  /** `E_PARAM` (a parameter cannot be sent) or `E_UNKNOWN_ACTION`. */
-  readonly code: "E_PARAM" | "E_UNKNOWN_ACTION";
-  constructor(message: string, code: "E_PARAM" | "E_UNKNOWN_ACTION" = "E_PARAM") {
-    super(message);
-    this.name = "HuaweiRequestError";
-    this.code = code;
-  }
-}
+export { HuaweiApiError, type HuaweiCallSite, HuaweiRequestError } from "../errors.ts";
+import { isRecord } from "../json.ts";
 
 /** Error codes retried whatever the HTTP status: the API gateway's throttling answers. */
 export const HUAWEI_RETRY_CODES: readonly string[] = ["APIGW.0308", "APIG.0308"];
@@ -96,10 +51,6 @@ export function classifyHuaweiError(
   if (HUAWEI_RETRY_CODES.some((p) => codeMatches(err.code, p))) return "retry";
   if (extraCodes.some((p) => codeMatches(err.code, p))) return "retry";
   return "never";
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /**

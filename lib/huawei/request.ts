@@ -6,7 +6,7 @@
  * @module
  */
 import type { ActionSpec } from "../catalog/types.ts";
-import { parseJson, stringifyJson } from "../json.ts";
+import { isRecord, parseJson, stringifyJson } from "../json.ts";
 import { endpointOverride } from "../provider/_endpoint_url.ts";
 import { encodeRfc3986 } from "../tencent/signer_v1.ts";
 import { HUAWEI_PREFIX } from "./catalog.ts";
@@ -193,10 +193,6 @@ export async function buildHuaweiRequest(options: {
     headers: { ...headers, ...signed },
     ...(parts.body.length > 0 ? { body: parts.body as Uint8Array<ArrayBuffer> } : {}),
   });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /**

@@ -9,9 +9,6 @@ import type { Deps } from "../deps.ts";
 import { NetworkError } from "../tencent/errors.ts";
 import { isNetPermissionError, netPermissionError } from "./net_permission.ts";
 
-/** How long an attempt waits for its answer unless told otherwise. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
-
 /** Marks our own per-request timeout among abort reasons. */
 class TimeoutSignal extends Error {}
 

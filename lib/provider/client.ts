@@ -10,7 +10,8 @@ import type { ActionSpec } from "../catalog/types.ts";
 import type { Deps } from "../deps.ts";
 import type { SendOnceFn } from "../tencent/http1.ts";
 import { clockOffsetFromDate, isSignatureExpired } from "./clock_skew.ts";
-import { DEFAULT_TIMEOUT_MS, sendAttempt } from "./_transport.ts";
+import { sendAttempt } from "./_transport.ts";
+import { DEFAULT_TIMEOUT_MS } from "../workflow/defaults.ts";
 import type { CallerCallOptions, CallResult, Provider, ProviderAnswer } from "./provider.ts";
 
 /** Options of {@link createProviderClient}. */

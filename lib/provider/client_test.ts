@@ -3,7 +3,7 @@ import type { ActionSpec } from "../catalog/types.ts";
 import type { Deps } from "../deps.ts";
 import { NetworkError } from "../tencent/errors.ts";
 import type { SendOnceFn } from "../tencent/http1.ts";
-import { ConfigError } from "../cli/context.ts";
+import { ConfigError } from "../errors.ts";
 import { systemDeps } from "../deps.ts";
 import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
 import { createProviderClient } from "./client.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { ConfigError } from "../cli/context.ts";
+import { ConfigError } from "../errors.ts";
 
 /**
  * Whether `error` (or the error it wraps, as a `NetworkError` does) is Deno refusing network

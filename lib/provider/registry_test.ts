@@ -4,7 +4,7 @@
  * validator or router change.
  */
 import assert from "node:assert/strict";
-import { ConfigError } from "../cli/context.ts";
+import { ConfigError } from "../errors.ts";
 import type { ActionSpec, ServiceVersion } from "../catalog/types.ts";
 import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
 import { MemorySink } from "../engine/events.ts";

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { ConfigError } from "../cli/context.ts";
+import { ConfigError } from "../errors.ts";
 import type { HuaweiClient } from "../huawei/client.ts";
 import type { TencentClient } from "../tencent/client.ts";
 import type { ErrorClass } from "../tencent/errors.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError } from "../cli/context.ts";
+import { ConfigError } from "../errors.ts";
 import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
 import { createHuaweiCphEmulator, HUAWEI_DEMO_CREDENTIAL } from "../emulator/huawei_cph.ts";
 import { createHuaweiClient } from "../huawei/client.ts";

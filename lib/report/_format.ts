@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { JsonNumber, stringifyJson } from "../json.ts";
+import { stringifyJson } from "../json.ts";
 import type { RunRecord, RunStatus } from "../journal/store.ts";
 import { replay, type RunState, stepCounts, type StepRecord } from "../journal/replay.ts";
 
@@ -72,12 +72,6 @@ export function inlineText(value: unknown): string {
   if (typeof value === "string") return value;
   if (value === undefined) return "";
   return stringifyJson(value) ?? "";
-}
-
-/** Whether a value is a plain JSON object (not a list, nor a {@link JsonNumber}). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value) &&
-    !(value instanceof JsonNumber);
 }
 
 /** The columns of a table of objects: every key, in order of first appearance. */

@@ -15,7 +15,6 @@ import {
   formatDurationMs,
   formatTime,
   inlineText,
-  isRecord,
   jsonText,
   MAX_REQUESTS,
   MAX_ROWS,
@@ -25,6 +24,7 @@ import {
   skipText,
   stepFacts,
 } from "./_format.ts";
+import { isRecord } from "../json.ts";
 
 const CSS = `
 :root { color-scheme: light; --ok: #1a7f37; --err: #cf222e; --warn: #9a6700; --muted: #656d76; }

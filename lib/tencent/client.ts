@@ -8,9 +8,10 @@
  * @module
  */
 import type { Deps } from "../deps.ts";
-import { parseJson, stringifyJson } from "../json.ts";
+import { isRecord, parseJson, stringifyJson } from "../json.ts";
 import { clockOffsetFromDate, isSignatureExpired } from "../provider/clock_skew.ts";
-import { DEFAULT_TIMEOUT_MS, sendAttempt } from "../provider/_transport.ts";
+import { sendAttempt } from "../provider/_transport.ts";
+import { DEFAULT_TIMEOUT_MS } from "../workflow/defaults.ts";
 import type { CallerCallOptions, CallResult } from "../provider/provider.ts";
 import { type Endpoint, endpointFor } from "./endpoint.ts";
 import { TencentApiError } from "./errors.ts";
@@ -187,10 +188,6 @@ export function createTencentClient(options: TencentClientOptions): TencentClien
       }
     },
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /**

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { ConfigError } from "../cli/context.ts";
+import { ConfigError } from "../errors.ts";
 import type { Credential } from "./signer.ts";
 
 /** Credential values given on the command line. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError } from "../cli/context.ts";
+import { ConfigError } from "../errors.ts";
 import { resolveCredentials } from "./credentials.ts";
 
 function fs(files: Record<string, string>) {

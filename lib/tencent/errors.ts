@@ -5,125 +5,15 @@
  *
  * @module
  */
+import { type ErrorClass, NetworkError, TencentApiError } from "../errors.ts";
 
-/** Where a call is: its service and action (both kept on every error). */
-export interface CallSite {
-  /** Service name, e.g. `trocket`. */
-  service: string;
-  /** Action name, e.g. `DescribeTopicList`. */
-  action: string;
-}
-
-/**
- * An error answered by the API (`{"Response": {"Error": {Code, Message}, RequestId}}`), or an
- * HTTP error status without such a body (`code` is then `HttpStatus.<status>`), or a
- * response that cannot be read (`code` `InvalidResponse`).
- *
- * @example
- * ```ts
- * import { TencentApiError } from "./errors.ts";
- * import { createClient } from "../client/client.ts";
- *
- * const client = createClient({ region: "ap-guangzhou", emulator: true });
- * try {
- *   await client.trocket.DescribeTopicList({ InstanceId: "rmq-missing" });
- * } catch (error) {
- *   if (!(error instanceof TencentApiError)) throw error;
- *   console.log(error.code, error.httpStatus, error.requestId); // "ResourceNotFound.Instance" 200 "…"
- * }
- * ```
- */
-export class TencentApiError extends Error {
-  /** Tencent's error code, e.g. `ResourceNotFound.Topic`, `RequestLimitExceeded`. */
-  readonly code: string;
-  /** The API's `RequestId`, when it answered. */
-  readonly requestId?: string;
-  /** HTTP status of the answer (200 for API errors; 0 when nothing was sent). */
-  readonly httpStatus: number;
-  /** The service called, e.g. `trocket`. */
-  readonly service: string;
-  /** The action called, e.g. `CreateTopic`. */
-  readonly action: string;
-
-  /** Creates the error; `cause` is kept. */
-  constructor(
-    init: CallSite & {
-      code: string;
-      message: string;
-      httpStatus: number;
-      requestId?: string | undefined;
-      cause?: unknown;
-    },
-  ) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.name = "TencentApiError";
-    this.code = init.code;
-    if (init.requestId !== undefined) this.requestId = init.requestId;
-    this.httpStatus = init.httpStatus;
-    this.service = init.service;
-    this.action = init.action;
-  }
-}
-
-/**
- * Where a network failure happened, i.e. whether the request may have been applied:
- * - `before-send`: the request never left (DNS, connection refused): safe to retry;
- * - `after-send`: the connection broke once the request was (possibly) sent: unknown outcome;
- * - `timeout`: no answer within the per-request timeout: unknown outcome.
- */
-export type NetworkPhase = "before-send" | "after-send" | "timeout";
-
-/**
- * The call did not get an HTTP answer.
- *
- * @example
- * ```ts
- * import { classifyError, NetworkError } from "./errors.ts";
- * const error = new NetworkError({
- *   service: "trocket",
- *   action: "CreateTopic",
- *   phase: "after-send",
- *   message: "trocket.CreateTopic: the connection broke",
- * });
- * console.log(error.code, classifyError(error)); // "NetworkError.AfterSend" "unknown-outcome"
- * ```
- */
-export class NetworkError extends Error {
-  /** Stable code for reports: `NetworkError.BeforeSend`, `NetworkError.AfterSend`, `NetworkError.Timeout`. */
-  readonly code: string;
-  /** Whether the request may have been applied. */
-  readonly phase: NetworkPhase;
-  /** The service called. */
-  readonly service: string;
-  /** The action called. */
-  readonly action: string;
-
-  /** Creates the error; `cause` is kept. */
-  constructor(
-    init: CallSite & { phase: NetworkPhase; message: string; cause?: unknown },
-  ) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.name = "NetworkError";
-    this.phase = init.phase;
-    this.service = init.service;
-    this.action = init.action;
-    this.code = init.phase === "timeout"
-      ? "NetworkError.Timeout"
-      : init.phase === "before-send"
-      ? "NetworkError.BeforeSend"
-      : "NetworkError.AfterSend";
-  }
-}
-
-/**
- * What to do about a failed call:
- * - `retry`: safe to send again;
- * - `never`: sending again cannot help (bad parameters, no permission, not found …);
- * - `unknown-outcome`: the request may have been applied (timeout, connection cut after
- *   sending, `InternalError*`, HTTP 500/504): a read may be retried; a mutating action only
- *   with a stable `ClientToken`.
- */
-export type ErrorClass = "retry" | "never" | "unknown-outcome";
+export {
+  type CallSite,
+  type ErrorClass,
+  NetworkError,
+  type NetworkPhase,
+  TencentApiError,
+} from "../errors.ts";
 
 /** Codes retried by default (PRODUCT.md section 5); a trailing `*` is a prefix. */
 export const RETRY_CODES: readonly string[] = [

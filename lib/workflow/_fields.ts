@@ -8,18 +8,9 @@ import { isMap, type Node } from "yaml";
 import { suggest } from "../catalog/suggest.ts";
 import type { DiagnosticCode } from "./diagnostic.ts";
 import type { InputDecl, InputType, RetryPolicy, ValueNode } from "./model.ts";
+import { DEFAULT_RETRY } from "./defaults.ts";
 import { parseDuration } from "./duration.ts";
 import { describeValue, type YamlEntry, type YamlReader } from "./_yaml_reader.ts";
-
-/** Built-in retry policy, completed by `defaults.retry` and a step's `retry`. */
-export const DEFAULT_RETRY: RetryPolicy = {
-  attempts: 3,
-  delayMs: 1_000,
-  maxDelayMs: 30_000,
-  multiplier: 2,
-  jitter: "full",
-  on: [],
-};
 
 /** Bounds of retry policies (checked at validation time, `E_RETRY`). */
 export const RETRY_BOUNDS = {

@@ -15,6 +15,7 @@ import type {
 } from "./model.ts";
 import { describeValue, type YamlEntry, type YamlReader } from "./_yaml_reader.ts";
 import type { ValueReader } from "./_fields.ts";
+import { DEFAULT_POLL } from "./defaults.ts";
 
 const COMMON_KEYS = ["id", "doc", "when"] as const;
 const CALL_KEYS = ["action", "version", "region", "with", "untyped"] as const;
@@ -35,7 +36,6 @@ const KINDS = ["action", "set", "assert"] as const;
 /** Largest `concurrency` of a `foreach`. */
 export const MAX_CONCURRENCY = 100;
 /** Poll settings when `until` is given without `poll`. */
-export const DEFAULT_POLL = { intervalMs: 5_000, timeoutMs: 300_000 };
 
 /** `[<cloud>/]<service>.<Action>`; whether the cloud is known is checked by validation. */
 const ACTION_NAME = /^(?:([a-z][a-z0-9-]*)\/)?([a-z][a-z0-9_-]*)\.([A-Za-z][A-Za-z0-9_]*)$/;

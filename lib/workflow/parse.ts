@@ -17,8 +17,9 @@ import { readInputs, ValueReader } from "./_fields.ts";
 import { readSteps } from "./_steps.ts";
 import { maskExpressions } from "./_mask.ts";
 
-export { DEFAULT_RETRY, RETRY_BOUNDS } from "./_fields.ts";
-export { DEFAULT_POLL, MAX_CONCURRENCY } from "./_steps.ts";
+export { RETRY_BOUNDS } from "./_fields.ts";
+export { MAX_CONCURRENCY } from "./_steps.ts";
+export { DEFAULT_POLL, DEFAULT_RETRY } from "./defaults.ts";
 
 /** Largest workflow file accepted, in bytes of UTF-8. */
 export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;

@@ -356,9 +356,9 @@ steps:
     until: \${{ true }}
 `);
   assert.deepEqual(wf.defaults.retry, {
-    attempts: 3,
+    attempts: 5,
     delayMs: 2000,
-    maxDelayMs: 30000,
+    maxDelayMs: 20000,
     multiplier: 2,
     jitter: "full",
     on: ["ResourceInUse"],
@@ -369,6 +369,27 @@ steps:
     ["c", "any", false],
   ]);
   assert.deepEqual((wf.steps[0] as ActionStep).poll, { intervalMs: 5000, timeoutMs: 300000 });
+});
+
+Deno.test("retry: { delay: 2s } keeps the documented 5 attempts and 20 s cap (PRODUCT.md 13)", () => {
+  const documented = { attempts: 5, maxDelayMs: 20_000, multiplier: 2, jitter: "full" };
+  const wf = ok(`defaults:
+  retry: { delay: 2s }
+steps:
+  - id: a
+    action: trocket.DescribeTopicList
+    retry: { delay: 3s }
+`);
+  assert.deepEqual(wf.defaults.retry, { ...documented, delayMs: 2_000, on: [] });
+  const step = wf.steps[0] as ActionStep;
+  // a step's partial retry completes the workflow's defaults, which complete the documented ones
+  assert.deepEqual(step.retry, { ...documented, delayMs: 3_000, on: [] });
+  const alone = ok(`steps:
+  - id: a
+    action: trocket.DescribeTopicList
+    retry: { delay: 2s }
+`).steps[0] as ActionStep;
+  assert.deepEqual(alone.retry, { ...documented, delayMs: 2_000, on: [] });
 });
 
 Deno.test("a secret input's default never appears in a diagnostic", () => {

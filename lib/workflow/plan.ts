@@ -14,6 +14,7 @@ import type { ActionSpec } from "../catalog/types.ts";
 import { firstPage } from "../catalog/pager.ts";
 import { credentialsIn, secretDeriver, SecretSet, type ValueObserver } from "../secrets.ts";
 import type { ActionStep, CallSpec, Step, ValueNode, Workflow } from "./model.ts";
+import { isRecord } from "../json.ts";
 
 /** Calls a read-only action for real (`--live-reads`); returns the `Response` without `RequestId`. */
 export type LiveReadCall = (call: {
@@ -257,7 +258,7 @@ async function planAction(
     const scope = step.foreach === undefined ? vars : { ...vars, item, index };
     const body = tryResolve(step.with, scope, options.observe);
     error ??= body.error;
-    const request = isRecord(body.value) ? { ...body.value } : {};
+    const request = isPlainRecord(body.value) ? { ...body.value } : {};
     requests.push(
       step.paginate && spec?.pagination ? firstPage(spec.pagination, request).request : request,
     );
@@ -387,16 +388,16 @@ function isPlaceholderResult(result: unknown): boolean {
     (result as { value?: unknown }).value instanceof Placeholder;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) &&
-    !(value instanceof Placeholder);
+/** A JSON object that is not a placeholder. */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return isRecord(value) && !(value instanceof Placeholder);
 }
 
 /** Placeholders become their label; everything else is kept (bigints stay exact). */
 function toJsonValue(value: unknown): unknown {
   if (value instanceof Placeholder) return value.label;
   if (Array.isArray(value)) return value.map(toJsonValue);
-  if (isRecord(value)) {
+  if (isPlainRecord(value)) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonValue(v)]));
   }
   return value;
