@@ -163,7 +163,7 @@ export {
   type RunEventType,
   type RunSink,
   type StepStatus,
-} from "./lib/engine/events.ts";
+} from "./lib/journal/events.ts";
 export {
   createRateLimiter,
   type RateLimiter,
@@ -205,7 +205,7 @@ export {
   type TencentClient,
   type TencentClientOptions,
 } from "./lib/tencent/client.ts";
-export type { CallerCallOptions } from "./lib/provider/provider.ts";
+export type { CallerCallOptions } from "./lib/protocol/provider.ts";
 export type { SendOnceFn } from "./lib/tencent/http1.ts";
 export {
   type CredentialFlags,

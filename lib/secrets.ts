@@ -7,9 +7,9 @@
  *
  * @module
  */
-import { toOutput } from "./expr/_runtime.ts";
+import { toOutput } from "./expr/evaluate.ts";
 import { derivesSecret, EACH } from "./expr/taint.ts";
-import { REDACTED, redactor } from "./engine/events.ts";
+import { REDACTED, redactor } from "./redact.ts";
 
 /** Values shorter than this are never secrets: they would blank out unrelated text. */
 const MIN_SECRET_LENGTH = 3;

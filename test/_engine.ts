@@ -6,7 +6,7 @@
  */
 import { createEmulator, DEMO_CREDENTIAL, type EmulatorOptions } from "../lib/emulator/emulator.ts";
 import type { Deps } from "../lib/deps.ts";
-import { MemorySink } from "../lib/engine/events.ts";
+import { MemorySink } from "../lib/journal/events.ts";
 import { type RunOptions, type RunResult, runWorkflow } from "../lib/engine/executor.ts";
 import { createRateLimiter } from "../lib/engine/rate_limiter.ts";
 import { createVirtualClock, type VirtualClock } from "../lib/engine/virtual_clock.ts";

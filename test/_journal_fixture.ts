@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { createEmulator, DEMO_CREDENTIAL } from "../lib/emulator/emulator.ts";
-import type { RunEvent, RunSink } from "../lib/engine/events.ts";
+import type { RunEvent, RunSink } from "../lib/journal/events.ts";
 import { type RunResult, runWorkflow } from "../lib/engine/executor.ts";
 import { createRateLimiter } from "../lib/engine/rate_limiter.ts";
 import { createTencentClient } from "../lib/tencent/client.ts";
@@ -16,7 +16,7 @@ import { type Deps, systemDeps } from "../lib/deps.ts";
 import { FileJournalStore } from "../lib/journal/file_store.ts";
 import { runMeta } from "../lib/journal/store.ts";
 import { loadWorkflowText } from "../lib/workflow/load.ts";
-import { parseInputFlags, secretValues } from "../lib/cli/inputs.ts";
+import { parseInputFlags, secretValues } from "../lib/workflow/inputs.ts";
 import { type CliResult, runCli } from "./_cli.ts";
 
 /** The emulator's demo credential. */

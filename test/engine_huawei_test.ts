@@ -8,7 +8,7 @@ import { systemDeps } from "../lib/deps.ts";
 import { stringifyJson } from "../lib/json.ts";
 import { createEmulator, DEMO_CREDENTIAL } from "../lib/emulator/emulator.ts";
 import { HUAWEI_DEMO_CREDENTIAL } from "../lib/emulator/huawei_cph.ts";
-import { MemorySink } from "../lib/engine/events.ts";
+import { MemorySink } from "../lib/journal/events.ts";
 import { runWorkflow } from "../lib/engine/executor.ts";
 import { createRateLimiter } from "../lib/engine/rate_limiter.ts";
 import { createHuaweiClient } from "../lib/huawei/client.ts";

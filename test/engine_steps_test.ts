@@ -5,9 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { createEmulator } from "../lib/emulator/emulator.ts";
-import { parseInputFlags } from "../lib/cli/inputs.ts";
+import { parseInputFlags } from "../lib/workflow/inputs.ts";
 import { stringifyJson } from "../lib/json.ts";
-import { MemorySink } from "../lib/engine/events.ts";
+import { MemorySink } from "../lib/journal/events.ts";
 import { createRateLimiter } from "../lib/engine/rate_limiter.ts";
 import { rollbackWorkflow } from "../lib/engine/rollback.ts";
 import { testEngine, topicsOf, workflowOf } from "./_engine.ts";

@@ -5,7 +5,7 @@
  * CLI and emulator; usage plans are counted in the emulator.
  */
 import assert from "node:assert/strict";
-import type { RunEvent } from "../lib/engine/events.ts";
+import type { RunEvent } from "../lib/journal/events.ts";
 import { replay } from "../lib/journal/replay.ts";
 import { hasStackTrace } from "./_cli.ts";
 import { applied, cli, fixture, journaledRun } from "./_journal_fixture.ts";

@@ -12,7 +12,7 @@ import type { InputDecl } from "../lib/workflow/model.ts";
 import { fuzzCases, judgeCase, knownCodes, mutate, MUTATIONS, sampleWorkflows } from "./_fuzz.ts";
 import { createRng } from "./_random.ts";
 import { hasStackTrace, runCli } from "./_cli.ts";
-import { parseInputFlags } from "../lib/cli/inputs.ts";
+import { parseInputFlags } from "../lib/workflow/inputs.ts";
 import { UsageError } from "../lib/errors.ts";
 
 const ITERATIONS = Number(Deno.env.get("TCFLOW_FUZZ_ITERATIONS") ?? "300");

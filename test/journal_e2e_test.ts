@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { createEmulator, DEMO_CREDENTIAL } from "../lib/emulator/emulator.ts";
-import type { RunEvent, RunSink } from "../lib/engine/events.ts";
+import type { RunEvent, RunSink } from "../lib/journal/events.ts";
 import { type RunResult, runWorkflow } from "../lib/engine/executor.ts";
 import { createRateLimiter } from "../lib/engine/rate_limiter.ts";
 import { createTencentClient } from "../lib/tencent/client.ts";
@@ -14,7 +14,7 @@ import { FileJournalStore } from "../lib/journal/file_store.ts";
 import { replay } from "../lib/journal/replay.ts";
 import { runMeta } from "../lib/journal/store.ts";
 import { loadWorkflowText } from "../lib/workflow/load.ts";
-import { parseInputFlags, secretValues } from "../lib/cli/inputs.ts";
+import { parseInputFlags, secretValues } from "../lib/workflow/inputs.ts";
 import { reportCommand } from "../lib/cli/report.ts";
 import type { CliContext } from "../lib/cli/context.ts";
 import { hasStackTrace, ROOT, runCli } from "./_cli.ts";

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { createEmulator, DEMO_CREDENTIAL } from "../lib/emulator/emulator.ts";
-import type { RunSink } from "../lib/engine/events.ts";
+import type { RunSink } from "../lib/journal/events.ts";
 import { runWorkflow } from "../lib/engine/executor.ts";
 import { createRateLimiter } from "../lib/engine/rate_limiter.ts";
 import { systemDeps } from "../lib/deps.ts";

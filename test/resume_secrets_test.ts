@@ -6,7 +6,7 @@
  * run again is refused (`E_REDACTED`) rather than sent as `***`.
  */
 import assert from "node:assert/strict";
-import { REDACTED } from "../lib/engine/events.ts";
+import { REDACTED } from "../lib/journal/events.ts";
 import { recordedSteps, replay, resumeState } from "../lib/journal/replay.ts";
 import { stringifyJson } from "../lib/json.ts";
 import { runCli } from "./_cli.ts";

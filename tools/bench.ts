@@ -3,7 +3,8 @@
  * writes them to `bench/results.json` with the machine they came from. Benchmarks report;
  * they do not pass or fail (targets are printed beside the figures).
  *
- * Run one section: `deno task bench validate` (sections: validate, cli, signer, emulator, engine,
+ * Run one section: `deno task bench validate` (sections: validate, cli, architecture, signer,
+ * emulator, engine,
  * ratelimit, paginate).
  *
  * @module
@@ -105,6 +106,28 @@ async function benchCli(rows: Row[], results: Record<string, unknown>): Promise<
     benchmark: "tcflow validate (sample, wall)",
     figure: `${median} ms`,
     target: verdict("< 500 ms", median < 500),
+  });
+}
+
+/** Import-graph figures: validate vs an empty `deno run`, modules of evaluate and validate. */
+async function benchImports(rows: Row[], results: Record<string, unknown>): Promise<void> {
+  const { benchArchitecture } = await import("./bench_architecture.ts");
+  const f = await benchArchitecture();
+  results.architecture = f;
+  rows.push({
+    benchmark: "tcflow validate (sample) vs bare deno run of an empty file, wall",
+    figure: `${f.validateMs} vs ${f.emptyMs} ms (×${f.ratio})`,
+    target: verdict("≤ ×2", f.ratio <= 2),
+  });
+  rows.push({
+    benchmark: "deno info lib/expr/evaluate.ts, local modules",
+    figure: `${f.evaluateModules}`,
+    target: verdict("≤ 15", f.evaluateModules <= 15),
+  });
+  rows.push({
+    benchmark: "modules tcflow validate loads; emulator modules among them",
+    figure: `${f.validateModules}; ${f.validateEmulatorModules.length}`,
+    target: verdict("0 emulator", f.validateEmulatorModules.length === 0),
   });
 }
 
@@ -222,6 +245,7 @@ async function benchPaginated(rows: Row[], results: Record<string, unknown>): Pr
 const SECTIONS: Record<string, (rows: Row[], results: Record<string, unknown>) => Promise<void>> = {
   validate: benchValidate,
   cli: benchCli,
+  architecture: benchImports,
   signer: benchSigning,
   emulator: benchEmulatorRps,
   engine: benchEngineCalls,

@@ -23,7 +23,7 @@ import { systemDeps } from "../lib/deps.ts";
 import { signedRequest } from "../lib/emulator/_signed_request.ts";
 import { createEmulator, DEMO_CREDENTIAL } from "../lib/emulator/emulator.ts";
 import { serveEmulator } from "../lib/emulator/server.ts";
-import { MemorySink } from "../lib/engine/events.ts";
+import { MemorySink } from "../lib/journal/events.ts";
 import { runWorkflow } from "../lib/engine/executor.ts";
 import { createRateLimiter } from "../lib/engine/rate_limiter.ts";
 import { createTencentClient } from "../lib/tencent/client.ts";

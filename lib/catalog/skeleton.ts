@@ -5,7 +5,7 @@
  * @module
  */
 import { stringify } from "yaml";
-import { findStructureAnyCloud } from "../provider/registry.ts";
+import { findStructureAnyCloud } from "./clouds.ts";
 import { isScalarType, parseTypeName } from "./catalog.ts";
 import type { ActionSpec, Field } from "./types.ts";
 

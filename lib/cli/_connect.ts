@@ -8,7 +8,7 @@
  */
 import { type Deps, systemFetch } from "../deps.ts";
 import type { Workflow } from "../workflow/model.ts";
-import type { CredentialSources, LoadedCredentials, ProviderName } from "../provider/provider.ts";
+import type { CredentialSources, LoadedCredentials, ProviderName } from "../protocol/provider.ts";
 import {
   DEFAULT_PROVIDER,
   providerByName,
@@ -61,7 +61,7 @@ export interface ConnectOptions {
 
 /**
  * Builds the client of a command: for each provider of the registry that the workflow uses, its
- * credentials (`Provider.loadCredentials`, or `Provider.emulatorCredentials` with `--emulator`)
+ * credentials (`Provider.loadCredentials`, or the emulator's demo credentials with `--emulator`)
  * and its client (`Provider.createCaller`), routed by service.
  *
  * @throws {ConfigError} missing or malformed credentials (exit 3)
@@ -122,7 +122,7 @@ export async function connect(
     const needed = clouds.has(provider.name);
     // The default cloud's sources also give the region, so they are read even when unused.
     if (!needed && !isDefault) continue;
-    const load = emulated ? provider.emulatorCredentials : provider.loadCredentials;
+    const load = emulated ? emulatorCredentials(provider.name) : provider.loadCredentials;
     if (load === undefined || provider.createCaller === undefined) continue;
     let loaded: LoadedCredentials<unknown>;
     try {
@@ -152,7 +152,7 @@ export async function connect(
     // The demo secrets of every cloud are redacted, whichever clouds the workflow calls.
     for (const provider of providers()) {
       if (clouds.has(provider.name) || provider.name === DEFAULT_PROVIDER) continue;
-      const demo = await provider.emulatorCredentials?.();
+      const demo = await emulatorCredentials(provider.name)?.();
       if (demo !== undefined) secrets.push(...demo.secrets);
     }
   }
@@ -168,6 +168,40 @@ export async function connect(
     source: emulated ? "--emulator (demo credential)" : found.join("; "),
     close: () => {},
   };
+}
+
+/**
+ * The demo credentials the in-process emulator (`--emulator`) accepts for a cloud, if it
+ * emulates that cloud. The emulator is loaded only here, where the program is wired together.
+ */
+function emulatorCredentials(
+  cloud: ProviderName,
+): (() => Promise<LoadedCredentials<unknown>>) | undefined {
+  if (cloud === "tencentcloud") {
+    return async () => {
+      const { DEMO_CREDENTIAL } = await import("../emulator/emulator.ts");
+      const credential = {
+        secretId: DEMO_CREDENTIAL.secretId,
+        secretKey: DEMO_CREDENTIAL.secretKey,
+      };
+      return {
+        credential,
+        source: "--emulator (demo credential)",
+        secrets: [credential.secretKey],
+      };
+    };
+  }
+  if (cloud === "huaweicloud") {
+    return async () => {
+      const { HUAWEI_DEMO_CREDENTIAL } = await import("../emulator/huawei_cph.ts");
+      return {
+        credential: { ...HUAWEI_DEMO_CREDENTIAL },
+        source: "Huawei Cloud: --emulator (demo credential)",
+        secrets: [HUAWEI_DEMO_CREDENTIAL.sk],
+      };
+    };
+  }
+  return undefined;
 }
 
 /** The error of a call of the default cloud when no provider of it can load credentials. */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { systemDeps } from "../deps.ts";
 import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
 import { createHuaweiCphEmulator, HUAWEI_DEMO_CREDENTIAL } from "../emulator/huawei_cph.ts";
-import type { Provider } from "../provider/provider.ts";
+import type { Provider } from "../protocol/provider.ts";
 import { registerProvider } from "../provider/registry.ts";
 import { tencentProvider } from "../provider/tencent.ts";
 import { parseWorkflow } from "../workflow/parse.ts";

@@ -6,7 +6,7 @@
  */
 import { suggest } from "../catalog/suggest.ts";
 import { FileJournalStore } from "../journal/file_store.ts";
-import type { RunSink } from "../engine/events.ts";
+import type { RunSink } from "../journal/events.ts";
 import {
   JournalError,
   journalSink,
@@ -22,7 +22,7 @@ import { cloudsOf, connect, type Connection } from "./_connect.ts";
 import { progressSink } from "./_progress.ts";
 import { boolFlag, listFlag, type ParsedArgs, stringFlag } from "./args.ts";
 import { type CliContext, UsageError } from "./context.ts";
-import { parseInputFlags, secretValues } from "./inputs.ts";
+import { parseInputFlags, secretValues } from "../workflow/inputs.ts";
 
 /** The state directory: `--state-dir`, else `.tcflow` in the working directory. */
 export function stateDirOf(parsed: ParsedArgs, ctx: CliContext): string {

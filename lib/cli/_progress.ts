@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { RunEventHandlers, RunSink } from "../engine/events.ts";
-import { handleEvent } from "../engine/events.ts";
+import type { RunEventHandlers, RunSink } from "../journal/events.ts";
+import { handleEvent } from "../journal/events.ts";
 import type { RunResult } from "../engine/executor.ts";
 
 /** Options of {@link progressSink}. */

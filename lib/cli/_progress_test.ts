@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { RunEvent } from "../engine/events.ts";
+import type { RunEvent } from "../journal/events.ts";
 import { formatDuration, formatSummary, progressSink } from "./_progress.ts";
 
 async function lines(events: RunEvent[]): Promise<string[]> {

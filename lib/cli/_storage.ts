@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { RunEvent, RunSink } from "../engine/events.ts";
+import type { RunEvent, RunSink } from "../journal/events.ts";
 import { replay } from "../journal/replay.ts";
 import { JournalError } from "../journal/store.ts";
 

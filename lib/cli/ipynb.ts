@@ -11,7 +11,7 @@ import { loadWorkflowFile } from "../workflow/load.ts";
 import { formatDiagnostic } from "../workflow/snippet.ts";
 import { boolFlag, listFlag, parseCommandArgs, stringFlag } from "./args.ts";
 import { type Command, EXIT, UsageError } from "./context.ts";
-import { parseInputFlags } from "./inputs.ts";
+import { parseInputFlags } from "../workflow/inputs.ts";
 
 /** Text of `tcflow ipynb --help`. */
 export const IPYNB_USAGE =

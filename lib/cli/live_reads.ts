@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { findActionAnyCloud } from "../provider/registry.ts";
-import { isMutating } from "../engine/_call.ts";
+import { findActionAnyCloud } from "../catalog/clouds.ts";
+import { isMutating } from "../engine/call.ts";
 import { rateKey } from "../engine/rate_limiter.ts";
 import type { LiveReadCall } from "../workflow/plan.ts";
 import type { Workflow } from "../workflow/model.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { RunEvent } from "../engine/events.ts";
+import type { RunEvent } from "../journal/events.ts";
 import { JournalError, type JournalStore, type RunRecord } from "../journal/store.ts";
 import { NotebookSession, type SessionOptions } from "../notebook/session.ts";
 import { runRepl } from "../notebook/terminal.ts";
@@ -18,7 +18,7 @@ import { loadRecordedRun, openStore, readRun, recordedRegion } from "./_journal.
 import { progressSink } from "./_progress.ts";
 import { boolFlag, listFlag, parseCommandArgs, type ParsedArgs, stringFlag } from "./args.ts";
 import { type CliContext, type Command, EXIT, UsageError } from "./context.ts";
-import { parseInputFlags, secretValues } from "./inputs.ts";
+import { parseInputFlags, secretValues } from "../workflow/inputs.ts";
 
 /** Text of `tcflow notebook --help`. */
 export const NOTEBOOK_USAGE =

@@ -11,7 +11,7 @@ import { allowedEnv, parseOneTarget } from "./_command.ts";
 import { printPlan } from "./_plan.ts";
 import { boolFlag, listFlag, stringFlag } from "./args.ts";
 import { type Command, EXIT } from "./context.ts";
-import { parseInputFlags, secretValues } from "./inputs.ts";
+import { parseInputFlags, secretValues } from "../workflow/inputs.ts";
 
 const PLAN_FLAGS = {
   "live-reads": { type: "boolean" },

@@ -11,9 +11,9 @@
  *
  * @module
  */
-import { findActionAnyCloud, serviceOfRef } from "../provider/registry.ts";
-import { isMutating } from "../engine/_call.ts";
-import { type ErrorInfo, type RunSink, teeSink } from "../engine/events.ts";
+import { findActionAnyCloud, serviceOfRef } from "../catalog/clouds.ts";
+import { isMutating } from "../engine/call.ts";
+import { type ErrorInfo, type RunSink, teeSink } from "../journal/events.ts";
 import { runWorkflow } from "../engine/executor.ts";
 import { stringifyJson } from "../json.ts";
 import { recordedSteps, replay, resumeState } from "../journal/replay.ts";

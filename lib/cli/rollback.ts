@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { teeSink } from "../engine/events.ts";
+import { teeSink } from "../journal/events.ts";
 import type { RecordedStep } from "../engine/executor.ts";
 import { rollbackWorkflow } from "../engine/rollback.ts";
 import { stringifyJson } from "../json.ts";

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { type RunSink, teeSink } from "../engine/events.ts";
+import { type RunSink, teeSink } from "../journal/events.ts";
 import { runWorkflow } from "../engine/executor.ts";
 import { newRunId } from "../journal/run_id.ts";
 import { type JournalError, journalSink, runMeta } from "../journal/store.ts";
@@ -22,7 +22,7 @@ import { isStorageError, memorySink, storageFailureDoc } from "./_storage.ts";
 import { formatSummary, progressSink } from "./_progress.ts";
 import { boolFlag, listFlag, stringFlag } from "./args.ts";
 import { type Command, EXIT, UsageError } from "./context.ts";
-import { parseInputFlags, secretValues } from "./inputs.ts";
+import { parseInputFlags, secretValues } from "../workflow/inputs.ts";
 
 const RUN_FLAGS = {
   ...CONNECT_FLAGS,

@@ -6,7 +6,7 @@
  */
 import { stringifyJson } from "../json.ts";
 import type { RunSummary } from "../journal/store.ts";
-import { formatDurationMs, formatTime } from "../report/_format.ts";
+import { formatDurationMs, formatTime } from "../report/format.ts";
 import { boolFlag, parseCommandArgs } from "./args.ts";
 import { type Command, EXIT, UsageError } from "./context.ts";
 import { openStore } from "./_journal.ts";

@@ -23,7 +23,7 @@ import { type Deps, systemDeps } from "../deps.ts";
 import { createEmulator, DEMO_CREDENTIAL, type Emulator } from "../emulator/emulator.ts";
 import { checkParams } from "../emulator/params.ts";
 import { ApiError } from "../emulator/service.ts";
-import { callWithRetry, isMutating } from "../engine/_call.ts";
+import { callWithRetry, isMutating } from "../engine/call.ts";
 import { createRateLimiter, type RateLimiter } from "../engine/rate_limiter.ts";
 import { DEFAULT_RETRY } from "../workflow/defaults.ts";
 import { createTencentClient, type TencentClient } from "../tencent/client.ts";

@@ -20,7 +20,7 @@
  * @module
  */
 import type { ActionSpec, Field } from "../catalog/types.ts";
-import { findHuaweiAction } from "../huawei/catalog.ts";
+import { findHuaweiAction } from "../catalog/huawei.ts";
 import { verifyHuaweiRequest } from "../huawei/signer.ts";
 import { isRecord, stringifyJson } from "../json.ts";
 import {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { findHuaweiAction } from "../huawei/catalog.ts";
+import { findHuaweiAction } from "../catalog/huawei.ts";
 import { buildHuaweiRequest, huaweiEndpoint } from "../huawei/request.ts";
 import { signHuawei } from "../huawei/signer.ts";
 import { createHuaweiCphEmulator, HUAWEI_DEMO_CREDENTIAL } from "./huawei_cph.ts";

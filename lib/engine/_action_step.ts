@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { findActionAnyCloud, serviceOfRef } from "../provider/registry.ts";
+import { findActionAnyCloud, serviceOfRef } from "../catalog/clouds.ts";
 import { resolveValue } from "../expr/resolve.ts";
 import type { ActionStep, CallSpec, RetryPolicy } from "../workflow/model.ts";
 import {
@@ -15,10 +15,11 @@ import {
   callWithRetry,
   errorInfo,
   isMutating,
-} from "./_call.ts";
+} from "./call.ts";
 import { JsonNumber } from "../json.ts";
 import { clientTokenFor } from "./client_token.ts";
-import type { ErrorInfo, ItemStatus } from "./events.ts";
+import type { ErrorInfo, ItemStatus } from "../journal/events.ts";
+import type { RecordedItem } from "../journal/replay.ts";
 import type { ValueObserver } from "../secrets.ts";
 import { DEFAULT_POLL } from "../workflow/defaults.ts";
 
@@ -44,18 +45,7 @@ export interface ItemResult {
   error?: { code: string; message: string };
 }
 
-/**
- * A `foreach` item as an earlier session of the run recorded it (`resume`): `running` when it
- * started and never finished (the process died while it was in flight).
- */
-export interface RecordedItem {
-  index: number;
-  status: ItemStatus | "running";
-  attempts: number;
-  outputs: unknown;
-  requestId?: string;
-  error?: ErrorInfo;
-}
+export type { RecordedItem };
 
 /** The result of an action step. */
 export interface ActionResult {

@@ -8,13 +8,13 @@
  */
 import type { Deps } from "../deps.ts";
 import { resolveValue } from "../expr/resolve.ts";
-import type { TencentClient } from "../tencent/client.ts";
+import type { CallPort } from "../protocol/provider.ts";
 import type { ActionStep, Workflow } from "../workflow/model.ts";
-import { actionLabel, callWithRetry, errorInfo, isMutating } from "./_call.ts";
+import { actionLabel, callWithRetry, errorInfo, isMutating } from "./call.ts";
 import { resolveParams, resolveTarget, StepError, toJsonLike } from "./_action_step.ts";
 import { clientTokenFor } from "./client_token.ts";
-import type { ErrorInfo, RunEvent } from "./events.ts";
-import type { EngineOptions } from "./executor.ts";
+import type { ErrorInfo, RunEvent } from "../journal/events.ts";
+import type { EngineOptions } from "./options.ts";
 import type { RateLimiter } from "./rate_limiter.ts";
 import { effectiveRetry } from "./retry.ts";
 import type { ValueObserver } from "../secrets.ts";
@@ -31,7 +31,7 @@ export interface UndoTarget {
 /** What undo needs. */
 export interface UndoEnv {
   deps: Deps;
-  client: Pick<TencentClient, "call" | "secretId">;
+  client: CallPort;
   rateLimiter: RateLimiter;
   emit(event: RunEvent): Promise<void>;
   signal?: AbortSignal | undefined;

@@ -18,13 +18,12 @@
  *
  * @module
  */
-import type { Deps } from "../deps.ts";
 import { resolveValue } from "../expr/resolve.ts";
-import type { TencentClient } from "../tencent/client.ts";
+import type { EngineOptions } from "./options.ts";
 import type { ActionStep, Step, Workflow } from "../workflow/model.ts";
-import { findActionAnyCloud, serviceOfRef } from "../provider/registry.ts";
+import { findActionAnyCloud, serviceOfRef } from "../catalog/clouds.ts";
 import type { LiveReadCall } from "../workflow/plan.ts";
-import { actionLabel, errorInfo, isMutating, uncertainMessage } from "./_call.ts";
+import { actionLabel, errorInfo, isMutating, uncertainMessage } from "./call.ts";
 import {
   deriveAgain,
   type ItemResult,
@@ -36,17 +35,13 @@ import {
   toJsonLike,
 } from "./_action_step.ts";
 import { runUndo, undoEnv, type UndoTarget } from "./_undo.ts";
-import {
-  type ErrorInfo,
-  REDACTED,
-  type RunEvent,
-  type RunSink,
-  type StepStatus,
-} from "./events.ts";
-import type { RateLimiter } from "./rate_limiter.ts";
+import { type ErrorInfo, REDACTED, type RunEvent, type StepStatus } from "../journal/events.ts";
 import { effectiveRetry } from "./retry.ts";
 import { EACH, readPaths } from "../expr/taint.ts";
-import { seal, type Sealed, sealingKey, unseal } from "../journal/seal.ts";
+import { type RecordedStep } from "../journal/replay.ts";
+import { seal, sealingKey, unseal } from "../journal/seal.ts";
+
+export type { RecordedStep };
 import { stringifyJson } from "../json.ts";
 import {
   credentialsIn,
@@ -105,46 +100,7 @@ export interface RunResult {
   steps: StepResult[];
 }
 
-/** A step recorded by an earlier run, reused by `resume`. */
-export interface RecordedStep {
-  /** The status it ended with; `succeeded` and `skipped` steps are not run again. */
-  status: StepStatus;
-  /** Its outputs as recorded (`steps.<id>.outputs`). */
-  outputs: unknown;
-  /** `RequestId` of its last call (`steps.<id>.request_id`). */
-  request_id?: string;
-  /** Requests it sent. */
-  attempts?: number;
-  /** Its outputs as they were, encrypted, when `outputs` is redacted (`lib/journal/seal.ts`). */
-  sealed?: Sealed;
-}
-
-/**
- * What sending the steps of a run needs, whether it runs ({@link RunOptions}) or compensates
- * (`RollbackOptions` of `rollback.ts`).
- */
-export interface EngineOptions {
-  /** Input values, checked and with defaults (see `parseInputFlags`). */
-  inputs: Record<string, unknown>;
-  /** Time, randomness, sleeping and `fetch`. */
-  deps: Deps;
-  /** Sends the calls (`createTencentClient`). */
-  client: Pick<TencentClient, "call" | "secretId">;
-  /** Paces calls per (service, action, region, credential). */
-  rateLimiter: RateLimiter;
-  /** Receives every run event (the journal, progress output). */
-  sink?: RunSink;
-  /** The run id; `ClientToken`s derive from it. */
-  runId: string;
-  /** Cancels the run. */
-  signal?: AbortSignal;
-  /** Region when neither the step nor the workflow gives one (`--region`, credentials). */
-  region?: string;
-  /** Values of the workflow's `env:` allow-list. */
-  env?: Record<string, string>;
-  /** Values that must never appear in events or the result (secret inputs, keys, tokens). */
-  secrets?: string[];
-}
+export type { EngineOptions };
 
 /**
  * Options of {@link runWorkflow}.

@@ -6,7 +6,7 @@
  */
 import type { ActionStep, Workflow } from "../workflow/model.ts";
 import { runUndo, undoEnv, type UndoResult, type UndoTarget } from "./_undo.ts";
-import type { RunEvent, StepStatus } from "./events.ts";
+import type { RunEvent, StepStatus } from "../journal/events.ts";
 import { secretDeriver, SecretSet } from "../secrets.ts";
 import { type EngineOptions, partlyDone, type RecordedStep } from "./executor.ts";
 

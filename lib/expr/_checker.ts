@@ -22,7 +22,14 @@ import type { Overload } from "./_builtins.ts";
 import { boundVariable, literalValue } from "./_parse.ts";
 import type { Node } from "./_parse.ts";
 import { MAX_INT, Uint } from "./_runtime.ts";
-import type { ExprProblem } from "./check.ts";
+
+/** A problem found in an expression. `offset` and `length` are in the CEL source. */
+export interface ExprProblem {
+  code: "E_EXPR" | "E_TYPE" | "E_REF";
+  message: string;
+  offset: number;
+  length: number;
+}
 
 type Locals = ReadonlyMap<string, ExprType>;
 

@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { Pos } from "../workflow/model.ts";
+import type { Pos } from "./value.ts";
 
 /** A value not known yet (dry run): its label says what it stands for. */
 export class Placeholder {

@@ -14,15 +14,9 @@ import { T } from "./types.ts";
 import type { ExprType } from "./types.ts";
 import { boundVariable, children, memberPath, parseCel } from "./_parse.ts";
 import type { Node } from "./_parse.ts";
-import { Checker } from "./_checker.ts";
+import { Checker, type ExprProblem } from "./_checker.ts";
 
-/** A problem found in an expression. `offset` and `length` are in the CEL source. */
-export interface ExprProblem {
-  code: "E_EXPR" | "E_TYPE" | "E_REF";
-  message: string;
-  offset: number;
-  length: number;
-}
+export type { ExprProblem };
 
 /**
  * Type-checks `source` against the names in `scope`. Returns the expression's type (`dyn`

@@ -26,7 +26,7 @@ import {
 } from "./_runtime.ts";
 import { checkValue, EMPTY, Evaluator, extendLabel, TOUCHED } from "./_evaluator.ts";
 
-export { ExprError, Placeholder } from "./_runtime.ts";
+export { ExprError, Placeholder, toOutput } from "./_runtime.ts";
 export type { ExprErrorCode } from "./_runtime.ts";
 
 /**

@@ -5,7 +5,7 @@
  */
 
 import { stringifyJson } from "../json.ts";
-import type { ExprPart, Pos, ValueNode } from "../workflow/model.ts";
+import type { ExprPart, Pos, ValueNode } from "./value.ts";
 import { evaluateExpr } from "./evaluate.ts";
 import { Duration, ExprError, Placeholder, toOutput, Uint } from "./_runtime.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { containsPlaceholder, resolveValue } from "./resolve.ts";
 import { ExprError, Placeholder } from "./evaluate.ts";
-import type { ExprPart, Pos, ValueNode } from "../workflow/model.ts";
+import type { ExprPart, Pos, ValueNode } from "./value.ts";
 import { parseJson, stringifyJson } from "../json.ts";
 
 function pos(line: number, column: number, offset = 0): Pos {

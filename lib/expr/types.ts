@@ -12,7 +12,7 @@
 import type { Structure } from "../catalog/types.ts";
 import { suggest } from "../catalog/suggest.ts";
 import { isScalarType, parseTypeName } from "../catalog/catalog.ts";
-import { findStructureAnyCloud } from "../provider/registry.ts";
+import { findStructureAnyCloud } from "../catalog/clouds.ts";
 
 /** The static type of an expression or of a value an expression reads. */
 export type ExprType =
@@ -302,7 +302,7 @@ export function catalogTypeWith(
 
 /**
  * The expression type of a catalog type string of a service version, with structures from
- * the catalog of the service's cloud (`lib/provider/registry.ts`), expanded lazily.
+ * the catalog of the service's cloud (`lib/catalog/clouds.ts`), expanded lazily.
  *
  * @example
  * ```ts

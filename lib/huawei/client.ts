@@ -17,10 +17,10 @@
  */
 import type { Deps } from "../deps.ts";
 import type { SendOnceFn } from "../tencent/http1.ts";
-import { createProviderClient, type ProviderCallOptions } from "../provider/client.ts";
-import { huaweiProvider } from "../provider/huawei.ts";
-import type { CallResult } from "../provider/provider.ts";
-import { findHuaweiAction, huaweiServiceName, huaweiServiceNames } from "./catalog.ts";
+import { createProviderClient, type ProviderCallOptions } from "../protocol/client.ts";
+import { huaweiProtocol } from "./protocol.ts";
+import type { CallResult } from "../protocol/provider.ts";
+import { findHuaweiAction, huaweiServiceName, huaweiServiceNames } from "../catalog/huawei.ts";
 import type { HuaweiProjectCredential } from "./credentials.ts";
 import { HuaweiRequestError } from "./errors.ts";
 
@@ -83,7 +83,7 @@ export interface HuaweiClient {
 /** Creates a client. */
 export function createHuaweiClient(options: HuaweiClientOptions): HuaweiClient {
   const inner = createProviderClient({
-    provider: huaweiProvider,
+    provider: huaweiProtocol,
     deps: options.deps,
     credential: options.credential,
     endpointUrl: options.endpointUrl,

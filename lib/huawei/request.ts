@@ -7,9 +7,9 @@
  */
 import type { ActionSpec } from "../catalog/types.ts";
 import { isRecord, parseJson, stringifyJson } from "../json.ts";
-import { endpointOverride } from "../provider/_endpoint_url.ts";
+import { endpointOverride } from "../protocol/endpoint_url.ts";
 import { encodeRfc3986 } from "../tencent/signer_v1.ts";
-import { HUAWEI_PREFIX } from "./catalog.ts";
+import { HUAWEI_PREFIX } from "../catalog/huawei.ts";
 import type { HuaweiProjectCredential } from "./credentials.ts";
 import {
   HuaweiApiError,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { findHuaweiAction } from "./catalog.ts";
+import { findHuaweiAction } from "../catalog/huawei.ts";
 import { HuaweiApiError, HuaweiRequestError } from "./errors.ts";
 import {
   buildHuaweiRequest,

@@ -22,7 +22,7 @@
  * @module
  */
 
-import { hmac, hmacKey, sha256Hex, timingSafeEqual, toHex } from "../tencent/_crypto.ts";
+import { hmac, hmacKey, sha256Hex, timingSafeEqual, toHex } from "../crypto.ts";
 import { encodeRfc3986 } from "../tencent/signer_v1.ts";
 
 /** The signing algorithm name. */

@@ -5,7 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { EventOf } from "../engine/events.ts";
+import type { EventOf } from "./events.ts";
 import { JournalError, type JournalStore, type RunMeta } from "./store.ts";
 
 const START = Date.UTC(2026, 10, 23, 9, 0, 0);

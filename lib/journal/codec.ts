@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { RunEvent, RunEventType } from "../engine/events.ts";
+import type { RunEvent, RunEventType } from "./events.ts";
 import { parseJson, stringifyJson } from "../json.ts";
 import { frame, unframe } from "./record.ts";
 import { JOURNAL_FORMAT, type RunMeta } from "./store.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { EventOf } from "../engine/events.ts";
+import type { EventOf } from "./events.ts";
 import { DIR_MODE, FILE_MODE, FileJournalStore } from "./file_store.ts";
 import { JOURNAL_FORMAT, JournalError, type RunMeta } from "./store.ts";
 

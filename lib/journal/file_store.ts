@@ -24,7 +24,7 @@
  *
  * @module
  */
-import type { RunEvent, RunSink } from "../engine/events.ts";
+import type { RunEvent, RunSink } from "./events.ts";
 import { decodeMeta, encodeJournalLine, encodeMeta, parseJournal } from "./codec.ts";
 import { replay, stepCounts } from "./replay.ts";
 import { isRunId } from "./run_id.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { EventOf } from "../engine/events.ts";
+import type { EventOf } from "./events.ts";
 import { FileJournalStore } from "./file_store.ts";
 import { JournalError, type RunMeta, runMeta } from "./store.ts";
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { RunEvent, RunSink } from "../engine/events.ts";
+import type { RunEvent, RunSink } from "./events.ts";
 import { decodeMeta, encodeEvent, encodeMeta, parseJournal } from "./codec.ts";
 import { summarize } from "./file_store.ts";
 import { isRunId } from "./run_id.ts";

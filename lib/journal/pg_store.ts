@@ -13,7 +13,7 @@
  * @module
  */
 import type postgres from "postgres";
-import type { RunEvent } from "../engine/events.ts";
+import type { RunEvent } from "./events.ts";
 import { decodeEvent, decodeMeta, encodeEvent, encodeMeta } from "./codec.ts";
 import { damagedSummary, summarize } from "./file_store.ts";
 import { type ConnectOptions, connectPostgres } from "./pg_connect.ts";

@@ -1,6 +1,6 @@
 /** The PostgreSQL store: the shared store contract, then what only a database store does. */
 import assert from "node:assert/strict";
-import type { EventOf } from "../engine/events.ts";
+import type { EventOf } from "./events.ts";
 import { freshDatabase, stopTestServer, testServer } from "../../test/_postgres.ts";
 import { storeContract } from "./_store_contract.ts";
 import { SCHEMA_VERSION } from "./pg_schema.ts";

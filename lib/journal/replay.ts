@@ -16,12 +16,37 @@ import {
   type RunEvent,
   type RunEventHandlers,
   type StepStatus,
-} from "../engine/events.ts";
-import type { RecordedStep } from "../engine/executor.ts";
-import type { RecordedItem } from "../engine/_action_step.ts";
+} from "./events.ts";
 import type { Sealed } from "./seal.ts";
 
 /** A step's state: `pending` before it starts, `running` between start and finish. */
+/**
+ * A `foreach` item as an earlier session of the run recorded it (`resume`): `running` when it
+ * started and never finished (the process died while it was in flight).
+ */
+export interface RecordedItem {
+  index: number;
+  status: ItemStatus | "running";
+  attempts: number;
+  outputs: unknown;
+  requestId?: string;
+  error?: ErrorInfo;
+}
+
+/** A step recorded by an earlier run, reused by `resume`. */
+export interface RecordedStep {
+  /** The status it ended with; `succeeded` and `skipped` steps are not run again. */
+  status: StepStatus;
+  /** Its outputs as recorded (`steps.<id>.outputs`). */
+  outputs: unknown;
+  /** `RequestId` of its last call (`steps.<id>.request_id`). */
+  request_id?: string;
+  /** Requests it sent. */
+  attempts?: number;
+  /** Its outputs as they were, encrypted, when `outputs` is redacted (`lib/journal/seal.ts`). */
+  sealed?: Sealed;
+}
+
 export type StepState = "pending" | "running" | StepStatus;
 
 /** A failed attempt that was (or was not) retried. */

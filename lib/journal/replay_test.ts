@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { RunEvent } from "../engine/events.ts";
+import type { RunEvent } from "./events.ts";
 import { isUndone, recordedSteps, replay, resumeState, stepCounts } from "./replay.ts";
 
 const T = Date.UTC(2026, 0, 1);

@@ -12,7 +12,7 @@
  * @module
  */
 import { parseJson, stringifyJson } from "../json.ts";
-import { toBase64 } from "../tencent/_crypto.ts";
+import { toBase64 } from "../crypto.ts";
 
 /** Outputs sealed for `resume`: base64 of the AES-GCM IV and ciphertext. */
 export interface Sealed {

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { REDACTED, redactor, type RunEvent, type RunSink } from "../engine/events.ts";
+import { REDACTED, redactor, type RunEvent, type RunSink } from "./events.ts";
 import type { Workflow } from "../workflow/model.ts";
 
 /** Version of the journal's file format, in every {@link RunMeta}. */

@@ -6,10 +6,10 @@
  *
  * @module
  */
-import type { ErrorInfo, RunEvent } from "../engine/events.ts";
+import type { ErrorInfo, RunEvent } from "../journal/events.ts";
 import type { RunState } from "../journal/replay.ts";
 import { stringifyJson } from "../json.ts";
-import { actionLabelOf } from "../provider/registry.ts";
+import { actionLabelOf } from "../catalog/clouds.ts";
 import type { Step, Workflow } from "../workflow/model.ts";
 import type { CellDeps } from "./_deps.ts";
 

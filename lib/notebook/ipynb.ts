@@ -6,7 +6,7 @@
  * @module
  */
 import { stringifyJson } from "../json.ts";
-import { actionLabelOf } from "../provider/registry.ts";
+import { actionLabelOf } from "../catalog/clouds.ts";
 import type { Step, Workflow } from "../workflow/model.ts";
 
 /** One nbformat cell. */

@@ -10,7 +10,7 @@ import { cloudsOf, connect, type Connection } from "../cli/_connect.ts";
 import { loadRecordedRun } from "../cli/_journal.ts";
 import type { ParsedArgs } from "../cli/args.ts";
 import type { CliContext } from "../cli/context.ts";
-import { parseInputFlags, secretValues } from "../cli/inputs.ts";
+import { parseInputFlags, secretValues } from "../workflow/inputs.ts";
 import { type Deps, systemDeps } from "../deps.ts";
 import { FileJournalStore } from "../journal/file_store.ts";
 import { stringifyJson } from "../json.ts";

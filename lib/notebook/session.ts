@@ -20,9 +20,9 @@
  * @module
  */
 import { suggest } from "../catalog/suggest.ts";
-import { parseInputFlags, secretValues } from "../cli/inputs.ts";
+import { parseInputFlags, secretValues } from "../workflow/inputs.ts";
 import type { Deps } from "../deps.ts";
-import { redactor, type RunEvent } from "../engine/events.ts";
+import { redactor, type RunEvent } from "../journal/events.ts";
 import {
   type RecordedStep,
   type RunOptions,

@@ -16,17 +16,7 @@
  *
  * @module
  */
-import { suggest } from "../catalog/suggest.ts";
-import {
-  findHuaweiAction,
-  findHuaweiStructure,
-  HUAWEI_PREFIX,
-  huaweiActionSuggestion,
-  huaweiServiceNames,
-  huaweiServiceVersion,
-  huaweiVersions,
-  isHuaweiService,
-} from "../huawei/catalog.ts";
+import { huaweiCatalog } from "../catalog/clouds.ts";
 import { createHuaweiClient } from "../huawei/client.ts";
 import {
   HUAWEI_ENV,
@@ -34,37 +24,16 @@ import {
   resolveHuaweiCredentials,
 } from "../huawei/credentials.ts";
 import { classifyHuaweiError, HuaweiApiError } from "../huawei/errors.ts";
-import { buildHuaweiRequest, huaweiEndpoint, parseHuaweiAnswer } from "../huawei/request.ts";
-import type { Provider } from "./provider.ts";
+import { huaweiProtocol } from "../huawei/protocol.ts";
+import type { Provider } from "../protocol/provider.ts";
 
 /** The Huawei Cloud provider. */
 export const huaweiProvider: Provider<HuaweiProjectCredential> = {
-  name: "huaweicloud",
-  ownsService: isHuaweiService,
-  serviceNames: huaweiServiceNames,
-  findAction: (service, action, version) =>
-    isHuaweiService(service) ? findHuaweiAction(service, action, version) : undefined,
-  serviceVersion: (service, version) =>
-    isHuaweiService(service) ? huaweiServiceVersion(service, version) : undefined,
-  versions: (service) => isHuaweiService(service) ? huaweiVersions(service) : [],
-  findStructure: (service, version, name) =>
-    isHuaweiService(service) ? findHuaweiStructure(service, version, name) : undefined,
-  actionSuggestion: (service, action) =>
-    isHuaweiService(service) ? huaweiActionSuggestion(service, action) : undefined,
-  serviceSuggestion: (service) =>
-    suggest(
-      service.replace(HUAWEI_PREFIX, ""),
-      huaweiServiceNames().map((name) => name.slice(HUAWEI_PREFIX.length)),
-    ),
-  endpoint: (options) => huaweiEndpoint(options),
-  // Huawei operations take no idempotency token: `clientToken` is ignored.
-  buildRequest: ({ spec, params, credential, endpoint, timestampMs }) =>
-    buildHuaweiRequest({ spec, params, credential, endpoint, timestampMs }),
-  parseResponse: (answer, spec) => parseHuaweiAnswer(spec, answer),
+  ...huaweiCatalog,
+  ...huaweiProtocol,
   classifyError: classifyHuaweiError,
   ownsError: (err) => err instanceof HuaweiApiError,
   credentialsHint: `set ${HUAWEI_ENV.ak}, ${HUAWEI_ENV.sk} and ${HUAWEI_ENV.projectId}`,
-  keyId: (credential) => credential.ak,
   loadCredentials: ({ env }) => {
     try {
       const { credential, source } = resolveHuaweiCredentials({ env });
@@ -77,14 +46,7 @@ export const huaweiProvider: Provider<HuaweiProjectCredential> = {
       return Promise.reject(error);
     }
   },
-  async emulatorCredentials() {
-    const { HUAWEI_DEMO_CREDENTIAL } = await import("../emulator/huawei_cph.ts");
-    return {
-      credential: { ...HUAWEI_DEMO_CREDENTIAL },
-      source: "Huawei Cloud: --emulator (demo credential)",
-      secrets: [HUAWEI_DEMO_CREDENTIAL.sk],
-    };
-  },
+
   createCaller({ deps, credential, region, endpointUrl, sendOnce }) {
     const client = createHuaweiClient({
       deps,

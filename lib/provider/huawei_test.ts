@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHuaweiCphEmulator, HUAWEI_DEMO_CREDENTIAL } from "../emulator/huawei_cph.ts";
 import { HuaweiApiError } from "../huawei/errors.ts";
-import { createProviderClient } from "./client.ts";
+import { createProviderClient } from "../protocol/client.ts";
 import { huaweiProvider } from "./huawei.ts";
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);

@@ -1,11 +1,9 @@
 /**
- * The registry of clouds: every {@link Provider} the engine knows, and the lookups that span
- * them. Validation, planning, routing and retry classification ask the registry, never a
- * particular cloud, so adding a cloud is a folder `lib/<cloud>/` (catalog, signer, errors), a
+ * The registry of providers: every {@link Provider} (how to talk to a cloud) the engine knows,
+ * and the lookups that need one (routing, retry classification). What a cloud *is* (its
+ * catalog and the lookups across catalogs) lives in `lib/catalog/clouds.ts`, re-exported here;
+ * adding a cloud is its catalog there, a folder `lib/<cloud>/` (signer, errors, client), a
  * provider object, and one entry in {@link PROVIDERS} (plus its emulator routes).
- *
- * Catalog data stays lazy: a lookup asks the provider that owns the service, and a provider
- * reads its data files only when asked (validating a trocket workflow loads trocket alone).
  *
  * @example
  * ```ts
@@ -16,10 +14,21 @@
  *
  * @module
  */
-import type { ActionSpec, ServiceVersion, Structure } from "../catalog/types.ts";
+import { DEFAULT_CLOUD, registerCloud } from "../catalog/clouds.ts";
 import { huaweiProvider } from "./huawei.ts";
-import type { ErrorClass, Provider, ProviderName } from "./provider.ts";
+import type { ErrorClass, Provider, ProviderName } from "../protocol/provider.ts";
 import { tencentProvider } from "./tencent.ts";
+
+export {
+  actionLabelOf,
+  actionSuggestionAnyCloud,
+  findActionAnyCloud,
+  findStructureAnyCloud,
+  serviceOfRef,
+  serviceSuggestionAnyCloud,
+  serviceVersionAnyCloud,
+  versionsAnyCloud,
+} from "../catalog/clouds.ts";
 
 /** A provider of any credential type. */
 // deno-lint-ignore no-explicit-any
@@ -32,7 +41,7 @@ export type AnyProvider = Provider<any>;
 export const PROVIDERS: readonly AnyProvider[] = [tencentProvider, huaweiProvider];
 
 /** The cloud of actions written without a provider prefix. */
-export const DEFAULT_PROVIDER: ProviderName = "tencentcloud";
+export const DEFAULT_PROVIDER: ProviderName = DEFAULT_CLOUD;
 
 const extra: AnyProvider[] = [];
 
@@ -42,8 +51,9 @@ export function providers(): readonly AnyProvider[] {
 }
 
 /**
- * Adds a provider (tests, plug-ins). It is asked before the built-in ones, so it may own a
- * service prefix of its own without any change elsewhere.
+ * Adds a provider (tests, plug-ins), and its catalog to `lib/catalog/clouds.ts`. It is asked
+ * before the built-in ones, so it may own a service prefix of its own without any change
+ * elsewhere.
  *
  * @returns a function that removes it again
  * @throws {TypeError} when a provider of that name is already registered
@@ -52,8 +62,10 @@ export function registerProvider(provider: AnyProvider): () => void {
   if (providers().some((p) => p.name === provider.name)) {
     throw new TypeError(`a provider named ${JSON.stringify(provider.name)} is registered already`);
   }
+  const removeCloud = registerCloud(provider);
   extra.push(provider);
   return () => {
+    removeCloud();
     const at = extra.indexOf(provider);
     if (at >= 0) extra.splice(at, 1);
   };
@@ -72,60 +84,6 @@ export function providerOfService(service: string): AnyProvider | undefined {
 /** The provider whose API error `err` is, if any (network errors belong to none). */
 export function providerOfError(err: unknown): AnyProvider | undefined {
   return providers().find((p) => p.ownsError(err));
-}
-
-/**
- * The catalog service name of an action reference: the bare service for the default cloud
- * (`trocket`), `<provider>/<service>` for the others (`huaweicloud/cph`).
- */
-export function serviceOfRef(ref: { provider: string; service: string }): string {
-  return ref.provider === DEFAULT_PROVIDER ? ref.service : `${ref.provider}/${ref.service}`;
-}
-
-/** An action as users write it: `trocket.CreateTopic`, `huaweicloud/cph.ListEncodeServers`. */
-export function actionLabelOf(ref: { provider: string; service: string; action: string }): string {
-  return `${serviceOfRef(ref)}.${ref.action}`;
-}
-
-/** An action of any cloud; the newest version that has it when `version` is omitted. */
-export function findActionAnyCloud(
-  service: string,
-  action: string,
-  version?: string,
-): ActionSpec | undefined {
-  return providerOfService(service)?.findAction(service, action, version);
-}
-
-/** A service version of any cloud (the newest when `version` is omitted). */
-export function serviceVersionAnyCloud(
-  service: string,
-  version?: string,
-): ServiceVersion | undefined {
-  return providerOfService(service)?.serviceVersion(service, version);
-}
-
-/** The versions of a service of any cloud, newest first (empty when unknown). */
-export function versionsAnyCloud(service: string): string[] {
-  return providerOfService(service)?.versions(service) ?? [];
-}
-
-/** A structure of a service version of any cloud. */
-export function findStructureAnyCloud(
-  service: string,
-  version: string,
-  name: string,
-): Structure | undefined {
-  return providerOfService(service)?.findStructure(service, version, name);
-}
-
-/** The known action of `service` (any cloud) closest to a misspelt `action`. */
-export function actionSuggestionAnyCloud(service: string, action: string): string | undefined {
-  return providerOfService(service)?.actionSuggestion(service, action);
-}
-
-/** The known service of the same cloud closest to a misspelt `service`. */
-export function serviceSuggestionAnyCloud(service: string): string | undefined {
-  return providerOfService(service)?.serviceSuggestion(service);
 }
 
 /**

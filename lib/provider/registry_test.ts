@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { ConfigError } from "../errors.ts";
 import type { ActionSpec, ServiceVersion } from "../catalog/types.ts";
 import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
-import { MemorySink } from "../engine/events.ts";
+import { MemorySink } from "../journal/events.ts";
 import { runWorkflow } from "../engine/executor.ts";
 import { createRateLimiter } from "../engine/rate_limiter.ts";
 import { HuaweiApiError } from "../huawei/errors.ts";
@@ -16,8 +16,8 @@ import { createTencentClient } from "../tencent/client.ts";
 import { NetworkError, TencentApiError } from "../tencent/errors.ts";
 import { loadWorkflowText } from "../workflow/load.ts";
 import { planWorkflow } from "../workflow/plan.ts";
-import { createProviderClient } from "./client.ts";
-import type { Provider, ProviderApiError } from "./provider.ts";
+import { createProviderClient } from "../protocol/client.ts";
+import type { Provider, ProviderApiError } from "../protocol/provider.ts";
 import {
   classifyAnyError,
   findActionAnyCloud,

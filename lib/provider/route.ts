@@ -15,7 +15,7 @@ import { ConfigError } from "../errors.ts";
 import type { HuaweiClient } from "../huawei/client.ts";
 import type { TencentClient } from "../tencent/client.ts";
 import type { ErrorClass } from "../tencent/errors.ts";
-import type { ProviderCaller } from "./provider.ts";
+import type { ProviderCaller } from "../protocol/provider.ts";
 import { classifyAnyError, DEFAULT_PROVIDER, providerOfService } from "./registry.ts";
 
 /** A client of one cloud in the engine's call shape. */

@@ -22,24 +22,20 @@
  * @module
  */
 import {
-  actionSuggestion,
-  findAction,
-  findStructure,
-  serviceNames,
-  serviceSuggestion,
-  serviceVersion,
-  serviceVersionsOf,
-} from "../catalog/catalog.ts";
+  bareTencentService as bare,
+  isTencentService,
+  TENCENT_PREFIX,
+  tencentCatalog,
+} from "../catalog/clouds.ts";
 import { stringifyJson } from "../json.ts";
 import { createTencentClient, interpretTencentAnswer } from "../tencent/client.ts";
 import { resolveCredentials } from "../tencent/credentials.ts";
 import { endpointFor } from "../tencent/endpoint.ts";
 import { classifyError, TencentApiError } from "../tencent/errors.ts";
 import { type Credential, signTc3 } from "../tencent/signer.ts";
-import type { Provider } from "./provider.ts";
+import type { Provider } from "../protocol/provider.ts";
 
-/** The prefix a workflow may write before a Tencent service (`tencentcloud/trocket.…`). */
-export const TENCENT_PREFIX = "tencentcloud/";
+export { isTencentService, TENCENT_PREFIX };
 
 const CONTENT_TYPE = "application/json; charset=utf-8";
 const encoder = new TextEncoder();
@@ -52,34 +48,13 @@ export interface TencentProviderOptions {
   language?: string | undefined;
 }
 
-/** True for a Tencent service name: no cloud prefix, or `tencentcloud/…`. */
-export function isTencentService(service: string): boolean {
-  return !service.includes("/") || service.startsWith(TENCENT_PREFIX);
-}
-
-function bare(service: string): string {
-  return service.startsWith(TENCENT_PREFIX) ? service.slice(TENCENT_PREFIX.length) : service;
-}
-
 /**
  * A Tencent Cloud provider with the given endpoint and language options
  * ({@link tencentProvider} is the default one).
  */
 export function createTencentProvider(options: TencentProviderOptions = {}): Provider<Credential> {
-  const mine = <T>(service: string, lookup: (name: string) => T): T | undefined =>
-    isTencentService(service) ? lookup(bare(service)) : undefined;
   return {
-    name: "tencentcloud",
-    ownsService: isTencentService,
-    serviceNames,
-    findAction: (service, action, version) =>
-      mine(service, (name) => findAction(name, action, version)),
-    serviceVersion: (service, version) => mine(service, (name) => serviceVersion(name, version)),
-    versions: (service) => mine(service, serviceVersionsOf) ?? [],
-    findStructure: (service, version, name) =>
-      mine(service, (svc) => findStructure(svc, version, name)),
-    actionSuggestion: (service, action) => mine(service, (name) => actionSuggestion(name, action)),
-    serviceSuggestion: (service) => mine(service, serviceSuggestion),
+    ...tencentCatalog,
     endpoint: ({ service, region, endpointUrl }) =>
       endpointFor({
         service: bare(service),
@@ -145,18 +120,7 @@ export function createTencentProvider(options: TencentProviderOptions = {}): Pro
         ],
       };
     },
-    async emulatorCredentials() {
-      const { DEMO_CREDENTIAL } = await import("../emulator/emulator.ts");
-      const credential = {
-        secretId: DEMO_CREDENTIAL.secretId,
-        secretKey: DEMO_CREDENTIAL.secretKey,
-      };
-      return {
-        credential,
-        source: "--emulator (demo credential)",
-        secrets: [credential.secretKey],
-      };
-    },
+
     createCaller({ deps, credential, endpointUrl, regionalEndpoints, sendOnce }) {
       const client = createTencentClient({
         deps,

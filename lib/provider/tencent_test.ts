@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
 import { createTencentClient } from "../tencent/client.ts";
 import { classifyError, TencentApiError } from "../tencent/errors.ts";
-import { createProviderClient } from "./client.ts";
+import { createProviderClient } from "../protocol/client.ts";
 import { createTencentProvider, tencentProvider } from "./tencent.ts";
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ErrorInfo } from "../engine/events.ts";
+import type { ErrorInfo } from "../journal/events.ts";
 import { JsonNumber } from "../json.ts";
 import type { StepRecord } from "../journal/replay.ts";
 import type { RunRecord } from "../journal/store.ts";
@@ -23,7 +23,7 @@ import {
   reportModel,
   skipText,
   stepFacts,
-} from "./_format.ts";
+} from "./format.ts";
 import { isRecord } from "../json.ts";
 
 const CSS = `

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ErrorInfo } from "../engine/events.ts";
+import type { ErrorInfo } from "../journal/events.ts";
 import type { StepRecord } from "../journal/replay.ts";
 import type { RunRecord } from "../journal/store.ts";
 import {
@@ -21,7 +21,7 @@ import {
   reportModel,
   skipText,
   stepFacts,
-} from "./_format.ts";
+} from "./format.ts";
 
 /**
  * Renders a run as Markdown.

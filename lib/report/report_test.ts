@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { RunEvent } from "../engine/events.ts";
+import type { RunEvent } from "../journal/events.ts";
 import type { RunRecord } from "../journal/store.ts";
 import { renderHtml } from "./html.ts";
 import { renderMarkdown } from "./markdown.ts";

@@ -9,10 +9,10 @@
  */
 import type { Deps } from "../deps.ts";
 import { isRecord, parseJson, stringifyJson } from "../json.ts";
-import { clockOffsetFromDate, isSignatureExpired } from "../provider/clock_skew.ts";
-import { sendAttempt } from "../provider/_transport.ts";
+import { clockOffsetFromDate, isSignatureExpired } from "../protocol/clock_skew.ts";
+import { sendAttempt } from "../protocol/transport.ts";
 import { DEFAULT_TIMEOUT_MS } from "../workflow/defaults.ts";
-import type { CallerCallOptions, CallResult } from "../provider/provider.ts";
+import type { CallerCallOptions, CallResult } from "../protocol/provider.ts";
 import { type Endpoint, endpointFor } from "./endpoint.ts";
 import { TencentApiError } from "./errors.ts";
 import type { SendOnceFn } from "./http1.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { endpointOverride } from "../provider/_endpoint_url.ts";
+import { endpointOverride } from "../protocol/endpoint_url.ts";
 
 /** Options of {@link endpointFor}. */
 export interface EndpointOptions {

@@ -33,6 +33,7 @@ import {
   writeAll,
 } from "../http1/codec.ts";
 import { type CallSite, NetworkError, type NetworkPhase } from "./errors.ts";
+import type { SendOnceFn } from "../protocol/provider.ts";
 
 /** Options of {@link http1Fetch}. */
 export interface Http1FetchOptions {
@@ -51,14 +52,8 @@ export interface Http1FetchOptions {
   maxBodyBytes?: number | undefined;
 }
 
-/**
- * A transport that sends a request at most once ({@link http1Fetch} is one). It rejects with a
- * {@link NetworkError} naming `site` when no answer came.
- */
-export type SendOnceFn = (
-  request: Request,
-  opts: { signal?: AbortSignal | undefined; site?: CallSite | undefined },
-) => Promise<Response>;
+/** A transport that sends a request at most once ({@link http1Fetch} is one). */
+export type { SendOnceFn };
 
 /** How a URL is reached: plain TCP or TLS, to which host and port. */
 export interface Http1Transport {

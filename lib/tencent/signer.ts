@@ -24,7 +24,7 @@
  * @module
  */
 
-import { hmac, hmacKey, hmacSha256Raw, sha256Hex, timingSafeEqual, toHex } from "./_crypto.ts";
+import { hmac, hmacKey, hmacSha256Raw, sha256Hex, timingSafeEqual, toHex } from "../crypto.ts";
 import { readV1Params, verifyV1 } from "./signer_v1.ts";
 import {
   checkTimestamp,

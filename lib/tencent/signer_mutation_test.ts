@@ -4,7 +4,7 @@
  * not the UTC date of X-TC-Timestamp (both re-signed correctly, so only that check can refuse).
  */
 import assert from "node:assert/strict";
-import { hmac, hmacKey, hmacSha256Raw, toHex, utf8 } from "./_crypto.ts";
+import { hmac, hmacKey, hmacSha256Raw, toHex, utf8 } from "../crypto.ts";
 import {
   hashedCanonicalRequestTc3,
   signTc3,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { hmac, hmacKey, hmacSha256Raw, sha256Hex, toHex, utf8 } from "./_crypto.ts";
+import { hmac, hmacKey, hmacSha256Raw, sha256Hex, toHex, utf8 } from "../crypto.ts";
 import {
   canonicalRequestTc3,
   clearTc3KeyCache,

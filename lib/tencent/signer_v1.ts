@@ -18,7 +18,7 @@
  * @module
  */
 
-import { asBytes, hmac, hmacKey, timingSafeEqual, toBase64 } from "./_crypto.ts";
+import { asBytes, hmac, hmacKey, timingSafeEqual, toBase64 } from "../crypto.ts";
 import type { Credential } from "./signer.ts";
 import {
   checkTimestamp,

@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { closingBraces } from "./_yaml_reader.ts";
 
 const SPECIAL = ":#{}[],&*!|>%@`";
 const FIRST = 0xe000;
@@ -54,4 +53,31 @@ export function unmask(text: string): string {
   MASKED.lastIndex = 0;
   if (!MASKED.test(text)) return text;
   return text.replace(MASKED, (c) => SPECIAL[c.charCodeAt(0) - FIRST]!);
+}
+
+/** Index of the `}}` closing an expression whose CEL text starts at `from`, or -1. */
+export function closingBraces(text: string, from: number): number {
+  let depth = 0;
+  let i = from;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '"' || c === "'") {
+      const triple = text.startsWith(c.repeat(3), i);
+      const quote = triple ? c.repeat(3) : c;
+      i += quote.length;
+      while (i < text.length && !text.startsWith(quote, i)) {
+        if (!triple && text[i] === "\n") return -1; // CEL strings do not span lines
+        i += text[i] === "\\" ? 2 : 1;
+      }
+      i += quote.length;
+      continue;
+    }
+    if (c === "{") depth++;
+    else if (c === "}") {
+      if (depth === 0 && text[i + 1] === "}") return i;
+      if (depth > 0) depth--;
+    }
+    i++;
+  }
+  return -1;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { isScalarType, parseTypeName } from "../catalog/catalog.ts";
-import { findStructureAnyCloud } from "../provider/registry.ts";
+import { findStructureAnyCloud } from "../catalog/clouds.ts";
 import { suggest } from "../catalog/suggest.ts";
 import type { Field } from "../catalog/types.ts";
 import { catalogType, type ExprType, isAssignable, typeToString } from "../expr/types.ts";

@@ -19,7 +19,7 @@ import { suggest } from "../catalog/suggest.ts";
 import type { Diagnostic, DiagnosticCode } from "./diagnostic.ts";
 import type { ExprPart, MapEntry, Pos, ValueNode } from "./model.ts";
 import { alignText } from "./position.ts";
-import { unmask } from "./_mask.ts";
+import { closingBraces, unmask } from "./_mask.ts";
 
 /** Deepest nesting of collections accepted in a workflow file. */
 export const MAX_DEPTH = 64;
@@ -335,33 +335,6 @@ export function findExpressions(text: string): Span[] | { error: string; at: num
     index = text.indexOf("${{", end + 2);
   }
   return spans;
-}
-
-/** Index of the `}}` closing an expression whose CEL text starts at `from`, or -1. */
-export function closingBraces(text: string, from: number): number {
-  let depth = 0;
-  let i = from;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === '"' || c === "'") {
-      const triple = text.startsWith(c.repeat(3), i);
-      const quote = triple ? c.repeat(3) : c;
-      i += quote.length;
-      while (i < text.length && !text.startsWith(quote, i)) {
-        if (!triple && text[i] === "\n") return -1; // CEL strings do not span lines
-        i += text[i] === "\\" ? 2 : 1;
-      }
-      i += quote.length;
-      continue;
-    }
-    if (c === "{") depth++;
-    else if (c === "}") {
-      if (depth === 0 && text[i + 1] === "}") return i;
-      if (depth > 0) depth--;
-    }
-    i++;
-  }
-  return -1;
 }
 
 /** Describes a value for messages: `integer 3`, `string "x"`, `a list`. */

@@ -11,7 +11,7 @@
 import { catalogIndex, isScalarType, parseTypeName, serviceVersion } from "../catalog/catalog.ts";
 import type { Field, ServiceVersion } from "../catalog/types.ts";
 import { pagingParams } from "../catalog/pager.ts";
-import { providers } from "../provider/registry.ts";
+import { clouds } from "../catalog/clouds.ts";
 
 /** A JSON Schema document, as a plain object. */
 export type Schema = Record<string, unknown>;
@@ -104,9 +104,7 @@ export function workflowJsonSchema(options: JsonSchemaOptions = {}): Schema {
         { enum: actionNames },
         {
           type: "string",
-          pattern: `^(${
-            providers().map((p) => `${p.name}/`).join("|")
-          })?[a-z0-9-]+\\.[A-Za-z0-9]+$`,
+          pattern: `^(${clouds().map((p) => `${p.name}/`).join("|")})?[a-z0-9-]+\\.[A-Za-z0-9]+$`,
         },
       ],
       description: "service.Action, e.g. trocket.DescribeTopicList",

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { actionLabelOf, findActionAnyCloud, serviceOfRef } from "../provider/registry.ts";
+import { actionLabelOf, findActionAnyCloud, serviceOfRef } from "../catalog/clouds.ts";
 import { Placeholder } from "../expr/evaluate.ts";
 import { containsPlaceholder, resolveValue } from "../expr/resolve.ts";
 import type { ActionSpec } from "../catalog/types.ts";

@@ -7,14 +7,14 @@
 import {
   actionLabelOf,
   actionSuggestionAnyCloud,
+  cloudByName,
+  clouds,
   findActionAnyCloud,
-  providerByName,
-  providers,
   serviceOfRef,
   serviceSuggestionAnyCloud,
   serviceVersionAnyCloud,
   versionsAnyCloud,
-} from "../provider/registry.ts";
+} from "../catalog/clouds.ts";
 import { suggest } from "../catalog/suggest.ts";
 import type { ActionSpec } from "../catalog/types.ts";
 import { checkExpr } from "../expr/check.ts";
@@ -458,8 +458,8 @@ class Validator {
     const say = report ? this.report.bind(this) : () => {};
     const ref = call.action;
     const service = serviceOfRef(ref);
-    if (providerByName(ref.provider) === undefined) {
-      const known = providers().map((p) => p.name).join(", ");
+    if (cloudByName(ref.provider) === undefined) {
+      const known = clouds().map((p) => p.name).join(", ");
       say(
         "E_UNKNOWN_ACTION",
         `unknown cloud \`${ref.provider}\` in \`${ref.text}\` (known: ${known})`,

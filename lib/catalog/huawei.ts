@@ -1,21 +1,21 @@
 /**
  * The Huawei Cloud part of the typed action catalog: `huaweicloud/<service>` service versions,
- * read lazily from the generated data in `./data/` (see `tools/catalog/huawei_seed.ts`). Same
+ * read lazily from the generated data in `lib/huawei/data/` (see `tools/catalog/huawei_seed.ts`). Same
  * shapes as the Tencent catalog (`ServiceVersion`, `ActionSpec` with its `http` binding), so
  * validation and planning treat both clouds alike; `lib/catalog/catalog.ts` can delegate every
  * `huaweicloud/…` name here.
  *
  * @example
  * ```ts
- * import { findHuaweiAction } from "./catalog.ts";
+ * import { findHuaweiAction } from "./huawei.ts";
  * const spec = findHuaweiAction("huaweicloud/cph", "ListEncodeServers");
  * spec?.http?.path; // "/v1/{project_id}/cloud-phone/encode-servers"
  * ```
  *
  * @module
  */
-import { suggest } from "../catalog/suggest.ts";
-import type { ActionSpec, ServiceVersion, Structure } from "../catalog/types.ts";
+import { suggest } from "./suggest.ts";
+import type { ActionSpec, ServiceVersion, Structure } from "./types.ts";
 
 /** The prefix of Huawei Cloud service names in the catalog and in workflows. */
 export const HUAWEI_PREFIX = "huaweicloud/";
@@ -60,7 +60,7 @@ export function huaweiServiceVersion(
   const key = `${name}/${v}`;
   let sv = loaded.get(key);
   if (sv === undefined) {
-    const file = `./data/${name.slice(HUAWEI_PREFIX.length)}-${v}.json`;
+    const file = `../huawei/data/${name.slice(HUAWEI_PREFIX.length)}-${v}.json`;
     const { generatedBy: _, ...data } = JSON.parse(
       Deno.readTextFileSync(new URL(file, import.meta.url)),
     ) as ServiceVersion & { generatedBy?: string };

@@ -10,19 +10,19 @@ import { firstPage, joinPages, nextPage, pageTotal } from "../catalog/pager.ts";
 import type { ActionSpec } from "../catalog/types.ts";
 import { ConfigError } from "../errors.ts";
 import type { Deps } from "../deps.ts";
-import type { TencentClient } from "../tencent/client.ts";
+import type { CallPort } from "../protocol/provider.ts";
 import { classifyCallError } from "../provider/route.ts";
-import { actionLabelOf } from "../provider/registry.ts";
+import { actionLabelOf } from "../catalog/clouds.ts";
 import { NetworkError, TencentApiError } from "../tencent/errors.ts";
 import type { RetryPolicy } from "../workflow/model.ts";
-import type { ErrorInfo, RunEvent } from "./events.ts";
+import type { ErrorInfo, RunEvent } from "../journal/events.ts";
 import { rateKey, type RateLimiter } from "./rate_limiter.ts";
 import { nextDelayMs } from "./retry.ts";
 
 /** What a call needs from the run. */
 export interface CallEnv {
   deps: Deps;
-  client: Pick<TencentClient, "call" | "secretId">;
+  client: CallPort;
   rateLimiter: RateLimiter;
   emit(event: RunEvent): Promise<void>;
   signal?: AbortSignal | undefined;

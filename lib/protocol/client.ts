@@ -1,5 +1,5 @@
 /**
- * The provider-independent client: sends the request a {@link Provider} builds, with a
+ * The provider-independent client: sends the request a {@link CloudProtocol} builds, with a
  * per-request timeout and cancellation, and turns the outcome into a result, the provider's API
  * error, or a {@link NetworkError} that says whether the request may have been applied.
  * Retrying is the engine's job (guided by `provider.classifyError`).
@@ -8,15 +8,21 @@
  */
 import type { ActionSpec } from "../catalog/types.ts";
 import type { Deps } from "../deps.ts";
-import type { SendOnceFn } from "../tencent/http1.ts";
 import { clockOffsetFromDate, isSignatureExpired } from "./clock_skew.ts";
-import { sendAttempt } from "./_transport.ts";
+import { sendAttempt } from "./transport.ts";
 import { DEFAULT_TIMEOUT_MS } from "../workflow/defaults.ts";
-import type { CallerCallOptions, CallResult, Provider, ProviderAnswer } from "./provider.ts";
+import type {
+  CallerCallOptions,
+  CallResult,
+  CloudProtocol,
+  ProviderAnswer,
+  SendOnceFn,
+} from "./provider.ts";
 
 /** Options of {@link createProviderClient}. */
 export interface ProviderClientOptions<C> {
-  provider: Provider<C>;
+  /** How to talk to the cloud (a provider is one). */
+  provider: CloudProtocol<C>;
   deps: Pick<Deps, "now" | "sleep" | "fetch">;
   credential: C;
   /** Every request goes to this URL (the emulator, a proxy). */

@@ -7,8 +7,8 @@ import { ConfigError } from "../errors.ts";
 import { systemDeps } from "../deps.ts";
 import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
 import { createProviderClient } from "./client.ts";
-import { classifyAnyError } from "./registry.ts";
-import { tencentProvider } from "./tencent.ts";
+import { classifyAnyError } from "../provider/registry.ts";
+import { tencentProvider } from "../provider/tencent.ts";
 import type { Provider } from "./provider.ts";
 
 /** A tiny provider: `List*` actions are GETs, the rest POSTs; answers are `{"ok": …}`. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { InputDecl, InputType } from "../workflow/model.ts";
-import { UsageError } from "./context.ts";
+import type { InputDecl, InputType } from "./model.ts";
+import { UsageError } from "../cli/context.ts";
 import { parseInputFlags, secretValues } from "./inputs.ts";
 
 const pos = { line: 1, column: 1, offset: 0, length: 1 };

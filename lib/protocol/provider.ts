@@ -10,12 +10,21 @@
  *
  * @module
  */
-import type { ActionSpec, ServiceVersion, Structure } from "../catalog/types.ts";
+import type { CloudCatalog } from "../catalog/clouds.ts";
+import type { ActionSpec } from "../catalog/types.ts";
 import type { Deps } from "../deps.ts";
-import type { ErrorClass } from "../tencent/errors.ts";
-import type { SendOnceFn } from "../tencent/http1.ts";
+import type { CallSite, ErrorClass } from "../errors.ts";
 
 export type { ErrorClass };
+
+/**
+ * A transport that sends a request at most once (`http1Fetch` of `lib/tencent/http1.ts` is one).
+ * It rejects with a `NetworkError` naming `site` when no answer came.
+ */
+export type SendOnceFn = (
+  request: Request,
+  opts: { signal?: AbortSignal | undefined; site?: CallSite | undefined },
+) => Promise<Response>;
 
 /**
  * The provider prefix of action names (`huaweicloud/cph.ListEncodeServers`): `tencentcloud`,
@@ -153,31 +162,32 @@ export interface ProviderCaller {
   readonly keyId: string;
 }
 
-/** One cloud. `C` is its credential type. */
-export interface Provider<C> {
+/** How to talk to one cloud: endpoints, signed requests, answers. `C` is its credential type. */
+export type CloudProtocol<C> = Pick<
+  Provider<C>,
+  "endpoint" | "buildRequest" | "parseResponse" | "keyId"
+>;
+
+/**
+ * The port the engine sends every call through: a cloud's client (`createTencentClient`, the
+ * Huawei client's `invoke`), or a router of several (`lib/provider/route.ts`).
+ */
+export interface CallPort {
+  call(
+    service: string,
+    action: string,
+    version: string,
+    region: string,
+    params: unknown,
+    opts?: CallerCallOptions,
+  ): Promise<CallResult>;
+  /** The access key id calls are signed with (for rate-limit keys; never the secret). */
+  readonly secretId: string;
+}
+
+/** One cloud: its catalog (what it is) and how to talk to it. `C` is its credential type. */
+export interface Provider<C> extends CloudCatalog {
   readonly name: ProviderName;
-  /** Whether a catalog service name is this provider's (`huaweicloud/cph` → Huawei). */
-  ownsService(service: string): boolean;
-  /**
-   * Every catalog service name of this cloud (`trocket`, `huaweicloud/cph`), sorted, for
-   * listings like `tcflow actions`; a provider without it is not listed there.
-   */
-  serviceNames?(): string[];
-  /** The catalog entry of an action; the newest version that has it when `version` is omitted. */
-  findAction(service: string, action: string, version?: string): ActionSpec | undefined;
-  /** A service version of the catalog (the newest when `version` is omitted), if known. */
-  serviceVersion(service: string, version?: string): ServiceVersion | undefined;
-  /** The versions of a service, newest first (empty when unknown). */
-  versions(service: string): string[];
-  /** A structure of a service version, by name. */
-  findStructure(service: string, version: string, name: string): Structure | undefined;
-  /** The known action of `service` closest to a misspelt `action`, if any. */
-  actionSuggestion(service: string, action: string): string | undefined;
-  /**
-   * The known service of this cloud closest to a misspelt `service`, without the cloud prefix
-   * (`trocket`, `cph`: as written after `huaweicloud/`), if any.
-   */
-  serviceSuggestion(service: string): string | undefined;
   /** @throws {TypeError} on an invalid endpoint URL, service or region. */
   endpoint(options: ProviderEndpointOptions): ProviderEndpoint;
   /** The signed request of one call; the body is serialized once and those bytes are signed. */
@@ -202,8 +212,6 @@ export interface Provider<C> {
    *   message names the sources to set, never a secret
    */
   loadCredentials?(sources: CredentialSources): Promise<LoadedCredentials<C>>;
-  /** The demo credentials the in-process emulator (`--emulator`) accepts. */
-  emulatorCredentials?(): Promise<LoadedCredentials<C>>;
   /** A client of this cloud for the engine. */
   createCaller?(options: CallerOptions<C>): ProviderCaller;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Deps } from "../deps.ts";
-import { NetworkError } from "../tencent/errors.ts";
+import { NetworkError } from "../errors.ts";
 import { isNetPermissionError, netPermissionError } from "./net_permission.ts";
 
 /** Marks our own per-request timeout among abort reasons. */

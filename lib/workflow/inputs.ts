@@ -9,10 +9,10 @@
  * @module
  */
 import { parse as parseYaml } from "yaml";
-import type { InputDecl, InputType } from "../workflow/model.ts";
+import type { InputDecl, InputType } from "./model.ts";
 import { parseJson } from "../json.ts";
 import { suggest } from "../catalog/suggest.ts";
-import { UsageError } from "./context.ts";
+import { UsageError } from "../errors.ts";
 
 /** Options of {@link parseInputFlags}. */
 export interface InputFlagOptions {

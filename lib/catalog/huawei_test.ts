@@ -14,7 +14,7 @@ import {
   huaweiActionSuggestion,
   huaweiServiceNames,
   huaweiServiceVersion,
-} from "./catalog.ts";
+} from "./huawei.ts";
 
 const root = new URL("../../", import.meta.url);
 const seedText = Deno.readTextFileSync(new URL(HUAWEI_SEED_FILE, root));
