@@ -170,6 +170,8 @@ export {
   type RateLimiterOptions,
 } from "./lib/engine/rate_limiter.ts";
 export { type Deps, type FetchFn, systemDeps } from "./lib/deps.ts";
+export { cloudsOf, connect, type Connection, type ConnectOptions } from "./lib/connect.ts";
+export type { CallPort, ProviderName } from "./lib/protocol/provider.ts";
 export type {
   JournalStore,
   RunMeta,

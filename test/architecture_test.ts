@@ -21,23 +21,14 @@ import {
 const ROOT = new URL("../", import.meta.url).pathname;
 
 /** Known exceptions, as `from -> to`: issue 12 items still open (see ARCHITECTURE.md). */
-const KNOWN_UPWARD = [
-  // the Jupyter notebook still connects through the CLI's flags (no lib/connect.ts yet)
-  "lib/notebook/jupyter.ts -> lib/cli/_connect.ts",
-  "lib/notebook/jupyter.ts -> lib/cli/_journal.ts",
-  "lib/notebook/jupyter.ts -> lib/cli/args.ts",
-  "lib/notebook/jupyter.ts -> lib/cli/context.ts",
-];
+const KNOWN_UPWARD: string[] = [];
 const KNOWN_EMULATOR = [
   // the typed library client builds its own in-process emulator and checks parameters with it
   "lib/client/client.ts -> lib/emulator/emulator.ts",
   "lib/client/client.ts -> lib/emulator/params.ts",
   "lib/client/client.ts -> lib/emulator/service.ts",
 ];
-const KNOWN_PRIVATE = [
-  "lib/notebook/jupyter.ts -> lib/cli/_connect.ts",
-  "lib/notebook/jupyter.ts -> lib/cli/_journal.ts",
-];
+const KNOWN_PRIVATE: string[] = [];
 const KNOWN_CIRCLES = [
   "lib/emulator/_admin.ts <-> lib/emulator/emulator.ts",
   // verifyTencentRequest (only the emulator needs it) reads v1 signatures from signer_v1.ts

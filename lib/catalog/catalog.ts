@@ -1,7 +1,7 @@
 /**
  * The typed action catalog of Tencent Cloud: lazy, cached lookups over the generated data in
- * `./data/`. Other clouds' catalogs live in their own folders (`lib/huawei/catalog.ts`); the
- * lookups across every cloud are `clouds.ts` (`findActionAnyCloud` …).
+ * `./data/`. Other clouds' catalogs live beside it (`huawei.ts`); the lookups across every
+ * cloud are `clouds.ts` (`findActionAnyCloud` …).
  *
  * `index.json` (every service, version and action name) is read once, on first use; a
  * service version's file (`data/<service>/<version>.json`, with its actions and structures)

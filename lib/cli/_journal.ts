@@ -6,23 +6,14 @@
  */
 import { suggest } from "../catalog/suggest.ts";
 import { FileJournalStore } from "../journal/file_store.ts";
+import { type RecordedRun, recordedRun } from "../journal/recorded_run.ts";
 import type { RunSink } from "../journal/events.ts";
-import {
-  JournalError,
-  journalSink,
-  type JournalStore,
-  type RunRecord,
-  sha256Hex,
-} from "../journal/store.ts";
-import { loadWorkflowText } from "../workflow/load.ts";
-import type { InputDecl, Workflow } from "../workflow/model.ts";
-import { formatDiagnostic } from "../workflow/snippet.ts";
-import { allowedEnv, type OutputFlags, resolvePath } from "./_command.ts";
+import { JournalError, journalSink, type JournalStore, type RunRecord } from "../journal/store.ts";
+import { type OutputFlags, resolvePath } from "./_command.ts";
 import { cloudsOf, connect, type Connection } from "./_connect.ts";
 import { progressSink } from "./_progress.ts";
 import { boolFlag, listFlag, type ParsedArgs, stringFlag } from "./args.ts";
 import { type CliContext, UsageError } from "./context.ts";
-import { parseInputFlags, secretValues } from "../workflow/inputs.ts";
 
 /** The state directory: `--state-dir`, else `.tcflow` in the working directory. */
 export function stateDirOf(parsed: ParsedArgs, ctx: CliContext): string {
@@ -120,16 +111,7 @@ async function notFoundMessage(
     : `no run ${runId} in ${store.location}; "tcflow runs" lists them`;
 }
 
-/** A recorded run made ready to run again. */
-export interface RecordedRun {
-  workflow: Workflow;
-  /** The recorded inputs, with the secret inputs given again on the command line. */
-  inputs: Record<string, unknown>;
-  /** Values of secret inputs, for redaction. */
-  inputSecrets: string[];
-  /** Values of the workflow's `env:` allow-list. */
-  env: Record<string, string>;
-}
+export type { RecordedRun };
 
 /**
  * The region recorded at the start of a run, which `resume` and `rollback` use (else the
@@ -154,87 +136,24 @@ export function recordedRegion(
 }
 
 /**
- * Loads the workflow recorded in a run's journal (its text at the start of the run, even if the
- * file changed since; a note says so) and rebuilds its inputs: the recorded values, plus the
- * secret inputs, which were never journaled and must be given again with `--input`.
+ * {@link recordedRun} with the command's `--input`, `--inputs` and `--quiet` flags.
  *
- * @throws {UsageError} the recorded workflow no longer validates (the catalog changed), a
- *   missing secret input, or `--input` for a non-secret input
+ * @throws {UsageError} see {@link recordedRun}
  */
-export async function loadRecordedRun(
+export function loadRecordedRun(
   record: RunRecord,
   parsed: ParsedArgs,
   ctx: CliContext,
   command: string,
 ): Promise<RecordedRun> {
-  const { meta } = record;
-  const loaded = loadWorkflowText(meta.workflowSource, meta.file);
-  const errors = loaded.diagnostics.filter((d) => d.severity === "error");
-  if (loaded.workflow === undefined || errors.length > 0) {
-    for (const d of errors) ctx.io.stderr(formatDiagnostic(d, loaded.source) + "\n");
-    throw new UsageError(
-      `${command}: the workflow recorded for run ${meta.runId} no longer validates (${errors.length} error${
-        errors.length === 1 ? "" : "s"
-      })`,
-    );
-  }
-  const workflow = loaded.workflow;
-  if (!boolFlag(parsed, "quiet")) await noteChangedFile(meta.file, meta.workflowSha256, ctx);
-
-  const secretNames = new Set(meta.secretInputNames);
-  const flags = listFlag(parsed, "input");
-  for (const flag of flags) {
-    const name = flag.slice(0, Math.max(0, flag.indexOf("="))).trim();
-    if (name !== "" && !secretNames.has(name) && workflow.inputs.some((d) => d.name === name)) {
-      const secrets = [...secretNames].map((n) => `\`${n}\``).join(", ") || "none";
-      throw new UsageError(
-        `${command}: --input ${name}: a run keeps the inputs it started with; only secret inputs are given again (${secrets})`,
-      );
-    }
-  }
-  if (stringFlag(parsed, "inputs") !== undefined) {
-    throw new UsageError(
-      `${command}: --inputs: a run keeps the inputs it started with; give secret inputs with --input`,
-    );
-  }
-  const decls: InputDecl[] = workflow.inputs
-    .filter((decl) => secretNames.has(decl.name))
-    .map((decl) => ({
-      ...decl,
-      required: decl.default === undefined && Object.hasOwn(meta.inputs, decl.name),
-    }));
-  const given = parseInputFlags(flags, undefined, decls);
-  // The inputs of the latest session: a notebook `set` changes them after the run started.
-  let recorded = meta.inputs;
-  for (const event of record.events) {
-    if (event.type === "run-started") recorded = event.inputs;
-  }
-  const inputs: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(recorded)) {
-    if (!secretNames.has(name)) inputs[name] = value;
-  }
-  Object.assign(inputs, given);
-  return {
-    workflow,
-    inputs,
-    inputSecrets: secretValues(given, decls),
-    env: allowedEnv(workflow, ctx),
-  };
-}
-
-async function noteChangedFile(file: string, sha256: string, ctx: CliContext): Promise<void> {
-  let now: string;
-  try {
-    now = await Deno.readTextFile(file);
-  } catch {
-    ctx.io.stderr(`note: ${file} is gone; using the workflow as recorded when the run started\n`);
-    return;
-  }
-  if ((await sha256Hex(now)) !== sha256) {
-    ctx.io.stderr(
-      `note: ${file} changed since the run started; using the workflow as recorded then\n`,
-    );
-  }
+  return recordedRun(record, {
+    command,
+    inputFlags: listFlag(parsed, "input"),
+    inputsFile: stringFlag(parsed, "inputs"),
+    quiet: boolFlag(parsed, "quiet"),
+    stderr: (text) => ctx.io.stderr(text),
+    env: ctx.env,
+  });
 }
 
 /**

@@ -6,10 +6,8 @@
  *
  * @module
  */
-import { cloudsOf, connect, type Connection } from "../cli/_connect.ts";
-import { loadRecordedRun } from "../cli/_journal.ts";
-import type { ParsedArgs } from "../cli/args.ts";
-import type { CliContext } from "../cli/context.ts";
+import { cloudsOf, connect, type Connection } from "../connect.ts";
+import { recordedRun } from "../journal/recorded_run.ts";
 import { parseInputFlags, secretValues } from "../workflow/inputs.ts";
 import { type Deps, systemDeps } from "../deps.ts";
 import { FileJournalStore } from "../journal/file_store.ts";
@@ -105,19 +103,15 @@ export async function openNotebook(
 ): Promise<JupyterNotebook> {
   const cwd = Deno.cwd();
   const env = options.env ?? readEnv;
-  const flags: ParsedArgs["flags"] = {
-    emulator: options.emulator === true,
-    "state-dir": options.stateDir ?? ".tcflow",
-  };
-  if (options.endpointUrl !== undefined) flags["endpoint-url"] = options.endpointUrl;
-  if (options.region !== undefined) flags.region = options.region;
-  if (options.profile !== undefined) flags.profile = options.profile;
   let stderr = "";
-  const ctx: CliContext = {
-    io: { stdout: () => {}, stderr: (text) => void (stderr += text), isTerminal: false },
-    deps: options.deps ?? systemDeps(),
+  const deps = options.deps ?? systemDeps();
+  const target = {
+    deps,
     env,
-    cwd,
+    emulator: options.emulator === true,
+    endpointUrl: options.endpointUrl,
+    region: options.region,
+    profile: options.profile,
   };
   const stateDir = absolute(cwd, options.stateDir ?? ".tcflow");
   const store = new FileJournalStore(stateDir);
@@ -131,15 +125,14 @@ export async function openNotebook(
       const secretFlags = Object.entries(options.inputs ?? {})
         .filter(([name]) => secretNames.has(name))
         .map(([name, value]) => `${name}=${inputText(value)}`);
-      const run = await loadRecordedRun(
-        record,
-        { flags: { ...flags, input: secretFlags, quiet: true }, positionals: [] },
-        ctx,
-        "notebook",
-      );
-      connection = await connect({ flags, positionals: [] }, ctx, {
-        clouds: cloudsOf(run.workflow),
+      const run = await recordedRun(record, {
+        command: "notebook",
+        inputFlags: secretFlags,
+        quiet: true,
+        stderr: (text) => void (stderr += text),
+        env,
       });
+      connection = await connect({ ...target, clouds: cloudsOf(run.workflow) });
       const region = record.meta.region ?? connection.region;
       session = await NotebookSession.reopen({
         workflow: run.workflow,
@@ -168,9 +161,7 @@ export async function openNotebook(
       const inputs = parseInputFlags([], "inputs.json", workflow.inputs, {
         readTextFile: () => stringifyJson(given) ?? "{}",
       });
-      connection = await connect({ flags, positionals: [] }, ctx, {
-        clouds: cloudsOf(workflow),
-      });
+      connection = await connect({ ...target, clouds: cloudsOf(workflow) });
       const workflowEnv: Record<string, string> = {};
       for (const name of workflow.env) {
         const value = env(name);

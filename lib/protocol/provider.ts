@@ -173,6 +173,7 @@ export type CloudProtocol<C> = Pick<
  * Huawei client's `invoke`), or a router of several (`lib/provider/route.ts`).
  */
 export interface CallPort {
+  /** Sends one call; rejects with the cloud's API error or a `NetworkError`. */
   call(
     service: string,
     action: string,

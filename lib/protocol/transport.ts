@@ -1,5 +1,5 @@
 /**
- * What the HTTP clients (`lib/tencent/client.ts`, `lib/provider/client.ts`) share around one
+ * What the HTTP clients (`lib/tencent/client.ts`, `lib/protocol/client.ts`) share around one
  * attempt: its deadline and cancellation, waiting on a promise that may ignore the signal, and
  * turning a failure to send or to read the answer into a {@link NetworkError} of the right phase.
  *

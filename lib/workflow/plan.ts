@@ -27,9 +27,9 @@ export type LiveReadCall = (call: {
 
 /** Options of {@link planWorkflow}. */
 export interface PlanOptions {
-  /** Input values, already checked and with defaults applied (see `lib/cli/inputs.ts`). */
+  /** Input values, already checked and with defaults applied (see `lib/workflow/inputs.ts`). */
   inputs: Record<string, unknown>;
-  /** Values of the inputs marked `secret: true` (see `secretValues` in `lib/cli/inputs.ts`): shown as `***`. */
+  /** Values of the inputs marked `secret: true` (see `secretValues` in `lib/workflow/inputs.ts`): shown as `***`. */
   secrets?: string[];
   /** Region when neither the step nor the workflow gives one (`--region`). */
   region?: string;

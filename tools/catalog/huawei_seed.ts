@@ -25,7 +25,7 @@
  *   `intranet_ip`: the catalog follows the example and the SDK ({@link SEED_NAME_FIXES}).
  *
  * Run `deno run --allow-read --allow-write tools/catalog/huawei_seed.ts` to rewrite the data file;
- * `lib/huawei/catalog_test.ts` checks that the checked-in file is what this produces.
+ * `lib/catalog/huawei_test.ts` checks that the checked-in file is what this produces.
  *
  * @module
  */
