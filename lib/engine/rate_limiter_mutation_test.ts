@@ -76,3 +76,13 @@ Deno.test("burst: that many calls go at once, then pacing starts", async () => {
   for (let i = 0; i < 5; i++) await limiter.acquire("k", 10);
   assert.deepEqual(clock.waits, [100, 100]);
 });
+
+Deno.test("waits of 1 ms or more are slept; only sub-millisecond ones are skipped", async () => {
+  const clock = manualClock();
+  const limiter = createRateLimiter({ deps: clock, headroom: 1 });
+  await limiter.acquire("ms", 600); // 1.67 ms apart
+  await limiter.acquire("ms", 600);
+  await limiter.acquire("sub", 2000); // 0.5 ms apart: below the clock's resolution
+  await limiter.acquire("sub", 2000);
+  assert.deepEqual(clock.waits, [2]);
+});
