@@ -1,7 +1,7 @@
 /**
  * The resumable results file of `deno task mutate`: one verdict per mutant, keyed by the
- * SHA-256 of the module's source and the mutant's id, so a rerun skips what it already knows
- * and an edited module is measured again. Written after every mutant (write then rename).
+ * SHA-256 of the module's source and the mutant's id, so a rerun skips what it already knows,
+ * an edited module is measured again, and so is a survivor once the module's tests changed. Written after every mutant (write then rename).
  *
  * @module
  */
@@ -13,6 +13,11 @@ export type Verdict = "killed" | "survived" | "timeout";
 export interface MutantResult {
   verdict: Verdict;
   ms: number;
+  /**
+   * The hash of the module's test files when the verdict was made: a survivor is measured
+   * again once the tests changed (a kill stands while the module is unchanged).
+   */
+  tests?: string;
 }
 
 /** The key of a mutant's result. */

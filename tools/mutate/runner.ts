@@ -89,6 +89,7 @@ async function runModule(
   const stages = testStages(module, files).slice(0, options.stages ?? Infinity);
   const tests = stages.flat();
   const hash = await sha256(source);
+  const testsHash = await sha256(tests.map((t) => `${t}\n${files.get(t)}`).join("\n"));
   const mutants = sample(
     findMutants(module, source),
     options.maxPerModule,
@@ -113,6 +114,7 @@ async function runModule(
   for (const mutant of mutants) {
     const key = resultKey(hash, mutant.id);
     let result = results.get(key);
+    if (result?.verdict === "survived" && result.tests !== testsHash) result = undefined;
     if (result === undefined) {
       options.signal?.throwIfAborted();
       const started = Date.now();
@@ -138,7 +140,7 @@ async function runModule(
         );
         return { ...outcome, baselineFailed: true, outcomes: [] };
       }
-      result = { verdict, ms: Date.now() - started };
+      result = { verdict, ms: Date.now() - started, tests: testsHash };
       results.set(key, result);
       await saveResults(options.resultsPath, results);
       options.log(`${module}:${mutant.line}:${mutant.column} ${mutant.operator} ${verdict}`);

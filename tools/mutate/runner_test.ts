@@ -53,6 +53,20 @@ Deno.test("a real run on a small tree: verdicts, survivors, resume, tree untouch
     const again = await runMutation(options);
     assert.deepStrictEqual(logged, [], "a second run takes every verdict from the results file");
     assert.deepStrictEqual(again, first);
+
+    // A new test for the boundary: only the survivor is measured again, and now dies.
+    await Deno.writeTextFile(
+      join(root, "m_test.ts"),
+      TEST + 'Deno.test("edge", () => { assert.equal(big(10), false); });\n',
+    );
+    logged.length = 0;
+    const third = await runMutation(options);
+    assert.deepStrictEqual(logged, ["m.ts:2:12 boundary killed"]);
+    assert.deepStrictEqual(third[0]!.outcomes.map((o) => o.verdict), [
+      "killed",
+      "killed",
+      "killed",
+    ]);
   } finally {
     await Deno.remove(root, { recursive: true });
   }
