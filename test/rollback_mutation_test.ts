@@ -42,6 +42,10 @@ steps:
     ["again", "failed"],
   ]);
   assert.deepEqual(topicsOf(engine.emulator, TARGET).sort(), ["mine", "shared"]);
+  // The failure keeps the API's code and message.
+  const error = result.steps[2]?.error;
+  assert.equal(error?.code, "UnsupportedOperation.ResourceAlreadyExists");
+  assert.match(error?.message ?? "", /shared/);
   const sink = new MemorySink();
   const undone = await rollbackWorkflow(workflowOf(text), {
     recorded: Object.fromEntries(result.steps.map((s) => [s.id, s])),

@@ -40,3 +40,10 @@ Deno.test("an action that requires a ClientToken is valid without one (tcflow fi
   assert.equal(missing.length, 1, missing.join("\n"));
   assert.match(missing[0]!, /PayMode/);
 });
+
+Deno.test("every diagnostic names the workflow's file", () => {
+  const { diagnostics } = loadWorkflowText(withId("Bad-Id"), "dir/w.yaml");
+  assert.deepEqual(diagnostics.map((d) => [d.code, d.file, d.line, d.column]), [
+    ["E_BAD_ID", "dir/w.yaml", 4, 9],
+  ]);
+});
