@@ -4,7 +4,7 @@
  * not be compensated by a DeleteTopic that would remove the topic someone else made.
  */
 import assert from "node:assert/strict";
-import { MemorySink } from "../lib/engine/events.ts";
+import { MemorySink } from "../lib/journal/events.ts";
 import { createRateLimiter } from "../lib/engine/rate_limiter.ts";
 import { rollbackWorkflow } from "../lib/engine/rollback.ts";
 import { testEngine, topicsOf, workflowOf } from "./_engine.ts";
