@@ -35,7 +35,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["huawei"],
   ["provider"],
   ["engine"],
-  ["report", "schedule", "client"],
+  ["report", "schedule", "client", "cluster"],
   ["connect.ts"],
   ["notebook"],
   ["cli"],

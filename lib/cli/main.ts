@@ -48,6 +48,14 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
     summary: "write a Jupyter notebook (Deno kernel) of a workflow",
     load: async () => (await import("./ipynb.ts")).ipynbCommand,
   },
+  submit: {
+    summary: "queue a run for the workers (--store postgres://…)",
+    load: async () => (await import("./submit.ts")).submitCommand,
+  },
+  worker: {
+    summary: "run queued runs from the database, with other workers",
+    load: async () => (await import("./worker.ts")).workerCommand,
+  },
   schedule: {
     summary: "run workflows with a schedule: on their UTC cron",
     load: async () => (await import("./schedule.ts")).scheduleCommand,

@@ -21,7 +21,7 @@ import type { JournalStore } from "../journal/store.ts";
 import type { Workflow } from "../workflow/model.ts";
 import { outputFlags, parseOneTarget } from "./_command.ts";
 import { CONNECT_FLAGS, runExitCode } from "./_connect.ts";
-import { loadRecordedRun, openStore, readRun, reopenRun } from "./_journal.ts";
+import { loadRecordedRun, openStore, rateLimiterOf, readRun, reopenRun } from "./_journal.ts";
 import { formatSummary } from "./_progress.ts";
 import { boolFlag } from "./args.ts";
 import { type CliContext, type Command, EXIT } from "./context.ts";
@@ -124,7 +124,7 @@ export const resumeCommand: Command = async (args, ctx) => {
         inputs: run.inputs,
         deps: connection.deps,
         client: connection.client,
-        rateLimiter: connection.rateLimiter,
+        rateLimiter: await rateLimiterOf(store, connection, parsed),
         sink,
         runId,
         env: run.env,
@@ -157,7 +157,7 @@ export const resumeCommand: Command = async (args, ctx) => {
  * Steps that cannot safely run: the in-flight ones are recorded `uncertain` (so the journal
  * says what happened), the run is recorded failed, nothing is sent.
  */
-async function refuse(o: {
+export async function refuse(o: {
   ctx: CliContext;
   sink: RunSink;
   runId: string;

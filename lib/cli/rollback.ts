@@ -14,7 +14,7 @@ import { isUndone, replay, type RunState } from "../journal/replay.ts";
 import type { JournalStore, RunRecord } from "../journal/store.ts";
 import { outputFlags, parseOneTarget } from "./_command.ts";
 import { CONNECT_FLAGS, runExitCode } from "./_connect.ts";
-import { loadRecordedRun, openStore, readRun, reopenRun } from "./_journal.ts";
+import { loadRecordedRun, openStore, rateLimiterOf, readRun, reopenRun } from "./_journal.ts";
 import { type Command, EXIT } from "./context.ts";
 
 /** Text of `tcflow rollback --help`. */
@@ -120,7 +120,7 @@ export const rollbackCommand: Command = async (args, ctx) => {
         inputs: run.inputs,
         deps: connection.deps,
         client: connection.client,
-        rateLimiter: connection.rateLimiter,
+        rateLimiter: await rateLimiterOf(store, connection, parsed),
         sink: teeSink(...reopened.sinks),
         runId,
         env: run.env,

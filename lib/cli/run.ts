@@ -17,7 +17,7 @@ import { loadWorkflowFile } from "../workflow/load.ts";
 import { formatDiagnostic } from "../workflow/snippet.ts";
 import { allowedEnv, outputFlags, parseOneTarget, resolvePath } from "./_command.ts";
 import { cloudsOf, connect, CONNECT_FLAGS, runExitCode } from "./_connect.ts";
-import { openStore, runLocation } from "./_journal.ts";
+import { openStore, rateLimiterOf, runLocation } from "./_journal.ts";
 import { isStorageError, memorySink, storageFailureDoc } from "./_storage.ts";
 import { formatSummary, progressSink } from "./_progress.ts";
 import { boolFlag, listFlag, stringFlag } from "./args.ts";
@@ -160,7 +160,7 @@ export const runCommand: Command = async (args, ctx) => {
       inputs,
       deps: connection.deps,
       client: connection.client,
-      rateLimiter: connection.rateLimiter,
+      rateLimiter: await rateLimiterOf(store, connection, parsed),
       sink: teeSink(...sinks),
       runId,
       env,

@@ -26,6 +26,7 @@ import { CONNECT_FLAGS } from "./_connect.ts";
 import { formatDuration } from "./_progress.ts";
 import { boolFlag, parseCommandArgs, type ParsedArgs, stringFlag } from "./args.ts";
 import { type CliContext, type Command, EXIT, UsageError } from "./context.ts";
+import { storeUrlOf } from "./_journal.ts";
 import { runCommand } from "./run.ts";
 
 /** Text of `tcflow schedule --help`. */
@@ -101,10 +102,14 @@ export const scheduleCommand: Command = async (args, ctx) => {
   const passed = passedFlags(parsed);
   const controller = new AbortController();
   const stopInterrupt = onInterrupt(() => controller.abort());
+  // On a database store, every fire is claimed in the database (exactly once across any number
+  // of schedulers) and the minutes are the database clock's.
+  const cluster = await clusterOf(parsed, ctx);
   try {
     const summary = await runSchedule({
       workflows,
-      deps: ctx.deps,
+      deps: cluster?.deps ?? ctx.deps,
+      ...(cluster !== undefined ? { claimFire: cluster.claimFire } : {}),
       ...(once ? { once } : {}),
       ...(untilMs !== undefined ? { untilMs } : {}),
       signal: controller.signal,
@@ -116,6 +121,12 @@ export const scheduleCommand: Command = async (args, ctx) => {
           case "fire":
             return log(e.timeMs, `fire ${name} (due ${at})`);
           case "skip":
+            if (e.reason !== "overlap") {
+              const why = e.reason === "taken"
+                ? "another scheduler fired it"
+                : "a run fired by another scheduler is still running";
+              return log(e.timeMs, `skip ${name} (due ${at}): ${why}`);
+            }
             return log(
               e.timeMs,
               `skip ${name} (due ${at}): the run fired at ${
@@ -140,8 +151,29 @@ export const scheduleCommand: Command = async (args, ctx) => {
     return summary.failed > 0 ? EXIT.failed : EXIT.ok;
   } finally {
     stopInterrupt();
+    await cluster?.end();
   }
 };
+
+/** The fire claims and database clock of `--store postgres://…`, else undefined. */
+async function clusterOf(parsed: ParsedArgs, ctx: CliContext) {
+  const url = storeUrlOf(parsed, ctx);
+  if (url === undefined) return undefined;
+  const { PgJournalStore } = await import("../journal/pg_store.ts");
+  const { databaseClockOffsetMs, pgFireClaims } = await import("../cluster/pg_fires.ts");
+  const store = await PgJournalStore.connect(url, { max: 2 });
+  try {
+    const offsetMs = await databaseClockOffsetMs(store.sql, ctx.deps.now);
+    return {
+      deps: { ...ctx.deps, now: () => ctx.deps.now() + offsetMs },
+      claimFire: pgFireClaims({ sql: store.sql, owner: `schedule pid ${Deno.pid}` }),
+      end: () => store.end(),
+    };
+  } catch (error) {
+    await store.end();
+    throw error;
+  }
+}
 
 function parseUntil(text: string): number {
   const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(text)

@@ -51,10 +51,13 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (service, action, region, credential)
   );
   CREATE TABLE tcflow_fires (
-    workflow  text NOT NULL,
-    minute    timestamptz NOT NULL,
-    run_id    text,
-    fired_at  timestamptz NOT NULL DEFAULT now(),
+    workflow    text NOT NULL,
+    minute      timestamptz NOT NULL,
+    owner       text,
+    fired_at    timestamptz NOT NULL DEFAULT now(),
+    lease_until timestamptz,
+    finished_at timestamptz,
+    skipped     boolean NOT NULL DEFAULT false,
     PRIMARY KEY (workflow, minute)
   );
   `,

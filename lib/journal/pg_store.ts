@@ -36,6 +36,15 @@ export interface PgStoreOptions extends ConnectOptions {
   onLeaseLost?(runId: string): void;
 }
 
+/** A run claimed by {@link PgJournalStore.claimNext}. */
+export interface Claim {
+  runId: string;
+  /** The claim epoch: every append checks it. */
+  epoch: string;
+  /** The writer whose lease ran out (a reclaim), if another worker had it. */
+  previousOwner?: string;
+}
+
 interface Pending {
   line: string;
   event: RunEvent;
@@ -137,6 +146,71 @@ export class PgJournalStore implements JournalStore {
     const { epoch, next_seq } = rows[0]!;
     this.#hold(runId, epoch, next_seq);
     return epoch;
+  }
+
+  /**
+   * Queues a run for the workers (`tcflow submit`): recorded with status `queued`, no writer.
+   *
+   * @throws {JournalError} `E_RUN_EXISTS`, `E_RUN_ID`
+   */
+  async enqueue(meta: RunMeta): Promise<void> {
+    checkId(meta.runId);
+    const rows = await this.sql`
+      INSERT INTO tcflow_runs (run_id, workflow, file, meta, started_ms, last_event_ms, status,
+                               queued)
+      VALUES (${meta.runId}, ${meta.workflow}, ${meta.file}, ${encodeMeta(meta)},
+              ${meta.startedMs}, ${meta.startedMs}, 'queued', true)
+      ON CONFLICT (run_id) DO NOTHING
+      RETURNING 1`;
+    if (rows.length === 0) {
+      throw new JournalError("E_RUN_EXISTS", meta.runId, `run ${meta.runId} already exists`);
+    }
+  }
+
+  /**
+   * Claims the oldest queued run, or one whose writer's lease ran out before it finished (a dead
+   * worker's), with `FOR UPDATE SKIP LOCKED`: two workers never claim the same run. The store
+   * then holds it like `open` does.
+   */
+  async claimNext(): Promise<Claim | undefined> {
+    const rows = await this.sql<
+      { run_id: string; epoch: string; next_seq: number; previous: string | null }[]
+    >`
+      WITH next AS (
+        SELECT run_id, owner FROM tcflow_runs
+        WHERE queued AND finished_at IS NULL AND (lease_until IS NULL OR lease_until < now())
+        ORDER BY created_at, run_id
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED
+      )
+      UPDATE tcflow_runs r SET owner = ${this.owner}, epoch = r.epoch + 1, status = 'running',
+        lease_until = now() + make_interval(secs => ${this.leaseS})
+      FROM next WHERE r.run_id = next.run_id
+      RETURNING r.run_id, r.epoch::text, next.owner AS previous,
+        (SELECT coalesce(max(seq), 0) + 1 FROM tcflow_events e WHERE e.run_id = r.run_id)::int
+          AS next_seq`;
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    this.#hold(row.run_id, row.epoch, row.next_seq);
+    return {
+      runId: row.run_id,
+      epoch: row.epoch,
+      ...(row.previous !== null ? { previousOwner: row.previous } : {}),
+    };
+  }
+
+  /** Queued runs not finished yet (claimed or not): a worker with `--exit-when-idle` waits for 0. */
+  async unfinishedQueued(): Promise<number> {
+    const rows = await this.sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM tcflow_runs WHERE queued AND finished_at IS NULL`;
+    return rows[0]?.n ?? 0;
+  }
+
+  /** The status column of a run (`queued`, `running`, or how it finished), if it exists. */
+  async statusOf(runId: string): Promise<string | undefined> {
+    const rows = await this.sql<{ status: string }[]>`
+      SELECT status FROM tcflow_runs WHERE run_id = ${runId}`;
+    return rows[0]?.status;
   }
 
   /** The epoch of a run this store holds, if it holds it. */

@@ -68,6 +68,14 @@ export type ScheduleEvent =
     runningSinceMs: number;
   }
   | {
+    type: "skip";
+    timeMs: number;
+    workflow: ScheduledWorkflow;
+    scheduledMs: number;
+    /** Another scheduler fired this minute (`taken`) or still runs the workflow (`busy`). */
+    reason: "taken" | "busy";
+  }
+  | {
     type: "finish";
     timeMs: number;
     workflow: ScheduledWorkflow;
@@ -89,6 +97,15 @@ export interface ScheduleOptions {
   untilMs?: number;
   /** Stops firing (runs under way are waited for). */
   signal?: AbortSignal;
+  /**
+   * Several schedulers on one database: asked before each fire; only `won` runs the workflow
+   * (`taken`: another scheduler fired this minute; `busy`: one still runs the workflow). The
+   * returned `finished` is called when the run ends.
+   */
+  claimFire?(
+    workflow: ScheduledWorkflow,
+    scheduledMs: number,
+  ): Promise<{ verdict: "won"; finished(): Promise<void> } | { verdict: "taken" | "busy" }>;
 }
 
 /** Counts of one {@link runSchedule}. */
@@ -133,6 +150,44 @@ export async function runSchedule(options: ScheduleOptions): Promise<ScheduleSum
       });
       return;
     }
+    const claim = options.claimFire;
+    if (claim === undefined) {
+      start(workflow, scheduledMs, timeMs);
+      return;
+    }
+    // Held as running while the database decides, so the same process never asks twice.
+    const done = claim(workflow, scheduledMs).then(async (answer) => {
+      if (answer.verdict !== "won") {
+        running.delete(workflow.file);
+        summary.skipped++;
+        emit({ type: "skip", timeMs: deps.now(), workflow, scheduledMs, reason: answer.verdict });
+        return;
+      }
+      running.delete(workflow.file);
+      start(workflow, scheduledMs, timeMs, answer.finished);
+      await running.get(workflow.file)?.done;
+    }, (error) => {
+      running.delete(workflow.file);
+      summary.failed++;
+      const detail = error instanceof Error ? error.message : String(error);
+      emit({
+        type: "finish",
+        timeMs: deps.now(),
+        workflow,
+        scheduledMs,
+        durationMs: 0,
+        result: { status: "failed", detail: `the fire could not be recorded: ${detail}` },
+      });
+    });
+    running.set(workflow.file, { sinceMs: timeMs, done });
+  };
+
+  const start = (
+    workflow: ScheduledWorkflow,
+    scheduledMs: number,
+    timeMs: number,
+    finished?: () => Promise<void>,
+  ) => {
     summary.fired++;
     emit({ type: "fire", timeMs, workflow, scheduledMs });
     const finish = (result: ScheduledRunResult) => {
@@ -155,7 +210,9 @@ export async function runSchedule(options: ScheduleOptions): Promise<ScheduleSum
         finish({
           status: "failed",
           detail: error instanceof Error ? error.message : String(error),
-        }));
+        }))
+      .then(() => finished?.())
+      .catch(() => {}); // a fire row left unfinished is freed by its lease
     running.set(workflow.file, { sinceMs: timeMs, done });
   };
 

@@ -110,7 +110,10 @@ Deno.test("a fire that would overlap a run still going is skipped and reported",
   ]);
   assert.deepEqual(summary, { fired: 5, skipped: 3, succeeded: 5, failed: 0 });
   const skip = events.find((e) => e.type === "skip");
-  assert.equal(skip?.type === "skip" && iso(skip.runningSinceMs), "2026-11-23T10:00:00.000Z");
+  assert.equal(
+    skip?.type === "skip" && skip.reason === "overlap" && iso(skip.runningSinceMs),
+    "2026-11-23T10:00:00.000Z",
+  );
 });
 
 Deno.test("a run that throws counts as failed and the schedule goes on", async () => {

@@ -1,0 +1,135 @@
+/**
+ * `tcflow submit <workflow> --store postgres://…`: validates the workflow and queues a run for
+ * the workers (`tcflow worker`). Prints the run id (`--json`: `{"run_id", "status": "queued"}`);
+ * `--wait` waits for the run to finish and then behaves like `run` (the same `--json` document,
+ * exit 0 or 1).
+ *
+ * @module
+ */
+import type { StepResult } from "../engine/executor.ts";
+import { PgJournalStore } from "../journal/pg_store.ts";
+import { replay, type RunState } from "../journal/replay.ts";
+import { newRunId } from "../journal/run_id.ts";
+import { runMeta } from "../journal/store.ts";
+import { stringifyJson } from "../json.ts";
+import { loadWorkflowFile } from "../workflow/load.ts";
+import { formatDiagnostic } from "../workflow/snippet.ts";
+import { outputFlags, parseOneTarget, resolvePath } from "./_command.ts";
+import { storeUrlOf } from "./_journal.ts";
+import { boolFlag, listFlag, stringFlag } from "./args.ts";
+import { type Command, EXIT, UsageError } from "./context.ts";
+import { parseInputFlags } from "../workflow/inputs.ts";
+
+/** Text of `tcflow submit --help`. */
+export const SUBMIT_USAGE =
+  `Usage: tcflow submit <workflow> --store postgres://USER:PASS@HOST:PORT/DB [--input name=value]…
+                     [--inputs file] [--region R] [--wait] [--json] [--quiet]
+
+Validates the workflow and queues a run of it in the database; "tcflow worker" processes
+run it. Prints the run id (--json: {"run_id", "status": "queued"}). --wait waits until the
+run is finished and then prints what "tcflow run" prints (--json: the run document), exit 0
+when it succeeded, 1 when it failed. Secret inputs cannot be queued (they are never stored).
+`;
+
+const SUBMIT_FLAGS = { wait: { type: "boolean" } } as const;
+
+/** How often `--wait` looks at the run. */
+const WAIT_POLL_MS = 250;
+
+/** `tcflow submit`. */
+export const submitCommand: Command = async (args, ctx) => {
+  const command = parseOneTarget(args, ctx, {
+    command: "submit",
+    flags: SUBMIT_FLAGS,
+    usage: SUBMIT_USAGE,
+    missing: "the workflow file",
+    unit: "workflow",
+  });
+  if (command === undefined) return EXIT.ok;
+  const { parsed, target: file } = command;
+  const { json, quiet, color } = outputFlags(parsed, ctx);
+  const url = storeUrlOf(parsed, ctx);
+  if (url === undefined) {
+    throw new UsageError("submit: needs --store postgres://… (or env TCFLOW_STORE)");
+  }
+  const path = resolvePath(ctx.cwd, file);
+  const loaded = await loadWorkflowFile(path);
+  const errors = loaded.diagnostics.filter((d) => d.severity === "error");
+  if (loaded.workflow === undefined || errors.length > 0) {
+    for (const d of errors) {
+      const shown = { ...d, file: d.file === path ? file : d.file };
+      ctx.io.stderr(formatDiagnostic(shown, loaded.source, { color }) + "\n");
+    }
+    ctx.io.stderr(
+      `${file}: ${errors.length} error${errors.length === 1 ? "" : "s"}; nothing was queued.\n`,
+    );
+    return EXIT.invalid;
+  }
+  const wf = loaded.workflow;
+  const inputsFile = stringFlag(parsed, "inputs");
+  const inputs = parseInputFlags(
+    listFlag(parsed, "input"),
+    inputsFile === undefined ? undefined : resolvePath(ctx.cwd, inputsFile),
+    wf.inputs,
+  );
+  const secret = wf.inputs.find((decl) => decl.secret && Object.hasOwn(inputs, decl.name));
+  if (secret !== undefined) {
+    throw new UsageError(
+      `submit: --input ${secret.name} is a secret input, and a queued run cannot carry a secret (it is never stored); give it to the workers through the workflow's env: allow-list instead`,
+    );
+  }
+  const region = stringFlag(parsed, "region") ?? (ctx.env("TENCENTCLOUD_REGION") || undefined);
+  const store = await PgJournalStore.connect(url, { max: 1 });
+  try {
+    const runId = newRunId(ctx.deps);
+    await store.enqueue(
+      await runMeta({
+        runId,
+        workflow: wf,
+        inputs,
+        startedMs: ctx.deps.now(),
+        cwd: ctx.cwd,
+        ...(region !== undefined ? { region } : {}),
+      }),
+    );
+    if (!boolFlag(parsed, "wait")) {
+      if (json) ctx.io.stdout(stringifyJson({ run_id: runId, status: "queued" }, 2) + "\n");
+      else ctx.io.stdout(`${runId}\n`);
+      if (!quiet) ctx.io.stderr(`queued run ${runId} (${wf.name}) in ${store.location}\n`);
+      return EXIT.ok;
+    }
+    if (!quiet) ctx.io.stderr(`queued run ${runId} (${wf.name}); waiting for a worker\n`);
+    let status = await store.statusOf(runId);
+    while (status === "queued" || status === "running") {
+      await ctx.deps.sleep(WAIT_POLL_MS);
+      status = await store.statusOf(runId);
+    }
+    const record = await store.read(runId);
+    const state = replay(record.events, record.meta);
+    const doc = runDocument(runId, state);
+    if (!quiet) ctx.io.stderr(`run ${runId} ${doc.status}\n`);
+    if (json) ctx.io.stdout(stringifyJson(doc, 2) + "\n");
+    return doc.status === "succeeded" ? EXIT.ok : EXIT.failed;
+  } finally {
+    await store.end();
+  }
+};
+
+/** The `run --json` document of a finished run, from its journal. */
+function runDocument(runId: string, state: RunState) {
+  const steps: StepResult[] = state.steps.map((step) => ({
+    id: step.id,
+    status: step.status === "pending" || step.status === "running" ? "skipped" : step.status,
+    attempts: step.attempts,
+    outputs: step.outputs ?? null,
+    ...(step.error !== undefined
+      ? { error: { code: step.error.code, message: step.error.message } }
+      : {}),
+  }));
+  return {
+    run_id: runId,
+    status: state.status === "succeeded" ? "succeeded" as const : "failed" as const,
+    outputs: state.outputs,
+    steps,
+  };
+}

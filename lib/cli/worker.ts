@@ -1,0 +1,290 @@
+/**
+ * `tcflow worker --store postgres://…`: claims queued runs (`tcflow submit`) with
+ * `FOR UPDATE SKIP LOCKED`, runs them under a lease renewed by heartbeats, and takes over the
+ * runs of workers whose lease ran out (they died). A taken-over run continues like `resume`:
+ * finished steps and items are not sent again, an in-flight one is re-sent only when that is
+ * safe (a read, or a ClientToken, which is the same), else it is recorded `uncertain`.
+ *
+ * One stderr line per claim, reclaim, finish and lost lease. SIGTERM or Ctrl-C stops claiming
+ * and lets the runs in hand finish; a second one stops them at once and releases them (their
+ * lease is given back, another worker resumes them).
+ *
+ * @module
+ */
+import { teeSink } from "../journal/events.ts";
+import { runWorkflow } from "../engine/executor.ts";
+import { type Claim, isConnectionError, PgJournalStore } from "../journal/pg_store.ts";
+import { recordedSteps, replay, resumeState } from "../journal/replay.ts";
+import { JournalError, journalSink } from "../journal/store.ts";
+import { createPgRateLimiter } from "../cluster/pg_rate_limiter.ts";
+import { leaseGuarded, LeaseLost } from "../cluster/lease_guard.ts";
+import { cloudsOf, connect, CONNECT_FLAGS } from "./_connect.ts";
+import { loadRecordedRun, storeUrlOf } from "./_journal.ts";
+import { formatDuration } from "./_progress.ts";
+import { boolFlag, parseCommandArgs, type ParsedArgs, stringFlag } from "./args.ts";
+import { type CliContext, type Command, EXIT, UsageError } from "./context.ts";
+import { refuse, unsafeToRetry } from "./resume.ts";
+
+/** Text of `tcflow worker --help`. */
+export const WORKER_USAGE =
+  `Usage: tcflow worker --store postgres://USER:PASS@HOST:PORT/DB [--concurrency N] [--lease 10s]
+                     [--exit-when-idle] [--name NAME] [--emulator | --endpoint-url URL]
+                     [--regional-endpoints] [--region R] [--profile P] [--rate-scale X]
+
+Claims runs queued by "tcflow submit" and runs them, N at a time (default 1). A claim is a
+lease (default 10s, renewed every third of it); a worker that dies loses nothing: after its
+lease another worker takes its runs over and continues them like "tcflow resume". Rate limits
+are shared by every worker of the database. One line per claim, finish and reclaim goes to
+stderr. --exit-when-idle exits 0 once no queued or running run is left. SIGTERM or Ctrl-C:
+stop claiming and finish what is in hand; a second one stops and releases it at once.
+`;
+
+const WORKER_FLAGS = {
+  ...CONNECT_FLAGS,
+  concurrency: { type: "string" },
+  lease: { type: "string" },
+  "exit-when-idle": { type: "boolean" },
+  name: { type: "string" },
+} as const;
+
+/** How long an idle worker waits before looking for work again. */
+const POLL_MS = 250;
+
+/** `tcflow worker`. */
+export const workerCommand: Command = async (args, ctx) => {
+  const parsed = parseCommandArgs("worker", args, WORKER_FLAGS);
+  if (boolFlag(parsed, "help")) {
+    ctx.io.stdout(WORKER_USAGE);
+    return EXIT.ok;
+  }
+  if (parsed.positionals.length > 0) {
+    throw new UsageError(`worker: takes no arguments (got ${parsed.positionals.join(" ")})`);
+  }
+  const url = storeUrlOf(parsed, ctx);
+  if (url === undefined) {
+    throw new UsageError("worker: needs --store postgres://… (or env TCFLOW_STORE)");
+  }
+  const concurrency = parseConcurrency(stringFlag(parsed, "concurrency"));
+  const leaseS = parseLease(stringFlag(parsed, "lease"));
+  const name = stringFlag(parsed, "name") ?? `worker-${Deno.pid}`;
+  const log = (text: string) => ctx.io.stderr(`worker ${name}: ${text}\n`);
+  const controllers = new Map<string, AbortController>();
+  let stopping = false;
+  const store = await PgJournalStore.connect(url, {
+    leaseS,
+    owner: name,
+    max: concurrency + 2,
+    onLeaseLost: (runId) => controllers.get(runId)?.abort(new LeaseLost(runId)),
+  });
+  const stop = stopSignals(() => {
+    if (stopping) {
+      log(`stopping now: releasing ${controllers.size} run(s)`);
+      for (const [runId, c] of controllers) c.abort(new Released(runId));
+    } else {
+      log(`stopping: no new claims; finishing ${controllers.size} run(s) (again to stop now)`);
+    }
+    stopping = true;
+  });
+  let failures = 0;
+  const active = new Set<Promise<void>>();
+  try {
+    log(`ready (concurrency ${concurrency}, lease ${leaseS}s) on ${store.location}`);
+    let backoffMs = POLL_MS;
+    while (!stopping) {
+      let claim: Claim | undefined;
+      try {
+        claim = active.size < concurrency ? await store.claimNext() : undefined;
+        backoffMs = POLL_MS;
+      } catch (error) {
+        if (!isConnectionError(error)) throw error;
+        log(`database unreachable (${describe(error)}); retrying in ${backoffMs} ms`);
+        await pause(ctx, backoffMs, active);
+        backoffMs = Math.min(backoffMs * 2, 10_000);
+        continue;
+      }
+      if (claim !== undefined) {
+        const controller = new AbortController();
+        controllers.set(claim.runId, controller);
+        const job = execute(claim, controller.signal)
+          .then((ok) => void (ok ? 0 : failures++))
+          .finally(() => {
+            controllers.delete(claim.runId);
+            active.delete(job);
+          });
+        active.add(job);
+        continue;
+      }
+      if (
+        boolFlag(parsed, "exit-when-idle") && active.size === 0 &&
+        (await store.unfinishedQueued()) === 0
+      ) {
+        log("idle: no queued or running run left");
+        break;
+      }
+      await pause(ctx, POLL_MS, active);
+    }
+    await Promise.all(active);
+  } finally {
+    stop();
+    await store.end();
+  }
+  return failures > 0 ? EXIT.failed : EXIT.ok;
+
+  /** Runs one claimed run; true when it succeeded (or was handed over). */
+  async function execute(claim: Claim, signal: AbortSignal): Promise<boolean> {
+    const { runId } = claim;
+    const startMs = ctx.deps.now();
+    try {
+      const record = await store.read(runId);
+      log(
+        claim.previousOwner !== undefined && claim.previousOwner !== name
+          ? `reclaimed run ${runId} (${record.meta.workflow}) from ${claim.previousOwner}`
+          : `claimed run ${runId} (${record.meta.workflow})`,
+      );
+      const run = await loadRecordedRun(record, withoutInputs(parsed), ctx, "worker");
+      const connection = await connect(parsed, ctx, { clouds: cloudsOf(run.workflow) });
+      try {
+        const region = record.meta.region ?? connection.region;
+        const secrets = [...run.inputSecrets, ...connection.secrets];
+        const sink = teeSink(journalSink(store, runId, { secrets }));
+        const state = replay(record.events, record.meta);
+        const resume = resumeState(state);
+        const blocked = new Map<string, string>();
+        for (const id of resume.inFlight) {
+          const why = unsafeToRetry(run.workflow, id);
+          if (why !== undefined) blocked.set(id, why);
+        }
+        if (blocked.size > 0 || resume.uncertain.length > 0) {
+          await refuse({
+            ctx,
+            sink,
+            runId,
+            blocked,
+            uncertain: resume.uncertain,
+            state,
+            json: false,
+          });
+          log(`finished run ${runId} failed: uncertain steps (${[...blocked.keys()].join(", ")})`);
+          return false;
+        }
+        const result = await runWorkflow(run.workflow, {
+          inputs: run.inputs,
+          deps: connection.deps,
+          client: leaseGuarded(connection.client, {
+            runId,
+            holdsLease: () => store.holdsLease(runId),
+            onLost: (error) => controllers.get(runId)?.abort(error),
+          }),
+          rateLimiter: createPgRateLimiter({
+            sql: store.sql,
+            deps: connection.deps,
+            scale: Number(stringFlag(parsed, "rate-scale") ?? 1),
+          }),
+          sink,
+          runId,
+          env: run.env,
+          secrets,
+          signal,
+          resume: recordedSteps(resume),
+          resumeItems: Object.fromEntries(resume.items),
+          ...(region !== undefined ? { region } : {}),
+        });
+        const took = formatDuration(ctx.deps.now() - startMs);
+        log(`finished run ${runId} ${result.status} in ${took}`);
+        return result.status === "succeeded";
+      } finally {
+        connection.close();
+      }
+    } catch (error) {
+      const reason = signal.aborted ? signal.reason : error;
+      if (reason instanceof LeaseLost || isFenced(error)) {
+        log(`lost its lease on run ${runId}; recorded nothing more (another worker continues it)`);
+        return true;
+      }
+      if (reason instanceof Released) {
+        log(`released run ${runId}; another worker continues it`);
+        return true;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      log(`run ${runId} stopped: ${message}`);
+      return false;
+    } finally {
+      await store.close(runId).catch(() => {});
+    }
+  }
+};
+
+/** The reason of a run stopped by a second SIGTERM/Ctrl-C. */
+class Released extends Error {
+  constructor(runId: string) {
+    super(`run ${runId} released`);
+    this.name = "Released";
+  }
+}
+
+function isFenced(error: unknown): boolean {
+  return error instanceof JournalError && error.code === "E_RUN_FENCED";
+}
+
+/** A worker gives no inputs: a run keeps the inputs it was submitted with. */
+function withoutInputs(parsed: ParsedArgs): ParsedArgs {
+  const { input: _input, inputs: _inputs, ...flags } = parsed.flags;
+  return { ...parsed, flags };
+}
+
+/** Waits `ms`, or less when a run in hand finishes. */
+async function pause(ctx: CliContext, ms: number, active: Set<Promise<void>>): Promise<void> {
+  const timer = new AbortController();
+  await Promise.race([
+    ctx.deps.sleep(ms, timer.signal).catch(() => {}),
+    ...active,
+  ]);
+  timer.abort();
+}
+
+function parseConcurrency(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) {
+    throw new UsageError(
+      `--concurrency must be an integer from 1 to 1000, got ${JSON.stringify(text)}`,
+    );
+  }
+  return n;
+}
+
+/** `10s`, `500ms`, `2m` or a number of seconds. */
+export function parseLease(text: string | undefined): number {
+  if (text === undefined) return 10;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  const value = match === null ? NaN : Number(match[1]) /
+    (match[2] === "ms" ? 1000 : 1) * (match[2] === "m" ? 60 : 1);
+  if (!(value >= 0.3) || value > 3600) {
+    throw new UsageError(
+      `--lease must be a duration from 300ms to 1h like 10s, got ${JSON.stringify(text)}`,
+    );
+  }
+  return value;
+}
+
+function describe(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : error instanceof Error ? error.message : String(error);
+}
+
+/** Calls `handler` on SIGTERM and SIGINT until the returned function is called. */
+function stopSignals(handler: () => void): () => void {
+  const signals: Deno.Signal[] = ["SIGTERM", "SIGINT"];
+  const added: Deno.Signal[] = [];
+  for (const signal of signals) {
+    try {
+      Deno.addSignalListener(signal, handler);
+      added.push(signal);
+    } catch {
+      // not on this platform
+    }
+  }
+  return () => {
+    for (const signal of added) Deno.removeSignalListener(signal, handler);
+  };
+}

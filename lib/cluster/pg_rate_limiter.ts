@@ -1,0 +1,75 @@
+/**
+ * Global rate limits (PRODUCT.md section 14): the bucket of each (service, action, region,
+ * credential) is a row of `tcflow_rate_buckets` shared by every process on the database, so any
+ * number of workers together stay within the documented rate.
+ *
+ * The bucket is GCRA's "theoretical arrival time" (`tat`), four key columns (the in-process key
+ * joins its parts with `\u0000`, which PostgreSQL text rejects). One statement reserves a slot
+ * and answers how long to wait, by the database clock only: the caller sleeps that long and
+ * sends. A burst tolerance of one interval lets at most 2 calls go at once above the steady
+ * rate; scale and headroom are those of the in-process limiter (`--rate-scale`, 0.9).
+ *
+ * @module
+ */
+import type postgres from "postgres";
+import type { Deps } from "../deps.ts";
+import type { RateLimiter } from "../engine/rate_limiter.ts";
+
+/** Options of {@link createPgRateLimiter}. */
+export interface PgRateLimiterOptions {
+  sql: postgres.Sql;
+  /** Sleeping (the durations come from the database). */
+  deps: Pick<Deps, "sleep">;
+  /** Multiplies every rate (`--rate-scale`). Default 1. */
+  scale?: number;
+  /** Fraction of the documented rate used. Default 0.9. */
+  headroom?: number;
+  /** Calls allowed at once before pacing (1 or 2). Default 2. */
+  burst?: number;
+  /** Told the database time (ms since the epoch) at which each call may go (tests, proofs). */
+  onSlot?(key: string, sendAtMs: number): void;
+}
+
+/**
+ * A {@link RateLimiter} whose buckets live in PostgreSQL.
+ *
+ * @example
+ * ```ts
+ * const limiter = createPgRateLimiter({ sql: store.sql, deps, scale: 10 });
+ * await limiter.acquire(rateKey({ service, action, region, secretId }), 20);
+ * ```
+ */
+export function createPgRateLimiter(options: PgRateLimiterOptions): RateLimiter {
+  const { sql, deps } = options;
+  const scale = options.scale ?? 1;
+  const headroom = options.headroom ?? 0.9;
+  const burst = Math.min(2, Math.max(1, Math.floor(options.burst ?? 2)));
+  if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError(`rate scale must be > 0`);
+  if (!(headroom > 0 && headroom <= 1)) throw new RangeError(`headroom must be in (0, 1]`);
+  const effectiveRate = (ratePerS: number) => Math.max(ratePerS, 0.001) * scale * headroom;
+
+  return {
+    effectiveRate,
+    async acquire(key, ratePerS, signal) {
+      signal?.throwIfAborted();
+      const [service = "", action = "", region = "", credential = ""] = key.split("\u0000");
+      const intervalS = 1 / effectiveRate(ratePerS);
+      const toleranceS = (burst - 1) * intervalS;
+      // The slot starts at max(tat, now); the call may go `tolerance` before it.
+      const rows = await sql<{ wait_ms: number; send_at_ms: number }[]>`
+        INSERT INTO tcflow_rate_buckets AS b (service, action, region, credential, tat)
+        VALUES (${service}, ${action}, ${region}, ${credential},
+                now() + make_interval(secs => ${intervalS}))
+        ON CONFLICT (service, action, region, credential) DO UPDATE
+          SET tat = greatest(b.tat, now()) + make_interval(secs => ${intervalS})
+        RETURNING greatest(0, extract(epoch FROM
+          (tat - make_interval(secs => ${intervalS + toleranceS}) - now())) * 1000)::float8
+          AS wait_ms,
+          extract(epoch FROM greatest(now(),
+            tat - make_interval(secs => ${intervalS + toleranceS}))) * 1000 AS send_at_ms`;
+      const waitMs = rows[0]?.wait_ms ?? 0;
+      options.onSlot?.(key, Number(rows[0]?.send_at_ms));
+      if (waitMs >= 1) await deps.sleep(waitMs, signal);
+    },
+  };
+}

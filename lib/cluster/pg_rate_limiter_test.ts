@@ -1,0 +1,81 @@
+/**
+ * The global rate limiter on a real PostgreSQL: three limiters (three workers' pools) share one
+ * bucket per key. Sleeping is recorded, not done, so the test reads the pacing the database
+ * handed out: at most 2 calls at once, then one slot per interval, whoever asks.
+ */
+import assert from "node:assert/strict";
+import postgres from "postgres";
+import { freshDatabase, stopTestServer, testServer } from "../../test/_postgres.ts";
+import { rateKey } from "../engine/rate_limiter.ts";
+import { migrate } from "../journal/pg_schema.ts";
+import { createPgRateLimiter } from "./pg_rate_limiter.ts";
+
+const server = await testServer();
+if (typeof server === "string") console.log(`pg_rate_limiter_test: ${server}`);
+Deno.test.afterAll(stopTestServer);
+
+Deno.test({
+  name: "pg rate limiter: 3 workers share one GCRA row per key; burst ≤ 2, then one per interval",
+  ignore: typeof server === "string",
+  fn: async () => {
+    if (typeof server === "string") return;
+    const db = await freshDatabase(server);
+    const key = rateKey({
+      service: "cvm",
+      action: "RunInstances",
+      region: "ap-guangzhou",
+      secretId: "AKID\u00e9",
+    });
+    const pools = [0, 1, 2].map(() => postgres(db.url, { max: 2, onnotice: () => {} }));
+    try {
+      await migrate(pools[0]!);
+      // Sleeping is not done; each call records when the database lets it go.
+      const sends: number[] = [];
+      let slept = 0;
+      const limiters = pools.map((sql) =>
+        createPgRateLimiter({
+          sql,
+          headroom: 1,
+          onSlot: (k, ms) => k === key && sends.push(ms),
+          deps: {
+            sleep: () => {
+              slept++;
+              return Promise.resolve();
+            },
+          },
+        })
+      );
+      const other = rateKey({
+        service: "cvm",
+        action: "RunInstances",
+        region: "ap-beijing",
+        secretId: "AKID\u00e9",
+      });
+      // 30 calls at 5/s from three workers at once, and 1 call of another key.
+      const calls = Array.from({ length: 30 }, (_, i) => limiters[i % 3]!.acquire(key, 5));
+      await Promise.all([...calls, limiters[0]!.acquire(other, 5)]);
+      // Two calls of `key` (the burst) and the one of `other` go at once; 28 wait their slot.
+      assert.equal(slept, 28);
+      assert.equal(sends.length, 30);
+      const ofKey = sends.sort((a, b) => a - b);
+      // Whatever the order the three workers asked in: 2 at once (the first at t0), then one
+      // every 200 ms from t0 + 200 ms.
+      const gap = (i: number, j: number) => ofKey[i]! - ofKey[j]!;
+      assert.ok(gap(1, 0) < 200, `the second call goes ${gap(1, 0)} ms after the first`);
+      for (let i = 2; i < ofKey.length; i++) {
+        const since = gap(i, i === 2 ? 0 : i - 1);
+        assert.ok(Math.abs(since - 200) < 1, `call ${i + 1} goes ${since} ms after the one before`);
+      }
+      const rows = await pools[
+        0
+      ]!`SELECT service, action, region, credential FROM tcflow_rate_buckets ORDER BY region`;
+      assert.deepEqual(rows.map((r) => [r.service, r.action, r.region, r.credential]), [
+        ["cvm", "RunInstances", "ap-beijing", "AKID\u00e9"],
+        ["cvm", "RunInstances", "ap-guangzhou", "AKID\u00e9"],
+      ]);
+    } finally {
+      await Promise.all(pools.map((sql) => sql.end()));
+      await db.drop();
+    }
+  },
+});
