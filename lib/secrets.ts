@@ -8,26 +8,26 @@
  * @module
  */
 import { toOutput } from "./expr/evaluate.ts";
-import { derivesSecret, EACH } from "./expr/taint.ts";
-import { REDACTED, redactor } from "./redact.ts";
-
-/** Values shorter than this are never secrets: they would blank out unrelated text. */
-const MIN_SECRET_LENGTH = 3;
+import { EACH, type Holds, taintOf } from "./expr/taint.ts";
+import { REDACTED } from "./redact.ts";
+import { MIN_TEXT_SECRET, type Place, secretRedactor } from "./redaction.ts";
 
 /**
- * A growing set of secret values with its redactor.
+ * A growing set of secret values with its redactor (`lib/redaction.ts`): those of 3 characters
+ * or more are found inside any text, every one (any length, numbers as their decimal text)
+ * where a value of the data equals it as a whole.
  *
  * @example
  * ```ts
  * import { SecretSet } from "./secrets.ts";
  * const secrets = new SecretSet(["s3cr3t"]);
- * secrets.add(["S3CR3T"]);
- * secrets.redact({ Key: "id:S3CR3T" }); // { Key: "id:***" }
+ * secrets.add(["S3CR3T", "s3"]);
+ * secrets.redact({ outputs: { Key: "id:S3CR3T", Part: "s3" } }); // { outputs: { Key: "id:***", Part: "***" } }
  * ```
  */
 export class SecretSet {
   #values = new Set<string>();
-  #redact: <T>(value: T) => T = (value) => value;
+  #redact: (value: unknown, place?: Place) => unknown = (value) => value;
 
   /** A set holding `initial`. */
   constructor(initial: Iterable<string> = []) {
@@ -39,30 +39,53 @@ export class SecretSet {
     return this.#values.size;
   }
 
-  /** Adds values (those shorter than 3 characters are ignored). */
+  /** Adds values (the empty string is ignored: it reveals nothing). */
   add(values: Iterable<string>): void {
     let added = false;
     for (const value of values) {
-      if (value.length >= MIN_SECRET_LENGTH && !this.#values.has(value)) {
+      if (value !== "" && !this.#values.has(value)) {
         this.#values.add(value);
         added = true;
       }
     }
-    if (added) this.#redact = redactor(this.#values);
+    if (added) this.#redact = secretRedactor(this.#values);
   }
 
-  /** A deep copy of `value` with every secret replaced by `***` (strings and keys). */
-  redact<T>(value: T): T {
-    return this.#redact(value);
+  /**
+   * A deep copy of `value` with every secret replaced by `***`: `value` is a record (events,
+   * results: whole values are compared only under `inputs`, `outputs`, `requests`, `request`),
+   * data as a whole, or an error message (see `lib/redaction.ts`).
+   */
+  redact<T>(value: T, place: Place = "record"): T {
+    return this.#redact(value, place) as T;
   }
 
-  /** Whether a secret occurs in `value` (in a string or a key, at any depth). */
+  /** Whether a secret occurs in `value` (in a string or a key, at any depth), or is one whole. */
   occursIn(value: unknown): boolean {
-    if (this.#values.size === 0) return false;
-    return stringsIn(value).some((text) => {
-      for (const secret of this.#values) if (text.includes(secret)) return true;
-      return false;
-    });
+    return this.holds(value) !== "nothing";
+  }
+
+  /**
+   * How `value` holds a secret: `"whole"` when one of its numbers, or one of its strings or
+   * keys shorter than 3 characters, is a secret (found only as a whole value: joining it into
+   * text or arithmetic hides it), `"copy"` when a secret of 3 characters or more occurs in one
+   * of its strings or keys, else `"nothing"`.
+   */
+  holds(value: unknown): Holds {
+    if (this.#values.size === 0) return "nothing";
+    let found: Holds = "nothing";
+    for (const { text, number } of leavesIn(value)) {
+      if (this.#values.has(text) && (number || text.length < MIN_TEXT_SECRET)) return "whole";
+      if (found === "nothing" && !number) {
+        for (const secret of this.#values) {
+          if (secret.length >= MIN_TEXT_SECRET && text.includes(secret)) {
+            found = "copy";
+            break;
+          }
+        }
+      }
+    }
+    return found;
   }
 }
 
@@ -73,18 +96,21 @@ export class SecretSet {
 export type ValueObserver = (source: string, value: unknown, vars: Record<string, unknown>) => void;
 
 /**
- * An observer that adds to `secrets` the strings of every value whose expression makes new text
- * from a secret (read from a name whose value holds one). Strings that hold a secret as it was
- * are left out: redacting that secret already covers them.
+ * An observer that adds to `secrets` every string and number of a value whose expression makes
+ * new text or numbers from a secret (see `taintOf`), whatever their length, even when they hold
+ * a secret already known (`"sk-"` then the rest). Values that hold a secret as it was are left
+ * out: redacting that secret already covers them.
  */
 export function secretDeriver(secrets: SecretSet): ValueObserver {
   return (source, value, vars) => {
     if (secrets.size === 0) return;
-    // As it is sent and recorded: bytes as base64, timestamps as text.
-    const strings = stringsIn(toOutput(value)).filter((s) => s.length >= MIN_SECRET_LENGTH);
-    if (strings.length === 0) return;
-    if (derivesSecret(source, (path) => secrets.occursIn(valuesAt(vars, path)))) {
-      secrets.add(strings.filter((text) => !secrets.occursIn(text)));
+    // As it is sent and recorded (bytes as base64, timestamps as text), and as evaluated.
+    const leaves = [
+      ...new Set(leavesIn(toOutput(value)).map((leaf) => leaf.text)),
+    ];
+    if (leaves.length === 0) return;
+    if (taintOf(source, (path) => secrets.holds(valuesAt(vars, path))) === "derived") {
+      secrets.add(leaves);
     }
   };
 }
@@ -123,6 +149,27 @@ export function valuesAt(value: unknown, path: readonly string[]): unknown[] {
  */
 export function holdsRedaction(value: unknown): boolean {
   return stringsIn(value).some((text) => text.includes(REDACTED));
+}
+
+/** Every string, number and map key of a value, as text. */
+function leavesIn(value: unknown): Array<{ text: string; number: boolean }> {
+  if (typeof value === "string") return [{ text: value, number: false }];
+  if (typeof value === "number" || typeof value === "bigint") {
+    return [{ text: String(value), number: true }];
+  }
+  if (Array.isArray(value)) return value.flatMap(leavesIn);
+  if (isContainer(value)) {
+    return Object.entries(value).flatMap((
+      [key, item],
+    ) => [{ text: key, number: false }, ...leavesIn(item)]);
+  }
+  return [];
+}
+
+function isContainer(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /** Every string in a value (map keys included). */

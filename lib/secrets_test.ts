@@ -1,15 +1,22 @@
 import assert from "node:assert/strict";
 import { credentialsIn, secretDeriver, SecretSet, secretsRevealed } from "./secrets.ts";
 
-Deno.test("a secret set grows, redacts what it holds and ignores very short values", () => {
+Deno.test("a secret set grows; short values are secrets as whole values of data only", () => {
   const secrets = new SecretSet(["s3cr3t", "ab"]);
-  assert.equal(secrets.size, 1);
+  assert.equal(secrets.size, 2);
   assert.deepEqual(secrets.redact({ a: "x-s3cr3t", b: "S3CR3T" }), { a: "x-***", b: "S3CR3T" });
+  // "ab" is not searched inside text, and structure (ids, counts) is never touched.
+  assert.deepEqual(
+    secrets.redact({ stepId: "ab", outputs: { x: "ab", y: "abc", ab: 1 } }),
+    { stepId: "ab", outputs: { x: "***", y: "abc", "***": 1 } },
+  );
   secrets.add(["S3CR3T"]);
   assert.deepEqual(secrets.redact({ b: ["S3CR3T"] }), { b: ["***"] });
   assert.equal(secrets.occursIn({ deep: [{ key: "..s3cr3t.." }] }), true);
   assert.equal(secrets.occursIn({ "key-s3cr3t": 1 }), true);
   assert.equal(secrets.occursIn(["public"]), false);
+  assert.equal(secrets.holds(["ab"]), "whole");
+  assert.equal(secrets.holds(["x-s3cr3t"]), "copy");
 });
 
 Deno.test("the deriver adds text made from a secret, and only that", () => {

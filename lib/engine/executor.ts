@@ -584,7 +584,7 @@ function refuseRedactedReads(
 
 /** Whether redacting `value` changes it. */
 function redactionChanges(secrets: SecretSet, value: unknown): boolean {
-  return secrets.size > 0 && stringifyJson(secrets.redact(value)) !== stringifyJson(value);
+  return secrets.size > 0 && stringifyJson(secrets.redact(value, "data")) !== stringifyJson(value);
 }
 
 /** A `foreach` step with an `undo` block whose items partly succeeded. */

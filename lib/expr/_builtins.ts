@@ -74,18 +74,19 @@ function evalError(site: CallSite, message: string): ExprError {
   return new ExprError("E_EVAL", message, site.where);
 }
 
-// Messages never quote string values: they may be secrets (inputs marked `secret`).
+// Messages never quote values computed while evaluating (strings, numbers, indexes): they may
+// be secrets or made from one (inputs marked `secret`, `inputs.pin * 2`).
 
 /** Checks that a bigint is within int64. */
 export function checkInt(v: bigint, where: { offset: number; length: number }): bigint {
-  if (v < MIN_INT || v > MAX_INT) throw new ExprError("E_EVAL", `integer overflow: ${v}`, where);
+  if (v < MIN_INT || v > MAX_INT) throw new ExprError("E_EVAL", "integer overflow", where);
   return v;
 }
 
 /** Checks that a bigint is within uint64 and wraps it as a `Uint`. */
 export function checkUint(v: bigint, where: { offset: number; length: number }): Uint {
   if (v < 0n || v > MAX_UINT) {
-    throw new ExprError("E_EVAL", `unsigned integer overflow: ${v}`, where);
+    throw new ExprError("E_EVAL", "unsigned integer overflow", where);
   }
   return new Uint(v);
 }
@@ -269,7 +270,7 @@ const STRING_METHODS: Builtin[] = [
         const needle = [...str(site, name, args[0], all)];
         const from = args.length > 1 ? int(site, name, args[1], all) : undefined;
         if (from !== undefined && (from < 0 || from > chars.length)) {
-          throw evalError(site, `${name}: index ${from} out of range`);
+          throw evalError(site, `${name}: start index out of range`);
         }
         const matchesAt = (i: number) => needle.every((c, j) => chars[i + j] === c);
         if (name === "indexOf") {
@@ -295,7 +296,10 @@ const STRING_METHODS: Builtin[] = [
       const start = int(site, "substring", args[0], all);
       const end = args.length > 1 ? int(site, "substring", args[1], all) : chars.length;
       if (start < 0 || start > chars.length || end < start || end > chars.length) {
-        throw evalError(site, `substring: range [${start}, ${end}) out of range`);
+        throw evalError(
+          site,
+          `substring: range out of range (the string has ${chars.length} characters)`,
+        );
       }
       return chars.slice(start, end).join("");
     },
@@ -343,7 +347,12 @@ const STRING_METHODS: Builtin[] = [
   method("charAt", "string", [[["int"], T.string]], (site, recv, args) => {
     const chars = [...str(site, "charAt", recv, [recv, ...args])];
     const i = int(site, "charAt", args[0], [recv, ...args]);
-    if (i < 0 || i > chars.length) throw evalError(site, `charAt: index ${i} out of range`);
+    if (i < 0 || i > chars.length) {
+      throw evalError(
+        site,
+        `charAt: index out of range (the string has ${chars.length} characters)`,
+      );
+    }
     return chars[i] ?? "";
   }),
 ];

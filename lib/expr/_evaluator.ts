@@ -180,7 +180,7 @@ export class Evaluator {
       if (i < 0n || i >= BigInt(obj.length)) {
         throw new ExprError(
           "E_EVAL",
-          `index ${i} out of range (list of ${obj.length})`,
+          `index out of range (list of ${obj.length})`,
           where(node),
         );
       }
@@ -218,7 +218,11 @@ export class Evaluator {
         throw new ExprError("E_EVAL", "map key `__proto__` is not allowed", where(k));
       }
       if (Object.hasOwn(out, key)) {
-        throw new ExprError("E_EVAL", `duplicate map key "${key}"`, where(k));
+        throw new ExprError(
+          "E_EVAL",
+          "duplicate map key (keys are not shown: they may be secrets)",
+          where(k),
+        );
       }
       out[key] = this.eval(v, locals);
     }

@@ -95,7 +95,7 @@ Deno.test("evaluate: strings and lists", () => {
   assert.equal(run("2 in steps.a.outputs.L"), true);
   assert.equal(run("'env' in inputs.labels && !('x' in inputs.labels)"), true);
   assert.equal(run("inputs.labels['env']"), "prod");
-  fails("steps.a.outputs.L[3]", "E_EVAL", /index 3 out of range/);
+  fails("steps.a.outputs.L[3]", "E_EVAL", /index out of range \(list of \d+\)/);
   fails("inputs.labels['nope']", "E_EVAL", /no such key `nope` in `inputs.labels`/, 14);
   fails("inputs.labels[inputs.taskId]", "E_EVAL", /^no such key in the map$/);
 });

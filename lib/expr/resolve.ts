@@ -45,6 +45,7 @@ export function resolveValue(
     case "template": {
       let text = "";
       let pending = false;
+      const sources: string[] = [];
       for (const part of node.parts) {
         if (typeof part === "string") {
           text += part;
@@ -53,8 +54,15 @@ export function resolveValue(
         const value = evaluatePart(part, vars, observe);
         if (value instanceof Placeholder) pending = true;
         text += interpolate(value);
+        sources.push(`string((${part.source}))`);
       }
-      return pending ? new Placeholder(text) : text;
+      const result = pending ? new Placeholder(text) : text;
+      // The whole text is seen too, as the concatenation it is: a short secret interpolated
+      // into other text can no longer be found alone.
+      if (sources.length > 0 && text !== "") {
+        observe?.(`${sources.join(" + ")} + ""`, result, vars);
+      }
+      return result;
     }
     case "list":
       return node.items.map((item) => resolveValue(item, vars, observe));

@@ -1,27 +1,39 @@
 /**
- * Whether an expression turns a secret it reads into new text: `inputs.key.upperAscii()`,
- * `inputs.key.substring(0, 8)`, `inputs.key.replace("-", "")`, `bytes(inputs.key)` (sent as
- * base64). The engine makes such a value a secret of its own, so it is redacted like the
+ * Whether an expression turns a secret it reads into new text or numbers:
+ * `inputs.key.upperAscii()`, `inputs.key.substring(0, 2)`, `inputs.key.charAt(i)`,
+ * `bytes(inputs.key)` (sent as base64), `inputs.pin + 1`, `-inputs.pin`, `int(…)`. The engine
+ * makes such a value a secret of its own, whatever its length, so it is redacted like the
  * original.
  *
  * Selecting or joining values does not make new text: `steps.a.outputs.Token`,
  * `"Bearer " + inputs.key`, `[inputs.key]`, `list.filter(…)` hold the secret as it is, where
- * redacting the secret already finds it. Nothing flows into a comparison, a boolean operator,
- * the condition of `?:`, the predicate of `filter`/`all`/`exists`, or functions that return a
- * count, a test or a type (`size`, `contains`, `startsWith`, `matches`, `has`, `int` …).
+ * redacting the secret already finds it, except a short secret (under 3 characters), which is
+ * only found as a whole value: joining it into other text derives. Nothing flows into a
+ * comparison, a boolean operator, the condition of `?:`, the predicate of
+ * `filter`/`all`/`exists`, or functions that return a count, a test, a position or a type
+ * (`size`, `contains`, `startsWith`, `matches`, `indexOf`, `has`, `type` …): those are control
+ * and measure, not content.
  *
  * @module
  */
 import { boundVariable, children, memberPath, type Node, parseCel } from "./_parse.ts";
 
 /**
- * How much of a secret a value holds: nothing; secret text as it was (a substring of the
- * value, which redacting the secret finds); text made from a secret (a new secret).
+ * How much of a secret a value holds, from least to most: nothing; secret text as it was (a
+ * substring of the value, which a text scan finds); a short secret kept as a whole value
+ * (found only by comparing whole values, so it must not be joined into other text); text made
+ * from a secret (a new secret).
  */
-type Carries = 0 | 1 | 2;
-const Carries = { Nothing: 0, Copy: 1, Derived: 2 } as const;
+export type Holds = "nothing" | "copy" | "whole" | "derived";
+type Carries = 0 | 1 | 2 | 3;
+const Carries = { Nothing: 0, Copy: 1, Whole: 2, Derived: 3 } as const;
+const LEVELS: Record<Holds, Carries> = { nothing: 0, copy: 1, whole: 2, derived: 3 };
+const NAMES: Holds[] = ["nothing", "copy", "whole", "derived"];
 
-/** Functions and methods whose result does not hold their arguments' content. */
+/**
+ * Functions and methods whose result does not hold their arguments' content: a count, a test,
+ * a type or a position (`indexOf` tells where, not what).
+ */
 const NO_CONTENT = new Set([
   "size",
   "contains",
@@ -31,16 +43,18 @@ const NO_CONTENT = new Set([
   "has",
   "type",
   "bool",
-  "int",
-  "uint",
-  "double",
+  "indexOf",
+  "lastIndexOf",
   "all",
   "exists",
   "exists_one",
 ]);
 
-/** Functions and methods whose result holds their arguments' text unchanged. */
-const KEEPS_TEXT = new Set(["string", "dyn", "join"]);
+/** Functions and methods whose result holds their argument's text unchanged. */
+const KEEPS_TEXT = new Set(["string", "dyn"]);
+
+/** Functions that join their arguments' text (a short secret in it can no longer be found). */
+const JOINS_TEXT = new Set(["join"]);
 
 /** Operators whose result is a boolean. */
 const BOOLEAN_OPS = new Set(["==", "!=", "<", "<=", ">", ">=", "&&", "||", "in", "!_"]);
@@ -65,9 +79,28 @@ export const EACH = "*";
  * ```
  */
 export function derivesSecret(source: string, isSecret: (path: string[]) => boolean): boolean {
+  return taintOf(source, (path) => isSecret(path) ? "copy" : "nothing") === "derived";
+}
+
+/**
+ * How much of a secret the value of `source` holds, given what each path it reads holds
+ * (`holds`): `"derived"` when it makes new text or numbers from a secret (`substring`,
+ * `charAt`, `split`, `pin + 1`, `-pin`, `int(…)`), or joins a short secret kept whole into
+ * other text (`"x" + steps.s.outputs.Short`); else the most any selected part holds.
+ *
+ * @example
+ * ```ts
+ * import { taintOf } from "./taint.ts";
+ * const holds = (path: string[]) => path[1] === "pin" ? "whole" : "nothing";
+ * taintOf("inputs.pin + 1", holds); // "derived"
+ * taintOf("[inputs.pin]", holds); // "whole"
+ * taintOf('"pin " + string(inputs.pin)', holds); // "derived"
+ * ```
+ */
+export function taintOf(source: string, holds: (path: string[]) => Holds): Holds {
   const parsed = parseCel(source);
-  if ("error" in parsed) return false;
-  return carries(parsed.ast, new Map(), isSecret) === Carries.Derived;
+  if ("error" in parsed) return "nothing";
+  return NAMES[carries(parsed.ast, new Map(), (path) => LEVELS[holds(path)])]!;
 }
 
 /** What a macro-bound name stands for: each element of a path, or a value as a whole. */
@@ -76,24 +109,32 @@ type Local = { each: string[] } | { value: Carries };
 function carries(
   node: Node,
   locals: ReadonlyMap<string, Local>,
-  isSecret: (path: string[]) => boolean,
+  level: (path: string[]) => Carries,
 ): Carries {
   const path = memberPath(node);
   if (path !== undefined) {
     const local = locals.get(path[0]!);
-    if (local === undefined) return isSecret(path) ? Carries.Copy : Carries.Nothing;
+    if (local === undefined) return level(path);
     if ("value" in local) return local.value;
-    return isSecret([...local.each, EACH, ...path.slice(1)]) ? Carries.Copy : Carries.Nothing;
+    return level([...local.each, EACH, ...path.slice(1)]);
   }
   const most = (nodes: Node[]): Carries =>
     nodes.reduce<Carries>(
-      (top, n) => Math.max(top, carries(n, locals, isSecret)) as Carries,
+      (top, n) => Math.max(top, carries(n, locals, level)) as Carries,
       Carries.Nothing,
     );
+  // Text or numbers made from what the parts hold.
+  const made = (nodes: Node[]): Carries =>
+    most(nodes) === Carries.Nothing ? Carries.Nothing : Carries.Derived;
+  // Parts joined: a secret found by a text scan stays findable, a short whole one does not.
+  const joined = (nodes: Node[]): Carries => {
+    const top = most(nodes);
+    return top === Carries.Whole ? Carries.Derived : top;
+  };
   const bound = boundVariable(node);
   if (bound !== undefined) {
     const name = (node.args as [string])[0];
-    const range = carries(bound.range, locals, isSecret);
+    const range = carries(bound.range, locals, level);
     const rangePath = memberPath(bound.range);
     const rangeLocal = rangePath === undefined ? undefined : locals.get(rangePath[0]!);
     let local: Local = { value: range };
@@ -106,11 +147,11 @@ function carries(
     const inner = new Map(locals).set(bound.name, local);
     switch (name) {
       case "map": // map(x, expr) or map(x, predicate, expr): the last argument is the value
-        return carries(bound.body[bound.body.length - 1]!, inner, isSecret);
+        return carries(bound.body[bound.body.length - 1]!, inner, level);
       case "filter": // the items kept are items of the range
         return range;
       case "bind": // cel.bind(x, init, expr)
-        return carries(bound.body[0]!, inner, isSecret);
+        return carries(bound.body[0]!, inner, level);
       default: // all, exists, exists_one: booleans
         return Carries.Nothing;
     }
@@ -123,24 +164,25 @@ function carries(
       return most([whenTrue, whenFalse]);
     }
     case "[]": // an element of a container; a secret index only selects
-      return carries((node.args as [Node, Node])[0], locals, isSecret);
+      return carries((node.args as [Node, Node])[0], locals, level);
     case "call":
     case "rcall": {
       const name = (node.args as [string])[0];
       if (NO_CONTENT.has(name)) return Carries.Nothing;
-      const args = most(children(node));
-      if (KEEPS_TEXT.has(name) || args === Carries.Nothing) return args;
-      return Carries.Derived;
+      if (KEEPS_TEXT.has(name)) return most(children(node));
+      if (JOINS_TEXT.has(name)) return joined(children(node));
+      return made(children(node));
     }
-    case "+": // strings and lists joined: each part is kept as it was
+    case "+": // strings and lists joined
+      return joined(children(node));
     case "list":
     case "map":
     case ".":
       return most(children(node));
     default:
-      // Arithmetic and negation make numbers, which are never secrets themselves; comparisons
-      // and boolean operators make booleans.
-      return BOOLEAN_OPS.has(node.op) ? Carries.Nothing : most(children(node));
+      // Comparisons and boolean operators make booleans; arithmetic and negation make numbers
+      // from their operands (`pin + 1`, `-pin`).
+      return BOOLEAN_OPS.has(node.op) ? Carries.Nothing : made(children(node));
   }
 }
 

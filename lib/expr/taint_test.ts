@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { derivesSecret, EACH, readPaths } from "./taint.ts";
+import { derivesSecret, EACH, readPaths, taintOf } from "./taint.ts";
 
 /** `inputs.key` is secret, and so is the `Remark` of each item of `steps.read.outputs.Data`. */
 const isSecret = (path: string[]) =>
@@ -65,4 +65,34 @@ Deno.test("readPaths: what an expression reads, element by element through macro
   ]);
   assert.deepEqual(readPaths("[1, 2].map(x, x + 1)"), []);
   assert.deepEqual(readPaths("inputs.("), []);
+});
+
+Deno.test("taintOf: arithmetic, conversions and joining a short secret kept whole derive", () => {
+  /** `inputs.pin` is a number secret and `inputs.short` a two-character one: found whole. */
+  const holds = (path: string[]) =>
+    path[0] === "inputs" && (path[1] === "pin" || path[1] === "short")
+      ? "whole"
+      : isSecret(path)
+      ? "copy"
+      : "nothing";
+  for (
+    const source of [
+      "inputs.pin + 1",
+      "-inputs.pin",
+      "inputs.pin * 2 - 1",
+      "inputs.pin % 10",
+      "int(inputs.key)",
+      "double(inputs.pin) / 2.0",
+      '"x" + inputs.short',
+      '[inputs.short, "b"].join("")',
+      "inputs.key.charAt(0)",
+      '"" + inputs.key.substring(0, 1)',
+    ]
+  ) assert.equal(taintOf(source, holds), "derived", source);
+  assert.equal(taintOf("inputs.short", holds), "whole");
+  assert.equal(taintOf("[inputs.pin]", holds), "whole");
+  assert.equal(taintOf("string(inputs.pin)", holds), "whole");
+  assert.equal(taintOf('"Bearer " + inputs.key', holds), "copy");
+  assert.equal(taintOf('inputs.key.indexOf("-")', holds), "nothing"); // a position
+  assert.equal(taintOf("inputs.pin > 4000", holds), "nothing");
 });

@@ -125,9 +125,11 @@ export function secretValues(inputs: Record<string, unknown>, decls: InputDecl[]
     if (value === null || value === undefined) return;
     if (Array.isArray(value)) return value.forEach(walk);
     if (typeof value === "object") return Object.values(value).forEach(walk);
+    // A boolean only tests; every other value is a secret whatever its length (a short one is
+    // found as a whole value, never inside other text: see lib/redaction.ts).
+    if (typeof value === "boolean") return;
     const text = String(value);
-    // Very short values ("1", "a") would blank out unrelated text; they are not secret-like.
-    if (text.length >= 3) out.add(text);
+    if (text !== "") out.add(text);
   };
   for (const decl of decls) {
     if (decl.secret && Object.hasOwn(inputs, decl.name)) walk(inputs[decl.name]);

@@ -141,7 +141,7 @@ export async function planWorkflow(wf: Workflow, options: PlanOptions): Promise<
     status: "planned",
     workflow: wf.name,
     steps: planned,
-    outputs: toJsonValue(secrets.redact(outputs)) as Record<string, unknown>,
+    outputs: toJsonValue(secrets.redact(outputs, "data")) as Record<string, unknown>,
   };
 }
 

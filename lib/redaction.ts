@@ -1,0 +1,153 @@
+/**
+ * How secrets are found in what a run shows, records and prints. Three rules, from the widest
+ * to the narrowest:
+ *
+ * - **Text.** A secret of 3 characters or more is replaced by `***` wherever it occurs, inside
+ *   any string, in clear and in the forms an API quotes it in: JSON-escaped, URL-encoded and
+ *   base64 (standard and URL-safe, with or without padding).
+ * - **Whole values.** A secret of any length (`"sk"`, `4`, a number made from a secret PIN)
+ *   replaces a value that equals it as a whole: a string, a number or a map key of the data a
+ *   record carries (its `inputs`, `outputs`, `requests`, `request`). Structure (`attempts`,
+ *   `stepId`, `timeMs`) is never touched: a short secret would otherwise blank out a count.
+ * - **Error messages.** In a `message`, any run of {@link FRAGMENT} characters or more that is
+ *   part of a secret is replaced (an API that quotes the first 40 characters of a value), and so
+ *   is a short secret standing as a word of its own (`'sk'`, `=4`).
+ *
+ * @module
+ */
+
+import { REDACTED } from "./redact.ts";
+
+/** Secrets shorter than this are found as whole values, never inside text. */
+export const MIN_TEXT_SECRET = 3;
+
+/** In an error message, a run of this many characters of a secret is redacted. */
+export const FRAGMENT = 6;
+
+/** Keys of a record whose values are data, where whole values are compared. */
+const DATA_KEYS = new Set(["inputs", "outputs", "requests", "request"]);
+
+/** What is redacted: a record (events, results), data as a whole, or an error message. */
+export type Place = "record" | "data" | "message";
+
+/**
+ * The forms a secret's text is quoted in: as it is, JSON-escaped, URL-encoded, base64
+ * (standard and URL-safe, padded and not). Only forms of {@link MIN_TEXT_SECRET} characters
+ * or more.
+ *
+ * @example
+ * ```ts
+ * import { quotedForms } from "./redaction.ts";
+ * quotedForms('a"b c'); // ['a"b c', 'a\\"b c', "a%22b%20c", "YSJiIGM=", "YSJiIGM"]
+ * ```
+ */
+export function quotedForms(secret: string): string[] {
+  const forms = new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]);
+  let binary = "";
+  for (const byte of new TextEncoder().encode(secret)) binary += String.fromCharCode(byte);
+  const b64 = btoa(binary);
+  for (const form of [b64, b64.replace(/=+$/, "")]) {
+    forms.add(form);
+    forms.add(form.replace(/\+/g, "-").replace(/\//g, "_"));
+  }
+  return [...forms].filter((form) => form.length >= MIN_TEXT_SECRET);
+}
+
+/**
+ * A redactor for a fixed set of secrets (see the module doc for the three rules). `whole`
+ * holds every secret's text (numbers as their decimal text); those of 3 characters or more are
+ * also searched in text.
+ *
+ * @example
+ * ```ts
+ * import { secretRedactor } from "./redaction.ts";
+ * const redact = secretRedactor(["sk-live-9f8e", "sk", "1235"]);
+ * redact({ attempts: 1235, outputs: { a: "sk", b: 1235, c: "x sk-live-9f8e" } });
+ * // { attempts: 1235, outputs: { a: "***", b: "***", c: "x ***" } }
+ * ```
+ */
+export function secretRedactor(
+  whole: Iterable<string>,
+): (value: unknown, place?: Place) => unknown {
+  const exact = new Set([...whole].filter((s) => s !== ""));
+  const texts = [...exact].filter((s) => s.length >= MIN_TEXT_SECRET);
+  const forms = [...new Set(texts.flatMap(quotedForms))].sort((a, b) => b.length - a.length);
+  const shorts = [...exact].filter((s) => s.length < MIN_TEXT_SECRET);
+  if (exact.size === 0) return (value) => value;
+  const pattern = forms.length === 0 ? undefined : new RegExp(forms.map(escape).join("|"), "g");
+  const text = (s: string) => pattern === undefined ? s : s.replace(pattern, REDACTED);
+  const fragments = fragmentFinder([
+    ...new Set(texts.flatMap((s) => [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)])),
+  ]);
+  const shortWord = shorts.length === 0 ? undefined : new RegExp(
+    `(?<![\\p{L}\\p{N}])(?:${
+      shorts.sort((a, b) => b.length - a.length).map(escape).join("|")
+    })(?![\\p{L}\\p{N}])`,
+    "gu",
+  );
+  const message = (s: string) => {
+    const redacted = fragments(text(s));
+    return shortWord === undefined ? redacted : redacted.replace(shortWord, REDACTED);
+  };
+  const walk = (value: unknown, data: boolean, key: string | undefined): unknown => {
+    if (typeof value === "string") {
+      if (data && exact.has(value)) return REDACTED;
+      return !data && key === "message" ? message(value) : text(value);
+    }
+    if (typeof value === "number" || typeof value === "bigint") {
+      return data && exact.has(String(value)) ? REDACTED : value;
+    }
+    if (Array.isArray(value)) return value.map((item) => walk(item, data, key));
+    if (value !== null && typeof value === "object" && isPlain(value)) {
+      const out: Record<string, unknown> = {};
+      for (const [name, item] of Object.entries(value)) {
+        const shown = data && exact.has(name) ? REDACTED : text(name);
+        out[shown] = walk(item, data || DATA_KEYS.has(name), name);
+      }
+      return out;
+    }
+    return value;
+  };
+  return (value, place = "record") =>
+    place === "message" && typeof value === "string"
+      ? message(value)
+      : walk(value, place === "data", undefined);
+}
+
+/**
+ * Replaces, in a text, every run of {@link FRAGMENT} characters or more that occurs in one of
+ * `secrets` (longest runs first, greedily from the left).
+ */
+function fragmentFinder(secrets: string[]): (text: string) => string {
+  const starts = new Set<string>();
+  for (const secret of secrets) {
+    for (let i = 0; i + FRAGMENT <= secret.length; i++) starts.add(secret.slice(i, i + FRAGMENT));
+  }
+  if (starts.size === 0) return (text) => text;
+  const inSecret = (piece: string) => secrets.some((secret) => secret.includes(piece));
+  return (text) => {
+    let out = "";
+    let i = 0;
+    while (i < text.length) {
+      if (i + FRAGMENT <= text.length && starts.has(text.slice(i, i + FRAGMENT))) {
+        let end = i + FRAGMENT;
+        while (end < text.length && inSecret(text.slice(i, end + 1))) end++;
+        out += REDACTED;
+        i = end;
+      } else {
+        out += text[i];
+        i++;
+      }
+    }
+    return out;
+  };
+}
+
+function isPlain(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
