@@ -10,6 +10,8 @@
 import { toOutput } from "./expr/evaluate.ts";
 import { EACH, type Holds, taintOf } from "./expr/taint.ts";
 import { REDACTED } from "./redact.ts";
+import { catalogCredentialsIn } from "./catalog/credentials.ts";
+import type { ActionSpec } from "./catalog/types.ts";
 import { MIN_TEXT_SECRET, type Place, secretRedactor } from "./redaction.ts";
 
 /**
@@ -195,8 +197,10 @@ const NOT_CREDENTIALS = new Set(["nexttoken", "pagetoken", "clienttoken", "conti
 /**
  * The credentials an API answered: the text of every field, at any depth, whose name says it
  * holds one (`Result.AccessKeySecret` of `apigateway.CreateApiKey`, a `Password`, a
- * `PrivateKey`). A run makes them secrets as the answer arrives: later steps still read them,
- * output, events and the journal show `***`.
+ * `PrivateKey`), and, given the action's `spec`, of every field the catalog marks secret from
+ * its documentation (CAM's `SecretAccessKey`, `DevicePsk`, `SecretValue`, `ApiKey` …; see
+ * `lib/catalog/data/secret_fields.json`). A run makes them secrets as the answer arrives:
+ * later steps still read them, output, events and the journal show `***`.
  *
  * @example
  * ```ts
@@ -205,8 +209,8 @@ const NOT_CREDENTIALS = new Set(["nexttoken", "pagetoken", "clienttoken", "conti
  * // ["s3cr3t-value"]
  * ```
  */
-export function credentialsIn(value: unknown): string[] {
-  const found: string[] = [];
+export function credentialsIn(value: unknown, spec?: ActionSpec): string[] {
+  const found: string[] = catalogCredentialsIn(spec, value);
   const walk = (item: unknown, name: string | undefined): void => {
     if (typeof item === "string") {
       if (name !== undefined && isCredentialName(name)) found.push(item);

@@ -182,3 +182,47 @@ Deno.test("the leak search can fail: it finds each kind of derived value in clea
   );
   assert.deepEqual(textLeaks("probe", JSON.stringify({ a: "***", b: [1, 2, 3] })), []);
 });
+
+Deno.test("credentials by the catalog: an API app's key and a role's access key show ***", async () => {
+  const file = `${dir}/credentials.yaml`;
+  await Deno.writeTextFile(
+    file,
+    `tcflow: 1
+name: credentials
+region: ap-guangzhou
+steps:
+  - id: app
+    action: apigateway.CreateApiApp
+    with: { ApiAppName: derived-app }
+  - id: role
+    action: trocket.CreateRole
+    with: { InstanceId: ${TARGET}, Role: derived-role, Remark: r, PermRead: true, PermWrite: false }
+  - id: roles
+    action: trocket.DescribeRoleList
+    with: { InstanceId: ${TARGET}, Offset: 0, Limit: 100 }
+  - id: use
+    set:
+      appKeyLength: \${{ size(steps.app.outputs.Result.ApiAppKey) }}
+`,
+  );
+  const state = `${dir}/credentials-state`;
+  const run = await runCli(["run", file, "--emulator", "--json", "--state-dir", state]);
+  assert.equal(run.code, 0, run.stderr);
+  const doc = JSON.parse(run.stdout);
+  const outputs = (id: string) => doc.steps.find((s: { id: string }) => s.id === id).outputs;
+  const shown: string[] = [];
+  const app = outputs("app").Result;
+  if (app.ApiAppKey !== "***") shown.push(`ApiAppKey = ${app.ApiAppKey}`);
+  if (app.ApiAppSecret !== "***") shown.push(`ApiAppSecret = ${app.ApiAppSecret}`);
+  assert.equal(app.ApiAppName, "derived-app"); // the rest of the answer stays readable
+  const role = outputs("roles").Data.find((r: { RoleName: string }) =>
+    r.RoleName === "derived-role"
+  );
+  if (role.AccessKey !== "***") shown.push(`RoleItem.AccessKey = ${role.AccessKey}`);
+  if (role.SecretKey !== "***") shown.push(`RoleItem.SecretKey = ${role.SecretKey}`);
+  // Later steps still read the real value.
+  assert.equal(outputs("use").appKeyLength, 32);
+  const journal = await Deno.readTextFile(`${state}/runs/${doc.run_id}/events.jsonl`);
+  if (/"ApiAppKey":"APID/.test(journal)) shown.push("the journal holds the ApiAppKey");
+  assert.deepEqual(shown, []);
+});

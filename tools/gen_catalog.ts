@@ -28,6 +28,7 @@ import { serviceVersionFromSdk } from "./catalog/from_sdk.ts";
 import { readSeeds } from "./catalog/seeds.ts";
 import { applySeed, type Rename } from "./catalog/merge.ts";
 import { PAGING_TABLE, pagingTable } from "./catalog/paging_table.ts";
+import { isCredentialField } from "./catalog/secret_fields.ts";
 
 /** The `generatedBy` marker written at the top of every data file. */
 export const GENERATED_BY =
@@ -88,6 +89,10 @@ export function generateCatalog(opts: GenerateOptions = {}): Map<string, string>
     versions.set(key, merged);
   }
   for (const [key, sv] of versions) resolveTypes(sv, (w) => opts.warnings?.push(`${key} ${w}`));
+  const secretFields: string[] = [];
+  for (const key of [...versions.keys()].sort()) {
+    secretFields.push(...markSecretFields(versions.get(key)!).map((where) => `${key} ${where}`));
+  }
 
   const files = new Map<string, string>();
   const index: CatalogIndex = { generatedBy: GENERATED_BY, sdkVersion, services: {} };
@@ -107,7 +112,40 @@ export function generateCatalog(opts: GenerateOptions = {}): Map<string, string>
   }
   files.set(`${DATA_DIR}/index.json`, JSON.stringify(index));
   files.set(PAGING_TABLE, pagingTable(keys.map((key) => versions.get(key)!)));
+  // One field a line, so that a change of the list reads as a diff.
+  files.set(
+    SECRET_FIELDS_FILE,
+    `{"generatedBy":${JSON.stringify(GENERATED_BY)},"count":${secretFields.length},"fields":[\n${
+      secretFields.map((field) => JSON.stringify(field)).join(",\n")
+    }\n]}\n`,
+  );
   return files;
+}
+
+/**
+ * The list of the fields marked secret (`service/version Owner.Field`, the owner an action's
+ * response or a structure), generated with the catalog and checked in.
+ */
+export const SECRET_FIELDS_FILE = `${DATA_DIR}/secret_fields.json`;
+
+/**
+ * Marks `secret: true` on the response fields and structure fields that carry a credential
+ * (see `tools/catalog/secret_fields.ts`); returns where (`CreateAccessKey.AccessKey…`).
+ */
+function markSecretFields(sv: ServiceVersion): string[] {
+  const marked: string[] = [];
+  const mark = (owner: string, field: Field) => {
+    if (!isCredentialField(field)) return;
+    field.secret = true;
+    marked.push(`${owner}.${field.name}`);
+  };
+  for (const name of Object.keys(sv.actions).sort()) {
+    for (const field of sv.actions[name]!.outputs) mark(name, field);
+  }
+  for (const name of Object.keys(sv.structures).sort()) {
+    for (const field of sv.structures[name]!.fields) mark(name, field);
+  }
+  return marked;
 }
 
 /** Replaces types that name no structure of the service version by `Any`, reporting each. */
@@ -173,6 +211,8 @@ if (import.meta.main) {
     }
   }
   const ms = Math.round(performance.now() - started);
+  const secretCount = (JSON.parse(files.get(SECRET_FIELDS_FILE)!) as { count: number }).count;
+  console.log(`catalog: ${secretCount} response fields marked secret (${SECRET_FIELDS_FILE})`);
   console.log(
     `catalog: ${files.size} files, ${
       (bytes / 1e6).toFixed(1)

@@ -53,6 +53,11 @@ export interface Field {
   max?: number;
   /** Allowed values, where documented as an enumeration. */
   enum?: string[];
+  /**
+   * True when the field carries a credential (a key, password, token, private key, PSK),
+   * judged from its name and documentation: its value is a secret of the run that receives it.
+   */
+  secret?: boolean;
 }
 
 /** A named structure (`Filter`, `TopicItem` …). */

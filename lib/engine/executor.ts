@@ -310,7 +310,10 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
     }
     const { status, outputs, requestId, attempts, items } = done;
     // Credentials the API answered (an API key's secret, a password) are secrets from now on.
-    if (step.kind === "action") secrets.add(credentialsIn(outputs));
+    if (step.kind === "action") {
+      const spec = findActionAnyCloud(serviceOfRef(step.action), step.action.action, step.version);
+      secrets.add(credentialsIn(outputs, spec));
+    }
     const error = done.error ??
       (status === "succeeded"
         ? undefined

@@ -286,7 +286,7 @@ async function planAction(
     outputs = step.foreach === undefined ? results[0] : results;
     live = true;
     // Credentials in a real answer (an API key's secret) are shown as `***` like secret inputs.
-    options.secretSet.add(credentialsIn(outputs));
+    options.secretSet.add(credentialsIn(outputs, spec));
   } else {
     const placeholder = new Placeholder(`<${label}>`);
     outputs = step.foreach === undefined
