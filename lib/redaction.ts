@@ -74,8 +74,7 @@ export function secretRedactor(
   const forms = [...new Set(texts.flatMap(quotedForms))].sort((a, b) => b.length - a.length);
   const shorts = [...exact].filter((s) => s.length < MIN_TEXT_SECRET);
   if (exact.size === 0) return (value) => value;
-  const pattern = forms.length === 0 ? undefined : new RegExp(forms.map(escape).join("|"), "g");
-  const text = (s: string) => pattern === undefined ? s : s.replace(pattern, REDACTED);
+  const text = textRedactor(forms);
   const fragments = fragmentFinder([
     ...new Set(texts.flatMap((s) => [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)])),
   ]);
@@ -86,7 +85,9 @@ export function secretRedactor(
     "gu",
   );
   const message = (s: string) => {
-    const redacted = fragments(text(s));
+    // Pieces first, on the text as it came: a value cut to a length is one run of a secret,
+    // which shorter secrets inside it must not split.
+    const redacted = text(fragments(s));
     return shortWord === undefined ? redacted : redacted.replace(shortWord, REDACTED);
   };
   const walk = (value: unknown, data: boolean, key: string | undefined): unknown => {
@@ -112,6 +113,30 @@ export function secretRedactor(
     place === "message" && typeof value === "string"
       ? message(value)
       : walk(value, place === "data", undefined);
+}
+
+/**
+ * Replaces every character of a text that an occurrence of one of `forms` covers (occurrences
+ * may overlap: `id=` and `id=Z4`…, or two secrets side by side), each covered run by one `***`.
+ */
+function textRedactor(forms: string[]): (text: string) => string {
+  if (forms.length === 0) return (text) => text;
+  const any = new RegExp(forms.map(escape).join("|"));
+  return (text) => {
+    if (!any.test(text)) return text;
+    const covered = new Uint8Array(text.length);
+    for (const form of forms) {
+      for (let at = text.indexOf(form); at >= 0; at = text.indexOf(form, at + 1)) {
+        covered.fill(1, at, at + form.length);
+      }
+    }
+    let out = "";
+    for (let i = 0; i < text.length; i++) {
+      if (covered[i] === 0) out += text[i];
+      else if (i === 0 || covered[i - 1] === 0) out += REDACTED;
+    }
+    return out;
+  };
 }
 
 /**

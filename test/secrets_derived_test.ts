@@ -150,7 +150,7 @@ Deno.test("derived secrets of any length: --json, stdout, journal and reports sh
   const events = (await Deno.readTextFile(`${state}/runs/${runId}/events.jsonl`)).trim().split(
     "\n",
   );
-  const succeeded = events.map((line) => JSON.parse(line)).filter((e) =>
+  const succeeded = events.map((line) => JSON.parse(line)).map((r) => r.e ?? r).filter((e) =>
     e.type === "step-succeeded"
   );
   leaks.push(...piecesShown(succeeded.find((e) => e.stepId === "pieces").outputs, "journal"));
