@@ -4,7 +4,9 @@
  *
  * - **Text.** A secret of 3 characters or more is replaced by `***` wherever it occurs, inside
  *   any string, in clear and in the forms an API quotes it in: JSON-escaped, URL-encoded and
- *   base64 (standard and URL-safe, with or without padding).
+ *   base64 (standard and URL-safe, with or without padding); every character an occurrence
+ *   covers is replaced, even where two secrets overlap. A number (`4822`) is replaced where it
+ *   stands as a word of its own, never inside a longer run of digits or letters (a run id).
  * - **Whole values.** A secret of any length (`"sk"`, `4`, a number made from a secret PIN)
  *   replaces a value that equals it as a whole: a string, a number or a map key of the data a
  *   record carries (its `inputs`, `outputs`, `requests`, `request`). Structure (`attempts`,
@@ -70,20 +72,22 @@ export function secretRedactor(
   whole: Iterable<string>,
 ): (value: unknown, place?: Place) => unknown {
   const exact = new Set([...whole].filter((s) => s !== ""));
-  const texts = [...exact].filter((s) => s.length >= MIN_TEXT_SECRET);
+  const isNumber = (s: string) => NUMBER.test(s);
+  const texts = [...exact].filter((s) => s.length >= MIN_TEXT_SECRET && !isNumber(s));
   const forms = [...new Set(texts.flatMap(quotedForms))].sort((a, b) => b.length - a.length);
   const shorts = [...exact].filter((s) => s.length < MIN_TEXT_SECRET);
+  const numbers = [...exact].filter((s) => s.length >= MIN_TEXT_SECRET && isNumber(s));
   if (exact.size === 0) return (value) => value;
-  const text = textRedactor(forms);
+  const byForms = textRedactor(forms);
+  // A number is found as a number of its own, never inside a longer run of digits or letters
+  // (a run id, a time): `4822` in `got integer 4822` but not in `20261204T174822Z`.
+  const numberWord = wordPattern(numbers);
+  const text = (s: string) =>
+    numberWord === undefined ? byForms(s) : byForms(s).replace(numberWord, REDACTED);
   const fragments = fragmentFinder([
     ...new Set(texts.flatMap((s) => [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)])),
   ]);
-  const shortWord = shorts.length === 0 ? undefined : new RegExp(
-    `(?<![\\p{L}\\p{N}])(?:${
-      shorts.sort((a, b) => b.length - a.length).map(escape).join("|")
-    })(?![\\p{L}\\p{N}])`,
-    "gu",
-  );
+  const shortWord = wordPattern(shorts);
   const message = (s: string) => {
     // Pieces first, on the text as it came: a value cut to a length is one run of a secret,
     // which shorter secrets inside it must not split.
@@ -113,6 +117,16 @@ export function secretRedactor(
     place === "message" && typeof value === "string"
       ? message(value)
       : walk(value, place === "data", undefined);
+}
+
+/** A number, as a secret's text: found as a word of its own. */
+const NUMBER = /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i;
+
+/** Any of `words` standing alone: not next to a letter or a digit. */
+function wordPattern(words: string[]): RegExp | undefined {
+  if (words.length === 0) return undefined;
+  const sorted = [...words].sort((a, b) => b.length - a.length).map(escape).join("|");
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${sorted})(?![\\p{L}\\p{N}])`, "gu");
 }
 
 /**

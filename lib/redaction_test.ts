@@ -47,3 +47,33 @@ Deno.test("short secrets: whole values of data and words of messages, never stru
   );
   assert.deepEqual(redact(["sk", 7], "data"), ["***", "***"]);
 });
+
+Deno.test("overlapping secrets leave no character between them in clear", () => {
+  const key = "Z4=NHLiyfa.+%8d=XDSOR";
+  const redact = secretRedactor([key, `id=${key.slice(0, 10)}`, key.slice(12, 20)]);
+  assert.match(redact(`id=${key}x`, "message") as string, /^(\*\*\*)+x$/);
+  assert.deepEqual(redact({ outputs: { v: `id=${key}x` } }), { outputs: { v: "***x" } });
+});
+
+Deno.test("a message cutting a secret to 40 characters is not split by shorter secrets in it", () => {
+  const secret = "FM8dlIEaj0ferl.hj=pV2FM8dlIEaj0ferl.hj=pV2-tail";
+  const redact = secretRedactor([secret, "FM8dlIEaj0ferl.hj=pV2", "Eaj0f"]);
+  const message = `got string ${JSON.stringify(secret.slice(0, 40))}.`;
+  assert.equal(redact(message, "message"), 'got string "***".');
+});
+
+Deno.test("a number made from a secret is a word of its own, never digits of a run id", () => {
+  const redact = secretRedactor(["1204", "-4822"]);
+  assert.deepEqual(
+    redact({
+      run_id: "20261204T174013Z-lcx2u2",
+      outputs: { n: 1204, m: -4822n, t: "pin 1204, next -4822" },
+      error: { message: "got integer 1204." },
+    }),
+    {
+      run_id: "20261204T174013Z-lcx2u2",
+      outputs: { n: "***", m: "***", t: "pin ***, next ***" },
+      error: { message: "got integer ***." },
+    },
+  );
+});

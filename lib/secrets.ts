@@ -78,18 +78,21 @@ export class SecretSet {
     let found: Holds = "nothing";
     for (const { text, number } of leavesIn(value)) {
       if (this.#values.has(text) && (number || text.length < MIN_TEXT_SECRET)) return "whole";
-      if (found === "nothing" && !number) {
-        for (const secret of this.#values) {
-          if (secret.length >= MIN_TEXT_SECRET && text.includes(secret)) {
-            found = "copy";
-            break;
-          }
-        }
+      if (found !== "nothing" || number) continue;
+      for (const secret of this.#values) {
+        if (secret.length < MIN_TEXT_SECRET || !text.includes(secret)) continue;
+        // A number is found only as a word of its own: inside other text it must derive.
+        if (NUMBER_TEXT.test(secret)) return "whole";
+        found = "copy";
+        break;
       }
     }
     return found;
   }
 }
+
+/** A secret that is a number (found as a word of its own, see `lib/redaction.ts`). */
+const NUMBER_TEXT = /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i;
 
 /**
  * What the engine calls after evaluating each `${{ }}` of a step or of the workflow's

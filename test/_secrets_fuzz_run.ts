@@ -76,6 +76,12 @@ export async function runSecretBatch(batch: SecretBatch, dir: string): Promise<B
     ["run stdout", plain.stdout],
     ["run stderr", plain.stderr],
   ];
+  try {
+    await Deno.stat(runDir);
+  } catch {
+    leaks.push(`the --json run id ${doc.run_id} names no run (redaction changed it)`);
+    return { cases: 0, placements: 0, bytes: 0, leaks };
+  }
   for await (const entry of Deno.readDir(runDir)) {
     texts.push([`journal ${entry.name}`, await Deno.readTextFile(`${runDir}/${entry.name}`)]);
   }
