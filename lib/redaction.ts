@@ -84,8 +84,13 @@ export function secretRedactor(
   const numberWord = wordPattern(numbers);
   const text = (s: string) =>
     numberWord === undefined ? byForms(s) : byForms(s).replace(numberWord, REDACTED);
+  // Numbers too: a run must reach across a number that ends a longer secret (`key-8910`).
   const fragments = fragmentFinder([
-    ...new Set(texts.flatMap((s) => [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)])),
+    ...new Set(
+      [...texts, ...numbers].flatMap((
+        s,
+      ) => [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)]),
+    ),
   ]);
   const shortWord = wordPattern(shorts);
   const message = (s: string) => {

@@ -14,12 +14,16 @@ Deno.test("credential strings inside lists are secrets, at any depth", () => {
   );
 });
 
-Deno.test("secrets of 3 characters are redacted; shorter ones are ignored", () => {
+Deno.test("secrets of 3 characters are found in text; shorter ones only as whole values", () => {
   const secrets = new SecretSet(["ab", "xyz"]);
-  assert.equal(secrets.size, 1);
+  assert.equal(secrets.size, 2);
   assert.equal(secrets.redact("ab-xyz"), "ab-***");
+  assert.deepEqual(secrets.redact({ outputs: { v: "ab", w: "ab-xyz" } }), {
+    outputs: { v: "***", w: "ab-***" },
+  });
   assert.equal(secrets.occursIn(["..xyz.."]), true);
   assert.equal(secrets.occursIn(["..ab.."]), false);
+  assert.equal(secrets.occursIn(["ab"]), true);
 });
 
 Deno.test("a conditional is tainted by a derived secret in either branch", () => {

@@ -15,12 +15,14 @@
  * - **Anywhere as text.** In stdout and stderr of `run` and `run --json`, every journal file and
  *   the Markdown and HTML reports (entities decoded): no leaf of 4 characters or more (numbers
  *   as whole numbers: not inside a longer run of digits, nor a time or duration like `740 ms`),
- *   no 1–3 character string leaf as a JSON string value (`"sk"` not followed by `:`), and never
+ *   no 1–3 character string leaf as a JSON string value (`"sk"` not followed by `:`, not an
+ *   HTML attribute's `="ok"`), and never
  *   the secrets themselves. A leaf that the workflow's own text contains (a literal the author
  *   wrote) is not a secret's and is skipped.
  * - **Text the author wrote stays.** Where an expression keeps a secret as it is and joins it
- *   with its own literals (`"id=" + inputs.key`), those literals may show around `***`
- *   (`id=***`), at the place and in error messages; any other character is a leak.
+ *   with its own literals (`"id=" + inputs.key`), text made of pieces of those literals may
+ *   show around `***` (`id=***`, `xBearer ***`), at the place and in error messages; any other
+ *   character is a leak.
  *
  * A 1–3 character string or a number under 4 digits is only looked for at its place (the
  * `--json` document, the journal's events, the error messages) and as a JSON string: in free

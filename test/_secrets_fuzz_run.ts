@@ -44,9 +44,20 @@ function redactedShape(shown: unknown, value: unknown, literals: string[]): bool
   if (value === "") return shown === "" || shown === REDACTED;
   if (shown === REDACTED) return true;
   if (typeof shown !== "string") return false;
-  return shown.split(REDACTED).every((piece) =>
-    piece === "" || literals.some((literal) => literal.includes(piece))
-  );
+  return shown.split(REDACTED).every((piece) => fromLiterals(piece, literals));
+}
+
+/** Whether `text` is made of pieces of `literals`, one after another (`x` + `Bearer `). */
+function fromLiterals(text: string, literals: string[]): boolean {
+  const ok = [true]; // ok[i]: text.slice(0, i) is made of pieces of literals
+  for (let end = 1; end <= text.length; end++) {
+    ok[end] = false;
+    for (let start = 0; start < end && !ok[end]; start++) {
+      const piece = text.slice(start, end);
+      ok[end] = ok[start] === true && literals.some((literal) => literal.includes(piece));
+    }
+  }
+  return ok[text.length] === true;
 }
 
 /** Runs one batch in `dir` and lists its leaks. */
@@ -132,10 +143,9 @@ export async function runSecretBatch(batch: SecretBatch, dir: string): Promise<B
     const literals = item === undefined ? quotedLiterals : literalsOf(batch.cases[item]!.source);
     const quoted = message.slice(at + "got string ".length);
     // A bare `"` is the message's own (the value's are escaped: `\"`), and so is the final dot.
+    const escaped = literals.map((literal) => JSON.stringify(literal).slice(1, -1));
     const clear = quoted.replaceAll(REDACTED, "\0").replace(/(?<!\\)"/g, "").replace(/\.$/, "")
-      .split("\0").filter((piece) =>
-        piece !== "" && !literals.some((literal) => JSON.stringify(literal).includes(piece))
-      );
+      .split("\0").filter((piece) => !fromLiterals(piece, escaped));
     if (clear.length > 0) leaks.push(`error message quotes ${JSON.stringify(quoted)}`);
   }
 
@@ -162,7 +172,8 @@ export async function runSecretBatch(batch: SecretBatch, dir: string): Promise<B
         }
       } else if (!numeric) {
         const quoted = JSON.stringify(leaf);
-        needles.set(quoted, new RegExp(`${escape(quoted)}(?!\\s*:)`));
+        // Not a key (`"iv":`), not an HTML attribute (`class="ok"`).
+        needles.set(quoted, new RegExp(`(?<!=)${escape(quoted)}(?!\\s*:)`));
       }
     }
   }
