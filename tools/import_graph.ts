@@ -25,7 +25,7 @@ export interface Edge {
  */
 export const LAYERS: readonly (readonly string[])[] = [
   ["errors.ts", "json.ts", "deps.ts", "crypto.ts", "redact.ts", "http1"],
-  ["catalog"],
+  ["catalog", "redaction.ts"],
   ["expr"],
   ["secrets.ts"],
   ["workflow"],
