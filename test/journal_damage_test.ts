@@ -117,3 +117,11 @@ Deno.test("run: an unwritable state dir is exit 3 naming the path; --json still 
   assert.equal(doc.error.code, "E_STORAGE");
   assert.deepEqual(doc.steps, []); // nothing was sent
 });
+
+Deno.test("report --out writes a 0600 file", async () => {
+  const { stateDir, ids } = await twoRuns();
+  const out = `${stateDir}/report.md`;
+  const result = await runCli(["report", ids[0]!, "--state-dir", stateDir, "--out", out]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal((await Deno.stat(out)).mode! & 0o777, 0o600);
+});

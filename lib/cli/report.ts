@@ -49,7 +49,7 @@ export const reportCommand: Command = async (args, ctx) => {
   }
   const path = out.startsWith("/") ? out : `${ctx.cwd.replace(/\/+$/, "")}/${out}`;
   try {
-    await Deno.writeTextFile(path, text);
+    await Deno.writeTextFile(path, text, { mode: 0o600 }); // a report shows requests and outputs
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new UsageError(`report: cannot write ${out}: ${message}`);

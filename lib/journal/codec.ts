@@ -82,7 +82,10 @@ export function decodeEvent(line: string): RunEvent {
  */
 export function encodeMeta(meta: RunMeta): string {
   const json = stringifyJson(meta, 2);
-  return (meta.format >= 2 ? frame(json, "meta", `"format":${meta.format},`) : json) + "\n";
+  return (meta.format >= 2
+    ? frame(json, "meta", { head: `"format":${meta.format},` }).text
+    : json) +
+    "\n";
 }
 
 /**
@@ -96,7 +99,7 @@ export function decodeMeta(content: string | Uint8Array): RunMeta {
   const head = `{"format":${JOURNAL_FORMAT},`;
   if (startsWithText(bytes, head)) {
     const body = bytes.at(-1) === 0x0a ? bytes.subarray(0, -1) : bytes;
-    const unframed = unframe(body, "meta", `"format":${JOURNAL_FORMAT},`);
+    const unframed = unframe(body, "meta", { head: `"format":${JOURNAL_FORMAT},` });
     if (!unframed.ok) throw new SyntaxError(`meta.json: ${unframed.reason}`);
     text = unframed.json;
   } else {
@@ -150,6 +153,8 @@ export interface ParsedJournal {
   ignoredLines: number;
   /** Why the journal is damaged (a record other than a torn last one does not check). */
   damaged?: string;
+  /** The chained checksum of the last good record (format 2; 0 for none): appends continue it. */
+  chain: number;
 }
 
 /**
@@ -159,6 +164,7 @@ export interface ParsedJournal {
  */
 export function parseJournal(bytes: Uint8Array, format: number): ParsedJournal {
   const events: RunEvent[] = [];
+  const state = { chain: 0 };
   let start = 0;
   let line = 0;
   while (true) {
@@ -167,21 +173,32 @@ export function parseJournal(bytes: Uint8Array, format: number): ParsedJournal {
     line++;
     const record = bytes.subarray(start, end);
     start = end + 1;
-    const why = readRecord(record, format, events);
+    const why = readRecord(record, format, events, state);
     if (why !== undefined) {
-      return { events, ignoredLines: 0, damaged: `events.jsonl line ${line}: ${why}` };
+      return {
+        events,
+        ignoredLines: 0,
+        damaged: `events.jsonl line ${line}: ${why}`,
+        chain: state.chain,
+      };
     }
   }
-  return { events, ignoredLines: start < bytes.length ? 1 : 0 };
+  return { events, ignoredLines: start < bytes.length ? 1 : 0, chain: state.chain };
 }
 
 /** Decodes one record into `events`; returns why it is not a good record. */
-function readRecord(record: Uint8Array, format: number, events: RunEvent[]): string | undefined {
+function readRecord(
+  record: Uint8Array,
+  format: number,
+  events: RunEvent[],
+  state: { chain: number },
+): string | undefined {
   let json: string;
   if (format >= 2) {
-    const unframed = unframe(record, "e");
+    const unframed = unframe(record, "e", { chain: state.chain });
     if (!unframed.ok) return unframed.reason;
     json = unframed.json;
+    state.chain = unframed.crc;
   } else {
     try {
       json = decoder.decode(record);
@@ -200,8 +217,15 @@ function readRecord(record: Uint8Array, format: number, events: RunEvent[]): str
 
 /**
  * One event as a line of a journal of the given format (with the final newline): a framed
- * record in format 2, plain JSON in format 1 (a resumed old run keeps its format).
+ * record in format 2, its checksum continuing `chain` (the last record's), plain JSON in
+ * format 1 (a resumed old run keeps its format). Returns the line and the chain after it.
  */
-export function encodeJournalLine(event: RunEvent, format: number): string {
-  return format >= 2 ? frame(stringifyJson(event), "e") + "\n" : encodeEvent(event);
+export function encodeJournalLine(
+  event: RunEvent,
+  format: number,
+  chain: number,
+): { line: string; chain: number } {
+  if (format < 2) return { line: encodeEvent(event), chain };
+  const { text, crc } = frame(stringifyJson(event), "e", { chain });
+  return { line: text + "\n", chain: crc };
 }

@@ -257,3 +257,24 @@ Deno.test("an unwritable state dir is E_STORAGE naming the path", async () => {
       e.message.includes(`${dir}/file/state/runs`),
   );
 });
+
+Deno.test("checksums are chained: a record dropped, copied or moved in the middle is damage", async () => {
+  const store = await tempStore();
+  const path = await finishedRun(store, "chain");
+  const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
+  const variants: [string, string[]][] = [
+    ["dropped", [lines[0]!, lines[2]!, lines[3]!]],
+    ["copied", [lines[0]!, lines[1]!, lines[1]!, lines[2]!, lines[3]!]],
+    ["moved", [lines[0]!, lines[2]!, lines[1]!, lines[3]!]],
+  ];
+  for (const [what, variant] of variants) {
+    await Deno.writeTextFile(path, variant.join("\n") + "\n");
+    await assert.rejects(store.read("chain"), damaged(/checksum mismatch/), what);
+  }
+  // Appends after a resume continue the chain.
+  await Deno.writeTextFile(path, lines.join("\n") + "\n");
+  await store.open("chain");
+  await store.append("chain", stepStarted("c", START + 30));
+  await store.close("chain");
+  assert.equal((await store.read("chain")).events.length, 5);
+});

@@ -64,6 +64,8 @@ interface Writer {
   format: number;
   /** Path of `events.jsonl`, for messages. */
   path: string;
+  /** The chained checksum of the last record appended (format 2). */
+  chain: number;
   lock: Deno.FsFile;
   events: Deno.FsFile;
   pending: Pending[];
@@ -141,6 +143,7 @@ export class FileJournalStore implements JournalStore {
       this.#writers.set(runId, {
         format: meta.format,
         path: `${dir}/events.jsonl`,
+        chain: 0,
         lock,
         events,
         pending: [],
@@ -160,7 +163,7 @@ export class FileJournalStore implements JournalStore {
     const lock = await this.#lock(runId, dir);
     try {
       const path = `${dir}/events.jsonl`;
-      const { damaged } = parseJournal(await readBytes(path), meta.format);
+      const { damaged, chain } = parseJournal(await readBytes(path), meta.format);
       if (damaged !== undefined) throw damagedError(runId, damaged);
       await storage(runId, path, () => cutTornLine(path));
       const events = await storage(
@@ -168,7 +171,7 @@ export class FileJournalStore implements JournalStore {
         path,
         () => this.#open(path, { create: true, append: true, mode: FILE_MODE }),
       );
-      this.#writers.set(runId, { format: meta.format, path, lock, events, pending: [] });
+      this.#writers.set(runId, { format: meta.format, path, chain, lock, events, pending: [] });
     } catch (error) {
       lock.close();
       throw error;
@@ -185,7 +188,10 @@ export class FileJournalStore implements JournalStore {
     if (writer.broken !== undefined) {
       return Promise.reject(brokenError(runId, writer.path, writer.broken));
     }
-    const bytes = encoder.encode(encodeJournalLine(event, writer.format));
+    // Encoded now, in call order, so that each record's checksum continues the one before.
+    const { line, chain } = encodeJournalLine(event, writer.format, writer.chain);
+    writer.chain = chain;
+    const bytes = encoder.encode(line);
     return new Promise<void>((resolve, reject) => {
       writer.pending.push({ bytes, resolve, reject });
       writer.flushing ??= this.#flush(runId, writer);
