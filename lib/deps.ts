@@ -28,6 +28,11 @@ export interface Deps {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** Sends an HTTP request (the emulator's `handle` in tests). */
   fetch: FetchFn;
+  /**
+   * Opens a file of the state dir for writing (`Deno.open` when absent): a test gives one
+   * that fails like a full disk does.
+   */
+  openFile?: (path: string, options: Deno.OpenOptions) => Promise<Deno.FsFile>;
 }
 
 /**

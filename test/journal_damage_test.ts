@@ -125,3 +125,31 @@ Deno.test("report --out writes a 0600 file", async () => {
   assert.equal(result.code, 0, result.stderr);
   assert.equal((await Deno.stat(out)).mode! & 0o777, 0o600);
 });
+
+Deno.test("run: a full disk mid-run is exit 3 naming the journal; --json prints what ran", async () => {
+  const stateDir = await Deno.makeTempDir({ prefix: "tcflow-full-cli-" });
+  const emulator = createEmulator();
+  const result = await runCli(
+    ["run", WORKFLOW, "--json", "--state-dir", stateDir, "--endpoint-url", "http://emulator.test"],
+    {
+      env: ENV,
+      deps: {
+        fetch: emulator.handle,
+        // The events file is /dev/full: its first write (run-started) fails with ENOSPC.
+        openFile: (path, options) =>
+          path.endsWith("/events.jsonl")
+            ? Deno.open("/dev/full", { write: true })
+            : Deno.open(path, options),
+      },
+    },
+  );
+  assert.equal(result.code, 3, result.stderr);
+  assert.match(result.stderr, /cannot write the journal at \S+\/events\.jsonl: No space left/);
+  assert.doesNotMatch(result.stderr, /internal error/);
+  const doc = JSON.parse(result.stdout);
+  assert.equal(doc.status, "failed");
+  assert.equal(doc.error.code, "E_STORAGE");
+  assert.match(doc.error.message, /No space left on device/);
+  assert.ok(doc.steps.every((s: { status: string }) => s.status === "pending"), result.stdout);
+  assert.equal(emulator.calls().length, 0, "nothing is sent that the journal cannot record");
+});

@@ -51,7 +51,10 @@ export async function openStore(
   options: { leaseS?: number; owner?: string } = {},
 ): Promise<JournalStore> {
   const url = storeUrlOf(parsed, ctx);
-  if (url === undefined) return new FileJournalStore(stateDirOf(parsed, ctx));
+  if (url === undefined) {
+    const open = ctx.deps.openFile; // a test's opener that fails like a full disk
+    return new FileJournalStore(stateDirOf(parsed, ctx), open === undefined ? {} : { open });
+  }
   const { PgJournalStore } = await import("../journal/pg_store.ts");
   return await PgJournalStore.connect(url, options);
 }
