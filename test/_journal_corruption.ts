@@ -16,7 +16,7 @@
  *
  * @module
  */
-import type { RunEvent } from "../lib/engine/events.ts";
+import type { RunEvent } from "../lib/journal/events.ts";
 import { hasStackTrace } from "./_cli.ts";
 import { applied, cli, type Fixture, fixture, journaledRun } from "./_journal_fixture.ts";
 import { createRng, type Rng } from "./_random.ts";
