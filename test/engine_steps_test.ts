@@ -437,6 +437,7 @@ steps:
     "undo-succeeded",
     "undo-started",
     "undo-succeeded",
+    "rollback-finished",
   ]);
 });
 

@@ -283,7 +283,7 @@ steps:
   assert.equal(rolled.code, 0, rolled.stderr);
   assert.deepEqual(JSON.parse(rolled.stdout), {
     run_id: "r-undo",
-    status: "succeeded",
+    status: "rolled_back",
     steps: [{ id: "two", status: "succeeded" }, { id: "one", status: "succeeded" }],
   });
   assert.deepEqual(calls(fx, "DeleteTopic").map((c) => (c.params as { Topic: string }).Topic), [

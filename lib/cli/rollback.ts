@@ -1,8 +1,9 @@
 /**
- * `tcflow rollback <run-id>`: runs the `undo` blocks of the run's succeeded steps, newest
- * first, under the same run id (compensation `ClientToken`s derive from it). Steps whose undo
- * already succeeded in an earlier rollback are not undone twice. Every compensation is
- * journaled (`undo-*` events) and shown by `tcflow report`.
+ * `tcflow rollback <run-id>`: runs the `undo` blocks of what the run applied (succeeded steps
+ * and succeeded `foreach` items), newest first, under the same run id (compensation
+ * `ClientToken`s derive from it). Each undo at most once: one that succeeded earlier is not
+ * repeated. Every compensation is journaled (`undo-*`, `rollback-finished`) and shown by
+ * `tcflow report`; a run whose compensation finished is `rolled_back`.
  *
  * @module
  */
@@ -10,7 +11,7 @@ import { teeSink } from "../journal/events.ts";
 import type { RecordedStep } from "../engine/executor.ts";
 import { rollbackWorkflow } from "../engine/rollback.ts";
 import { stringifyJson } from "../json.ts";
-import { isUndone, replay, type RunState } from "../journal/replay.ts";
+import { leftToUndo, replay, type RunState, type StepRecord } from "../journal/replay.ts";
 import type { JournalStore, RunRecord } from "../journal/store.ts";
 import { outputFlags, parseOneTarget } from "./_command.ts";
 import { CONNECT_FLAGS, runExitCode } from "./_connect.ts";
@@ -25,32 +26,52 @@ export const ROLLBACK_USAGE =
 
 Compensates a run: runs the undo blocks of its succeeded steps in reverse order (a foreach
 step item by item, last item first). A failed compensation is reported and the others still
-run. Steps already undone by an earlier rollback are left alone. Secret inputs were never
-journaled: give them again with --input. With --json prints {run_id, status, steps: [{id,
-index?, status, error?}]}. Exit codes: 0 every compensation succeeded (or there was nothing
-to undo), 1 one failed or the run is busy, 2 invalid, 3 credentials.
+run. Only what was applied is undone: succeeded steps, and the succeeded items of a foreach
+step that failed part-way. Each undo runs at most once: one that succeeded in an earlier
+rollback is not repeated, and an undo answered ResourceNotFound counts as done, so a rollback
+that was stopped can be run again and finishes. The run is then listed rolled_back. Secret
+inputs were never journaled: give them again with --input. With --json prints {run_id,
+status: "rolled_back"|"failed", steps: [{id, index?, status, error?}]}. Exit codes: 0 every
+compensation succeeded (or there was nothing to undo), 1 one failed or the run is busy, 2
+invalid, 3 credentials.
 `;
 
 /**
- * The recorded steps to compensate: succeeded steps, except those whose undo already
- * succeeded completely (they are marked `skipped`, so their outputs stay in scope for the
- * undo blocks of other steps but they are not undone again).
+ * What a compensation of a recorded run works from: every recorded step's outputs (the scope
+ * of the undo blocks; a `foreach` step's list is rebuilt from its journaled items, so a step
+ * that failed part-way has the outputs of the items that succeeded) and what is left to undo
+ * per step: succeeded steps and succeeded items whose undo has not succeeded yet. Failed and
+ * uncertain steps and items are never undone.
  */
-export function stepsToUndo(state: RunState): Record<string, RecordedStep> {
+export function stepsToUndo(
+  state: RunState,
+): { recorded: Record<string, RecordedStep>; undo: Record<string, "step" | number[]> } {
   const recorded: Record<string, RecordedStep> = {};
+  const undo: Record<string, "step" | number[]> = {};
   for (const step of state.steps) {
-    if (step.status !== "succeeded" && !(step.status === "skipped" && step.skipReason === "when")) {
-      continue;
-    }
-    const status = step.status === "succeeded" && !isUndone(step) ? "succeeded" : "skipped";
+    const whenSkipped = step.status === "skipped" && step.skipReason === "when";
+    if (step.status !== "succeeded" && !whenSkipped && step.itemRecords.length === 0) continue;
+    const status = step.status === "succeeded" ? "succeeded" : whenSkipped ? "skipped" : "failed";
     recorded[step.id] = {
       status,
-      outputs: step.outputs,
+      outputs: step.itemRecords.length > 0 ? itemOutputs(step) : step.outputs,
       attempts: step.attempts,
       ...(step.requestId !== undefined ? { request_id: step.requestId } : {}),
     };
+    const left = leftToUndo(step);
+    if (left === "step" || left.length > 0) undo[step.id] = left;
   }
-  return recorded;
+  return { recorded, undo };
+}
+
+/** A `foreach` step's outputs from its items: the response of each succeeded item, else null. */
+function itemOutputs(step: StepRecord): unknown[] {
+  const length = Math.max(step.items ?? 0, ...step.itemRecords.map((item) => item.index + 1));
+  const outputs: unknown[] = Array.from({ length }, () => null);
+  for (const item of step.itemRecords) {
+    if (item.status === "succeeded") outputs[item.index] = item.outputs;
+  }
+  return outputs;
 }
 
 /** `tcflow rollback`. */
@@ -78,21 +99,28 @@ export const rollbackCommand: Command = async (args, ctx) => {
     const first = await readRun(store, runId, "rollback");
     const run = await loadRecordedRun(first, parsed, ctx, "rollback");
     const pendingIn = (record: RunRecord) => {
-      const recorded = stepsToUndo(replay(record.events, record.meta));
+      const state = replay(record.events, record.meta);
+      const { recorded, undo } = stepsToUndo(state);
       const steps = run.workflow.steps.filter((step) =>
-        step.kind === "action" && step.undo !== undefined &&
-        recorded[step.id]?.status === "succeeded"
+        step.kind === "action" && step.undo !== undefined && undo[step.id] !== undefined
       );
-      return { recorded, steps };
+      // A compensation that undid everything but was stopped before it said so is finished.
+      const unfinished = state.status !== "rolled_back" &&
+        state.steps.some((step) => step.undo.some((u) => u.status === "succeeded"));
+      return { recorded, undo, steps, unfinished, rolledBack: state.status === "rolled_back" };
     };
-    const nothingToUndo = () => {
+    const nothingToUndo = (rolledBack: boolean) => {
       ctx.io.stderr(`run ${runId}: nothing to undo (no succeeded step with an undo block left)\n`);
       if (json) {
-        ctx.io.stdout(stringifyJson({ run_id: runId, status: "succeeded", steps: [] }, 2) + "\n");
+        const status = rolledBack ? "rolled_back" : "succeeded";
+        ctx.io.stdout(stringifyJson({ run_id: runId, status, steps: [] }, 2) + "\n");
       }
       return EXIT.ok;
     };
-    if (pendingIn(first).steps.length === 0) return nothingToUndo();
+    const firstPending = pendingIn(first);
+    if (firstPending.steps.length === 0 && !firstPending.unfinished) {
+      return nothingToUndo(firstPending.rolledBack);
+    }
 
     const reopened = await reopenRun({
       store,
@@ -108,8 +136,10 @@ export const rollbackCommand: Command = async (args, ctx) => {
     const { connection, region, secrets } = reopened;
     try {
       // Decide under the writer lock: another process may have rolled back meanwhile.
-      const { recorded, steps: pending } = pendingIn(await store.read(runId));
-      if (pending.length === 0) return nothingToUndo();
+      const { recorded, undo, steps: pending, unfinished, rolledBack } = pendingIn(
+        await store.read(runId),
+      );
+      if (pending.length === 0 && !unfinished) return nothingToUndo(rolledBack);
       if (!quiet) {
         ctx.io.stderr(
           `rolling back run ${runId}: ${pending.map((s) => s.id).reverse().join(", ")}\n`,
@@ -117,6 +147,7 @@ export const rollbackCommand: Command = async (args, ctx) => {
       }
       const results = await rollbackWorkflow(run.workflow, {
         recorded,
+        undo,
         inputs: run.inputs,
         deps: connection.deps,
         client: connection.client,
@@ -128,11 +159,13 @@ export const rollbackCommand: Command = async (args, ctx) => {
         ...(region !== undefined ? { region } : {}),
       });
       const failed = results.filter((r) => r.status === "failed").length;
-      const status = failed === 0 ? "succeeded" : "failed";
+      const status = failed === 0 ? "rolled_back" : "failed";
       ctx.io.stderr(
-        `rollback of run ${runId} ${status}: ${results.length - failed} compensation${
-          results.length - failed === 1 ? "" : "s"
-        } succeeded${failed > 0 ? `, ${failed} failed` : ""}\n`,
+        `${failed === 0 ? `run ${runId} rolled back` : `rollback of run ${runId} failed`}: ${
+          results.length - failed
+        } compensation${results.length - failed === 1 ? "" : "s"} succeeded${
+          failed > 0 ? `, ${failed} failed (run the rollback again to retry them)` : ""
+        }\n`,
       );
       if (json) {
         const steps = results.map((r) => ({
@@ -145,7 +178,7 @@ export const rollbackCommand: Command = async (args, ctx) => {
         }));
         ctx.io.stdout(stringifyJson({ run_id: runId, status, steps }, 2) + "\n");
       }
-      return runExitCode(status, results);
+      return runExitCode(failed === 0 ? "succeeded" : "failed", results);
     } finally {
       connection.close();
       await store.close(runId);

@@ -2,7 +2,8 @@
  * Compensation: the `undo` blocks of succeeded steps, run in reverse order (automatically with
  * `rollback: on_failure`, or by `tcflow rollback`). A `foreach` step is undone item by item,
  * last item first, with `item` and `index` bound; when it failed part-way, only the items that
- * succeeded are undone.
+ * succeeded are undone. An undo answered `ResourceNotFound*` counts as done (what it removes is
+ * gone: an interrupted compensation is run again to the end).
  *
  * @module
  */
@@ -26,6 +27,11 @@ import type { ValueObserver } from "../secrets.ts";
 export interface UndoTarget {
   step: ActionStep;
   outputs: unknown;
+  /**
+   * The `foreach` items to undo, in that order (a compensation of a recorded run passes those
+   * applied and not undone yet); by default the items whose outputs are not `null`, last first.
+   */
+  indexes?: number[];
 }
 
 /** What undo needs. */
@@ -120,7 +126,7 @@ export async function runUndo(targets: UndoTarget[], env: UndoEnv): Promise<Undo
       const done = (i: number) =>
         !Array.isArray(target.outputs) ||
         (target.outputs[i] !== null && target.outputs[i] !== undefined);
-      indexes = items.map((_, i) => i).filter(done).reverse();
+      indexes = target.indexes ?? items.map((_, i) => i).filter(done).reverse();
     }
     for (const index of indexes) {
       const at = index !== undefined ? { index } : {};
@@ -153,13 +159,17 @@ export async function runUndo(targets: UndoTarget[], env: UndoEnv): Promise<Undo
             clientToken,
           },
         );
-        if (!outcome.ok) throw new StepError(outcome.error.code, outcome.error.message);
+        // What the undo removes is already gone (an earlier, interrupted compensation): done.
+        const alreadyGone = !outcome.ok && outcome.error.code.startsWith("ResourceNotFound");
+        if (!outcome.ok && !alreadyGone) {
+          throw new StepError(outcome.error.code, outcome.error.message);
+        }
         await env.emit({
           type: "undo-succeeded",
           timeMs: env.deps.now(),
           stepId: step.id,
           request: clientToken === undefined ? params : { ...params, ClientToken: clientToken },
-          requestId: outcome.requestId,
+          ...(outcome.ok ? { requestId: outcome.requestId } : { alreadyGone: true }),
           ...at,
         });
         results.push({ stepId: step.id, status: "succeeded", ...at });
@@ -180,4 +190,16 @@ export async function runUndo(targets: UndoTarget[], env: UndoEnv): Promise<Undo
     }
   }
   return results;
+}
+
+/** Records how a compensation ended: `rolled_back` when none of its calls failed. */
+export async function finishRollback(env: Pick<UndoEnv, "emit" | "deps">, results: UndoResult[]) {
+  const failed = results.filter((r) => r.status === "failed").length;
+  await env.emit({
+    type: "rollback-finished",
+    timeMs: env.deps.now(),
+    status: failed === 0 ? "rolled_back" : "failed",
+    undone: results.length - failed,
+    failed,
+  });
 }

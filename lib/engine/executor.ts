@@ -34,7 +34,7 @@ import {
   StepError,
   toJsonLike,
 } from "./_action_step.ts";
-import { runUndo, undoEnv, type UndoTarget } from "./_undo.ts";
+import { finishRollback, runUndo, undoEnv, type UndoResult, type UndoTarget } from "./_undo.ts";
 import { type ErrorInfo, REDACTED, type RunEvent, type StepStatus } from "../journal/events.ts";
 import { effectiveRetry } from "./retry.ts";
 import { EACH, readPaths } from "../expr/taint.ts";
@@ -370,11 +370,10 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
   }
 
   const outputs = workflowOutputs(wf, { ...baseVars, steps: stepVars }, observe);
+  let undone: UndoResult[] | undefined;
   if (failed && wf.rollback === "on_failure") {
-    await runUndo(
-      undoable.reverse(),
-      undoEnv(opts, { emit, wf, vars: { ...baseVars, steps: stepVars }, observe }),
-    );
+    const env = undoEnv(opts, { emit, wf, vars: { ...baseVars, steps: stepVars }, observe });
+    undone = await runUndo(undoable.reverse(), env);
   }
   const status = failed ? "failed" : "succeeded";
   // (With `stopAfter`, a run that stopped early without failing has succeeded so far.)
@@ -386,6 +385,7 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
     durationMs: deps.now() - startMs,
     outputs,
   });
+  if (undone !== undefined && undone.length > 0) await finishRollback({ emit, deps }, undone);
   return redact({ run_id: opts.runId, status, outputs, steps: results });
 }
 

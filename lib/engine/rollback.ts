@@ -5,7 +5,7 @@
  * @module
  */
 import type { ActionStep, Workflow } from "../workflow/model.ts";
-import { runUndo, undoEnv, type UndoResult, type UndoTarget } from "./_undo.ts";
+import { finishRollback, runUndo, undoEnv, type UndoResult, type UndoTarget } from "./_undo.ts";
 import type { RunEvent, StepStatus } from "../journal/events.ts";
 import { secretDeriver, SecretSet } from "../secrets.ts";
 import { type EngineOptions, partlyDone, type RecordedStep } from "./executor.ts";
@@ -40,6 +40,13 @@ export type { UndoResult } from "./_undo.ts";
 export interface RollbackOptions extends EngineOptions {
   /** The steps of the run to compensate, as recorded (only `succeeded` ones are undone). */
   recorded: Record<string, RecordedStep>;
+  /**
+   * What is left to undo per step, from the journal (`leftToUndo` of `lib/journal/replay.ts`):
+   * `"step"`, or the `foreach` items applied and not undone yet. When given, only these are
+   * undone (each undo at most once); otherwise succeeded steps and the succeeded items of
+   * partly failed `foreach` steps.
+   */
+  undo?: Record<string, "step" | number[]>;
 }
 
 /**
@@ -101,21 +108,24 @@ export async function rollbackWorkflow(wf: Workflow, opts: RollbackOptions): Pro
   const targets: UndoTarget[] = [];
   for (const step of wf.steps) {
     const recorded = opts.recorded[step.id];
-    if (recorded === undefined) continue;
-    const succeeded = step.kind === "action" && step.undo !== undefined &&
-      recorded.status === "succeeded";
-    if (succeeded || partlyDone(step, recorded.outputs)) {
+    if (recorded === undefined || step.kind !== "action" || step.undo === undefined) continue;
+    const left = opts.undo?.[step.id];
+    if (opts.undo !== undefined) {
+      if (left === "step") targets.push({ step, outputs: recorded.outputs });
+      else if (left !== undefined && left.length > 0) {
+        targets.push({ step, outputs: recorded.outputs, indexes: left });
+      }
+    } else if (recorded.status === "succeeded" || partlyDone(step, recorded.outputs)) {
       targets.push({ step: step as ActionStep, outputs: recorded.outputs });
     }
   }
-  const results = await runUndo(
-    targets.reverse(),
-    undoEnv(opts, {
-      emit,
-      wf,
-      vars: { inputs: opts.inputs, run: { id: opts.runId }, env: opts.env ?? {}, steps },
-      observe: secretDeriver(secrets),
-    }),
-  );
+  const env = undoEnv(opts, {
+    emit,
+    wf,
+    vars: { inputs: opts.inputs, run: { id: opts.runId }, env: opts.env ?? {}, steps },
+    observe: secretDeriver(secrets),
+  });
+  const results = await runUndo(targets.reverse(), env);
+  await finishRollback(env, results);
   return redact(results);
 }

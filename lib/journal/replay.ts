@@ -532,11 +532,14 @@ function openUndo(step: StepRecord, index: number | undefined): UndoRecord | und
 
 /**
  * Whether a succeeded step was compensated since it last succeeded: its `undo` ran after it
- * (by `rollback: on_failure` or `tcflow rollback`) and every compensation call succeeded.
+ * (by `rollback: on_failure` or `tcflow rollback`) and every compensation call succeeded (in
+ * one of its tries: a rollback run again finishes what an earlier one left).
  */
 export function isUndone(step: StepRecord): boolean {
   const after = step.undo.filter((u) => u.seq > (step.finishedSeq ?? 0));
-  return after.length > 0 && after.every((u) => u.status === "succeeded");
+  // Each compensation call (one per item) is done once one of its tries succeeded.
+  const done = new Set(after.filter((u) => u.status === "succeeded").map((u) => u.index));
+  return after.length > 0 && after.every((u) => done.has(u.index));
 }
 
 /** Whether a `foreach` item that succeeded was undone since (its undo succeeded after it). */
