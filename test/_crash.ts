@@ -22,6 +22,9 @@ export { ROOT };
 export const TRIAL_WORKFLOWS = [
   "workflows/apigateway-provisioning.yaml",
   "workflows/rocketmq-smooth-migration.yaml",
+  // A foreach of creates without ClientToken (kills between and during items), a paginated
+  // read (kills between pages) and an undo per item (the rollback trials).
+  "test/crash/usage-plans.yaml",
 ] as const;
 
 /** The environment of the subprocesses: the emulator's demo credential, no colour. */

@@ -32,6 +32,12 @@ import {
   tempStateDir,
   TRIAL_WORKFLOWS,
 } from "./_crash.ts";
+import {
+  ROLLBACK_WORKFLOWS,
+  type RollbackReference,
+  rollbackReference,
+  rollbackWithKills,
+} from "./_crash_rollback.ts";
 
 /** How one trial ended. */
 export interface TrialOutcome {
@@ -47,6 +53,10 @@ export interface TrialOutcome {
   kind: "completed" | "uncertain-retried" | "uncertain-applied";
   /** Why the trial diverged; undefined when it did not. */
   divergent?: string;
+  /** Something was applied more often than in the reference run (a duplicate). */
+  duplicate?: boolean;
+  /** The rollback part, for the workflows of `ROLLBACK_WORKFLOWS`: kills and tries. */
+  rollback?: { kills: number; rollbacks: number; finished: boolean };
 }
 
 /** Figures of many trials. */
@@ -58,6 +68,11 @@ export interface TrialFigures {
   uncertainRetried: number;
   uncertainApplied: number;
   divergent: number;
+  duplicates: number;
+  /** Trials with a rollback part, SIGKILLs of rollbacks, rollbacks that finished. */
+  rollbackTrials: number;
+  rollbackKills: number;
+  rollbacksFinished: number;
 }
 
 /** Most resumes of one trial; only the first ones may be killed. */
@@ -74,10 +89,18 @@ async function stepActions(workflow: string): Promise<Map<string, string>> {
   return map;
 }
 
-/** The uninterrupted runs to compare with, one per trial workflow. */
-export async function references(server: EmulatorServer): Promise<Map<string, Reference>> {
-  const refs = new Map<string, Reference>();
-  for (const workflow of TRIAL_WORKFLOWS) refs.set(workflow, await reference(server, workflow));
+/** The uninterrupted runs (and rollbacks) to compare with, one per trial workflow. */
+export async function references(
+  server: EmulatorServer,
+): Promise<Map<string, Reference & { rollback?: RollbackReference }>> {
+  const refs = new Map<string, Reference & { rollback?: RollbackReference }>();
+  for (const workflow of TRIAL_WORKFLOWS) {
+    const ref: Reference & { rollback?: RollbackReference } = await reference(server, workflow);
+    if (ROLLBACK_WORKFLOWS.includes(workflow)) {
+      ref.rollback = await rollbackReference(server, workflow);
+    }
+    refs.set(workflow, ref);
+  }
   return refs;
 }
 
@@ -94,7 +117,7 @@ async function lineCount(path: string): Promise<number> {
  * Kills the process at a seeded point after `anchor` appears on its stderr: after a delay up
  * to `spanMs`, or once the run's journal has `events` more lines. Returns whether it killed.
  */
-async function killSomewhere(
+export async function killSomewhere(
   proc: ReturnType<typeof spawnCli>,
   anchor: RegExp,
   rng: Rng,
@@ -123,7 +146,7 @@ async function killSomewhere(
 /** Runs one crash trial; `rng` decides every choice. */
 export async function crashTrial(
   server: EmulatorServer,
-  refs: Map<string, Reference>,
+  refs: Map<string, Reference & { rollback?: RollbackReference }>,
   rng: Rng,
 ): Promise<TrialOutcome> {
   const workflow = rng.pick(TRIAL_WORKFLOWS);
@@ -187,9 +210,14 @@ export async function crashTrial(
       if (last.code !== 1 || uncertain.length === 0) {
         return { ...outcome, divergent: `resume exited ${last.code}: ${lastLines(last.stderr)}` };
       }
-      // The manual check: was the uncertain call applied? The emulator's call log says.
+      // The manual check: was the uncertain call applied? The emulator's call log says: more
+      // calls of its action were applied than the journal records as succeeded.
       const { applied } = mutatingCounts(server.emulator.calls());
-      const wasApplied = uncertain.some((s) => (applied[actions.get(s.id) ?? ""] ?? 0) > 0);
+      const journaled = await succeededCalls(store, runId, actions);
+      const wasApplied = uncertain.some((s) => {
+        const action = actions.get(s.id) ?? "";
+        return (applied[action] ?? 0) > (journaled[action] ?? 0);
+      });
       if (wasApplied) {
         return {
           ...outcome,
@@ -200,7 +228,30 @@ export async function crashTrial(
       outcome.kind = "uncertain-retried";
       retryUncertain = true;
     }
-    return { ...outcome, ...compare(server, initial, ref, doc) };
+    const compared = { ...outcome, ...compare(server, initial, ref, doc) };
+    if (compared.divergent !== undefined || ref.rollback === undefined || !rng.chance(0.6)) {
+      return compared;
+    }
+    const rolled = await rollbackWithKills(server, {
+      runId,
+      stateDir,
+      initial,
+      ref: ref.rollback,
+      rng,
+      spanMs,
+      killSomewhere,
+    });
+    return {
+      ...compared,
+      kills: compared.kills + rolled.kills,
+      rollback: {
+        kills: rolled.kills,
+        rollbacks: rolled.rollbacks,
+        finished: rolled.divergent === undefined,
+      },
+      ...(rolled.divergent !== undefined ? { divergent: `rollback: ${rolled.divergent}` } : {}),
+      ...(rolled.duplicate ? { duplicate: true } : {}),
+    };
   } finally {
     server.emulator.setFaults(undefined);
     await Deno.remove(stateDir, { recursive: true }).catch(() => {});
@@ -217,9 +268,9 @@ async function checkPartial(
   applied: Record<string, number>,
   ref: Reference,
   actions: Map<string, string>,
-): Promise<{ divergent?: string }> {
+): Promise<{ divergent?: string; duplicate?: boolean }> {
   const twice = appliedTwice(applied, ref.applied);
-  if (twice.length > 0) return { divergent: `applied twice: ${twice.join(", ")}` };
+  if (twice.length > 0) return { divergent: `applied twice: ${twice.join(", ")}`, duplicate: true };
   const record = await store.read(runId);
   for (const step of replay(record.events, record.meta).steps) {
     const action = actions.get(step.id);
@@ -236,16 +287,40 @@ async function checkPartial(
   return {};
 }
 
+/**
+ * Calls of each action (`service.Action`) the journal records as applied: one per succeeded
+ * step without `foreach`, one per succeeded item of a `foreach` step.
+ */
+async function succeededCalls(
+  store: FileJournalStore,
+  runId: string,
+  actions: Map<string, string>,
+): Promise<Record<string, number>> {
+  const record = await store.read(runId);
+  const counts: Record<string, number> = {};
+  for (const step of replay(record.events, record.meta).steps) {
+    const action = actions.get(step.id);
+    if (action === undefined) continue;
+    const n = step.itemRecords.length > 0
+      ? step.itemRecords.filter((item) => item.status === "succeeded").length
+      : step.status === "succeeded"
+      ? 1
+      : 0;
+    counts[action] = (counts[action] ?? 0) + n;
+  }
+  return counts;
+}
+
 /** Compares the final state and the applied calls with the reference run. */
 function compare(
   server: EmulatorServer,
   initial: unknown,
   ref: Reference,
   doc: RunDocument,
-): { divergent?: string } {
+): { divergent?: string; duplicate?: boolean } {
   const { applied } = mutatingCounts(server.emulator.calls());
   const twice = appliedTwice(applied, ref.applied);
-  if (twice.length > 0) return { divergent: `applied twice: ${twice.join(", ")}` };
+  if (twice.length > 0) return { divergent: `applied twice: ${twice.join(", ")}`, duplicate: true };
   const lost = appliedTwice(ref.applied, applied);
   if (lost.length > 0) return { divergent: `applied fewer times than the reference: ${lost}` };
   const final = normalizeState({ state: server.emulator.state(), outputs: doc.outputs }, initial);
@@ -281,8 +356,12 @@ export async function crashTrials(
         `trial ${
           i + 1
         }/${o.trials} ${outcome.workflow}: ${outcome.kills} kill(s), ${outcome.resumes} resume(s), ${outcome.kind}${
-          outcome.divergent ? `, DIVERGENT: ${outcome.divergent}` : ""
-        }`,
+          outcome.rollback !== undefined
+            ? `, rollback ${outcome.rollback.rollbacks} tr${
+              outcome.rollback.rollbacks === 1 ? "y" : "ies"
+            } (${outcome.rollback.kills} killed)`
+            : ""
+        }${outcome.divergent ? `, DIVERGENT: ${outcome.divergent}` : ""}`,
       );
     }
   } finally {
@@ -296,6 +375,10 @@ export async function crashTrials(
     uncertainRetried: outcomes.filter((t) => t.kind === "uncertain-retried").length,
     uncertainApplied: outcomes.filter((t) => t.kind === "uncertain-applied").length,
     divergent: outcomes.filter((t) => t.divergent !== undefined).length,
+    duplicates: outcomes.filter((t) => t.duplicate === true).length,
+    rollbackTrials: outcomes.filter((t) => t.rollback !== undefined).length,
+    rollbackKills: sum(outcomes.map((t) => t.rollback?.kills ?? 0)),
+    rollbacksFinished: outcomes.filter((t) => t.rollback?.finished === true).length,
   };
   return { figures, outcomes };
 }
@@ -305,7 +388,19 @@ const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 /** The figures as a table. */
 export function figuresTable(f: TrialFigures): string {
   return table([
-    ["trials", "kills", "resumes", "uncertain", "(retried)", "(left to user)", "divergent"],
+    [
+      "trials",
+      "kills",
+      "resumes",
+      "uncertain",
+      "(retried)",
+      "(left to user)",
+      "rollbacks",
+      "(killed)",
+      "(finished)",
+      "duplicates",
+      "divergent",
+    ],
     [
       f.trials,
       f.kills,
@@ -313,6 +408,10 @@ export function figuresTable(f: TrialFigures): string {
       f.uncertain,
       f.uncertainRetried,
       f.uncertainApplied,
+      f.rollbackTrials,
+      f.rollbackKills,
+      f.rollbacksFinished,
+      f.duplicates,
       f.divergent,
     ],
   ]);
