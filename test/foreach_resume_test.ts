@@ -148,3 +148,29 @@ async function write(fx: { dir: string }, text: string): Promise<string> {
   await Deno.writeTextFile(file, text);
   return file;
 }
+
+Deno.test("an item left uncertain by a kill does not trigger rollback: on_failure", async () => {
+  const fx = await fixture();
+  const text = `rollback: on_failure\n${plans("fail")}`.replace(
+    `    with: { UsagePlanName: "\${{ item }}" }`,
+    `    with: { UsagePlanName: "\${{ item }}" }
+    undo:
+      action: apigateway.DeleteUsagePlan
+      with: { UsagePlanId: "\${{ steps.plans.outputs[index].Result.UsagePlanId }}" }`,
+  );
+  assert.match(text, /undo:/);
+  const crashed = await journaledRun(fx, text, {
+    runId: "r-kept",
+    crash: { after: (e) => isItem(e, "item-started", 2) },
+  });
+  assert.equal(crashed, "crashed");
+  const resumed = await cli(fx, ["resume", "r-kept", "--json", "--quiet"]);
+  assert.equal(resumed.code, 1, resumed.stderr);
+  assert.equal(JSON.parse(resumed.stdout).steps[0].status, "uncertain");
+  const deletes = fx.emulator.calls().filter((c) => c.action === "DeleteUsagePlan");
+  assert.equal(deletes.length, 0, "nothing undone: the user settles the uncertain item");
+  assert.deepEqual(names(fx), ["p0", "p1", "p3", "p4", "p5"]);
+  const retried = await cli(fx, ["resume", "r-kept", "--retry-uncertain", "--quiet"]);
+  assert.equal(retried.code, 0, retried.stderr);
+  assert.deepEqual(names(fx), ["p0", "p1", "p3", "p4", "p5", "p2"]);
+});

@@ -15,6 +15,9 @@
  *   except with `on_error: continue`, where every item is tried.
  * - A mutating call whose outcome is unknown is retried only with a `ClientToken`, derived
  *   from (run id, step id, item index) so that `resume` sends the same token.
+ * - `rollback: on_failure` undoes on a failure or an uncertain outcome, but not when a step is
+ *   uncertain only because an earlier session was killed while it was in flight
+ *   (`E_INTERRUPTED`): the user settles that one with `--retry-uncertain`.
  *
  * @module
  */
@@ -234,6 +237,9 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
   });
 
   let failed = false;
+  // A step left uncertain by a kill of an earlier session (nothing sent now) is for the user
+  // to settle (`--retry-uncertain`): it does not trigger `rollback: on_failure`.
+  let interrupted = false;
   let stopped = false;
   for (const step of wf.steps) {
     const previous = results.at(-1);
@@ -342,6 +348,7 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
       });
     } else if (status === "uncertain") {
       failed = true;
+      if (error?.code === "E_INTERRUPTED") interrupted = true;
       if (partlyDone(step, outputs)) undoable.push({ step, outputs });
       await emit({
         type: "step-uncertain",
@@ -371,7 +378,7 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
 
   const outputs = workflowOutputs(wf, { ...baseVars, steps: stepVars }, observe);
   let undone: UndoResult[] | undefined;
-  if (failed && wf.rollback === "on_failure") {
+  if (failed && !interrupted && wf.rollback === "on_failure") {
     const env = undoEnv(opts, { emit, wf, vars: { ...baseVars, steps: stepVars }, observe });
     undone = await runUndo(undoable.reverse(), env);
   }

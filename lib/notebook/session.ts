@@ -30,7 +30,7 @@ import {
   runWorkflow,
 } from "../engine/executor.ts";
 import type { RateLimiter } from "../engine/rate_limiter.ts";
-import { replay, type RunState } from "../journal/replay.ts";
+import { replay, resumeState, type RunState } from "../journal/replay.ts";
 import { newRunId } from "../journal/run_id.ts";
 import {
   journalSink,
@@ -441,6 +441,15 @@ export class NotebookSession {
           : { status: "skipped", outputs: null };
       }
       const inFlight = state.inFlight.filter((id) => targets.has(id) && !retrying.has(id));
+      // A `foreach` cell in flight goes on item by item: its succeeded items are not sent again
+      // and an item in flight is uncertain unless it is safe to repeat.
+      const journaledItems = resumeState(state).items;
+      const resumeItems = Object.fromEntries(
+        inFlight.flatMap((id) => {
+          const items = journaledItems.get(id);
+          return items === undefined ? [] : [[id, items] as const];
+        }),
+      );
       const o = this.#options;
       const secrets = this.#secrets();
       const journal = o.store !== undefined
@@ -477,7 +486,7 @@ export class NotebookSession {
         secrets,
         resume,
         ...(stopAfter !== undefined ? { stopAfter } : {}),
-        ...(inFlight.length > 0 ? { inFlight } : {}),
+        ...(inFlight.length > 0 ? { inFlight, resumeItems } : {}),
         ...(o.region !== undefined ? { region: o.region } : {}),
         ...(o.env !== undefined ? { env: o.env } : {}),
       });
