@@ -24,6 +24,8 @@ Deno.test(`crash trials: ${TRIALS} SIGKILLs at seeded points, resumed, no diverg
   const divergent = outcomes.filter((t) => t.divergent !== undefined);
   assert.equal(figures.divergent, 0, lines.filter((l) => /DIVERGENT/.test(l)).join("\n"));
   assert.equal(divergent.length, 0);
+  assert.equal(figures.duplicates, 0);
+  assert.equal(figures.rollbacksFinished, figures.rollbackTrials, "every rollback finished");
   assert.equal(figures.trials, TRIALS);
   assert.ok(figures.kills > 0, "the trials killed something");
 });
