@@ -215,6 +215,8 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
   const redact = <T>(value: T): T => secrets.redact(value);
   const sink = opts.sink;
   const emit = async (event: RunEvent) => {
+    // Credentials an item's answer carries are secrets before its event is journaled.
+    if (event.type === "item-finished") secrets.add(credentialsIn(event.outputs));
     if (sink !== undefined) await sink.append(redact(event));
   };
   const startMs = deps.now();
@@ -308,6 +310,12 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
       startMs: stepStartMs,
       observe,
     });
+    // Items taken from the journal whose outputs were recorded redacted (they held a secret)
+    // must not be read as if `***` were the value.
+    const reusedItems = opts.resumeItems?.[step.id] ?? [];
+    if (reusedItems.some((item) => item.status === "succeeded" && holdsRedaction(item.outputs))) {
+      restored.add(step.id);
+    }
     if (done === "skipped") {
       stepVars[step.id] = { outputs: null, status: "skipped", request_id: "" };
       results.push({ id: step.id, status: "skipped", attempts: 0, outputs: null });
