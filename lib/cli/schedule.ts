@@ -26,7 +26,8 @@ import { CONNECT_FLAGS } from "./_connect.ts";
 import { formatDuration } from "./_progress.ts";
 import { boolFlag, parseCommandArgs, type ParsedArgs, stringFlag } from "./args.ts";
 import { type CliContext, type Command, EXIT, UsageError } from "./context.ts";
-import { storeUrlOf } from "./_journal.ts";
+import { stateDirOf, storeUrlOf } from "./_journal.ts";
+import { fileFireClaims } from "../schedule/fire_gate.ts";
 import { runCommand } from "./run.ts";
 
 /** Text of `tcflow schedule --help`. */
@@ -109,7 +110,8 @@ export const scheduleCommand: Command = async (args, ctx) => {
     const summary = await runSchedule({
       workflows,
       deps: cluster?.deps ?? ctx.deps,
-      ...(cluster !== undefined ? { claimFire: cluster.claimFire } : {}),
+      // On files, a lock file per workflow in the state dir does the same across processes.
+      claimFire: cluster?.claimFire ?? fileFireClaims(stateDirOf(parsed, ctx)),
       ...(once ? { once } : {}),
       ...(untilMs !== undefined ? { untilMs } : {}),
       signal: controller.signal,
