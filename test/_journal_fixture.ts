@@ -65,11 +65,12 @@ export interface Fixture {
   fetch: (r: Request) => Promise<Response>;
 }
 
-/** A new fixture (a temp dir, a fresh emulator). */
-export async function fixture(): Promise<Fixture> {
-  const dir = await Deno.makeTempDir({ prefix: "tcflow-items-" });
+/** A new fixture (a temp dir, a fresh emulator); `fetch` replaces the emulator as the API. */
+export async function fixture(fetch?: (r: Request) => Promise<Response>): Promise<Fixture> {
+  const dir = await Deno.makeTempDir({ prefix: "tcflow-journal-" });
   const emulator = createEmulator();
-  return { dir, store: new FileJournalStore(`${dir}/.tcflow`), emulator, fetch: emulator.handle };
+  const store = new FileJournalStore(`${dir}/.tcflow`);
+  return { dir, store, emulator, fetch: fetch ?? emulator.handle };
 }
 
 /** Runs workflow text as `tcflow run` does, journaled under the fixture's state dir. */

@@ -4,116 +4,23 @@
  * A crash is a sink that stops writing (and makes the executor throw) at a chosen event.
  */
 import assert from "node:assert/strict";
-import { createEmulator, DEMO_CREDENTIAL } from "../lib/emulator/emulator.ts";
-import type { RunEvent, RunSink } from "../lib/journal/events.ts";
-import { type RunResult, runWorkflow } from "../lib/engine/executor.ts";
-import { createRateLimiter } from "../lib/engine/rate_limiter.ts";
-import { createTencentClient } from "../lib/tencent/client.ts";
-import { type Deps, systemDeps } from "../lib/deps.ts";
+import type { createEmulator } from "../lib/emulator/emulator.ts";
+import { systemDeps } from "../lib/deps.ts";
 import { FileJournalStore } from "../lib/journal/file_store.ts";
 import { replay } from "../lib/journal/replay.ts";
-import { runMeta } from "../lib/journal/store.ts";
-import { loadWorkflowText } from "../lib/workflow/load.ts";
-import { parseInputFlags, secretValues } from "../lib/workflow/inputs.ts";
 import { reportCommand } from "../lib/cli/report.ts";
 import type { CliContext } from "../lib/cli/context.ts";
 import { hasStackTrace, ROOT, runCli } from "./_cli.ts";
+import { CREDENTIAL, type Fixture, fixture, journaledRun } from "./_journal_fixture.ts";
 import { topicsOf } from "./_engine.ts";
 import { createVpcDouble } from "./_vpc_double.ts";
 
 const TARGET = "rmq-72mo3a9o";
-const CREDENTIAL = { secretId: DEMO_CREDENTIAL.secretId, secretKey: DEMO_CREDENTIAL.secretKey };
 const ENV = {
   TENCENTCLOUD_SECRET_ID: CREDENTIAL.secretId,
   TENCENTCLOUD_SECRET_KEY: CREDENTIAL.secretKey,
   TENCENTCLOUD_REGION: "ap-guangzhou",
 };
-
-class Crash extends Error {}
-
-/** When to die: before writing an event, or right after writing it. */
-type CrashAt = { before: (event: RunEvent) => boolean } | { after: (event: RunEvent) => boolean };
-
-/** A sink that dies at an event; every later append fails as well. */
-function crashingSink(inner: RunSink, at: CrashAt): RunSink {
-  let dead = false;
-  return {
-    async append(event) {
-      if (dead || ("before" in at && at.before(event))) {
-        dead = true;
-        throw new Crash("killed");
-      }
-      await inner.append(event);
-      if ("after" in at && at.after(event)) {
-        dead = true;
-        throw new Crash("killed");
-      }
-    },
-  };
-}
-
-interface Fixture {
-  dir: string;
-  store: FileJournalStore;
-  fetch: (r: Request) => Promise<Response>;
-}
-
-async function fixture(
-  fetch?: (r: Request) => Promise<Response>,
-): Promise<Fixture & { emulator: ReturnType<typeof createEmulator> }> {
-  const dir = await Deno.makeTempDir({ prefix: "tcflow-durable-" });
-  const emulator = createEmulator();
-  return {
-    dir,
-    store: new FileJournalStore(`${dir}/.tcflow`),
-    emulator,
-    fetch: fetch ?? emulator.handle,
-  };
-}
-
-/** Runs workflow text as `tcflow run` will: journaled under the fixture's state dir. */
-async function journaledRun(
-  fx: Fixture,
-  text: string,
-  o: { runId: string; inputs?: string[]; crash?: CrashAt },
-): Promise<RunResult | "crashed"> {
-  const file = `${fx.dir}/workflow.yaml`;
-  await Deno.writeTextFile(file, text);
-  const loaded = loadWorkflowText(text, file);
-  assert.ok(loaded.workflow, JSON.stringify(loaded.diagnostics));
-  const wf = loaded.workflow;
-  const inputs = parseInputFlags(o.inputs ?? [], undefined, wf.inputs);
-  const secrets = [...secretValues(inputs, wf.inputs), CREDENTIAL.secretKey];
-  const deps: Deps = { ...systemDeps(), fetch: fx.fetch };
-  await fx.store.create(
-    await runMeta({
-      runId: o.runId,
-      workflow: wf,
-      inputs,
-      startedMs: deps.now(),
-      secrets,
-      region: "ap-guangzhou",
-    }),
-  );
-  const journal = fx.store.sink(o.runId, { secrets });
-  try {
-    return await runWorkflow(wf, {
-      inputs,
-      deps,
-      client: createTencentClient({ deps, credential: CREDENTIAL }),
-      rateLimiter: createRateLimiter({ deps }),
-      sink: o.crash ? crashingSink(journal, o.crash) : journal,
-      runId: o.runId,
-      region: "ap-guangzhou",
-      secrets,
-    });
-  } catch (error) {
-    if (error instanceof Crash) return "crashed";
-    throw error;
-  } finally {
-    await fx.store.close(o.runId);
-  }
-}
 
 function cli(fx: Fixture, args: string[]) {
   const connect = args[0] === "resume" || args[0] === "rollback";
