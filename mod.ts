@@ -130,16 +130,14 @@ export type {
 } from "./lib/catalog/types.ts";
 
 // Signing.
+export { type Credential, signTc3, type Tc3Request } from "./lib/tencent/signer.ts";
 export {
-  type Credential,
   type IncomingRequest,
-  signTc3,
-  type Tc3Request,
   type VerifyInfo,
   type VerifyOptions,
   type VerifyResult,
   verifyTencentRequest,
-} from "./lib/tencent/signer.ts";
+} from "./lib/emulator/verify.ts";
 export { type HuaweiCredential, type HuaweiRequest, signHuawei } from "./lib/huawei/signer.ts";
 
 // Lossless JSON (64-bit integers as bigint).

@@ -8,7 +8,7 @@
  * @module
  */
 import { parseJson, stringifyJson } from "../lib/json.ts";
-import { verifyTencentRequest } from "../lib/tencent/signer.ts";
+import { verifyTencentRequest } from "../lib/emulator/verify.ts";
 
 /** The double: a fetch-shaped handler and what it holds. */
 export interface VpcDouble {

@@ -29,11 +29,7 @@ const KNOWN_EMULATOR = [
   "lib/client/client.ts -> lib/emulator/service.ts",
 ];
 const KNOWN_PRIVATE: string[] = [];
-const KNOWN_CIRCLES = [
-  "lib/emulator/_admin.ts <-> lib/emulator/emulator.ts",
-  // verifyTencentRequest (only the emulator needs it) reads v1 signatures from signer_v1.ts
-  "lib/tencent/signer.ts <-> lib/tencent/signer_v1.ts",
-];
+const KNOWN_CIRCLES: string[] = [];
 
 const label = (e: Edge) => `${e.from} -> ${e.to}`;
 

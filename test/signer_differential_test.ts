@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { createRequire } from "node:module";
-import { signTc3, type Tc3Request, verifyTencentRequest } from "../lib/tencent/signer.ts";
+import { signTc3, type Tc3Request } from "../lib/tencent/signer.ts";
+import { verifyTencentRequest } from "../lib/emulator/verify.ts";
 import { encodeRfc3986 } from "../lib/tencent/signer_v1.ts";
 import { createRng, randomHost, randomName, randomText, type Rng, testSeed } from "./_random.ts";
 

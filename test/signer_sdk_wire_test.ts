@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { verifyTencentRequest } from "../lib/tencent/signer.ts";
+import { verifyTencentRequest } from "../lib/emulator/verify.ts";
 
 const require = createRequire(import.meta.url);
 const { CommonClient } = require("tencentcloud-sdk-nodejs/tencentcloud/common/common_client.js");

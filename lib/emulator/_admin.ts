@@ -4,7 +4,14 @@
  * @module
  */
 import { stringifyJson } from "../json.ts";
-import type { Emulator } from "./emulator.ts";
+
+/** What the admin routes need of the emulator (`Emulator` has it). */
+export interface AdminTarget {
+  state(): Record<string, unknown>;
+  reset(): void;
+  calls(): unknown[];
+  setFaults(spec: string | undefined, seed?: number): void;
+}
 
 /** What `GET /_emulator/faults` answers. */
 export interface FaultInfo {
@@ -20,7 +27,7 @@ export interface FaultInfo {
 export async function handleAdmin(
   request: Request,
   path: string,
-  emulator: Emulator,
+  emulator: AdminTarget,
   info: () => FaultInfo,
 ): Promise<Response> {
   const method = request.method.toUpperCase();

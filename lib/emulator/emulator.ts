@@ -21,7 +21,7 @@
 import { catalogIndex, findAction, findStructure, serviceVersion } from "../catalog/catalog.ts";
 import { suggest } from "../catalog/suggest.ts";
 import { parseJson, stringifyJson } from "../json.ts";
-import { stripPort, verifyTencentRequest } from "../tencent/signer.ts";
+import { stripPort } from "../tencent/host.ts";
 import { type FaultInfo, handleAdmin } from "./_admin.ts";
 import { FaultInjector, mulberry32 } from "./faults.ts";
 import { createHuaweiCphEmulator } from "./huawei_cph.ts";
@@ -30,6 +30,7 @@ import { RateLimiter } from "./rate_limit.ts";
 import { TENCENT_REGIONS } from "./regions.ts";
 import { ApiError, type CallContext, type ServiceEmulator } from "./service.ts";
 import { builtinServices } from "./services.ts";
+import { verifyTencentRequest } from "./verify.ts";
 
 /**
  * The built-in demo credential: it opens the emulator and nothing else.

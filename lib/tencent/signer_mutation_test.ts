@@ -5,12 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { hmac, hmacKey, hmacSha256Raw, toHex, utf8 } from "../crypto.ts";
-import {
-  hashedCanonicalRequestTc3,
-  signTc3,
-  type Tc3Request,
-  verifyTencentRequest,
-} from "./signer.ts";
+import { hashedCanonicalRequestTc3, signTc3, type Tc3Request } from "./signer.ts";
+import { verifyTencentRequest } from "../emulator/verify.ts";
 
 const CRED = { secretId: "AKIDMUTATIONTEST", secretKey: "mutation-secret-key" };
 const NOW_S = 1_700_000_000; // 2023-11-14T22:13:20Z

@@ -10,8 +10,8 @@ import {
   tc3Date,
   tc3KeyCacheStats,
   type Tc3Request,
-  verifyTencentRequest,
 } from "./signer.ts";
+import { verifyTencentRequest } from "../emulator/verify.ts";
 
 // The worked example of tools/seeds/trocket-2023-03-08-rocketmq5-api.txt, "签名方法 v3".
 const SEED_PAYLOAD =

@@ -2,7 +2,7 @@
  * Tencent Cloud signature method v1 (HmacSHA1 / HmacSHA256): the signature over
  * `METHOD + host + path + "?" + sorted k=v parameters` (raw values), base64-encoded, sent as the
  * `Signature` parameter of a GET query or an `application/x-www-form-urlencoded` POST body.
- * The seeds' GET examples use it; the emulator verifies it through {@link verifyV1}.
+ * The seeds' GET examples use it; the emulator verifies it (`lib/emulator/verify_v1.ts`).
  *
  * @example
  * ```ts
@@ -18,19 +18,8 @@
  * @module
  */
 
-import { asBytes, hmac, hmacKey, timingSafeEqual, toBase64 } from "../crypto.ts";
+import { hmac, hmacKey, toBase64 } from "../crypto.ts";
 import type { Credential } from "./signer.ts";
-import {
-  checkTimestamp,
-  fail,
-  type IncomingRequest,
-  secretIdNotFound,
-  SIGNATURE_FAILURE_MESSAGE,
-  stripPort,
-  type VerifyInfo,
-  type VerifyOptions,
-  type VerifyResult,
-} from "./_verify.ts";
 
 /** The v1 signature algorithms. */
 export type V1Algorithm = "HmacSHA1" | "HmacSHA256";
@@ -136,94 +125,4 @@ export async function signedV1Url(
 ): Promise<string> {
   const params = await signV1Params({ ...call, method: "GET" }, cred);
   return `${opts.protocol ?? "https"}://${call.host}${call.path ?? "/"}?${encodeV1Params(params)}`;
-}
-
-/**
- * The v1 parameters of a request, when it can carry them: the query of a GET, the body of an
- * `application/x-www-form-urlencoded` POST. `undefined` otherwise.
- */
-export function readV1Params(input: IncomingRequest): Record<string, string> | undefined {
-  const method = input.method.toUpperCase();
-  let search: URLSearchParams;
-  if (method === "GET") {
-    search = input.url.searchParams;
-  } else if (
-    method === "POST" &&
-    (input.headers.get("content-type") ?? "").toLowerCase().startsWith(
-      "application/x-www-form-urlencoded",
-    )
-  ) {
-    search = new URLSearchParams(new TextDecoder().decode(asBytes(input.body)));
-  } else {
-    return undefined;
-  }
-  const params: Record<string, string> = {};
-  for (const [name, value] of search) params[name] = value;
-  return params;
-}
-
-const REQUIRED_V1 = ["Action", "Version", "Timestamp", "Nonce", "SecretId", "Signature"] as const;
-
-/** The service named by a `<svc>.tencentcloudapi.com` / `<svc>.<region>.tencentcloudapi.com` host. */
-function serviceOfHost(host: string): string | undefined {
-  return /^([a-z0-9-]+)\.(?:[a-z0-9-]+\.)?tencentcloudapi\.com$/i.exec(stripPort(host))?.[1];
-}
-
-/**
- * Verifies a v1-signed request whose parameters were read with {@link readV1Params}.
- * Same codes as `verifyTencentRequest`.
- */
-export async function verifyV1(
-  input: IncomingRequest,
-  params: Record<string, string>,
-  opts: VerifyOptions,
-): Promise<VerifyResult & VerifyInfo> {
-  const algorithm: V1Algorithm = params.SignatureMethod === "HmacSHA256"
-    ? "HmacSHA256"
-    : "HmacSHA1";
-  const host = input.headers.get("host") ?? input.url.host;
-  const unsigned: Record<string, string> = { ...params };
-  delete unsigned.Signature;
-  const info: VerifyInfo = { scheme: algorithm, params: unsigned };
-  const service = serviceOfHost(host);
-  if (service !== undefined) info.service = service;
-  if (params.Action !== undefined) info.action = params.Action;
-  if (params.Version !== undefined) info.version = params.Version;
-  if (params.Region !== undefined) info.region = params.Region;
-  if (params.Token !== undefined) info.token = params.Token;
-  for (const name of REQUIRED_V1) {
-    if (params[name] === undefined || params[name] === "") {
-      return {
-        ...info,
-        ...fail("MissingParameter", `The request is missing a required parameter \`${name}\`.`),
-      };
-    }
-  }
-  const timestampText = params.Timestamp!;
-  if (!/^\d{1,12}$/.test(timestampText)) {
-    return {
-      ...info,
-      ...fail("InvalidParameterValue", `Timestamp must be Unix seconds: got \`${timestampText}\`.`),
-    };
-  }
-  const expired = checkTimestamp(Number(timestampText), opts);
-  if (expired) return { ...info, ...expired };
-  const secretId = params.SecretId!;
-  const secretKey = opts.lookupSecret(secretId);
-  if (secretKey === undefined) return { ...info, ...secretIdNotFound(secretId) };
-  // A `+` of base64 sent unencoded arrives as a space.
-  const received = params.Signature!.replaceAll(" ", "+");
-  const method = input.method.toUpperCase() === "POST" ? "POST" : "GET";
-  const hosts = stripPort(host) === host ? [host] : [host, stripPort(host)];
-  for (const candidate of hosts) {
-    const expected = await signV1(unsigned, {
-      method,
-      host: candidate,
-      path: input.url.pathname,
-      secretKey,
-      algorithm,
-    });
-    if (timingSafeEqual(expected, received)) return { ...info, ok: true, secretId };
-  }
-  return { ...info, ...fail("AuthFailure.SignatureFailure", SIGNATURE_FAILURE_MESSAGE) };
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { verifyTencentRequest } from "./signer.ts";
+import { verifyTencentRequest } from "../emulator/verify.ts";
 import {
   encodeRfc3986,
   encodeV1Params,

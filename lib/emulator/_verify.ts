@@ -1,15 +1,9 @@
 /**
- * Private: the result types and shared checks of the Tencent signature verifiers (TC3 in
- * `signer.ts`, v1 in `signer_v1.ts`).
+ * Private: the result types and shared checks of the emulator's Tencent signature verifiers
+ * (TC3 in `verify.ts`, v1 in `verify_v1.ts`).
  *
  * @module
  */
-
-/** `host:port` → `host` (IPv6 literals keep their brackets). */
-export function stripPort(host: string): string {
-  const match = /^(\[[^\]]*\]|[^:]*)(?::\d*)?$/.exec(host);
-  return match?.[1] ?? host;
-}
 
 /** The outcome of a signature check. */
 export type VerifyResult =
