@@ -76,6 +76,13 @@
  * @module
  */
 
+import { createEmulator, type Emulator } from "./lib/emulator/emulator.ts";
+import {
+  type ClientOptions as TypedClientOptions,
+  createClient as createTypedClient,
+  type TcflowClient as TypedClient,
+} from "./lib/client/client.ts";
+
 // Workflows: parse → validate → plan.
 export { type LoadResult, loadWorkflowFile, loadWorkflowText } from "./lib/workflow/load.ts";
 export { type ParseResult, parseWorkflow } from "./lib/workflow/parse.ts";
@@ -180,14 +187,33 @@ export type {
 export type { Sealed } from "./lib/journal/seal.ts";
 
 // The typed client.
-export {
-  type ActionCallOptions,
-  type ActionResponse,
-  type ClientOptions,
-  createClient,
-  type GenericCallOptions,
-  type TcflowClient,
-} from "./lib/client/client.ts";
+export type { ActionCallOptions, ActionResponse, GenericCallOptions } from "./lib/client/client.ts";
+
+/**
+ * Options of {@link createClient}: region, credential or `emulator` (`true`, or an
+ * {@link Emulator} to talk to in-process), endpoint, rate-limit and retry settings.
+ */
+export type ClientOptions = TypedClientOptions<Emulator>;
+
+/** The typed client made by {@link createClient}, with its in-process {@link Emulator}. */
+export type TcflowClient = TypedClient<Emulator>;
+
+/**
+ * Creates a typed client: `client.trocket.DescribeTopicList({...})`, `client.call(name, params)`.
+ * It connects on its first call the way a run does (`lib/connect.ts`); `emulator: true` makes an
+ * in-process {@link Emulator} (`client.emulator`).
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "./mod.ts";
+ * const client = createClient({ region: "ap-guangzhou", emulator: true });
+ * const topics = await client.trocket.DescribeTopicList({ InstanceId: "rmq-2x9f8k1p" });
+ * console.log(topics.TotalCount);
+ * ```
+ */
+export function createClient(options: ClientOptions): TcflowClient {
+  return createTypedClient(options, createEmulator);
+}
 export type { TrocketClient } from "./lib/client/types/trocket.ts";
 export type { ApigatewayClient } from "./lib/client/types/apigateway.ts";
 export type { SslClient } from "./lib/client/types/ssl.ts";

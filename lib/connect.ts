@@ -34,6 +34,7 @@ import {
 } from "./provider/registry.ts";
 import { type CloudCaller, type EngineClient, routeClients } from "./provider/route.ts";
 import { http1Fetch, type SendOnceFn } from "./tencent/http1.ts";
+import type { Credential } from "./tencent/signer.ts";
 import { createRateLimiter, type RateLimiter } from "./engine/rate_limiter.ts";
 
 /** A ready connection. */
@@ -50,8 +51,16 @@ export interface Connection {
   secrets: string[];
   /** Where the credentials came from (`--emulator`, `environment` …). */
   source: string;
+  /** The in-process emulator calls go to, with `emulator`. */
+  emulator?: InProcessEmulator;
   /** Releases the connection's resources. */
   close(): void;
+}
+
+/** An emulator that answers requests in-process (`createEmulator()` of `tcflow/emulator`). */
+export interface InProcessEmulator {
+  /** Answers one request, like `fetch`. */
+  handle(request: Request): Promise<Response>;
 }
 
 /** Options of {@link connect}: where to send calls, with which credentials. */
@@ -62,8 +71,12 @@ export interface ConnectOptions {
   env: (name: string) => string | undefined;
   /** Reads a text file (profiles); default `Deno.readTextFile`. */
   readFile?: ((path: string) => Promise<string>) | undefined;
-  /** `true`: an in-process emulator with its demo credentials. */
-  emulator?: boolean | undefined;
+  /** `true`: a new in-process emulator with its demo credentials; or the emulator to talk to. */
+  emulator?: boolean | InProcessEmulator | undefined;
+  /** Tencent Cloud's key pair, given directly: no credential source is read for it. */
+  credential?: Credential | undefined;
+  /** The language of API messages (`X-TC-Language`, e.g. `en-US`). */
+  language?: string | undefined;
   /** Every request goes to this URL (an emulator server, a proxy); else `TCFLOW_ENDPOINT_URL`. */
   endpointUrl?: string | undefined;
   /** `<service>.<region>.tencentcloudapi.com` endpoints. */
@@ -97,20 +110,21 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   const regionFlag = options.region;
   const endpointUrl = options.endpointUrl ?? nonEmpty(options.env("TCFLOW_ENDPOINT_URL"));
   const regionalEndpoints = options.regionalEndpoints ?? false;
-  const emulated = options.emulator === true;
+  const emulated = options.emulator !== undefined && options.emulator !== false;
   const base = options.deps;
 
   let deps = base;
   let region = regionFlag;
   let sendOnce: SendOnceFn | undefined;
+  let emulator: InProcessEmulator | undefined;
   if (emulated) {
-    const { createEmulator } = await import("./emulator/emulator.ts");
-    const emulator = createEmulator({
-      now: () => base.now(),
-      sleep: (ms) => base.sleep(ms),
-      rateScale,
-    });
-    deps = { ...base, fetch: (request) => emulator.handle(request) };
+    const handler: InProcessEmulator = typeof options.emulator === "object"
+      ? options.emulator
+      : await import("./emulator/emulator.ts").then(({ createEmulator }) =>
+        createEmulator({ now: () => base.now(), sleep: (ms) => base.sleep(ms), rateScale })
+      );
+    emulator = handler;
+    deps = { ...base, fetch: (request) => handler.handle(request) };
     region = regionFlag ?? nonEmpty(options.env("TENCENTCLOUD_REGION"));
   } else if (!options.readOnly && deps.fetch === systemFetch) {
     // Non-idempotent calls are sent exactly once by our own HTTP/1.1 client: Deno's fetch
@@ -136,7 +150,11 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     const needed = clouds.has(provider.name);
     // The default cloud's sources also give the region, so they are read even when unused.
     if (!needed && !isDefault) continue;
-    const load = emulated ? emulatorCredentials(provider.name) : provider.loadCredentials;
+    const given = isDefault && options.credential !== undefined
+      ? givenCredential(options.credential)
+      : undefined;
+    const load = given ??
+      (emulated ? emulatorCredentials(provider.name) : provider.loadCredentials);
     if (load === undefined || provider.createCaller === undefined) continue;
     let loaded: LoadedCredentials<unknown>;
     try {
@@ -150,7 +168,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     secrets.push(...loaded.secrets);
     if (emulated && !needed && !isDefault) continue;
     found.push(loaded.source);
-    if (isDefault && !emulated) region = loaded.region;
+    if (isDefault && !emulated && given === undefined) region = loaded.region;
     const caller = provider.createCaller({
       deps,
       credential: loaded.credential,
@@ -158,6 +176,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
       endpointUrl,
       regionalEndpoints,
       sendOnce,
+      language: options.language,
     });
     if (isDefault) defaultCaller = { secretId: caller.keyId, call: caller.call };
     else callers[provider.name] = caller;
@@ -179,7 +198,10 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     deps,
     ...(region !== undefined ? { region } : {}),
     secrets,
-    source: emulated ? "--emulator (demo credential)" : found.join("; "),
+    source: emulated && options.credential === undefined
+      ? "--emulator (demo credential)"
+      : found.join("; "),
+    ...(emulator !== undefined ? { emulator } : {}),
     close: () => {},
   };
 }
@@ -216,6 +238,19 @@ function emulatorCredentials(
     };
   }
   return undefined;
+}
+
+/** A Tencent Cloud key pair given by the caller, as loaded credentials. */
+function givenCredential(credential: Credential): () => Promise<LoadedCredentials<unknown>> {
+  return () =>
+    Promise.resolve({
+      credential,
+      source: "the given credential",
+      secrets: [
+        credential.secretKey,
+        ...(credential.token !== undefined ? [credential.token] : []),
+      ],
+    });
 }
 
 /** The error of a call of the default cloud when no provider of it can load credentials. */

@@ -23,6 +23,21 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Parameters that do not match an action's input types (`MissingParameter`,
+ * `UnknownParameter`, `InvalidParameterValue`, `InvalidParameter`): found before anything is
+ * sent (the typed client) or when a request arrives (the emulator).
+ */
+export class ParamError extends Error {
+  /** Tencent Cloud's error code for the problem. */
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = "ParamError";
+    this.code = code;
+  }
+}
+
 /** Where a call is: its service and action (both kept on every error). */
 export interface CallSite {
   /** Service name, e.g. `trocket`. */

@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { createClient, type TcflowClient } from "../lib/client/client.ts";
+import { createClient, type TcflowClient } from "../mod.ts";
 import { systemDeps } from "../lib/deps.ts";
 import { signedRequest } from "../lib/emulator/_signed_request.ts";
 import { createEmulator, DEMO_CREDENTIAL } from "../lib/emulator/emulator.ts";

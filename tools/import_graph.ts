@@ -35,8 +35,9 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["huawei"],
   ["provider"],
   ["engine"],
-  ["report", "schedule", "client", "cluster"],
+  ["report", "schedule", "cluster"],
   ["connect.ts"],
+  ["client"],
   ["notebook"],
   ["cli"],
 ];

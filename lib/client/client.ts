@@ -18,18 +18,15 @@ import {
   findStructure,
   serviceSuggestion,
 } from "../catalog/catalog.ts";
+import { paramProblem } from "../catalog/params.ts";
 import type { ActionSpec } from "../catalog/types.ts";
+import { connect, type Connection, type InProcessEmulator } from "../connect.ts";
 import { type Deps, systemDeps } from "../deps.ts";
-import { createEmulator, DEMO_CREDENTIAL, type Emulator } from "../emulator/emulator.ts";
-import { checkParams } from "../emulator/params.ts";
-import { ApiError } from "../emulator/service.ts";
+import { NetworkError, TencentApiError } from "../errors.ts";
 import { callWithRetry, isMutating } from "../engine/call.ts";
+import type { CallPort } from "../engine/options.ts";
 import { createRateLimiter, type RateLimiter } from "../engine/rate_limiter.ts";
 import { DEFAULT_RETRY } from "../workflow/defaults.ts";
-import { createTencentClient, type TencentClient } from "../tencent/client.ts";
-import { resolveCredentials } from "../tencent/credentials.ts";
-import { NetworkError, TencentApiError } from "../tencent/errors.ts";
-import { http1Fetch } from "../tencent/http1.ts";
 import type { Credential } from "../tencent/signer.ts";
 import type { RetryPolicy } from "../workflow/model.ts";
 import type { ActionCallOptions } from "./call_options.ts";
@@ -50,7 +47,7 @@ export type { ActionCallOptions } from "./call_options.ts";
  * console.log(options.region); // "ap-guangzhou"
  * ```
  */
-export interface ClientOptions {
+export interface ClientOptions<E extends InProcessEmulator = InProcessEmulator> {
   /** Region of every call (a call may override it). */
   region: string;
   /**
@@ -68,7 +65,7 @@ export interface ClientOptions {
   /** `<service>.<region>.tencentcloudapi.com` instead of `<service>.tencentcloudapi.com`. */
   regionalEndpoints?: boolean;
   /** `true`: an in-process emulator (`createEmulator()`); or an emulator to talk to in-process. */
-  emulator?: boolean | Emulator;
+  emulator?: boolean | E;
   /** Time, randomness, sleeping, `fetch` (default: the system's). */
   deps?: Partial<Deps>;
   /** A rate limiter to share (default: a new one for this client). */
@@ -126,7 +123,7 @@ export type ActionResponse = Record<string, unknown> & { RequestId: string };
  * console.log(TotalCount); // 2n
  * ```
  */
-export interface TcflowClient {
+export interface TcflowClient<E extends InProcessEmulator = InProcessEmulator> {
   /** RocketMQ 5.x. */
   readonly trocket: TrocketClient;
   /** API Gateway. */
@@ -151,8 +148,13 @@ export interface TcflowClient {
   /** The default region of calls. */
   readonly region: string;
   /** The in-process emulator, when the client was made with `emulator`. */
-  readonly emulator: Emulator | undefined;
+  readonly emulator: E | undefined;
 }
+
+/** Makes the in-process emulator of `emulator: true` (`createEmulator` of `tcflow/emulator`). */
+export type NewEmulator<E> = (
+  options: { now: () => number; sleep: (ms: number) => Promise<void>; rateScale: number },
+) => E;
 
 /** The services with generated types, i.e. the typed properties of {@link TcflowClient}. */
 const TYPED_SERVICES = ["trocket", "apigateway", "ssl", "yunjing"] as const;
@@ -177,41 +179,36 @@ const TYPED_SERVICES = ["trocket", "apigateway", "ssl", "yunjing"] as const;
  * console.log(certs.RequestId);
  * ```
  */
-export function createClient(options: ClientOptions): TcflowClient {
+export function createClient<E extends InProcessEmulator>(
+  options: ClientOptions<E>,
+  newEmulator?: NewEmulator<E>,
+): TcflowClient<E> {
   const rateScale = options.rateScale ?? 1;
-  let deps: Deps = { ...systemDeps(), ...options.deps };
-  let emulator: Emulator | undefined;
+  const deps: Deps = { ...systemDeps(), ...options.deps };
+  let emulator: E | undefined;
   if (typeof options.emulator === "object") emulator = options.emulator;
-  else if (options.emulator === true) {
-    const base = deps;
-    emulator = createEmulator({ now: () => base.now(), sleep: (ms) => base.sleep(ms), rateScale });
+  else if (options.emulator === true && newEmulator !== undefined) {
+    emulator = newEmulator({ now: () => deps.now(), sleep: (ms) => deps.sleep(ms), rateScale });
   }
-  if (emulator !== undefined) {
-    const handler = emulator;
-    deps = { ...deps, fetch: (request) => handler.handle(request) };
-  }
-  const useEmulator = options.emulator !== undefined && options.emulator !== false;
-  // Real networking (no fetch given): non-idempotent calls go through a send-once transport.
-  const realNetwork = !useEmulator && options.deps?.fetch === undefined;
   const rateLimiter = options.rateLimiter ?? createRateLimiter({ deps, scale: rateScale });
   const basePolicy: RetryPolicy = { ...DEFAULT_RETRY, on: [], ...options.retry };
 
-  let tencent: Promise<TencentClient> | undefined;
-  const connection = (): Promise<TencentClient> =>
-    tencent ??= credentialOf(options, useEmulator).then((credential) =>
-      createTencentClient({
-        deps,
-        credential,
-        ...(options.regionalEndpoints !== undefined
-          ? { regionalEndpoints: options.regionalEndpoints }
-          : {}),
-        endpointUrl: options.endpointUrl,
-        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-        ...(options.language !== undefined ? { language: options.language } : {}),
-        ...(realNetwork ? { sendOnce: http1Fetch } : {}),
-      })
-    ).catch((error) => {
-      tencent = undefined; // a later call may succeed (e.g. once the environment is set)
+  // Connected on the first call, the way a run connects (lib/connect.ts): credentials, target,
+  // the send-once transport of mutations over a real network.
+  let connection: Promise<Connection> | undefined;
+  const connected = (): Promise<Connection> =>
+    connection ??= connect({
+      deps,
+      env: options.env ?? ((name: string) => Deno.env.get(name)),
+      emulator: emulator ?? options.emulator === true,
+      credential: options.credential,
+      endpointUrl: options.endpointUrl,
+      regionalEndpoints: options.regionalEndpoints,
+      rateScale,
+      profile: options.profile,
+      language: options.language,
+    }).catch((error) => {
+      connection = undefined; // a later call may succeed (e.g. once the environment is set)
       throw error;
     });
 
@@ -232,20 +229,22 @@ export function createClient(options: ClientOptions): TcflowClient {
   ): Promise<ActionResponse> {
     const spec = lookup(service, action, opts);
     if (spec !== undefined) {
-      try {
-        checkParams(spec.inputs, params, (n) => findStructure(service, spec.version, n));
-      } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
+      const problem = paramProblem(
+        spec.inputs,
+        params,
+        (n) => findStructure(service, spec.version, n),
+      );
+      if (problem !== undefined) {
         throw new TencentApiError({
           service,
           action,
-          code: error.code,
-          message: `${service}.${action} was not sent: ${error.message}`,
+          code: problem.code,
+          message: `${service}.${action} was not sent: ${problem.message}`,
           httpStatus: 0,
         });
       }
     }
-    const client = await connection();
+    const { client } = await connected();
     const target = {
       service,
       action,
@@ -261,7 +260,7 @@ export function createClient(options: ClientOptions): TcflowClient {
         : randomToken(deps.random);
     }
     let lastError: unknown;
-    const capturing: Pick<TencentClient, "call" | "secretId"> = {
+    const capturing: CallPort = {
       secretId: client.secretId,
       call: (...args) =>
         client.call(...args).catch((error: unknown) => {
@@ -284,7 +283,7 @@ export function createClient(options: ClientOptions): TcflowClient {
         policy: opts.retry === undefined
           ? basePolicy
           : { ...basePolicy, ...opts.retry, on: [...basePolicy.on, ...(opts.retry.on ?? [])] },
-        timeoutMs: opts.timeoutMs,
+        timeoutMs: opts.timeoutMs ?? options.timeoutMs,
         clientToken,
       },
     );
@@ -317,7 +316,7 @@ export function createClient(options: ClientOptions): TcflowClient {
     call,
     region: options.region,
     emulator,
-  } as TcflowClient;
+  } as TcflowClient<E>;
   for (const service of TYPED_SERVICES) {
     Object.defineProperty(client, service, { get: () => typed(service), enumerable: true });
   }
@@ -366,19 +365,6 @@ function lookup(
     } (an action the catalog does not know needs { untyped: true, version })`;
   }
   throw new TencentApiError({ service, action, code: "InvalidAction", message, httpStatus: 0 });
-}
-
-async function credentialOf(options: ClientOptions, emulator: boolean): Promise<Credential> {
-  if (options.credential !== undefined) return options.credential;
-  if (emulator) return { ...DEMO_CREDENTIAL };
-  const env = options.env ?? ((name: string) => Deno.env.get(name));
-  const { credential } = await resolveCredentials({
-    env,
-    readFile: (path) => Deno.readTextFile(path),
-    homeDir: env("HOME") ?? env("USERPROFILE"),
-    profile: options.profile,
-  });
-  return credential;
 }
 
 /** A `ClientToken` for one logical call (the same for all its retries): 32 hex digits. */

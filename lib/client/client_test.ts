@@ -4,7 +4,7 @@ import { serveEmulator } from "../emulator/server.ts";
 import { ConfigError } from "../errors.ts";
 import { NetworkError, TencentApiError } from "../tencent/errors.ts";
 import { createVpcDouble } from "../../test/_vpc_double.ts";
-import { createClient, type TcflowClient } from "./client.ts";
+import { createClient, type TcflowClient } from "../../mod.ts";
 import type { DescribeTopicListRequest, DescribeTopicListResponse } from "./types/trocket.ts";
 
 const INSTANCE = "rmq-2x9f8k1p";

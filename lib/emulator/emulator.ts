@@ -25,7 +25,7 @@ import { stripPort } from "../tencent/host.ts";
 import { type FaultInfo, handleAdmin } from "./_admin.ts";
 import { FaultInjector, mulberry32 } from "./faults.ts";
 import { createHuaweiCphEmulator } from "./huawei_cph.ts";
-import { checkParams, type StructureLookup, unflattenV1 } from "./params.ts";
+import { paramProblem, type StructureLookup, unflattenV1 } from "./params.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { TENCENT_REGIONS } from "./regions.ts";
 import { ApiError, type CallContext, type ServiceEmulator } from "./service.ts";
@@ -364,12 +364,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         `Your request rate of ${service}.${action} exceeds the limit of ${spec.rateLimitPerS} per second.`,
       );
     }
-    try {
-      checkParams(spec.inputs, raw, lookup);
-    } catch (error) {
-      if (error instanceof ApiError) return fail(error.code, error.message);
-      throw error;
-    }
+    const problem = paramProblem(spec.inputs, raw, lookup);
+    if (problem !== undefined) return fail(problem.code, problem.message);
 
     const decision = faults.decide(service, action);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);

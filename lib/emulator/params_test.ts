@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { findAction, findStructure } from "../catalog/catalog.ts";
 import { checkParams, unflattenV1 } from "./params.ts";
-import { ApiError } from "./service.ts";
+import { ParamError } from "../errors.ts";
 
 const lookup = (name: string) => findStructure("trocket", "2023-03-08", name);
 const inputs = (action: string) => {
@@ -15,7 +15,7 @@ function codeOf(fn: () => void): { code: string; message: string } | undefined {
     fn();
     return undefined;
   } catch (error) {
-    assert.ok(error instanceof ApiError, String(error));
+    assert.ok(error instanceof ParamError, String(error));
     return { code: error.code, message: error.message };
   }
 }

@@ -127,6 +127,8 @@ export interface CallerOptions<C> {
   regionalEndpoints?: boolean | undefined;
   /** Sends requests that are not idempotent exactly once (`http1Fetch` for real networks). */
   sendOnce?: SendOnceFn | undefined;
+  /** The language of API messages, e.g. `en-US` (clouds that support it). */
+  language?: string | undefined;
 }
 
 /**

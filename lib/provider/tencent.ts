@@ -121,13 +121,14 @@ export function createTencentProvider(options: TencentProviderOptions = {}): Pro
       };
     },
 
-    createCaller({ deps, credential, endpointUrl, regionalEndpoints, sendOnce }) {
+    createCaller({ deps, credential, endpointUrl, regionalEndpoints, sendOnce, language }) {
+      const lang = language ?? options.language;
       const client = createTencentClient({
         deps,
         credential,
         regionalEndpoints: regionalEndpoints ?? options.regionalEndpoints ?? false,
         endpointUrl,
-        ...(options.language !== undefined ? { language: options.language } : {}),
+        ...(lang !== undefined ? { language: lang } : {}),
         ...(sendOnce !== undefined ? { sendOnce } : {}),
       });
       return { keyId: client.secretId, call: client.call };
