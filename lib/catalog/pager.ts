@@ -30,6 +30,7 @@
  * @module
  */
 
+import { stringifyJson } from "../json.ts";
 import type { Pagination } from "./types.ts";
 
 /** Most pages one paginated call follows before it fails (a server that never ends). */
@@ -198,7 +199,7 @@ export function nextPage(
     const token = at(response, p.next ?? p.offset);
     if (isEmptyToken(token)) return { kind: "done", items };
     if (total !== undefined && BigInt(received) >= total) return { kind: "done", items };
-    if (state.token !== undefined && JSON.stringify(token) === JSON.stringify(state.token)) {
+    if (state.token !== undefined && stringifyJson(token) === stringifyJson(state.token)) {
       return {
         kind: "error",
         items,

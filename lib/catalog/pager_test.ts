@@ -205,3 +205,23 @@ Deno.test("a server that never ends stops at the page cap with an error", () => 
   assert.equal(run.requests.length, 5);
   assert.match(run.error ?? "", /stopped after 5 pages \(500 items\)/);
 });
+
+Deno.test("a numeric token (read as a bigint) pages on, and a repeated one is an error", () => {
+  const p: Pagination = {
+    style: "token",
+    offset: "NextCursor",
+    offsetType: "Number",
+    limit: "MaxResults",
+    limitType: "Number",
+    total: "",
+    list: "Events",
+    next: "NextCursor",
+  };
+  const first = firstPage(p, {});
+  const step = nextPage(p, first.state, { Events: [1, 2], NextCursor: 2n });
+  assert.equal(step.kind, "next");
+  if (step.kind !== "next") return;
+  assert.equal(step.request.NextCursor, 2n);
+  const again = nextPage(p, step.state, { Events: [3], NextCursor: 2n });
+  assert.equal(again.kind, "error");
+});

@@ -16,10 +16,12 @@ export const EMULATOR_USAGE = `Usage: tcflow emulator [--port N] [--host H] [--d
                        [--rate-scale X] [--faults SPEC] [--fault-seed N] [--credential ID:KEY]…
                        [--admin-token T] [--idle-timeout DURATION]
 
-Serves the local Tencent Cloud emulator (trocket 5.x, API Gateway, SSL, yunjing) until stopped.
+Serves the local Tencent Cloud emulator until stopped: every action of the catalog, faithful
+(hand-written) for trocket 5.x, API Gateway, SSL and yunjing, generic for the others.
   --port N            port to listen on (default 4566; 0 picks a free port)
   --host H            address to listen on (default 127.0.0.1)
-  --data FILE         initial state, {trocket: …, apigateway: …} as YAML or JSON
+  --data FILE         initial state as YAML or JSON: {trocket: …, apigateway: …} for the
+                      seeded services, {cvm: {DescribeInstances: [items…]}} for any other
   --rate-scale X      multiply every documented rate limit by X (default 1)
   --faults SPEC       inject faults, e.g. "rate=0.2;codes=InternalError;cut-after=0.05"
   --fault-seed N      seed of the fault draws (default 0)

@@ -1,7 +1,7 @@
 /**
  * Private: the MQTT actions of the emulated trocket service (2023-03-08, from the seed):
  * MQTT instances, their topics and users, and the product SKUs. Messages, certificates,
- * clients and endpoints are not emulated (the core answers `UnsupportedOperation`).
+ * clients and endpoints are answered by the generic emulator (`generic.ts`).
  *
  * @module
  */

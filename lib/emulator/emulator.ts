@@ -24,6 +24,7 @@ import { parseJson, stringifyJson } from "../json.ts";
 import { stripPort } from "../tencent/host.ts";
 import { type FaultInfo, handleAdmin } from "./_admin.ts";
 import { FaultInjector, mulberry32 } from "./faults.ts";
+import { GenericService } from "./generic.ts";
 import { createHuaweiCphEmulator } from "./huawei_cph.ts";
 import { paramProblem, type StructureLookup, unflattenV1 } from "./params.ts";
 import { RateLimiter } from "./rate_limit.ts";
@@ -65,7 +66,11 @@ export const DEMO_CREDENTIAL = {
 export interface EmulatorOptions {
   /** Accepted in addition to {@link DEMO_CREDENTIAL}. */
   credentials?: Array<{ secretId: string; secretKey: string }>;
-  /** Initial state per service (`{ trocket?: …, apigateway?: … }`, snapshot shapes); restored by reset. */
+  /**
+   * Initial state per service, restored by reset: `{ trocket?: …, apigateway?: … }` (snapshot
+   * shapes) for the seeded services, `{ <service>: { <ListAction>: [items…] } }` for any other
+   * service of the catalog (answered by the generic emulator, see `generic.ts`).
+   */
   data?: unknown;
   /** Multiplies every rate limit; default 1, `Infinity` disables them. */
   rateScale?: number;
@@ -196,6 +201,17 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const services = new Map<string, ServiceEmulator>();
   for (const service of builtinServices()) services.set(service.service, service);
   const initialData = splitData(options.data, services);
+  // Every other service of the catalog (and the actions a seeded service does not implement)
+  // is answered by a generic emulator, made on the first call or from `data`.
+  const generic = new Map<string, GenericService>();
+  const genericOf = (name: string): GenericService => {
+    let found = generic.get(name);
+    if (found === undefined) {
+      found = new GenericService(name);
+      generic.set(name, found);
+    }
+    return found;
+  };
   // Huawei Cloud Phone speaks REST with its own signature: a separate emulator, routed here.
   const huawei = createHuaweiCphEmulator({ now, seed });
 
@@ -208,6 +224,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
   function loadInitial(): void {
     for (const [name, service] of services) service.load(initialData.get(name));
+    generic.clear();
+    for (const [key, data] of initialData) {
+      if (services.has(key) || key === HUAWEI_CPH) continue;
+      const name = key.replace(/\+generic$/, "");
+      generic.set(name, new GenericService(name, data));
+    }
     huawei.load(initialData.get(HUAWEI_CPH));
   }
   loadInitial();
@@ -324,7 +346,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
     if (service === "" || catalogIndex().services[service] === undefined) {
       return fail(
-        "NoSuchProduct",
+        "InvalidAction",
         service === ""
           ? `The service cannot be told from the Host ${host} or the request.`
           : `The product \`${service}\` does not exist.`,
@@ -388,13 +410,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     }
 
     const emulated = services.get(service);
-    const handler = emulated?.version === version ? emulated.actions[action] : undefined;
-    if (handler === undefined) {
-      return fail(
-        "UnsupportedOperation",
-        `${service}.${action} (${version}) is in the catalog but not emulated.`,
-      );
-    }
+    const handler = emulated?.version === version && Object.hasOwn(emulated.actions, action)
+      ? emulated.actions[action]!
+      : (params: Record<string, unknown>, ctx: CallContext) =>
+        genericOf(service).answer(spec, params, ctx);
     const ctx: CallContext = {
       region,
       secretId: entry.secretId,
@@ -455,7 +474,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     const owners = [...services.values()].filter((s) =>
       Object.hasOwn(s.actions, action) && (version === "" || s.version === version)
     );
-    return owners.length === 1 ? owners[0]?.service : undefined;
+    if (owners.length === 1) return owners[0]?.service;
+    if (owners.length > 1 || version === "") return undefined;
+    // Any service of the catalog whose version has the action, if only one has it.
+    const catalog = Object.entries(catalogIndex().services).filter(([, entry]) =>
+      entry.actions[version]?.includes(action)
+    );
+    return catalog.length === 1 ? catalog[0]?.[0] : undefined;
   }
 
   const emulator: Emulator = {
@@ -477,6 +502,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     state() {
       const result: Record<string, unknown> = {};
       for (const [name, service] of services) result[name] = service.snapshot();
+      for (const [name, service] of generic) {
+        result[services.has(name) ? `${name}+generic` : name] = service.snapshot();
+      }
       result[HUAWEI_CPH] = huawei.snapshot();
       return result;
     },
@@ -529,11 +557,15 @@ function splitData(
     throw new TypeError("emulator data must be an object keyed by service name");
   }
   for (const [name, value] of Object.entries(data)) {
-    if (!services.has(name) && name !== HUAWEI_CPH) {
+    const service = name.replace(/\+generic$/, "");
+    if (
+      !services.has(name) && name !== HUAWEI_CPH &&
+      !Object.hasOwn(catalogIndex().services, service)
+    ) {
       throw new TypeError(
-        `emulator data names unknown service "${name}"; emulated: ${
+        `emulator data names unknown service "${name}"; seeded: ${
           [...services.keys()].join(", ")
-        }`,
+        }, or any service of the catalog`,
       );
     }
     result.set(name, value);
