@@ -18,7 +18,12 @@ import { recordedSteps, replay, resumeState } from "../journal/replay.ts";
 import { JournalError, journalSink } from "../journal/store.ts";
 import { createPgRateLimiter } from "../cluster/pg_rate_limiter.ts";
 import { leaseGuarded, LeaseLost } from "../cluster/lease_guard.ts";
-import { cloudsOf, connect, CONNECT_FLAGS } from "./_connect.ts";
+import { ItemWorker } from "../cluster/item_worker.ts";
+import { pgItemDispatcher } from "../cluster/pg_item_dispatcher.ts";
+import { pruneItems } from "../cluster/pg_items.ts";
+import { providerOfService } from "../provider/registry.ts";
+import type { CallPort, ProviderName } from "../protocol/provider.ts";
+import { cloudsOf, connect, CONNECT_FLAGS, type Connection } from "./_connect.ts";
 import { loadRecordedRun, storeUrlOf } from "./_journal.ts";
 import { formatDuration } from "./_progress.ts";
 import { boolFlag, parseCommandArgs, type ParsedArgs, stringFlag } from "./args.ts";
@@ -30,6 +35,7 @@ export const WORKER_USAGE =
   `Usage: tcflow worker --store postgres://USER:PASS@HOST:PORT/DB [--concurrency N] [--lease 10s]
                      [--exit-when-idle] [--name NAME] [--emulator | --endpoint-url URL]
                      [--regional-endpoints] [--region R] [--profile P] [--rate-scale X]
+                     [--item-retention 24h]
 
 Claims runs queued by "tcflow submit" and runs them, N at a time (default 1). A claim is a
 lease (default 10s, renewed every third of it); a worker that dies loses nothing: after its
@@ -37,6 +43,9 @@ lease another worker takes its runs over and continues them like "tcflow resume"
 are shared by every worker of the database. One line per claim, finish and reclaim goes to
 stderr. --exit-when-idle exits 0 once no queued or running run is left. SIGTERM or Ctrl-C:
 stop claiming and finish what is in hand; a second one stops and releases it at once.
+The items of a run's foreach steps are shared by every worker: each worker sends up to N at
+once (never more than the step's concurrency over all workers). Items of runs finished more
+than --item-retention ago (env TCFLOW_ITEM_RETENTION, default 24h) are deleted.
 `;
 
 const WORKER_FLAGS = {
@@ -45,7 +54,11 @@ const WORKER_FLAGS = {
   lease: { type: "string" },
   "exit-when-idle": { type: "boolean" },
   name: { type: "string" },
+  "item-retention": { type: "string" },
 } as const;
+
+/** How often a worker deletes the items of runs finished longer ago than the retention. */
+const PRUNE_EVERY_MS = 60_000;
 
 /** How long an idle worker waits before looking for work again. */
 const POLL_MS = 250;
@@ -66,6 +79,9 @@ export const workerCommand: Command = async (args, ctx) => {
   }
   const concurrency = parseConcurrency(stringFlag(parsed, "concurrency"));
   const leaseS = parseLease(stringFlag(parsed, "lease"));
+  const retentionS = parseRetention(
+    stringFlag(parsed, "item-retention") ?? nonEmpty(ctx.env("TCFLOW_ITEM_RETENTION")),
+  );
   const name = stringFlag(parsed, "name") ?? `worker-${Deno.pid}`;
   const log = (text: string) => ctx.io.stderr(`worker ${name}: ${text}\n`);
   const controllers = new Map<string, AbortController>();
@@ -78,54 +94,96 @@ export const workerCommand: Command = async (args, ctx) => {
   });
   const stop = stopSignals(() => {
     if (stopping) {
-      log(`stopping now: releasing ${controllers.size} run(s)`);
+      log(`stopping now: releasing ${controllers.size} run(s) and ${items.busy} item(s)`);
       for (const [runId, c] of controllers) c.abort(new Released(runId));
+      void items.releaseAll();
     } else {
-      log(`stopping: no new claims; finishing ${controllers.size} run(s) (again to stop now)`);
+      log(
+        `stopping: no new claims; finishing ${controllers.size} run(s) and ${items.busy} ` +
+          "item(s) (again to stop now)",
+      );
     }
     stopping = true;
   });
+  const rateLimiter = createPgRateLimiter({
+    sql: store.sql,
+    deps: ctx.deps,
+    scale: Number(stringFlag(parsed, "rate-scale") ?? 1),
+  });
+  const clients = new Map<ProviderName, Promise<Connection>>();
+  const clientFor = async (service: string): Promise<CallPort> => {
+    const cloud = (providerOfService(service)?.name ?? "tencent") as ProviderName;
+    let connection = clients.get(cloud);
+    if (connection === undefined) {
+      connection = connect(parsed, ctx, { clouds: new Set([cloud]) });
+      clients.set(cloud, connection);
+    }
+    return (await connection).client;
+  };
+  const items = new ItemWorker({
+    sql: store.sql,
+    owner: name,
+    leaseS,
+    slots: concurrency,
+    deps: ctx.deps,
+    clientFor,
+    rateLimiter,
+    log,
+  });
+  const dispatcher = pgItemDispatcher({ sql: store.sql, sleep: ctx.deps.sleep });
   let failures = 0;
+  let prunedAtMs = -Infinity;
   const active = new Set<Promise<void>>();
   try {
     log(`ready (concurrency ${concurrency}, lease ${leaseS}s) on ${store.location}`);
     let backoffMs = POLL_MS;
     while (!stopping) {
       let claim: Claim | undefined;
+      let claimedItems = 0;
       try {
+        if (ctx.deps.now() - prunedAtMs >= PRUNE_EVERY_MS) {
+          prunedAtMs = ctx.deps.now();
+          const pruned = await pruneItems(store.sql, retentionS);
+          if (pruned > 0) log(`pruned the items of ${pruned} finished step(s)`);
+        }
         claim = active.size < concurrency ? await store.claimNext() : undefined;
+        claimedItems = items.busy < concurrency ? await items.claim() : 0;
         backoffMs = POLL_MS;
       } catch (error) {
         if (!isConnectionError(error)) throw error;
         log(`database unreachable (${describe(error)}); retrying in ${backoffMs} ms`);
-        await pause(ctx, backoffMs, active);
+        await pause(ctx, backoffMs, active, items);
         backoffMs = Math.min(backoffMs * 2, 10_000);
         continue;
       }
       if (claim !== undefined) {
         const controller = new AbortController();
-        controllers.set(claim.runId, controller);
+        const runId = claim.runId;
+        controllers.set(runId, controller);
         const job = execute(claim, controller.signal)
           .then((ok) => void (ok ? 0 : failures++))
           .finally(() => {
-            controllers.delete(claim.runId);
+            controllers.delete(runId);
             active.delete(job);
           });
         active.add(job);
-        continue;
       }
+      if (claim !== undefined || claimedItems > 0) continue;
       if (
-        boolFlag(parsed, "exit-when-idle") && active.size === 0 &&
+        boolFlag(parsed, "exit-when-idle") && active.size === 0 && items.busy === 0 &&
         (await store.unfinishedQueued()) === 0
       ) {
         log("idle: no queued or running run left");
         break;
       }
-      await pause(ctx, POLL_MS, active);
+      await pause(ctx, POLL_MS, active, items);
     }
+    await items.drain();
     await Promise.all(active);
   } finally {
     stop();
+    items.close();
+    for (const connection of clients.values()) connection.then((c) => c.close(), () => {});
     await store.end();
   }
   return failures > 0 ? EXIT.failed : EXIT.ok;
@@ -175,11 +233,8 @@ export const workerCommand: Command = async (args, ctx) => {
             holdsLease: () => store.holdsLease(runId),
             onLost: (error) => controllers.get(runId)?.abort(error),
           }),
-          rateLimiter: createPgRateLimiter({
-            sql: store.sql,
-            deps: connection.deps,
-            scale: Number(stringFlag(parsed, "rate-scale") ?? 1),
-          }),
+          rateLimiter,
+          itemDispatcher: dispatcher,
           sink,
           runId,
           env: run.env,
@@ -232,14 +287,38 @@ function withoutInputs(parsed: ParsedArgs): ParsedArgs {
   return { ...parsed, flags };
 }
 
-/** Waits `ms`, or less when a run in hand finishes. */
-async function pause(ctx: CliContext, ms: number, active: Set<Promise<void>>): Promise<void> {
+/** Waits `ms`, or less when a run or an item in hand finishes. */
+async function pause(
+  ctx: CliContext,
+  ms: number,
+  active: Set<Promise<void>>,
+  items: ItemWorker,
+): Promise<void> {
   const timer = new AbortController();
   await Promise.race([
     ctx.deps.sleep(ms, timer.signal).catch(() => {}),
     ...active,
+    ...(items.busy > 0 ? [items.oneDone()] : []),
   ]);
   timer.abort();
+}
+
+/** `--item-retention`: `30m`, `24h`, `7d` or seconds; default 24h. */
+export function parseRetention(text: string | undefined): number {
+  if (text === undefined) return 24 * 3600;
+  const match = /^(\d+(?:\.\d+)?)(s|m|h|d)?$/.exec(text.trim());
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[match?.[2] ?? "s"] ?? 1;
+  const value = match === null ? NaN : Number(match[1]) * unit;
+  if (!(value >= 0) || !Number.isFinite(value)) {
+    throw new UsageError(
+      `--item-retention must be a duration like 24h or 7d, got ${JSON.stringify(text)}`,
+    );
+  }
+  return value;
+}
+
+function nonEmpty(text: string | undefined): string | undefined {
+  return text === undefined || text === "" ? undefined : text;
 }
 
 function parseConcurrency(text: string | undefined): number {

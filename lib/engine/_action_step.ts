@@ -22,6 +22,8 @@ import type { ErrorInfo, ItemStatus } from "../journal/events.ts";
 import type { RecordedItem } from "../journal/replay.ts";
 import type { ValueObserver } from "../secrets.ts";
 import { DEFAULT_POLL } from "../workflow/defaults.ts";
+import type { ItemDispatcher } from "./item_dispatch.ts";
+import { callOutcomeOf, remoteItems } from "./_remote_items.ts";
 
 /** What the step runner needs besides the call environment. */
 export interface StepEnv extends CallEnv {
@@ -32,6 +34,10 @@ export interface StepEnv extends CallEnv {
   requests: unknown[];
   /** Sees every `${{ }}` of `with:` and `until:` as it is evaluated (see `ValueObserver`). */
   observe?: ValueObserver | undefined;
+  /** Hands `foreach` items to other processes (a worker of a database store). */
+  dispatcher?: ItemDispatcher | undefined;
+  /** Whether a value holds a secret of the run (such a request is never handed out). */
+  carriesSecret?: ((value: unknown) => boolean) | undefined;
 }
 
 /**
@@ -56,6 +62,8 @@ export interface ActionResult {
   error?: ErrorInfo;
   /** Every item of a `foreach` step, in order. */
   items?: ItemResult[];
+  /** Some item's answer held credentials and was stored by its sender with `***`. */
+  redacted?: boolean;
 }
 
 /** How a resumed `foreach` step treats the items an earlier session recorded. */
@@ -213,6 +221,8 @@ export async function runActionStep(
     items?: unknown[] | undefined;
     /** The items an earlier session recorded (`resume`). */
     resume?: ItemResume | undefined;
+    /** Why sending an item twice could apply it twice (see {@link ItemResume.unsafe}). */
+    unsafe?: string | undefined;
   },
   onItemsKnown: (total: number) => Promise<void>,
   onItemDone: (done: number, failed: number, total: number) => Promise<void>,
@@ -263,6 +273,108 @@ export async function runActionStep(
   let attempts = 0;
   type Problem = { uncertain: boolean; error: ErrorInfo };
   const state: { problem?: Problem; held?: Problem } = {};
+  /** Records an item's outcome (results, outputs, its `item-finished` event, progress). */
+  const record = async (
+    index: number,
+    outcome: CallOutcome,
+    itemRequests: unknown[],
+    interrupted: boolean,
+  ) => {
+    env.requests.push(...itemRequests);
+    attempts += outcome.attempts;
+    done++;
+    const status: ItemStatus = outcome.ok
+      ? "succeeded"
+      : outcome.uncertain
+      ? "uncertain"
+      : "failed";
+    results[index] = { index, status, attempts: outcome.attempts };
+    if (outcome.ok) {
+      outputs[index] = outcome.response;
+      requestId = outcome.requestId;
+    } else {
+      failedCount++;
+      const error = { ...outcome.error, message: `item ${index}: ${outcome.error.message}` };
+      results[index]!.error = { code: error.code, message: error.message };
+      // An item left uncertain by an earlier session does not stop the others: they are
+      // independent of it, and it was not sent now.
+      const key = interrupted ? "held" : "problem";
+      const previous = state[key];
+      if (previous === undefined || (outcome.uncertain && !previous.uncertain)) {
+        state[key] = { uncertain: outcome.uncertain, error };
+      }
+    }
+    await env.emit({
+      type: "item-finished",
+      timeMs: env.deps.now(),
+      stepId: step.id,
+      index,
+      status,
+      attempts: outcome.attempts,
+      requests: itemRequests,
+      outputs: outcome.ok ? outcome.response : null,
+      ...(outcome.ok && outcome.requestId !== "" ? { requestId: outcome.requestId } : {}),
+      ...(outcome.ok ? {} : { error: outcome.error }),
+    });
+    await onItemDone(done, failedCount, items.length);
+  };
+  const finish = (): ActionResult => {
+    const problem = state.held !== undefined && !(state.problem?.uncertain ?? false)
+      ? state.held
+      : state.problem;
+    if (problem !== undefined) {
+      return {
+        status: problem.uncertain ? "uncertain" : "failed",
+        outputs,
+        requestId,
+        attempts,
+        error: problem.error,
+        items: results,
+      };
+    }
+    return { status: "succeeded", outputs, requestId, attempts, items: results };
+  };
+  const dispatcher = env.dispatcher;
+  const remote = dispatcher === undefined ? undefined : await remoteItems(env, step, todo, {
+    policy: ctx.policy,
+    timeoutMs: ctx.timeoutMs,
+    recorded: ctx.resume?.recorded,
+    retryUncertain: ctx.resume?.retryUncertain ?? false,
+    unsafe: ctx.unsafe,
+    resolve: (index) => {
+      const itemVars = { ...vars, item: items[index], index: BigInt(index) };
+      return {
+        target: resolveTarget(step, itemVars, ctx.wfRegion, env.defaultRegion),
+        params: resolveParams(step, itemVars, env.observe),
+      };
+    },
+  });
+  if (dispatcher !== undefined && remote !== undefined) {
+    for (const [index, error] of remote.held) {
+      await record(index, { ok: false, uncertain: true, attempts: 0, error }, [], true);
+    }
+    let redacted = false;
+    if (remote.items.length > 0) {
+      await dispatcher.run(remote.step, remote.items, remote, {
+        published: async () => {
+          // Handed out is in flight for the journal: a plain `resume` of this run treats these
+          // items as it treats items in flight at a kill (never sent twice unknowingly).
+          await Promise.all(
+            remote.items.map(({ index }) =>
+              env.emit({ type: "item-started", timeMs: env.deps.now(), stepId: step.id, index })
+            ),
+          );
+        },
+        done: async (outcome) => {
+          redacted ||= outcome.redacted === true;
+          for (const event of outcome.events) await env.emit(event);
+          await record(outcome.index, callOutcomeOf(outcome), outcome.requests, false);
+          return state.problem === undefined || step.onError === "continue" ? "continue" : "stop";
+        },
+      }, env.signal);
+    }
+    return redacted ? { ...finish(), redacted } : finish();
+  }
   const worker = async () => {
     // On the first failure no new item starts, unless the step goes on after errors.
     while (next < todo.length && (state.problem === undefined || step.onError === "continue")) {
@@ -286,61 +398,12 @@ export async function runActionStep(
           outcome = { ok: false, uncertain: false, attempts: 0, error: itemError(error, index) };
         }
       }
-      env.requests.push(...itemRequests);
-      attempts += outcome.attempts;
-      done++;
-      const status: ItemStatus = outcome.ok
-        ? "succeeded"
-        : outcome.uncertain
-        ? "uncertain"
-        : "failed";
-      results[index] = { index, status, attempts: outcome.attempts };
-      if (outcome.ok) {
-        outputs[index] = outcome.response;
-        requestId = outcome.requestId;
-      } else {
-        failedCount++;
-        const error = { ...outcome.error, message: `item ${index}: ${outcome.error.message}` };
-        results[index]!.error = { code: error.code, message: error.message };
-        // An item left uncertain by an earlier session does not stop the others: they are
-        // independent of it, and it was not sent now.
-        const key = interrupted === undefined ? "problem" : "held";
-        const previous = state[key];
-        if (previous === undefined || (outcome.uncertain && !previous.uncertain)) {
-          state[key] = { uncertain: outcome.uncertain, error };
-        }
-      }
-      await env.emit({
-        type: "item-finished",
-        timeMs: env.deps.now(),
-        stepId: step.id,
-        index,
-        status,
-        attempts: outcome.attempts,
-        requests: itemRequests,
-        outputs: outcome.ok ? outcome.response : null,
-        ...(outcome.ok && outcome.requestId !== "" ? { requestId: outcome.requestId } : {}),
-        ...(outcome.ok ? {} : { error: outcome.error }),
-      });
-      await onItemDone(done, failedCount, items.length);
+      await record(index, outcome, itemRequests, interrupted !== undefined);
     }
   };
   const width = Math.max(1, Math.min(step.concurrency, todo.length));
   await Promise.all(Array.from({ length: width }, worker));
-  const problem = state.held !== undefined && !(state.problem?.uncertain ?? false)
-    ? state.held
-    : state.problem;
-  if (problem !== undefined) {
-    return {
-      status: problem.uncertain ? "uncertain" : "failed",
-      outputs,
-      requestId,
-      attempts,
-      error: problem.error,
-      items: results,
-    };
-  }
-  return { status: "succeeded", outputs, requestId, attempts, items: results };
+  return finish();
 }
 
 /**

@@ -46,6 +46,7 @@ import { seal, sealingKey, unseal } from "../journal/seal.ts";
 
 export type { RecordedStep };
 import { stringifyJson } from "../json.ts";
+import type { ItemDispatcher } from "./item_dispatch.ts";
 import {
   credentialsIn,
   holdsRedaction,
@@ -155,6 +156,11 @@ export interface RunOptions extends EngineOptions {
   resumeItems?: Record<string, RecordedItem[]>;
   /** Send again the items recorded `uncertain` or in flight (`--retry-uncertain`). */
   retryUncertain?: boolean;
+  /**
+   * Hands the items of `foreach` steps to other processes (`tcflow worker` on a database
+   * store); without it every item is sent by this process.
+   */
+  itemDispatcher?: ItemDispatcher;
 }
 
 /**
@@ -309,11 +315,15 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
       emit,
       startMs: stepStartMs,
       observe,
+      carriesSecret: (value) => redactionChanges(secrets, value),
     });
     // Items taken from the journal whose outputs were recorded redacted (they held a secret)
     // must not be read as if `***` were the value.
     const reusedItems = opts.resumeItems?.[step.id] ?? [];
-    if (reusedItems.some((item) => item.status === "succeeded" && holdsRedaction(item.outputs))) {
+    if (
+      (done !== "skipped" && done.redacted === true) ||
+      reusedItems.some((item) => item.status === "succeeded" && holdsRedaction(item.outputs))
+    ) {
       restored.add(step.id);
     }
     if (done === "skipped") {
@@ -412,6 +422,8 @@ interface StepOutcome {
   attempts: number;
   error?: ErrorInfo | undefined;
   items?: ItemResult[] | undefined;
+  /** An item's answer was stored by another process with its credentials as `***`. */
+  redacted?: boolean | undefined;
 }
 
 /**
@@ -428,6 +440,7 @@ async function executeStep(
     emit: (event: RunEvent) => Promise<void>;
     startMs: number;
     observe: ValueObserver;
+    carriesSecret: (value: unknown) => boolean;
   },
 ): Promise<StepOutcome | "skipped"> {
   const { wf, opts, vars, emit } = ctx;
@@ -484,6 +497,7 @@ async function executeStep(
       attempts: result.attempts,
       error: result.error,
       items: result.items,
+      redacted: result.redacted,
     };
   } catch (caught) {
     if (opts.signal?.aborted) throw caught;
@@ -503,6 +517,7 @@ async function runAction(
     requests: unknown[];
     emit: (event: RunEvent) => Promise<void>;
     observe: ValueObserver;
+    carriesSecret: (value: unknown) => boolean;
   },
   items: unknown[] | undefined,
 ) {
@@ -517,23 +532,26 @@ async function runAction(
     defaultRegion: opts.region ?? "",
     requests,
     observe: ctx.observe,
+    dispatcher: opts.itemDispatcher,
+    carriesSecret: ctx.carriesSecret,
   };
   const policy = effectiveRetry(step.retry, wf.defaults.retry);
   const timeoutMs = step.timeoutMs ?? wf.defaults.timeoutMs;
   const now = () => opts.deps.now();
   const recorded = opts.resumeItems?.[step.id];
+  const unsafe = unsafeToRepeat(step)
+    ? `${actionLabel(step.action)} changes resources and takes no ClientToken`
+    : undefined;
   const resume = recorded === undefined ? undefined : {
     recorded: new Map(recorded.map((item) => [item.index, item])),
     retryUncertain: opts.retryUncertain === true,
-    unsafe: unsafeToRepeat(step)
-      ? `${actionLabel(step.action)} changes resources and takes no ClientToken`
-      : undefined,
+    unsafe,
   };
   return await runActionStep(
     env,
     step,
     vars,
-    { policy, timeoutMs, wfRegion: wf.region, items, resume },
+    { policy, timeoutMs, wfRegion: wf.region, items, resume, unsafe },
     async (total) => {
       await emit({
         type: "foreach-progress",

@@ -12,7 +12,7 @@
 import type postgres from "postgres";
 
 /** The schema version this tcflow writes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Key of the advisory lock taken while migrating (any fixed 64-bit number). */
 const MIGRATION_LOCK = 7_305_163_420_114n;
@@ -60,6 +60,39 @@ const MIGRATIONS: readonly string[] = [
     skipped     boolean NOT NULL DEFAULT false,
     PRIMARY KEY (workflow, minute)
   );
+  `,
+  // 2: the items of `foreach` steps, claimed by any worker (lib/cluster/pg_items.ts); the
+  // step counts of each run for `runs` (which then reads no events).
+  `
+  CREATE SEQUENCE tcflow_item_done_seq;
+  CREATE TABLE tcflow_item_steps (
+    run_id      text NOT NULL REFERENCES tcflow_runs ON DELETE CASCADE,
+    step_id     text NOT NULL,
+    concurrency integer NOT NULL,
+    open        boolean NOT NULL DEFAULT true,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (run_id, step_id)
+  );
+  CREATE INDEX tcflow_item_steps_open ON tcflow_item_steps (created_at) WHERE open;
+  CREATE TABLE tcflow_items (
+    run_id      text NOT NULL,
+    step_id     text NOT NULL,
+    idx         integer NOT NULL,
+    call        text NOT NULL,
+    status      text NOT NULL,
+    owner       text,
+    epoch       bigint NOT NULL DEFAULT 0,
+    lease_until timestamptz,
+    outcome     text,
+    done_seq    bigint,
+    PRIMARY KEY (run_id, step_id, idx),
+    FOREIGN KEY (run_id, step_id) REFERENCES tcflow_item_steps ON DELETE CASCADE
+  );
+  CREATE INDEX tcflow_items_todo ON tcflow_items (run_id, step_id, idx)
+    WHERE status IN ('pending', 'running');
+  CREATE INDEX tcflow_items_done ON tcflow_items (run_id, step_id, done_seq)
+    WHERE done_seq IS NOT NULL;
+  ALTER TABLE tcflow_runs ADD COLUMN steps text;
   `,
 ];
 

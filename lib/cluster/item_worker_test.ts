@@ -1,0 +1,172 @@
+/**
+ * Reclaim of `foreach` items after a worker died (PRODUCT.md section 14), on a real
+ * PostgreSQL: a finished item is never sent again; an item in flight at the death is re-sent
+ * with the same ClientToken when the action takes one (the VPC double, idempotent by token
+ * like the real API), otherwise it becomes `uncertain` without being sent; the dead worker,
+ * back, records nothing.
+ */
+import assert from "node:assert/strict";
+import type postgres from "postgres";
+import { systemDeps } from "../deps.ts";
+import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
+import { createRateLimiter } from "../engine/rate_limiter.ts";
+import type { RemoteItem, RemoteStep } from "../engine/item_dispatch.ts";
+import { PgJournalStore } from "../journal/pg_store.ts";
+import { createTencentClient } from "../tencent/client.ts";
+import { DEFAULT_RETRY } from "../workflow/defaults.ts";
+import { freshDatabase, stopTestServer, testServer } from "../../test/_postgres.ts";
+import { createVpcDouble } from "../../test/_vpc_double.ts";
+import { decodeOutcome, encodeOutcome } from "./item_outcome.ts";
+import { ItemWorker } from "./item_worker.ts";
+import { claimItems, completeItem, publishItems } from "./pg_items.ts";
+
+const server = await testServer();
+Deno.test.afterAll(stopTestServer);
+const ignore = typeof server === "string";
+const NONE = { again: new Set<number>(), inFlight: new Set<number>() };
+
+async function withStore(fn: (store: PgJournalStore) => Promise<void>): Promise<void> {
+  if (typeof server === "string") return;
+  const db = await freshDatabase(server);
+  const store = await PgJournalStore.connect(db.url);
+  try {
+    await store.sql`INSERT INTO tcflow_runs (run_id, workflow, file, meta, started_ms,
+      last_event_ms, status) VALUES ('run-1', 'w', 'w.yaml', '{}', 0, 0, 'running')`;
+    await fn(store);
+  } finally {
+    await store.end();
+    await db.drop();
+  }
+}
+
+/** The outcomes recorded for a step, by index. */
+async function outcomes(sql: postgres.Sql) {
+  const rows = await sql<{ idx: number; outcome: string | null }[]>`
+    SELECT idx, outcome FROM tcflow_items ORDER BY idx`;
+  return rows.map((r) => (r.outcome === null ? undefined : decodeOutcome(r.outcome)));
+}
+
+function heir(store: PgJournalStore, fetch: (r: Request) => Promise<Response>, lines: string[]) {
+  const deps = { ...systemDeps(), fetch };
+  const client = createTencentClient({ deps, credential: { ...DEMO_CREDENTIAL } });
+  return new ItemWorker({
+    sql: store.sql,
+    owner: "heir",
+    leaseS: 10,
+    slots: 4,
+    deps,
+    clientFor: () => Promise.resolve(client),
+    rateLimiter: createRateLimiter({ deps }),
+    log: (line) => lines.push(line),
+  });
+}
+
+Deno.test({
+  name: "items: a dead worker's items in flight become uncertain unsent; finished ones stay",
+  ignore,
+  fn: () =>
+    withStore(async (store) => {
+      const step: RemoteStep = {
+        runId: "run-1",
+        stepId: "create",
+        concurrency: 10,
+        policy: DEFAULT_RETRY,
+        unsafe: "trocket.CreateTopic changes resources and takes no ClientToken",
+      };
+      const items: RemoteItem[] = [0, 1, 2].map((index) => ({
+        index,
+        target: {
+          service: "trocket",
+          action: "CreateTopic",
+          version: "2023-03-08",
+          region: "ap-guangzhou",
+        },
+        params: { InstanceId: "rmq-72mo3a9o", Topic: `t-${index}`, TopicType: "NORMAL" },
+      }));
+      await publishItems(store.sql, step, items, NONE);
+      const held = await claimItems(store.sql, "dead", 10, 10);
+      assert.deepEqual(held.map((i) => i.index), [0, 1, 2]);
+      const finished = encodeOutcome({
+        status: "succeeded",
+        attempts: 1,
+        outputs: { TopicName: "t-0" },
+        requests: [items[0]!.params],
+        events: [],
+      });
+      assert.equal(await completeItem(store.sql, held[0]!, finished), true);
+      // "dead" dies; its leases run out (moved by the database clock rather than waited for).
+      await store.sql`UPDATE tcflow_items SET lease_until = now() - interval '1 second'
+        WHERE status = 'running'`;
+      const emulator = createEmulator();
+      const lines: string[] = [];
+      const worker = heir(store, emulator.handle, lines);
+      try {
+        assert.equal(await worker.claim(), 2);
+        await worker.drain();
+      } finally {
+        worker.close();
+      }
+      assert.equal(emulator.calls().length, 0, "nothing was sent again");
+      const [first, second, third] = await outcomes(store.sql);
+      assert.equal(first?.status, "succeeded");
+      for (const later of [second, third]) {
+        assert.equal(later?.status, "uncertain");
+        assert.equal(later?.error?.code, "E_INTERRUPTED");
+        assert.match(later?.error?.message ?? "", /\(dead\) stopped while it was in flight/);
+      }
+      assert.ok(lines.includes("reclaimed item 1 of run run-1 (create) from dead"), lines.join());
+      // The dead worker, back, records nothing.
+      assert.equal(await completeItem(store.sql, held[1]!, finished), false);
+      assert.equal((await outcomes(store.sql))[1]?.status, "uncertain");
+    }),
+});
+
+Deno.test({
+  name: "items: an item in flight at a death is re-sent with the same ClientToken",
+  ignore,
+  fn: () =>
+    withStore(async (store) => {
+      const vpc = createVpcDouble({ ...DEMO_CREDENTIAL, now: Date.now });
+      const step: RemoteStep = {
+        runId: "run-1",
+        stepId: "eip",
+        concurrency: 10,
+        policy: DEFAULT_RETRY,
+      };
+      const item: RemoteItem = {
+        index: 0,
+        target: {
+          service: "vpc",
+          action: "AllocateAddresses",
+          version: "2017-03-12",
+          region: "ap-guangzhou",
+        },
+        params: { AddressCount: 1n },
+        clientToken: "tok-item-0",
+      };
+      await publishItems(store.sql, step, [item], NONE);
+      const [held] = await claimItems(store.sql, "dead", 10, 10);
+      // "dead" sent it (the double applied it), then died before recording anything.
+      const deps = { ...systemDeps(), fetch: vpc.handle };
+      const client = createTencentClient({ deps, credential: { ...DEMO_CREDENTIAL } });
+      await client.call("vpc", "AllocateAddresses", "2017-03-12", "ap-guangzhou", item.params, {
+        clientToken: "tok-item-0",
+        idempotent: true,
+      });
+      await store.sql`UPDATE tcflow_items SET lease_until = now() - interval '1 second'`;
+      const lines: string[] = [];
+      const worker = heir(store, vpc.handle, lines);
+      try {
+        assert.equal(await worker.claim(), 1);
+        await worker.drain();
+      } finally {
+        worker.close();
+      }
+      assert.deepEqual(vpc.calls.map((c) => c.clientToken), ["tok-item-0", "tok-item-0"]);
+      assert.equal(vpc.addresses.length, 1, "the same token allocated nothing new");
+      const [outcome] = await outcomes(store.sql);
+      assert.equal(outcome?.status, "succeeded");
+      assert.deepEqual(outcome?.requests, [{ AddressCount: 1n, ClientToken: "tok-item-0" }]);
+      assert.equal(await completeItem(store.sql, held!, "{}"), false, "the dead one is fenced");
+    }),
+});
