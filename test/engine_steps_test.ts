@@ -96,7 +96,7 @@ steps:
     assert: \${{ steps.no_undo.outputs.TotalCount > 10 }}
     message: fewer topics than expected
 `);
-  assert.equal(result.status, "failed");
+  assert.equal(result.status, "rolled_back");
   assert.deepEqual(result.steps.at(-1)?.error, {
     code: "E_ASSERT",
     message: "fewer topics than expected",
@@ -567,7 +567,7 @@ steps:
       action: trocket.DeleteTopic
       with: { InstanceId: ${TARGET}, Topic: "\${{ item }}" }
 `);
-  assert.equal(result.status, "failed");
+  assert.equal(result.status, "rolled_back");
   assert.match(result.steps[0]?.error?.message ?? "", /^item 2: /);
   const deletes = engine.emulator.calls().filter((c) => c.action === "DeleteTopic");
   assert.deepEqual(deletes.map((c) => (c.params as { Topic: string }).Topic), ["part-b", "part-a"]);

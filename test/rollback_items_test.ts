@@ -110,11 +110,14 @@ Deno.test("rollback: on_failure leaves the run rolled_back; a later rollback rep
   const fx = await fixture();
   fx.emulator.setFaults(FOURTH_FAILS, 1);
   await Deno.writeTextFile(`${fx.dir}/plans.yaml`, `rollback: on_failure\n${PLANS}`);
-  const run = await cli(fx, ["run", "plans.yaml", "--json", "--quiet"]);
+  const run = await cli(fx, ["run", "plans.yaml", "--json"]);
   assert.equal(run.code, 1, run.stderr);
   assert.deepEqual(plansLeft(fx), []);
   assert.equal(deletes(fx).length, 3);
-  const runId = JSON.parse(run.stdout).run_id;
+  const doc = JSON.parse(run.stdout);
+  assert.equal(doc.status, "rolled_back", "run --json says what became of the run");
+  assert.match(run.stderr, /^run \S+ FAILED and ROLLED BACK in /m);
+  const runId = doc.run_id;
   assert.equal(
     JSON.parse((await cli(fx, ["runs", "--json"])).stdout).runs[0].status,
     "rolled_back",
@@ -122,6 +125,22 @@ Deno.test("rollback: on_failure leaves the run rolled_back; a later rollback rep
   const again = await cli(fx, ["rollback", runId, "--quiet"]);
   assert.equal(again.code, 0, again.stderr);
   assert.equal(deletes(fx).length, 3);
+});
+
+Deno.test("rollback: on_failure with an undo that fails leaves the run failed", async () => {
+  const fx = await fixture();
+  // The 4th create fails, then the first undo (item 2's delete) fails too: not retried.
+  fx.emulator.setFaults(
+    "rate=1;codes=InvalidParameter;actions=CreateUsagePlan,DeleteUsagePlan;skip=3;times=2",
+    1,
+  );
+  await Deno.writeTextFile(`${fx.dir}/plans.yaml`, `rollback: on_failure\n${PLANS}`);
+  const run = await cli(fx, ["run", "plans.yaml", "--json"]);
+  assert.equal(run.code, 1, run.stderr);
+  assert.deepEqual(plansLeft(fx), ["p2"]);
+  assert.equal(JSON.parse(run.stdout).status, "failed");
+  assert.match(run.stderr, /^run \S+ FAILED in /m);
+  assert.equal(JSON.parse((await cli(fx, ["runs", "--json"])).stdout).runs[0].status, "failed");
 });
 
 Deno.test("rollback never undoes a failed step", async () => {

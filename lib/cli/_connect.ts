@@ -97,7 +97,7 @@ function nonEmpty(value: string | undefined): string | undefined {
  * grant), else 1.
  */
 export function runExitCode(
-  status: "succeeded" | "failed",
+  status: "succeeded" | "failed" | "rolled_back",
   steps: ReadonlyArray<{ status: string; error?: { code: string } | undefined }>,
 ): number {
   if (status === "succeeded") return EXIT.ok;

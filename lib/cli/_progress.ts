@@ -160,7 +160,10 @@ export function formatSummary(result: RunResult, durationMs: number, color: bool
   const parts = ["succeeded", "failed", "uncertain", "skipped"]
     .filter((status) => counts.has(status))
     .map((status) => `${counts.get(status)} ${status}`);
-  const ok = result.status === "succeeded";
-  const head = paint(color, ok ? "32" : "31", ok ? "succeeded" : "FAILED");
+  const head = result.status === "succeeded"
+    ? paint(color, "32", "succeeded")
+    : result.status === "rolled_back"
+    ? paint(color, "33", "FAILED and ROLLED BACK")
+    : paint(color, "31", "FAILED");
   return `run ${result.run_id} ${head} in ${formatDuration(durationMs)}: ${parts.join(", ")}\n`;
 }

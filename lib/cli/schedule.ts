@@ -311,11 +311,15 @@ async function runScheduled(
       steps?: { id: string; status: string; error?: { code: string } }[];
     };
     const result: ScheduledRunResult = {
-      status: doc.status === "succeeded" && code === 0 ? "succeeded" : "failed",
+      status: doc.status === "succeeded" && code === 0
+        ? "succeeded"
+        : doc.status === "rolled_back"
+        ? "rolled_back"
+        : "failed",
     };
     if (typeof doc.run_id === "string") result.runId = doc.run_id;
     const stopped = doc.steps?.find((s) => s.status === "failed" || s.status === "uncertain");
-    if (result.status === "failed" && stopped !== undefined) {
+    if (result.status !== "succeeded" && stopped !== undefined) {
       result.detail = `step ${stopped.id} ${stopped.status}${
         stopped.error ? ` (${stopped.error.code})` : ""
       }`;

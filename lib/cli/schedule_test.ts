@@ -119,6 +119,39 @@ Deno.test("schedule --once fires what is due now; a directory leaves out unsched
   assert.deepEqual(notDue.emulator.calls(), []);
 });
 
+Deno.test("schedule: a failed run that rollback: on_failure undid finishes rolled_back", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tcflow-schedule-undo-" });
+  const file = `${dir}/undone.yaml`;
+  await Deno.writeTextFile(
+    file,
+    [
+      "tcflow: 1",
+      "name: undone",
+      "region: ap-guangzhou",
+      'schedule: "0 * * * *"',
+      "rollback: on_failure",
+      "steps:",
+      "  - id: plan",
+      "    action: apigateway.CreateUsagePlan",
+      "    with: { UsagePlanName: hourly }",
+      "    undo:",
+      "      action: apigateway.DeleteUsagePlan",
+      '      with: { UsagePlanId: "${{ steps.plan.outputs.Result.UsagePlanId }}" }',
+      "  - id: never",
+      "    assert: ${{ 1 == 2 }}",
+      "    message: always false",
+    ].join("\n"),
+  );
+  const ran = await schedule([file, "--once", "--quiet"], "2026-11-23T10:00:00Z");
+  assert.equal(ran.code, 1, ran.stderr);
+  assert.match(
+    ran.stderr,
+    /finish undone run \S+ rolled_back in \S+: step never failed \(E_ASSERT/,
+  );
+  const calls = ran.emulator.calls().map((c) => c.action);
+  assert.deepEqual(calls, ["CreateUsagePlan", "DeleteUsagePlan"]);
+});
+
 Deno.test("schedule: a failing run makes exit 1; a bad cron or a file without schedule: exit 2", async () => {
   const dir = await Deno.makeTempDir({ prefix: "tcflow-schedule-bad-" });
   const failing = `${dir}/failing.yaml`;

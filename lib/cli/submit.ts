@@ -128,7 +128,9 @@ function runDocument(runId: string, state: RunState) {
   }));
   return {
     run_id: runId,
-    status: state.status === "succeeded" ? "succeeded" as const : "failed" as const,
+    status: state.status === "succeeded" || state.status === "rolled_back"
+      ? state.status
+      : "failed" as const,
     outputs: state.outputs,
     steps,
   };

@@ -14,7 +14,7 @@ import type { ActionStep, Workflow } from "../workflow/model.ts";
 import { actionLabel, callWithRetry, errorInfo, isMutating } from "./call.ts";
 import { resolveParams, resolveTarget, StepError, toJsonLike } from "./_action_step.ts";
 import { clientTokenFor } from "./client_token.ts";
-import type { ErrorInfo, RunEvent } from "../journal/events.ts";
+import type { ErrorInfo, RollbackStatus, RunEvent } from "../journal/events.ts";
 import type { EngineOptions } from "./options.ts";
 import type { RateLimiter } from "./rate_limiter.ts";
 import { effectiveRetry } from "./retry.ts";
@@ -192,14 +192,21 @@ export async function runUndo(targets: UndoTarget[], env: UndoEnv): Promise<Undo
   return results;
 }
 
-/** Records how a compensation ended: `rolled_back` when none of its calls failed. */
-export async function finishRollback(env: Pick<UndoEnv, "emit" | "deps">, results: UndoResult[]) {
+/**
+ * Records how a compensation ended and returns it: `rolled_back` when none of its calls failed.
+ */
+export async function finishRollback(
+  env: Pick<UndoEnv, "emit" | "deps">,
+  results: UndoResult[],
+): Promise<RollbackStatus> {
   const failed = results.filter((r) => r.status === "failed").length;
+  const status: RollbackStatus = failed === 0 ? "rolled_back" : "failed";
   await env.emit({
     type: "rollback-finished",
     timeMs: env.deps.now(),
-    status: failed === 0 ? "rolled_back" : "failed",
+    status,
     undone: results.length - failed,
     failed,
   });
+  return status;
 }

@@ -96,8 +96,12 @@ export interface StepResult {
 export interface RunResult {
   /** The run id (its journal is `.tcflow/runs/<run_id>/` in the CLI). */
   run_id: string;
-  /** `failed` when a step failed (without `on_error: continue`), an assert was false or a step is uncertain. */
-  status: "succeeded" | "failed";
+  /**
+   * `failed` when a step failed (without `on_error: continue`), an assert was false or a step is
+   * uncertain; `rolled_back` when such a run's `rollback: on_failure` then undid everything it
+   * applied (every undo done).
+   */
+  status: "succeeded" | "failed" | "rolled_back";
   /** The workflow's `outputs:`, evaluated. */
   outputs: Record<string, unknown>;
   /** Every step, in file order. */
@@ -167,7 +171,8 @@ export interface RunOptions extends EngineOptions {
  * Runs a workflow.
  *
  * @returns the run document; `status` is `failed` when a step failed (without
- *   `on_error: continue`), an assert was false or a step is `uncertain`.
+ *   `on_error: continue`), an assert was false or a step is `uncertain`, and `rolled_back` when
+ *   `rollback: on_failure` then undid every applied step and item.
  * @throws the signal's reason when aborted; never for API or expression failures (those are
  *   step results).
  *
@@ -410,8 +415,11 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
     durationMs: deps.now() - startMs,
     outputs,
   });
-  if (undone !== undefined && undone.length > 0) await finishRollback({ emit, deps }, undone);
-  return redact({ run_id: opts.runId, status, outputs, steps: results });
+  if (undone === undefined || undone.length === 0) {
+    return redact({ run_id: opts.runId, status, outputs, steps: results });
+  }
+  const rollback = await finishRollback({ emit, deps }, undone);
+  return redact({ run_id: opts.runId, status: rollback, outputs, steps: results });
 }
 
 /** What one executed step came to. */

@@ -50,7 +50,8 @@ export interface ScheduledWorkflow {
 export interface ScheduledRunResult {
   /** The run's id, when a run was started (and journaled). */
   runId?: string;
-  status: "succeeded" | "failed";
+  /** `rolled_back` when the run failed and its `rollback: on_failure` undid what it applied. */
+  status: "succeeded" | "failed" | "rolled_back";
   /** Why, when the run could not start or failed (one line, no secrets). */
   detail?: string;
 }
