@@ -13,7 +13,8 @@
  *   `stepId`, `timeMs`) is never touched: a short secret would otherwise blank out a count.
  * - **Error messages.** In a `message`, any run of {@link FRAGMENT} characters or more that is
  *   part of a secret is replaced (an API that quotes the first 40 characters of a value), and so
- *   is a short secret standing as a word of its own (`'sk'`, `=4`).
+ *   is a short secret standing as a word of its own (`'sk'`, `=4`), as it is, JSON-escaped or
+ *   URL-encoded (a secret `"` quoted as `"\""` leaves no `\`).
  *
  * @module
  */
@@ -92,7 +93,11 @@ export function secretRedactor(
       ) => [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)]),
     ),
   ]);
-  const shortWord = wordPattern(shorts);
+  // A short secret is quoted by an API in its JSON-escaped or URL-encoded form too (`"` as
+  // `\"`): the longer form goes first, or its escape character would be left in clear.
+  const shortWord = wordPattern([
+    ...new Set(shorts.flatMap((s) => [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)])),
+  ]);
   const message = (s: string) => {
     // Pieces first, on the text as it came: a value cut to a length is one run of a secret,
     // which shorter secrets inside it must not split.

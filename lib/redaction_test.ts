@@ -77,3 +77,15 @@ Deno.test("a number made from a secret is a word of its own, never digits of a r
     },
   );
 });
+
+Deno.test("a short secret quoted JSON-escaped in a message leaves no escape character", () => {
+  // The secrets fuzz found `got string "\"".` (the secret `"`) shown as `***\******`.
+  for (const secret of ['"', "\\", "é", 'a"', "\\n"]) {
+    const redact = secretRedactor([secret]);
+    for (const quoted of [JSON.stringify(secret), `"${encodeURIComponent(secret)}"`]) {
+      const shown = redact(`got string ${quoted}.`, "message") as string;
+      // Only `***` and the message's own quotes may stand where the value was.
+      assert.equal(shown.replaceAll("***", "").replaceAll('"', ""), "got string .", shown);
+    }
+  }
+});
