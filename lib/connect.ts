@@ -17,7 +17,7 @@
  * @module
  */
 import { type Deps, systemFetch } from "./deps.ts";
-import { ConfigError } from "./errors.ts";
+import { ConfigError, UsageError } from "./errors.ts";
 import type { Workflow } from "./workflow/model.ts";
 import type {
   CallPort,
@@ -95,6 +95,67 @@ export interface ConnectOptions {
    * credentials of other clouds are not read (the default cloud's region still is).
    */
   clouds?: ReadonlySet<ProviderName> | undefined;
+  /** How errors name the options (the CLI names its flags); default {@link OPTION_NAMES}. */
+  optionNames?: OptionNames | undefined;
+}
+
+/** The names bad-input errors give the options of {@link connect}. */
+export interface OptionNames {
+  region: string;
+  endpointUrl: string;
+  rateScale: string;
+}
+
+/** The library's names: the option names of {@link ConnectOptions}. */
+export const OPTION_NAMES: OptionNames = {
+  region: "region",
+  endpointUrl: "endpointUrl (or TCFLOW_ENDPOINT_URL)",
+  rateScale: "rateScale",
+};
+
+/**
+ * Checks the target before anything is read or sent.
+ *
+ * @throws {UsageError} a region that is not a region name, an endpoint URL that is not an
+ *   http(s) URL, a rate scale that is not a number > 0; the message names the option
+ */
+export function checkTarget(
+  target: { region?: string | undefined; endpointUrl?: string | undefined; rateScale?: number },
+  names: OptionNames = OPTION_NAMES,
+): void {
+  if (target.region !== undefined) checkRegion(target.region, names.region);
+  if (target.endpointUrl !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(target.endpointUrl);
+    } catch {
+      throw new UsageError(
+        `${names.endpointUrl}: not a URL: ${JSON.stringify(target.endpointUrl)}`,
+      );
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      throw new UsageError(
+        `${names.endpointUrl} must be http:// or https://, got ${url.protocol}`,
+      );
+    }
+  }
+  const scale = target.rateScale;
+  if (scale !== undefined && !(Number.isFinite(scale) && scale > 0)) {
+    throw new UsageError(`${names.rateScale} must be a number > 0, got ${scale}`);
+  }
+}
+
+/**
+ * Checks a region name (`ap-guangzhou`, `cn-north-4`).
+ *
+ * @throws {UsageError} naming `name` when it is not one
+ */
+export function checkRegion(region: string, name = OPTION_NAMES.region): void {
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(region)) {
+    throw new UsageError(
+      `${name} must be a region name like ap-guangzhou, got ${JSON.stringify(region)}`,
+    );
+  }
 }
 
 /**
@@ -103,12 +164,14 @@ export interface ConnectOptions {
  * (`Provider.createCaller`), routed by service.
  *
  * @throws {ConfigError} missing or malformed credentials (exit 3)
+ * @throws {UsageError} a bad region, endpoint URL or rate scale (see {@link checkTarget})
  */
 export async function connect(options: ConnectOptions): Promise<Connection> {
   const clouds = options.clouds ?? new Set([DEFAULT_PROVIDER]);
   const rateScale = options.rateScale ?? 1;
   const regionFlag = options.region;
   const endpointUrl = options.endpointUrl ?? nonEmpty(options.env("TCFLOW_ENDPOINT_URL"));
+  checkTarget({ region: regionFlag, endpointUrl, rateScale }, options.optionNames);
   const regionalEndpoints = options.regionalEndpoints ?? false;
   const emulated = options.emulator !== undefined && options.emulator !== false;
   const base = options.deps;

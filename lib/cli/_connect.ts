@@ -7,6 +7,7 @@
  * @module
  */
 import {
+  checkTarget,
   cloudsOf,
   connect as connectTo,
   type Connection,
@@ -44,14 +45,10 @@ export function connect(
 ): Promise<Connection> {
   const rateScale = parseRateScale(stringFlag(parsed, "rate-scale"));
   const region = stringFlag(parsed, "region");
-  if (region !== undefined && !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(region)) {
-    throw new UsageError(
-      `--region must be a region name like ap-guangzhou, got ${JSON.stringify(region)}`,
-    );
-  }
   const endpointUrl = stringFlag(parsed, "endpoint-url") ??
     nonEmpty(ctx.env("TCFLOW_ENDPOINT_URL"));
-  if (endpointUrl !== undefined) checkUrl(endpointUrl);
+  // Checked before connecting, so that a bad flag is a usage error even before credentials.
+  checkTarget({ region, endpointUrl, rateScale }, FLAG_NAMES);
   return connectTo({
     deps: ctx.deps,
     env: ctx.env,
@@ -63,8 +60,16 @@ export function connect(
     profile: stringFlag(parsed, "profile"),
     readOnly: options.readOnly,
     clouds: options.clouds,
+    optionNames: FLAG_NAMES,
   });
 }
+
+/** Bad flags are named as flags. */
+const FLAG_NAMES = {
+  region: "--region",
+  endpointUrl: "--endpoint-url",
+  rateScale: "--rate-scale",
+} as const;
 
 function parseRateScale(text: string | undefined): number {
   if (text === undefined) return 1;
@@ -73,18 +78,6 @@ function parseRateScale(text: string | undefined): number {
     throw new UsageError(`--rate-scale must be a number > 0, got ${JSON.stringify(text)}`);
   }
   return value;
-}
-
-function checkUrl(text: string): void {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`--endpoint-url: not a URL: ${JSON.stringify(text)}`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new UsageError(`--endpoint-url must be http:// or https://, got ${url.protocol}`);
-  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

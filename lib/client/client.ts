@@ -20,7 +20,13 @@ import {
 } from "../catalog/catalog.ts";
 import { paramProblem } from "../catalog/params.ts";
 import type { ActionSpec } from "../catalog/types.ts";
-import { connect, type Connection, type InProcessEmulator } from "../connect.ts";
+import {
+  checkRegion,
+  checkTarget,
+  connect,
+  type Connection,
+  type InProcessEmulator,
+} from "../connect.ts";
 import { type Deps, systemDeps } from "../deps.ts";
 import { NetworkError, TencentApiError } from "../errors.ts";
 import { callWithRetry, isMutating } from "../engine/call.ts";
@@ -139,6 +145,7 @@ export interface TcflowClient<E extends InProcessEmulator = InProcessEmulator> {
    *   the catalog (`MissingParameter`, `UnknownParameter`, `InvalidParameterValue`, with HTTP
    *   status 0: nothing was sent), or the API's error after retries
    * @throws {NetworkError} no answer after retries, or an unknown outcome that is unsafe to retry
+   * @throws {UsageError} `opts.region` is not a region name
    */
   call(
     name: string,
@@ -164,6 +171,8 @@ const TYPED_SERVICES = ["trocket", "apigateway", "ssl", "yunjing"] as const;
  *
  * @param options region, credential or `emulator`, endpoint, rate-limit and retry settings
  * @returns the client; nothing is sent until a call
+ * @throws {UsageError} a region that is not a region name, an endpoint URL that is not an http(s)
+ *   URL, a rate scale that is not a number > 0
  *
  * @example
  * ```ts
@@ -183,6 +192,7 @@ export function createClient<E extends InProcessEmulator>(
   options: ClientOptions<E>,
   newEmulator?: NewEmulator<E>,
 ): TcflowClient<E> {
+  checkTarget(options);
   const rateScale = options.rateScale ?? 1;
   const deps: Deps = { ...systemDeps(), ...options.deps };
   let emulator: E | undefined;
@@ -227,6 +237,7 @@ export function createClient<E extends InProcessEmulator>(
     params: Record<string, unknown>,
     opts: GenericCallOptions,
   ): Promise<ActionResponse> {
+    if (opts.region !== undefined) checkRegion(opts.region);
     const spec = lookup(service, action, opts);
     if (spec !== undefined) {
       const problem = paramProblem(

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
 import { serveEmulator } from "../emulator/server.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, UsageError } from "../errors.ts";
 import { NetworkError, TencentApiError } from "../tencent/errors.ts";
 import { createVpcDouble } from "../../test/_vpc_double.ts";
 import { createClient, type TcflowClient } from "../../mod.ts";
@@ -243,6 +243,36 @@ Deno.test("without credentials the first call fails with a ConfigError naming th
     (error: unknown) =>
       error instanceof ConfigError && /TENCENTCLOUD_SECRET_ID/.test(error.message),
   );
+});
+
+Deno.test("a bad region, endpoint URL or rate scale is a UsageError naming the option, nothing sent", async () => {
+  const nothing = { fetch: () => Promise.reject(new Error("nothing may be sent")) };
+  const usage = (pattern: RegExp) => (error: unknown) =>
+    error instanceof UsageError && pattern.test(error.message);
+  assert.throws(
+    () => createClient({ region: "ap guangzhou", emulator: true, deps: nothing }),
+    usage(/^region must be a region name like ap-guangzhou, got "ap guangzhou"$/),
+  );
+  assert.throws(
+    () => createClient({ region: "ap-guangzhou", endpointUrl: "localhost:4566", deps: nothing }),
+    usage(
+      /^endpointUrl \(or TCFLOW_ENDPOINT_URL\) must be http:\/\/ or https:\/\/, got localhost:$/,
+    ),
+  );
+  assert.throws(
+    () => createClient({ region: "ap-guangzhou", endpointUrl: "http://[bad", deps: nothing }),
+    usage(/^endpointUrl \(or TCFLOW_ENDPOINT_URL\): not a URL: "http:\/\/\[bad"$/),
+  );
+  assert.throws(
+    () => createClient({ region: "ap-guangzhou", emulator: true, rateScale: 0, deps: nothing }),
+    usage(/^rateScale must be a number > 0, got 0$/),
+  );
+  const client = createClient({ region: "ap-guangzhou", emulator: true });
+  await assert.rejects(
+    client.trocket.DescribeTopicList({ InstanceId: INSTANCE }, { region: "ap-guangzhou/x" }),
+    usage(/^region must be a region name/),
+  );
+  assert.deepEqual(client.emulator!.calls(), []);
 });
 
 Deno.test("rate scale applies to the client's limiter and the in-process emulator", async () => {
