@@ -34,7 +34,10 @@ export function processContext(): CliContext {
     io: {
       stdout: (text) => write(Deno.stdout, text),
       stderr: (text) => write(Deno.stderr, text),
-      stdin: Deno.stdin.readable,
+      // Read on first use: opening the stream loads Deno's web streams, which validate never needs.
+      get stdin() {
+        return Deno.stdin.readable;
+      },
       isTerminal: Deno.stdin.isTerminal() && Deno.stdout.isTerminal(),
     },
     deps: systemDeps(),
