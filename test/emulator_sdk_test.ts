@@ -274,7 +274,7 @@ Deno.test("SDK: a connection cut is a network error for the client", opts, async
         InstanceId: "rmq-72mo3a9o",
         Topic: "cut-topic",
         TopicType: "NORMAL",
-        QueueNum: 1,
+        QueueNum: 3,
       }),
     );
     assert.doesNotMatch(cut.code, /^[A-Z][A-Za-z]+\./, "no API error code: the connection dropped");

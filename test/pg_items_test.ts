@@ -33,7 +33,7 @@ steps:
     action: trocket.CreateTopic
     foreach: \${{ inputs.names }}
     concurrency: 6
-    with: { InstanceId: ${TARGET}, Topic: \${{ item }}, TopicType: NORMAL, QueueNum: 1 }
+    with: { InstanceId: ${TARGET}, Topic: \${{ item }}, TopicType: NORMAL, QueueNum: 3 }
   - id: list
     action: trocket.DescribeTopicList
     with: { InstanceId: ${TARGET}, Limit: 100 }

@@ -85,7 +85,7 @@ export function mqttActions(store: TrocketStore): ServiceEmulator["actions"] {
       return { TotalCount: SKUS.length, MQTTProductSkuList: clone(SKUS) };
     },
     CreateMQTTInstance(params, ctx) {
-      const skuCode = stringParam(params, "Skucode");
+      const skuCode = stringParam(params, "SkuCode");
       const type = stringParam(params, "InstanceType");
       const sku = SKUS.find((s) => s.SkuCode === skuCode && s.InstanceType === type);
       if (sku === undefined) {

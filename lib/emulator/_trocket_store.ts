@@ -56,11 +56,11 @@ export function checkTopicType(type: string, field = "TopicType"): void {
 }
 
 /** Rejects a queue number outside 1..128. */
-export function checkQueueNum(queueNum: number, field = "QueueNum"): void {
-  if (!Number.isInteger(queueNum) || queueNum < 1 || queueNum > 128) {
+export function checkQueueNum(queueNum: number, field = "QueueNum", min = 1, max = 128): void {
+  if (!Number.isInteger(queueNum) || queueNum < min || queueNum > max) {
     throw new ApiError(
       "InvalidParameterValue",
-      `${field} must be between 1 and 128: got ${queueNum}`,
+      `${field} must be between ${min} and ${max}: got ${queueNum}`,
     );
   }
 }

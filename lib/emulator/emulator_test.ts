@@ -342,7 +342,7 @@ Deno.test("emulator: admin routes state, calls, faults, reset", async () => {
     InstanceId: "rmq-72mo3a9o",
     Topic: "made-here",
     TopicType: "NORMAL",
-    QueueNum: 1,
+    QueueNum: 3,
   });
   const calls = await admin("GET", "/_emulator/calls");
   assert.equal((calls.body as unknown as unknown[]).length, 1);

@@ -121,6 +121,18 @@ export function createTrocketEmulator(): ServiceEmulator {
     },
     DeleteInstance(params, ctx) {
       const instance = store.findInstance(params, ctx);
+      // "删除前请先删除正在使用的主题、消费组和角色信息": topics, groups and roles first.
+      const inUse = [
+        [instance.topics.length, "topics"],
+        [instance.groups.length, "consumer groups"],
+        [instance.roles.length, "roles"],
+      ].filter(([n]) => Number(n) > 0).map(([n, what]) => `${n} ${what}`);
+      if (inUse.length > 0) {
+        throw new ApiError(
+          "ResourceInUse",
+          `The instance ${instance.InstanceId} still has ${inUse.join(", ")}: delete them first.`,
+        );
+      }
       store.state.instances = store.state.instances.filter((i) => i !== instance);
       return {};
     },
@@ -211,7 +223,7 @@ export function createTrocketEmulator(): ServiceEmulator {
       const type = stringParam(params, "TopicType");
       checkTopicType(type);
       const queueNum = intParam(params, "QueueNum", 3);
-      checkQueueNum(queueNum);
+      checkQueueNum(queueNum, "QueueNum", 3, 16); // CreateTopic: "取值范围3～16"
       store.addTopic(instance, {
         Topic: name,
         TopicType: type,

@@ -431,11 +431,11 @@ Deno.test("trocket MQTT: instances, topics and users", async () => {
   const { InstanceId } = await call("CreateMQTTInstance", {
     InstanceType: "PRO",
     Name: "fleet",
-    Skucode: "pro_4k",
+    SkuCode: "pro_4k",
   });
   await fails(
     "CreateMQTTInstance",
-    { InstanceType: "PRO", Name: "x", Skucode: "nope" },
+    { InstanceType: "PRO", Name: "x", SkuCode: "nope" },
     "InvalidParameterValue",
   );
   const detail = await call("DescribeMQTTInstance", { InstanceId });

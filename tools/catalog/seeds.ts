@@ -333,6 +333,10 @@ export function parseSeed(file: string, text: string): SeedDoc | undefined {
     const inputs = (tables.get("input") ?? []).filter((f) =>
       !(["Action", "Version", "Region"].includes(f.name) && /公共参数/.test(f.doc))
     );
+    // A name the table spells otherwise than the document's own request example sends it
+    // (trocket CreateMQTTInstance: the table says `Skucode`, the example and the API `SkuCode`).
+    const sent = requestExampleNames(chunk, name);
+    for (const f of inputs) f.name = sent.get(f.name.toLowerCase()) ?? f.name;
     const outputs = (tables.get("output") ?? []).filter((f) => f.name !== "RequestId");
     const action: SeedAction = { name, doc: actionDoc(lines, from, to), inputs, outputs, errors };
     if (rate) action.rateLimitPerS = Number(rate[1]);
@@ -352,6 +356,22 @@ export function parseSeed(file: string, text: string): SeedDoc | undefined {
     else doc.structures.set(s.name, { name: s.name, doc: docLine, fields });
   }
   return doc;
+}
+
+/**
+ * The parameter names of an action's request example (`X-TC-Action: <name>` then its JSON
+ * body), by lower-case name.
+ */
+function requestExampleNames(chunk: string, action: string): Map<string, string> {
+  const names = new Map<string, string>();
+  const at = chunk.indexOf(`X-TC-Action: ${action}`);
+  if (at < 0) return names;
+  const end = chunk.indexOf("```", at);
+  const body = chunk.slice(at, end < 0 ? undefined : end);
+  for (const m of body.matchAll(/"([A-Za-z][A-Za-z0-9]*)"\s*:/g)) {
+    names.set(m[1]!.toLowerCase(), m[1]!);
+  }
+  return names;
 }
 
 /** The description of an action: the text between the host line and the rate limit. */

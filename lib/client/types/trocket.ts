@@ -969,7 +969,7 @@ export interface CreateMQTTInstanceRequest {
    *
    * Example: `basic_1k`.
    */
-  Skucode: string;
+  SkuCode: string;
   /**
    * 备注信息
    *
