@@ -131,6 +131,7 @@ export const resumeCommand: Command = async (args, ctx) => {
         secrets,
         resume: recordedSteps(resume),
         resumeItems: Object.fromEntries(resume.items),
+        resumePolls: Object.fromEntries(resume.polls),
         retryUncertain,
         ...(region !== undefined ? { region } : {}),
       });

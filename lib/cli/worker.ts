@@ -242,6 +242,7 @@ export const workerCommand: Command = async (args, ctx) => {
           signal,
           resume: recordedSteps(resume),
           resumeItems: Object.fromEntries(resume.items),
+          resumePolls: Object.fromEntries(resume.polls),
           ...(region !== undefined ? { region } : {}),
         });
         const took = formatDuration(ctx.deps.now() - startMs);

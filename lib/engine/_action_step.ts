@@ -19,7 +19,7 @@ import {
 import { JsonNumber } from "../json.ts";
 import { clientTokenFor } from "./client_token.ts";
 import type { ErrorInfo, ItemStatus } from "../journal/events.ts";
-import type { RecordedItem } from "../journal/replay.ts";
+import type { PollProgress, RecordedItem } from "../journal/replay.ts";
 import type { ValueObserver } from "../secrets.ts";
 import { DEFAULT_POLL } from "../workflow/defaults.ts";
 import type { ItemDispatcher } from "./item_dispatch.ts";
@@ -38,6 +38,8 @@ export interface StepEnv extends CallEnv {
   dispatcher?: ItemDispatcher | undefined;
   /** Whether a value holds a secret of the run (such a request is never handed out). */
   carriesSecret?: ((value: unknown) => boolean) | undefined;
+  /** The polls of this step an earlier session stopped in, by item index (`-1`: no item). */
+  resumePolls?: Record<number, PollProgress> | undefined;
 }
 
 /**
@@ -447,9 +449,13 @@ async function runItem(
   const target = resolveTarget(step, vars, ctx.wfRegion, env.defaultRegion);
   const params = resolveParams(step, vars, env.observe);
   const poll = step.poll ?? DEFAULT_POLL;
-  const startMs = env.deps.now();
+  // A poll an earlier session stopped in goes on: next round, same deadline.
+  const resumed = step.until === undefined ? undefined : env.resumePolls?.[index ?? -1];
+  const startMs = resumed?.startedMs ?? env.deps.now();
+  const due = resumed === undefined ? 0 : resumed.nextMs - env.deps.now();
+  if (due > 0) await env.deps.sleep(Math.min(due, poll.intervalMs), env.signal);
   let attempts = 0;
-  for (let round = 1;; round++) {
+  for (let round = (resumed?.poll ?? 0) + 1;; round++) {
     const clientToken = isMutating(target) && target.spec?.clientToken === true &&
         params.ClientToken === undefined
       ? await clientTokenFor({
@@ -521,6 +527,7 @@ async function runItem(
       ...(index !== undefined ? { index } : {}),
       poll: round,
       nextInMs: poll.intervalMs,
+      startedMs: startMs,
     });
     await env.deps.sleep(poll.intervalMs, env.signal);
   }

@@ -41,7 +41,7 @@ import { finishRollback, runUndo, undoEnv, type UndoResult, type UndoTarget } fr
 import { type ErrorInfo, REDACTED, type RunEvent, type StepStatus } from "../journal/events.ts";
 import { effectiveRetry } from "./retry.ts";
 import { EACH, readPaths } from "../expr/taint.ts";
-import { type RecordedStep } from "../journal/replay.ts";
+import { type PollProgress, type RecordedStep } from "../journal/replay.ts";
 import { seal, sealingKey, unseal } from "../journal/seal.ts";
 
 export type { RecordedStep };
@@ -165,6 +165,11 @@ export interface RunOptions extends EngineOptions {
    * store); without it every item is sent by this process.
    */
   itemDispatcher?: ItemDispatcher;
+  /**
+   * The `until` polls an earlier session stopped in (by step id, then item index or `-1`):
+   * they go on from the next poll with their first deadline.
+   */
+  resumePolls?: Record<string, Record<number, PollProgress>>;
 }
 
 /**
@@ -542,6 +547,7 @@ async function runAction(
     observe: ctx.observe,
     dispatcher: opts.itemDispatcher,
     carriesSecret: ctx.carriesSecret,
+    resumePolls: opts.resumePolls?.[step.id],
   };
   const policy = effectiveRetry(step.retry, wf.defaults.retry);
   const timeoutMs = step.timeoutMs ?? wf.defaults.timeoutMs;

@@ -38,7 +38,7 @@ const NUMBER_FIELDS: { [T in RunEventType]: readonly string[] } = {
   "item-finished": ["timeMs", "index", "attempts"],
   "foreach-progress": ["timeMs", "done", "failed", "total"],
   "page-fetched": ["timeMs", "index", "page", "items", "total"],
-  "poll-waiting": ["timeMs", "index", "poll", "nextInMs"],
+  "poll-waiting": ["timeMs", "index", "poll", "nextInMs", "startedMs"],
   "run-finished": ["timeMs", "durationMs"],
   "undo-started": ["timeMs", "index"],
   "undo-succeeded": ["timeMs", "index"],

@@ -204,6 +204,11 @@ export type RunEvent =
     /** Number of the evaluation of `until` that was false (1-based). */
     poll: number;
     nextInMs: number;
+    /**
+     * When the first poll of this step (or item) started: `resume` goes on from the next poll
+     * with the same deadline (`poll.timeout` counted from here).
+     */
+    startedMs?: number;
   }
   | {
     type: "run-finished";

@@ -33,6 +33,18 @@ export interface RecordedItem {
   error?: ErrorInfo;
 }
 
+/**
+ * How far the `until` poll of a step (or of one of its items) had gone when a session stopped
+ * in it: `poll` evaluations were false, the first started at `startedMs`. `resume` goes on with
+ * poll `poll + 1` when it is due (`nextMs`), with the same deadline.
+ */
+export interface PollProgress {
+  poll: number;
+  startedMs: number;
+  /** When the next poll was due. */
+  nextMs: number;
+}
+
 /** A step recorded by an earlier run, reused by `resume`. */
 export interface RecordedStep {
   /** The status it ended with; `succeeded` and `skipped` steps are not run again. */
@@ -123,6 +135,11 @@ export interface StepRecord {
   /** Pages fetched and `until` evaluations that were false, in the last try. */
   pages: number;
   polls: number;
+  /**
+   * The `until` polls under way (by item index, `-1` for a step without `foreach`): dropped as
+   * the step or item finishes.
+   */
+  polling?: Map<number, PollProgress>;
   undo: UndoRecord[];
   /** Every `foreach` item that started, in the order they first started (kept across tries). */
   itemRecords: ItemRecord[];
@@ -197,6 +214,8 @@ export interface ResumeState {
    * flight): succeeded ones are not sent again.
    */
   items: Map<string, RecordedItem[]>;
+  /** The `until` polls a stopped session was in, by step id and item index (`-1`: no item). */
+  polls: Map<string, Record<number, PollProgress>>;
 }
 
 function newStep(id: string): StepRecord {
@@ -290,6 +309,7 @@ export function replay(
     s.finishedSeq = seq;
     s.durationMs = e.durationMs;
     s.requests = e.requests;
+    delete s.polling; // a finished step polls afresh when it runs again
   };
 
   const handlers: RunEventHandlers<void> = {
@@ -415,6 +435,7 @@ export function replay(
       delete record.error;
     },
     "item-finished": (e) => {
+      step(e.stepId).polling?.delete(e.index);
       const record = item(e.stepId, e.index);
       record.status = e.status;
       record.seq = seq;
@@ -454,7 +475,16 @@ export function replay(
       );
     },
     "poll-waiting": (e) => {
-      step(e.stepId).polls++;
+      const s = step(e.stepId);
+      s.polls++;
+      if (e.startedMs !== undefined) {
+        s.polling ??= new Map();
+        s.polling.set(e.index ?? -1, {
+          poll: e.poll,
+          startedMs: e.startedMs,
+          nextMs: e.timeMs + e.nextInMs,
+        });
+      }
       note(
         e,
         `${e.stepId}${at(e.index)}: until is false (poll ${e.poll}), next in ${e.nextInMs} ms`,
@@ -575,6 +605,7 @@ export function resumeState(state: RunState): ResumeState {
   const uncertain: string[] = [];
   const failed: string[] = [];
   const items = new Map<string, RecordedItem[]>();
+  const polls = new Map<string, Record<number, PollProgress>>();
   for (const s of state.steps) {
     if (
       (s.status === "succeeded" && !isUndone(s)) ||
@@ -590,8 +621,19 @@ export function resumeState(state: RunState): ResumeState {
       failed.push(s.id);
     }
     if (!completed.has(s.id) && s.itemRecords.length > 0) items.set(s.id, recordedItems(s));
+    if (!completed.has(s.id) && s.polling !== undefined && s.polling.size > 0) {
+      polls.set(s.id, Object.fromEntries(s.polling));
+    }
   }
-  return { runId: state.runId, completed, inFlight: [...state.inFlight], uncertain, failed, items };
+  return {
+    runId: state.runId,
+    completed,
+    inFlight: [...state.inFlight],
+    uncertain,
+    failed,
+    items,
+    polls,
+  };
 }
 
 /** The items of a step as `resume` sees them: an item undone since it succeeded is sent again. */
