@@ -132,6 +132,7 @@ export const resumeCommand: Command = async (args, ctx) => {
         resume: recordedSteps(resume),
         resumeItems: Object.fromEntries(resume.items),
         resumePolls: Object.fromEntries(resume.polls),
+        resumePages: Object.fromEntries(resume.pages),
         retryUncertain,
         ...(region !== undefined ? { region } : {}),
       });

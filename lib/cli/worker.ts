@@ -243,6 +243,7 @@ export const workerCommand: Command = async (args, ctx) => {
           resume: recordedSteps(resume),
           resumeItems: Object.fromEntries(resume.items),
           resumePolls: Object.fromEntries(resume.polls),
+          resumePages: Object.fromEntries(resume.pages),
           ...(region !== undefined ? { region } : {}),
         });
         const took = formatDuration(ctx.deps.now() - startMs);

@@ -19,8 +19,9 @@ import {
 import { JsonNumber } from "../json.ts";
 import { clientTokenFor } from "./client_token.ts";
 import type { ErrorInfo, ItemStatus } from "../journal/events.ts";
-import type { PollProgress, RecordedItem } from "../journal/replay.ts";
-import type { ValueObserver } from "../secrets.ts";
+import type { PageProgress, PollProgress, RecordedItem } from "../journal/replay.ts";
+import type { PagerState } from "../catalog/pager.ts";
+import { holdsRedaction, type ValueObserver } from "../secrets.ts";
 import { DEFAULT_POLL } from "../workflow/defaults.ts";
 import type { ItemDispatcher } from "./item_dispatch.ts";
 import { callOutcomeOf, remoteItems } from "./_remote_items.ts";
@@ -40,6 +41,8 @@ export interface StepEnv extends CallEnv {
   carriesSecret?: ((value: unknown) => boolean) | undefined;
   /** The polls of this step an earlier session stopped in, by item index (`-1`: no item). */
   resumePolls?: Record<number, PollProgress> | undefined;
+  /** The pages of this step an earlier session read, by item index (`-1`: no item). */
+  resumePages?: Record<number, PageProgress> | undefined;
 }
 
 /**
@@ -437,6 +440,21 @@ function itemError(error: unknown, index: number): ErrorInfo {
   return { ...info, message: `item ${index}: ${info.message}` };
 }
 
+/**
+ * The pages an earlier session read of this step (or item), to go on from the next one; none
+ * when what was journaled is redacted (it held a secret): the pages are then read again.
+ */
+function pagesFrom(
+  env: StepEnv,
+  index: number | undefined,
+): { state: PagerState; items: unknown[] } | undefined {
+  const read = env.resumePages?.[index ?? -1];
+  if (read === undefined || holdsRedaction(read)) return undefined;
+  const next = read.next as unknown as PagerState;
+  const state = { ...next, pages: Number(next.pages), items: Number(next.items) };
+  return { state, items: read.items };
+}
+
 /** One item (or the only call) of a step: paginated or not, polled until `until` holds. */
 async function runItem(
   env: StepEnv,
@@ -474,16 +492,25 @@ async function runItem(
       clientToken,
     };
     const outcome = step.paginate
-      ? await callPaginated(env, target, params, plan, (page, items, total) =>
-        env.emit({
-          type: "page-fetched",
-          timeMs: env.deps.now(),
-          stepId: step.id,
-          ...(index !== undefined ? { index } : {}),
-          page,
-          items,
-          ...(total !== undefined ? { total } : {}),
-        }))
+      ? await callPaginated(
+        env,
+        target,
+        params,
+        plan,
+        (page, items, total, { list, next }) =>
+          env.emit({
+            type: "page-fetched",
+            timeMs: env.deps.now(),
+            stepId: step.id,
+            ...(index !== undefined ? { index } : {}),
+            page,
+            items,
+            ...(total !== undefined ? { total } : {}),
+            list,
+            ...(next !== undefined ? { next: next as unknown as Record<string, unknown> } : {}),
+          }),
+        round === 1 && step.until === undefined ? pagesFrom(env, index) : undefined,
+      )
       : await callWithRetry(env, target, params, plan);
     attempts += outcome.attempts;
     if (!outcome.ok || step.until === undefined) return { ...outcome, attempts };

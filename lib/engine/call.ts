@@ -6,7 +6,7 @@
  * @module
  */
 import { catalogIndex } from "../catalog/catalog.ts";
-import { firstPage, joinPages, nextPage, pageTotal } from "../catalog/pager.ts";
+import { firstPage, joinPages, nextPage, type PagerState, pageTotal } from "../catalog/pager.ts";
 import type { ActionSpec } from "../catalog/types.ts";
 import { ConfigError } from "../errors.ts";
 import type { Deps } from "../deps.ts";
@@ -224,7 +224,12 @@ function checkActionFor(target: CallTarget): string | undefined {
 }
 
 /** A paginated call's progress, for events (`total` undefined when the API gives none). */
-export type PageReport = (page: number, items: number, total: number | undefined) => Promise<void>;
+export type PageReport = (
+  page: number,
+  items: number,
+  total: number | undefined,
+  progress: { list: unknown[]; next: PagerState | undefined },
+) => Promise<void>;
 
 /**
  * Follows the action's pages to the end in its own paging style (PRODUCT.md section 15): the
@@ -238,6 +243,7 @@ export async function callPaginated(
   params: Record<string, unknown>,
   plan: CallPlan,
   onPage: PageReport,
+  from?: { state: PagerState; items: unknown[] },
 ): Promise<CallOutcome> {
   const pagination = target.spec?.pagination;
   if (pagination === undefined) {
@@ -252,8 +258,11 @@ export async function callPaginated(
       },
     };
   }
-  let { request, state } = firstPage(pagination, params);
-  const items: unknown[] = [];
+  // A resumed read goes on from the page after those an earlier session read.
+  let { request, state } = from === undefined
+    ? firstPage(pagination, params)
+    : { request: from.state.request, state: from.state };
+  const items: unknown[] = [...(from?.items ?? [])];
   let attempts = 0;
   for (;;) {
     const outcome = await callWithRetry(env, target, request, plan);
@@ -262,7 +271,10 @@ export async function callPaginated(
     const step = nextPage(pagination, state, outcome.response);
     items.push(...step.items);
     const total = pageTotal(pagination, outcome.response);
-    await onPage(state.pages + 1, items.length, total === undefined ? undefined : Number(total));
+    await onPage(state.pages + 1, items.length, total === undefined ? undefined : Number(total), {
+      list: step.items,
+      next: step.kind === "next" ? step.state : undefined,
+    });
     if (step.kind === "error") {
       return {
         ok: false,

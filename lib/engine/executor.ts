@@ -41,7 +41,7 @@ import { finishRollback, runUndo, undoEnv, type UndoResult, type UndoTarget } fr
 import { type ErrorInfo, REDACTED, type RunEvent, type StepStatus } from "../journal/events.ts";
 import { effectiveRetry } from "./retry.ts";
 import { EACH, readPaths } from "../expr/taint.ts";
-import { type PollProgress, type RecordedStep } from "../journal/replay.ts";
+import { type PageProgress, type PollProgress, type RecordedStep } from "../journal/replay.ts";
 import { seal, sealingKey, unseal } from "../journal/seal.ts";
 
 export type { RecordedStep };
@@ -170,6 +170,8 @@ export interface RunOptions extends EngineOptions {
    * they go on from the next poll with their first deadline.
    */
   resumePolls?: Record<string, Record<number, PollProgress>>;
+  /** The pages of `paginate` steps an earlier session read (by step id, then item index or -1). */
+  resumePages?: Record<string, Record<number, PageProgress>>;
 }
 
 /**
@@ -233,6 +235,10 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
   const emit = async (event: RunEvent) => {
     // Credentials an item's answer carries are secrets before its event is journaled.
     if (event.type === "item-finished") secrets.add(credentialsIn(event.outputs));
+    // And those of a page's items, before the page is journaled for `resume`.
+    if (event.type === "page-fetched" && event.list !== undefined) {
+      secrets.add(pageCredentials(wf, event.stepId, event.list));
+    }
     if (sink !== undefined) await sink.append(redact(event));
   };
   const startMs = deps.now();
@@ -427,6 +433,18 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
   return redact({ run_id: opts.runId, status: rollback, outputs, steps: results });
 }
 
+/** The credentials in a page's list items (by name, and by the catalog given the action). */
+function pageCredentials(wf: Workflow, stepId: string, list: unknown[]): string[] {
+  const step = wf.steps.find((s) => s.id === stepId);
+  if (step?.kind !== "action") return credentialsIn(list);
+  const spec = findActionAnyCloud(serviceOfRef(step.action), step.action.action, step.version);
+  const paging = spec?.pagination;
+  if (paging === undefined) return credentialsIn(list);
+  // The catalog's secret fields are found from the response's root: put the items back there.
+  const holder = { [paging.list]: list };
+  return credentialsIn(paging.within === undefined ? holder : { [paging.within]: holder }, spec);
+}
+
 /** What one executed step came to. */
 interface StepOutcome {
   status: StepStatus;
@@ -548,6 +566,7 @@ async function runAction(
     dispatcher: opts.itemDispatcher,
     carriesSecret: ctx.carriesSecret,
     resumePolls: opts.resumePolls?.[step.id],
+    resumePages: opts.resumePages?.[step.id],
   };
   const policy = effectiveRetry(step.retry, wf.defaults.retry);
   const timeoutMs = step.timeoutMs ?? wf.defaults.timeoutMs;

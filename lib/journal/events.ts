@@ -195,6 +195,10 @@ export type RunEvent =
     items: number;
     /** The response's total count; absent when the API reports none (Huawei `ListEncodeServers`). */
     total?: number;
+    /** This page's list items, so that `resume` goes on from the next page. */
+    list?: unknown[];
+    /** The pager's state for the next page (its request included); absent after the last. */
+    next?: Record<string, unknown>;
   }
   | {
     type: "poll-waiting";

@@ -45,6 +45,17 @@ export interface PollProgress {
   nextMs: number;
 }
 
+/**
+ * How far the pages of a `paginate` step (or item) had gone when a session stopped in them:
+ * the items of pages 1 to `pages` and the pager's state for the next page. `resume` goes on
+ * from there.
+ */
+export interface PageProgress {
+  pages: number;
+  items: unknown[];
+  next: Record<string, unknown>;
+}
+
 /** A step recorded by an earlier run, reused by `resume`. */
 export interface RecordedStep {
   /** The status it ended with; `succeeded` and `skipped` steps are not run again. */
@@ -140,6 +151,8 @@ export interface StepRecord {
    * the step or item finishes.
    */
   polling?: Map<number, PollProgress>;
+  /** The pages read so far (by item index, `-1`: no item), dropped as the step or item ends. */
+  paging?: Map<number, PageProgress>;
   undo: UndoRecord[];
   /** Every `foreach` item that started, in the order they first started (kept across tries). */
   itemRecords: ItemRecord[];
@@ -216,6 +229,8 @@ export interface ResumeState {
   items: Map<string, RecordedItem[]>;
   /** The `until` polls a stopped session was in, by step id and item index (`-1`: no item). */
   polls: Map<string, Record<number, PollProgress>>;
+  /** The pages a stopped session had read, by step id and item index (`-1`: no item). */
+  pages: Map<string, Record<number, PageProgress>>;
 }
 
 function newStep(id: string): StepRecord {
@@ -310,6 +325,7 @@ export function replay(
     s.durationMs = e.durationMs;
     s.requests = e.requests;
     delete s.polling; // a finished step polls afresh when it runs again
+    delete s.paging;
   };
 
   const handlers: RunEventHandlers<void> = {
@@ -436,6 +452,7 @@ export function replay(
     },
     "item-finished": (e) => {
       step(e.stepId).polling?.delete(e.index);
+      step(e.stepId).paging?.delete(e.index);
       const record = item(e.stepId, e.index);
       record.status = e.status;
       record.seq = seq;
@@ -466,7 +483,19 @@ export function replay(
       }
     },
     "page-fetched": (e) => {
-      step(e.stepId).pages++;
+      const s = step(e.stepId);
+      s.pages++;
+      const key = e.index ?? -1;
+      const before = s.paging?.get(key);
+      if (e.list === undefined || e.next === undefined) s.paging?.delete(key);
+      else if (e.page === 1 || before?.pages === e.page - 1) {
+        s.paging ??= new Map();
+        s.paging.set(key, {
+          pages: e.page,
+          items: [...(e.page === 1 ? [] : before?.items ?? []), ...e.list],
+          next: e.next,
+        });
+      } else s.paging?.delete(key); // a page is missing: read them all again
       note(
         e,
         `${e.stepId}${at(e.index)}: page ${e.page}, ${e.items}/${e.total} items`,
@@ -606,6 +635,7 @@ export function resumeState(state: RunState): ResumeState {
   const failed: string[] = [];
   const items = new Map<string, RecordedItem[]>();
   const polls = new Map<string, Record<number, PollProgress>>();
+  const pages = new Map<string, Record<number, PageProgress>>();
   for (const s of state.steps) {
     if (
       (s.status === "succeeded" && !isUndone(s)) ||
@@ -624,6 +654,9 @@ export function resumeState(state: RunState): ResumeState {
     if (!completed.has(s.id) && s.polling !== undefined && s.polling.size > 0) {
       polls.set(s.id, Object.fromEntries(s.polling));
     }
+    if (!completed.has(s.id) && s.paging !== undefined && s.paging.size > 0) {
+      pages.set(s.id, Object.fromEntries(s.paging));
+    }
   }
   return {
     runId: state.runId,
@@ -633,6 +666,7 @@ export function resumeState(state: RunState): ResumeState {
     failed,
     items,
     polls,
+    pages,
   };
 }
 
