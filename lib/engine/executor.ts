@@ -43,6 +43,7 @@ import { effectiveRetry } from "./retry.ts";
 import { EACH, readPaths } from "../expr/taint.ts";
 import { type PageProgress, type PollProgress, type RecordedStep } from "../journal/replay.ts";
 import { seal, sealingKey, unseal } from "../journal/seal.ts";
+import { openItems, sealItem } from "./_sealed_items.ts";
 
 export type { RecordedStep };
 import { stringifyJson } from "../json.ts";
@@ -232,9 +233,23 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
   };
   const redact = <T>(value: T): T => secrets.redact(value);
   const sink = opts.sink;
+  // Items journaled with secrets as `***` are opened again, as steps are (below).
+  if (opts.resumeItems !== undefined && sealKey !== undefined) {
+    opts = { ...opts, resumeItems: await openItems(opts.resumeItems, sealKey, secrets) };
+  }
   const emit = async (event: RunEvent) => {
     // Credentials an item's answer carries are secrets before its event is journaled.
     if (event.type === "item-finished") secrets.add(credentialsIn(event.outputs));
+    // An item whose outputs redaction changes is journaled sealed too, for `resume`.
+    if (
+      event.type === "item-finished" && event.status === "succeeded" && sealKey !== undefined &&
+      redactionChanges(secrets, event.outputs)
+    ) {
+      event = {
+        ...event,
+        sealed: await sealItem(sealKey, event.stepId, event.index, event.outputs),
+      };
+    }
     // And those of a page's items, before the page is journaled for `resume`.
     if (event.type === "page-fetched" && event.list !== undefined) {
       secrets.add(pageCredentials(wf, event.stepId, event.list));

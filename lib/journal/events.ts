@@ -175,6 +175,8 @@ export type RunEvent =
     outputs: unknown;
     requestId?: string;
     error?: ErrorInfo;
+    /** The outputs as they were, encrypted, when redaction changed them (for `resume`). */
+    sealed?: { iv: string; data: string };
   }
   | {
     type: "foreach-progress";

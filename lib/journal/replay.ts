@@ -31,6 +31,8 @@ export interface RecordedItem {
   outputs: unknown;
   requestId?: string;
   error?: ErrorInfo;
+  /** Its outputs as they were, encrypted, when `outputs` is redacted (`lib/journal/seal.ts`). */
+  sealed?: Sealed;
 }
 
 /**
@@ -106,6 +108,8 @@ export interface ItemRecord {
   outputs: unknown;
   requestId?: string;
   error?: ErrorInfo;
+  /** The outputs of its last `item-finished`, sealed (a later finish without a seal drops it). */
+  sealed?: Sealed;
   /** Position in the journal of its `item-finished` (or `item-started` while running). */
   seq: number;
 }
@@ -459,6 +463,8 @@ export function replay(
       record.attempts = e.attempts;
       record.requests = e.requests;
       record.outputs = e.outputs;
+      if (e.sealed !== undefined) record.sealed = e.sealed;
+      else delete record.sealed; // a stale seal of an earlier try
       if (e.requestId !== undefined) record.requestId = e.requestId;
       else delete record.requestId;
       if (e.error !== undefined) record.error = e.error;
@@ -681,6 +687,7 @@ function recordedItems(s: StepRecord): RecordedItem[] {
       outputs: undone ? null : record.outputs,
     };
     if (record.requestId !== undefined && !undone) item.requestId = record.requestId;
+    if (record.sealed !== undefined && !undone) item.sealed = record.sealed;
     if (record.error !== undefined) item.error = record.error;
     return item;
   });
