@@ -29,18 +29,22 @@ import { type CliContext, type Command, EXIT, UsageError } from "./context.ts";
 import { stateDirOf, storeUrlOf } from "./_journal.ts";
 import { fileFireClaims } from "../schedule/fire_gate.ts";
 import { runCommand } from "./run.ts";
+import { formatScheduleList, LISTED_FIRES } from "./_schedule_list.ts";
 
 /** Text of `tcflow schedule --help`. */
 export const SCHEDULE_USAGE =
   `Usage: tcflow schedule <workflow files or dirs>… [--once | --until ISO-TIME] [--state-dir DIR]
                        [--emulator | --endpoint-url URL] [--regional-endpoints] [--region R]
                        [--profile P] [--quiet] [--no-color]
+       tcflow schedule --list <workflow files or dirs>… [--json]
 
 Runs every workflow that has a schedule: on its cron (UTC), each run journaled like
 \`tcflow run\`. A workflow never runs twice at once: a fire that would overlap a run that is
 still going is skipped and logged. Directories are searched for *.yaml and *.yml files.
 --once fires what is due in the current minute and exits; --until stops firing after that
 time (e.g. 2026-11-24T00:00:00Z). One line per fire, skip and finish is written to stderr.
+--list prints each scheduled workflow's next ${LISTED_FIRES} fires (UTC) on stdout and runs
+nothing; with --json: {workflows: [{name, file, schedule, timezone, next: [ISO times]}]}.
 Exit codes: 0 every run succeeded, 1 a run failed, 2 invalid workflow or command line.
 `;
 
@@ -48,6 +52,7 @@ const SCHEDULE_FLAGS = {
   ...CONNECT_FLAGS,
   once: { type: "boolean" },
   until: { type: "string" },
+  list: { type: "boolean" },
 } as const;
 
 /** Flags handed on to each run (`tcflow run`). */
@@ -76,8 +81,9 @@ export const scheduleCommand: Command = async (args, ctx) => {
   if (stringFlag(parsed, "input") !== undefined || stringFlag(parsed, "inputs") !== undefined) {
     throw new UsageError("schedule: scheduled runs use the workflows' input defaults");
   }
-  if (boolFlag(parsed, "json")) {
-    throw new UsageError("schedule: --json is not supported; the log goes to stderr");
+  const list = boolFlag(parsed, "list");
+  if (boolFlag(parsed, "json") && !list) {
+    throw new UsageError("schedule: --json is only for --list; the log goes to stderr");
   }
   const once = boolFlag(parsed, "once");
   const untilText = stringFlag(parsed, "until");
@@ -93,6 +99,16 @@ export const scheduleCommand: Command = async (args, ctx) => {
     throw new UsageError(
       `schedule: no workflow with a schedule: in ${parsed.positionals.join(", ")}`,
     );
+  }
+  if (list) {
+    if (once || untilText !== undefined) {
+      throw new UsageError("schedule: --list runs nothing: leave out --once and --until");
+    }
+    ctx.io.stdout(formatScheduleList(workflows, ctx.deps.now(), {
+      json: boolFlag(parsed, "json"),
+      fileName: (file) => relative(ctx, file),
+    }));
+    return EXIT.ok;
   }
   const log = (timeMs: number, text: string) =>
     ctx.io.stderr(`${new Date(timeMs).toISOString().replace(/\.\d{3}Z$/, "Z")} ${text}\n`);

@@ -196,3 +196,31 @@ Deno.test("schedule: a failing run makes exit 1; a bad cron or a file without sc
   assert.equal(until.code, 2);
   assert.match(until.stderr, /--until must be an ISO time/);
 });
+
+Deno.test("schedule --list shows each workflow's next fires and runs nothing", async () => {
+  const listed = await schedule([AUDIT, "--list"], "2026-11-23T10:00:30Z");
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, /^nightly-audit \(\S*nightly-audit\.yaml\): "0 3 \* \* \*" UTC\n/);
+  assert.deepEqual(listed.stdout.split("\n").slice(1, 6), [
+    "  2026-11-24T03:00:00Z",
+    "  2026-11-25T03:00:00Z",
+    "  2026-11-26T03:00:00Z",
+    "  2026-11-27T03:00:00Z",
+    "  2026-11-28T03:00:00Z",
+  ]);
+  assert.equal(listed.emulator.calls().length, 0, "nothing ran");
+
+  const json = await schedule([AUDIT, "--list", "--json"], "2026-11-24T03:00:00Z");
+  assert.equal(json.code, 0, json.stderr);
+  const doc = JSON.parse(json.stdout);
+  assert.equal(doc.workflows.length, 1);
+  assert.equal(doc.workflows[0].schedule, "0 3 * * *");
+  assert.equal(doc.workflows[0].timezone, "UTC");
+  assert.equal(doc.workflows[0].next[0], "2026-11-25T03:00:00Z", "strictly after now");
+
+  const bad = await schedule([AUDIT, "--list", "--once"], "2026-11-24T03:00:00Z");
+  assert.equal(bad.code, 2);
+  const noList = await schedule([AUDIT, "--json", "--once"], "2026-11-24T03:00:00Z");
+  assert.equal(noList.code, 2);
+  assert.match(noList.stderr, /--json is only for --list/);
+});
