@@ -1,5 +1,6 @@
 /**
- * `tcflow schedule --list <paths>`: each scheduled workflow with its next fires (UTC), as text
+ * `tcflow schedule --list <paths>`: each scheduled workflow with its cron, time zone and next
+ * fires (times in UTC), as text
  * or, with `--json`, `{workflows: [{name, file, schedule, timezone, next: [ISO times]}]}`.
  * Nothing runs and nothing is written.
  *
@@ -35,7 +36,7 @@ export function formatScheduleList(
     name: w.name,
     file: options.fileName(w.file),
     schedule: w.cron.source,
-    timezone: "UTC",
+    timezone: w.cron.timezone ?? "UTC",
     next: nextFires(w, nowMs, LISTED_FIRES).map(iso),
   }));
   if (options.json) return JSON.stringify({ workflows: rows }, null, 2) + "\n";

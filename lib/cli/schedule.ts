@@ -38,13 +38,14 @@ export const SCHEDULE_USAGE =
                        [--profile P] [--quiet] [--no-color]
        tcflow schedule --list <workflow files or dirs>… [--json]
 
-Runs every workflow that has a schedule: on its cron (UTC), each run journaled like
+Runs every workflow that has a schedule: on its cron (UTC, or its timezone: such as
+Asia/Shanghai), each run journaled like
 \`tcflow run\`. A workflow never runs twice at once: a fire that would overlap a run that is
 still going is skipped and logged. Directories are searched for *.yaml and *.yml files.
 --once fires what is due in the current minute and exits; --until stops firing after that
 time (e.g. 2026-11-24T00:00:00Z). One line per fire, skip and finish is written to stderr.
---list prints each scheduled workflow's next ${LISTED_FIRES} fires (UTC) on stdout and runs
-nothing; with --json: {workflows: [{name, file, schedule, timezone, next: [ISO times]}]}.
+--list prints each scheduled workflow's next ${LISTED_FIRES} fires (times in UTC) on stdout and
+runs nothing; with --json: {workflows: [{name, file, schedule, timezone, next: [ISO times]}]}.
 Exit codes: 0 every run succeeded, 1 a run failed, 2 invalid workflow or command line.
 `;
 
@@ -113,7 +114,12 @@ export const scheduleCommand: Command = async (args, ctx) => {
   const log = (timeMs: number, text: string) =>
     ctx.io.stderr(`${new Date(timeMs).toISOString().replace(/\.\d{3}Z$/, "Z")} ${text}\n`);
   for (const w of workflows) {
-    log(ctx.deps.now(), `schedule ${w.name} (${relative(ctx, w.file)}): "${w.cron.source}" UTC`);
+    log(
+      ctx.deps.now(),
+      `schedule ${w.name} (${relative(ctx, w.file)}): "${w.cron.source}" ${
+        w.cron.timezone ?? "UTC"
+      }`,
+    );
   }
 
   const passed = passedFlags(parsed);
@@ -261,7 +267,12 @@ async function findScheduled(
       invalid++;
       continue;
     }
-    scheduled.push({ file, name: loaded.workflow.name, cron });
+    const timezone = loaded.workflow.timezone;
+    scheduled.push({
+      file,
+      name: loaded.workflow.name,
+      cron: timezone === undefined ? cron : { ...cron, timezone },
+    });
   }
   if (invalid > 0) {
     ctx.io.stderr(

@@ -224,3 +224,31 @@ Deno.test("schedule --list shows each workflow's next fires and runs nothing", a
   assert.equal(noList.code, 2);
   assert.match(noList.stderr, /--json is only for --list/);
 });
+
+Deno.test("schedule: timezone: fires on the zone's clock; an unknown zone is E_TIMEZONE, exit 2", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tcflow-schedule-tz-" });
+  const file = `${dir}/shanghai.yaml`;
+  const audit = await Deno.readTextFile(AUDIT);
+  await Deno.writeTextFile(
+    file,
+    audit.replace('schedule: "0 3 * * *"', 'schedule: "0 3 * * *"\ntimezone: Asia/Shanghai'),
+  );
+  const listed = await schedule([file, "--list", "--json"], "2026-11-23T10:00:30Z");
+  assert.equal(listed.code, 0, listed.stderr);
+  const [w] = JSON.parse(listed.stdout).workflows;
+  assert.equal(w.timezone, "Asia/Shanghai");
+  assert.deepEqual(w.next.slice(0, 2), ["2026-11-23T19:00:00Z", "2026-11-24T19:00:00Z"]);
+
+  const fired = await schedule([file, "--until", "2026-11-23T20:00:00Z"], "2026-11-23T18:58:00Z");
+  assert.equal(fired.code, 0, fired.stderr);
+  assert.match(fired.stderr, /"0 3 \* \* \*" Asia\/Shanghai/);
+  assert.match(fired.stderr, /2026-11-23T19:00:00Z fire nightly-audit \(due 19:00\)/);
+
+  await Deno.writeTextFile(
+    file,
+    audit.replace('schedule: "0 3 * * *"', 'schedule: "0 3 * * *"\ntimezone: Mars/Olympus'),
+  );
+  const bad = await schedule([file, "--list"], "2026-11-23T10:00:00Z");
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /E_TIMEZONE[\s\S]*Mars\/Olympus/);
+});

@@ -7,6 +7,8 @@
  */
 
 /** A parsed cron schedule: the allowed values of each field. */
+import { nextRunInZone } from "./cron_zone.ts";
+
 export interface Cron {
   /** The text as written. */
   source: string;
@@ -20,6 +22,8 @@ export interface Cron {
   anyDayOfMonth: boolean;
   /** True when the day-of-week field is `*` (then only day-of-month restricts days). */
   anyDayOfWeek: boolean;
+  /** The IANA time zone whose wall clock the fields match (`timezone:`); UTC when absent. */
+  timezone?: string;
 }
 
 const MACROS: Record<string, string> = {
@@ -214,6 +218,13 @@ const HORIZON_MS = 8 * 366 * 86_400_000;
  * ```
  */
 export function nextRun(cron: Cron, afterMs: number): number {
+  if (cron.timezone !== undefined && cron.timezone !== "UTC") {
+    return nextRunInZone(cron.timezone, afterMs, (wall) => nextRunUtc(cron, wall));
+  }
+  return nextRunUtc(cron, afterMs);
+}
+
+function nextRunUtc(cron: Cron, afterMs: number): number {
   const date = new Date(Math.floor(afterMs / 60_000) * 60_000 + 60_000);
   const limit = afterMs + HORIZON_MS;
   while (date.getTime() <= limit) {

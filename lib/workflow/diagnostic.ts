@@ -21,6 +21,7 @@ export type DiagnosticCode =
   | "E_INPUT" // bad input declaration or value
   | "E_DURATION"
   | "E_CRON"
+  | "E_TIMEZONE"
   | "E_RETRY"
   | "E_PAGINATE"
   | "E_NOT_PAGEABLE"

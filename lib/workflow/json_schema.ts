@@ -174,7 +174,14 @@ export function workflowJsonSchema(options: JsonSchemaOptions = {}): Schema {
           timeout: { $ref: "#/definitions/duration" },
         },
       },
-      schedule: { type: "string", description: "UTC cron (5 fields) for `tcflow schedule`" },
+      schedule: {
+        type: "string",
+        description: "Cron (5 fields) for `tcflow schedule`, in `timezone` (default UTC)",
+      },
+      timezone: {
+        type: "string",
+        description: "IANA time zone of `schedule` (e.g. Asia/Shanghai); default UTC",
+      },
       env: {
         type: "array",
         items: { type: "string" },

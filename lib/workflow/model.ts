@@ -171,8 +171,10 @@ export interface Workflow {
   inputs: InputDecl[];
   /** `defaults:` of every action step: retry policy and request timeout in milliseconds. */
   defaults: { retry?: RetryPolicy; timeoutMs?: number };
-  /** UTC cron (5 fields) for `tcflow schedule`. */
+  /** Cron (5 fields) for `tcflow schedule`, in `timezone` (UTC when absent). */
   schedule?: string;
+  /** IANA time zone of `schedule` (`Asia/Shanghai`). */
+  timezone?: string;
   /** Environment variables expressions may read as `env.NAME`. */
   env: string[];
   /**

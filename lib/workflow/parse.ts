@@ -12,6 +12,7 @@ import { isMap, LineCounter, type Node, parseDocument, type YAMLError } from "ya
 import type { Diagnostic } from "./diagnostic.ts";
 import type { Pos, Workflow } from "./model.ts";
 import { parseCron } from "./cron.ts";
+import { isTimeZone } from "./cron_zone.ts";
 import { describeValue, MAX_DEPTH, YamlReader } from "./_yaml_reader.ts";
 import { readInputs, ValueReader } from "./_fields.ts";
 import { readSteps } from "./_steps.ts";
@@ -48,6 +49,7 @@ const TOP_KEYS = [
   "inputs",
   "defaults",
   "schedule",
+  "timezone",
   "env",
   "rollback",
   "steps",
@@ -165,6 +167,17 @@ export function parseWorkflow(source: string, file: string): ParseResult {
       if ("error" in cron) r.report("E_CRON", cron.error, r.pos(schedule.node, schedule.keyPos));
       else workflow.schedule = text;
     }
+  }
+  const timezone = get("timezone");
+  if (timezone) {
+    const text = v.string(timezone, "`timezone`");
+    if (text !== undefined && !isTimeZone(text)) {
+      r.report(
+        "E_TIMEZONE",
+        `unknown time zone "${text}": give an IANA name like Asia/Shanghai or UTC`,
+        r.pos(timezone.node, timezone.keyPos),
+      );
+    } else if (text !== undefined) workflow.timezone = text;
   }
   const env = get("env");
   if (env) workflow.env = readEnv(r, env.node, env.keyPos);
