@@ -5,18 +5,21 @@
  * HTTP status) or {@link NetworkError} (with whether the request may have been applied).
  * Retrying is the engine's job; the client only re-signs once after a clock-skew error.
  *
+ * It is the generic client of `protocol/client.ts` (send with a timeout, the one clock-skew
+ * loop) over Tencent's protocol (`protocol.ts`: endpoint, signing, `ClientToken`, parsing).
+ *
  * @module
  */
+import type { ActionSpec } from "../catalog/types.ts";
 import type { Deps } from "../deps.ts";
-import { isRecord, parseJson, stringifyJson } from "../json.ts";
-import { clockOffsetFromDate, isSignatureExpired } from "../protocol/clock_skew.ts";
-import { sendAttempt } from "../protocol/transport.ts";
-import { DEFAULT_TIMEOUT_MS } from "../workflow/defaults.ts";
-import type { CallerCallOptions, CallResult } from "../protocol/provider.ts";
-import { type Endpoint, endpointFor } from "./endpoint.ts";
-import { TencentApiError } from "./errors.ts";
+import { isRecord } from "../json.ts";
+import { createProviderClient } from "../protocol/client.ts";
+import type { CallerCallOptions, CallResult, ProviderEndpoint } from "../protocol/provider.ts";
 import type { SendOnceFn } from "./http1.ts";
-import { type Credential, signTc3 } from "./signer.ts";
+import { createTencentProtocol } from "./protocol.ts";
+import type { Credential } from "./signer.ts";
+
+export { interpretTencentAnswer } from "./protocol.ts";
 
 /** Options of {@link createTencentClient}. */
 export interface TencentClientOptions {
@@ -69,9 +72,6 @@ export interface TencentClient {
   clockOffsetMs(): number;
 }
 
-const CONTENT_TYPE = "application/json; charset=utf-8";
-const encoder = new TextEncoder();
-
 /**
  * Creates a client.
  *
@@ -92,155 +92,52 @@ const encoder = new TextEncoder();
  * ```
  */
 export function createTencentClient(options: TencentClientOptions): TencentClient {
-  const { deps, credential } = options;
-  let offsetMs = 0;
+  const protocol = createTencentProtocol({
+    regionalEndpoints: options.regionalEndpoints ?? false,
+    language: options.language,
+  });
   // One endpoint per (service, region): a URL is parsed once, not on every call.
-  const endpoints = new Map<string, Endpoint>();
-  const endpointOf = (service: string, region: string): Endpoint => {
-    const key = `${service}\n${region}`;
-    let endpoint = endpoints.get(key);
-    if (endpoint === undefined) {
-      endpoint = endpointFor({
-        service,
-        region,
-        regional: options.regionalEndpoints ?? false,
-        endpointUrl: options.endpointUrl,
-      });
-      endpoints.set(key, endpoint);
-    }
-    return endpoint;
-  };
-
-  async function send(
-    site: { service: string; action: string; version: string; region: string },
-    body: Uint8Array,
-    opts: CallOptions,
-  ): Promise<{ response: Response; text: string }> {
-    const endpoint = endpointOf(site.service, site.region);
-    const timestampS = Math.floor((deps.now() + offsetMs) / 1000);
-    const headers = await signTc3({
-      method: "POST",
-      host: endpoint.host,
-      path: endpoint.url.pathname || "/",
-      contentType: CONTENT_TYPE,
-      body,
-      service: site.service,
-      action: site.action,
-      version: site.version,
-      ...(site.region !== "" ? { region: site.region } : {}),
-      timestampS,
-      ...(options.language !== undefined ? { language: options.language } : {}),
-    }, credential);
-
-    opts.signal?.throwIfAborted();
-    return await sendAttempt({
-      deps,
-      timeoutMs: opts.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      caller: opts.signal,
-      site,
-      url: endpoint.url,
-    }, (signal) => {
-      const request = new Request(endpoint.url, {
-        method: "POST",
-        headers,
-        body: body as Uint8Array<ArrayBuffer>,
-        signal,
-      });
-      const sendOnce = opts.idempotent === true ? undefined : options.sendOnce;
-      return sendOnce !== undefined
-        ? sendOnce(request, { signal, site: { service: site.service, action: site.action } })
-        : deps.fetch(request);
-    });
-  }
-
-  return {
-    secretId: credential.secretId,
-    clockOffsetMs: () => offsetMs,
-    async call(service, action, version, region, params, opts = {}) {
-      const site = { service, action, version, region };
-      let payload = params ?? {};
-      if (
-        opts.clientToken !== undefined && isRecord(payload) && payload.ClientToken === undefined
-      ) {
-        payload = { ...payload, ClientToken: opts.clientToken };
-      }
-      // Serialized once: these exact bytes are signed and sent (and re-sent after a skew fix).
-      const body = encoder.encode(stringifyJson(payload));
-      let resigned = false;
-      for (;;) {
-        const answer = await send(site, body, opts);
-        const result = interpretTencentAnswer(answer.response.status, answer.text, site);
-        if (result instanceof TencentApiError) {
-          if (isSignatureExpired(result) && !resigned) {
-            const correctionMs = clockOffsetFromDate(
-              answer.response.headers.get("date"),
-              deps.now(),
-            );
-            if (correctionMs !== undefined) {
-              offsetMs = correctionMs;
-              resigned = true;
-              continue;
-            }
-          }
-          throw result;
+  const endpoints = new Map<string, ProviderEndpoint>();
+  const inner = createProviderClient({
+    provider: {
+      ...protocol,
+      endpoint(target) {
+        const key = `${target.service}\n${target.region}\n${target.endpointUrl ?? ""}`;
+        let endpoint = endpoints.get(key);
+        if (endpoint === undefined) {
+          endpoint = protocol.endpoint(target);
+          endpoints.set(key, endpoint);
         }
-        return result;
-      }
+        return endpoint;
+      },
+    },
+    deps: options.deps,
+    credential: options.credential,
+    endpointUrl: options.endpointUrl,
+    timeoutMs: options.timeoutMs,
+    sendOnce: options.sendOnce,
+  });
+  return {
+    secretId: options.credential.secretId,
+    clockOffsetMs: () => inner.clockOffsetMs(),
+    call(service, action, version, region, params, opts = {}) {
+      const payload = (isRecord(params) ? params : params ?? {}) as Record<string, unknown>;
+      return inner.call(siteSpec(service, action, version), region, payload, opts);
     },
   };
 }
 
-/**
- * Turns an HTTP answer into a result or a {@link TencentApiError} (integers read as `bigint`).
- * Shared with the Tencent provider (`lib/provider/tencent.ts`).
- */
-export function interpretTencentAnswer(
-  status: number,
-  text: string,
-  site: { service: string; action: string },
-): CallResult | TencentApiError {
-  let data: unknown;
-  try {
-    data = parseJson(text, "bigint");
-  } catch (error) {
-    return new TencentApiError({
-      ...site,
-      code: status >= 400 ? `HttpStatus.${status}` : "InvalidResponse",
-      message: status >= 400
-        ? `HTTP ${status} ${text.slice(0, 120).replace(/\s+/g, " ")}`.trim()
-        : `the response is not JSON (HTTP ${status})`,
-      httpStatus: status,
-      cause: error,
-    });
-  }
-  const response = isRecord(data) ? data.Response : undefined;
-  if (!isRecord(response)) {
-    return new TencentApiError({
-      ...site,
-      code: status >= 400 ? `HttpStatus.${status}` : "InvalidResponse",
-      message: `the answer has no "Response" object (HTTP ${status})`,
-      httpStatus: status,
-    });
-  }
-  const { RequestId, Error: apiError, ...rest } = response;
-  const requestId = typeof RequestId === "string" ? RequestId : undefined;
-  if (isRecord(apiError)) {
-    return new TencentApiError({
-      ...site,
-      code: typeof apiError.Code === "string" ? apiError.Code : "UnknownError",
-      message: typeof apiError.Message === "string" ? apiError.Message : "",
-      httpStatus: status,
-      requestId,
-    });
-  }
-  if (status >= 400) {
-    return new TencentApiError({
-      ...site,
-      code: `HttpStatus.${status}`,
-      message: `HTTP ${status}`,
-      httpStatus: status,
-      requestId,
-    });
-  }
-  return { response: rest, requestId: requestId ?? "", httpStatus: status };
+/** What the protocol reads of an action: its service, name and version (any action, typed or not). */
+function siteSpec(service: string, action: string, version: string): ActionSpec {
+  return {
+    service,
+    name: action,
+    version,
+    rateLimitPerS: 20,
+    mutating: true,
+    clientToken: false,
+    inputs: [],
+    outputs: [],
+    source: "sdk",
+  };
 }
