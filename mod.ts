@@ -131,6 +131,7 @@ export type {
   Field,
   HttpBinding,
   Pagination,
+  PagingStyle,
   ServiceVersion,
   Structure,
   TypeName,
@@ -163,7 +164,9 @@ export { type RollbackOptions, rollbackWorkflow, type UndoResult } from "./lib/e
 export {
   type ErrorInfo,
   type EventOf,
+  type ItemStatus,
   MemorySink,
+  type RollbackStatus,
   type RunEvent,
   type RunEventType,
   type RunSink,
@@ -175,7 +178,14 @@ export {
   type RateLimiterOptions,
 } from "./lib/engine/rate_limiter.ts";
 export { type Deps, type FetchFn, systemDeps } from "./lib/deps.ts";
-export { cloudsOf, connect, type Connection, type ConnectOptions } from "./lib/connect.ts";
+export {
+  cloudsOf,
+  connect,
+  type Connection,
+  type ConnectOptions,
+  type InProcessEmulator,
+  type OptionNames,
+} from "./lib/connect.ts";
 export type { CallPort, ProviderName } from "./lib/protocol/provider.ts";
 export type {
   JournalStore,
@@ -187,21 +197,24 @@ export type {
 export type { Sealed } from "./lib/journal/seal.ts";
 
 // The typed client.
-export type { ActionCallOptions, ActionResponse, GenericCallOptions } from "./lib/client/client.ts";
-
-/**
- * Options of {@link createClient}: region, credential or `emulator` (`true`, or an
- * {@link Emulator} to talk to in-process), endpoint, rate-limit and retry settings.
- */
-export type ClientOptions = TypedClientOptions<Emulator>;
-
-/** The typed client made by {@link createClient}, with its in-process {@link Emulator}. */
-export type TcflowClient = TypedClient<Emulator>;
+export type {
+  ActionCallOptions,
+  ActionResponse,
+  ClientOptions,
+  GenericCallOptions,
+  NewEmulator,
+  TcflowClient,
+} from "./lib/client/client.ts";
 
 /**
  * Creates a typed client: `client.trocket.DescribeTopicList({...})`, `client.call(name, params)`.
  * It connects on its first call the way a run does (`lib/connect.ts`); `emulator: true` makes an
  * in-process {@link Emulator} (`client.emulator`).
+ *
+ * @param options region, credential or `emulator` (`true`, or an {@link Emulator} to talk to
+ *   in-process), endpoint, rate-limit and retry settings
+ * @returns the client; nothing is sent until a call
+ * @throws {UsageError} a bad region, endpoint URL or rate scale
  *
  * @example
  * ```ts
@@ -211,7 +224,9 @@ export type TcflowClient = TypedClient<Emulator>;
  * console.log(topics.TotalCount);
  * ```
  */
-export function createClient(options: ClientOptions): TcflowClient {
+export function createClient(
+  options: TypedClientOptions<Emulator>,
+): TypedClient<Emulator> {
   return createTypedClient(options, createEmulator);
 }
 export type { TrocketClient } from "./lib/client/types/trocket.ts";
@@ -254,7 +269,11 @@ export {
   type Emulator,
   type EmulatorOptions,
 } from "./lib/emulator/emulator.ts";
-export { type EmulatorServer, serveEmulator } from "./lib/emulator/server.ts";
+export {
+  type EmulatorServer,
+  type EmulatorServerOptions,
+  serveEmulator,
+} from "./lib/emulator/server.ts";
 
 // Notebook mode and Jupyter.
 export {

@@ -101,8 +101,11 @@ export interface ConnectOptions {
 
 /** The names bad-input errors give the options of {@link connect}. */
 export interface OptionNames {
+  /** The name of {@link ConnectOptions.region}. */
   region: string;
+  /** The name of {@link ConnectOptions.endpointUrl}. */
   endpointUrl: string;
+  /** The name of {@link ConnectOptions.rateScale}. */
   rateScale: string;
 }
 
