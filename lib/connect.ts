@@ -36,6 +36,8 @@ import { type CloudCaller, type EngineClient, routeClients } from "./provider/ro
 import { http1Fetch, type SendOnceFn } from "./tencent/http1.ts";
 import type { Credential } from "./tencent/signer.ts";
 import { createRateLimiter, type RateLimiter } from "./engine/rate_limiter.ts";
+import { FileJournalStore } from "./journal/file_store.ts";
+import type { JournalStore } from "./journal/store.ts";
 
 /** A ready connection. */
 export interface Connection {
@@ -346,4 +348,52 @@ export function cloudsOf(wf: Workflow): Set<ProviderName> {
     }
   }
   return clouds;
+}
+
+/** Where runs are journaled (PRODUCT.md section 14). */
+export interface StoreOptions {
+  /** The file store's directory (`--state-dir`, default `.tcflow`). */
+  stateDir: string;
+  /** A `postgres://` URL (`--store`, `TCFLOW_STORE`): the database store instead. */
+  storeUrl?: string | undefined;
+  /** Opens the file store's files (a test's opener that fails like a full disk). */
+  openFile?: Deps["openFile"];
+  /** The database store's lease on a run, seconds. */
+  leaseS?: number;
+  /** Who holds that lease. */
+  owner?: string;
+}
+
+/**
+ * Opens the journal store: the file store of `stateDir`, or PostgreSQL at `storeUrl` (loaded
+ * only then).
+ */
+export async function openStore(options: StoreOptions): Promise<JournalStore> {
+  if (options.storeUrl === undefined) {
+    const open = options.openFile;
+    return new FileJournalStore(options.stateDir, open === undefined ? {} : { open });
+  }
+  const { PgJournalStore } = await import("./journal/pg_store.ts");
+  const { leaseS, owner } = options;
+  return await PgJournalStore.connect(options.storeUrl, {
+    ...(leaseS !== undefined ? { leaseS } : {}),
+    ...(owner !== undefined ? { owner } : {}),
+  });
+}
+
+/**
+ * The rate limiter of calls journaled in `store`: on a database store the buckets are the
+ * database's, shared with every worker and command on it (PRODUCT.md section 14); else the
+ * connection's own.
+ */
+export async function storeRateLimiter(
+  store: JournalStore,
+  connection: Pick<Connection, "rateLimiter" | "deps">,
+  scale: number,
+): Promise<RateLimiter> {
+  if (store instanceof FileJournalStore) return connection.rateLimiter;
+  const { PgJournalStore } = await import("./journal/pg_store.ts");
+  if (!(store instanceof PgJournalStore)) return connection.rateLimiter;
+  const { createPgRateLimiter } = await import("./cluster/pg_rate_limiter.ts");
+  return createPgRateLimiter({ sql: store.sql, deps: connection.deps, scale });
 }

@@ -11,6 +11,7 @@ import type { RunSink } from "../journal/events.ts";
 import { JournalError, journalSink, type JournalStore, type RunRecord } from "../journal/store.ts";
 import { type OutputFlags, resolvePath } from "./_command.ts";
 import { cloudsOf, connect, type Connection } from "./_connect.ts";
+import { openStore as openStoreAt, storeRateLimiter } from "../connect.ts";
 import type { RateLimiter } from "../engine/rate_limiter.ts";
 import { progressSink } from "./_progress.ts";
 import { boolFlag, listFlag, type ParsedArgs, stringFlag } from "./args.ts";
@@ -45,38 +46,29 @@ export function storeUrlOf(parsed: ParsedArgs, ctx: CliContext): string | undefi
  * @throws {UsageError} a `--store` that is not a postgres URL, or both `--store` and `--state-dir`
  * @throws {JournalError} `E_STORE`: the database cannot be used (exit 3, host named)
  */
-export async function openStore(
+export function openStore(
   parsed: ParsedArgs,
   ctx: CliContext,
   options: { leaseS?: number; owner?: string } = {},
 ): Promise<JournalStore> {
-  const url = storeUrlOf(parsed, ctx);
-  if (url === undefined) {
-    const open = ctx.deps.openFile; // a test's opener that fails like a full disk
-    return new FileJournalStore(stateDirOf(parsed, ctx), open === undefined ? {} : { open });
-  }
-  const { PgJournalStore } = await import("../journal/pg_store.ts");
-  return await PgJournalStore.connect(url, options);
+  return openStoreAt({
+    stateDir: stateDirOf(parsed, ctx),
+    storeUrl: storeUrlOf(parsed, ctx),
+    openFile: ctx.deps.openFile,
+    ...options,
+  });
 }
 
 /**
  * The rate limiter of a command: on a database store the buckets are the database's, shared
  * with every worker and command on it (PRODUCT.md section 14); else the connection's own.
  */
-export async function rateLimiterOf(
+export function rateLimiterOf(
   store: JournalStore,
   connection: Pick<Connection, "rateLimiter" | "deps">,
   parsed: ParsedArgs,
 ): Promise<RateLimiter> {
-  if (store instanceof FileJournalStore) return connection.rateLimiter;
-  const { PgJournalStore } = await import("../journal/pg_store.ts");
-  if (!(store instanceof PgJournalStore)) return connection.rateLimiter;
-  const { createPgRateLimiter } = await import("../cluster/pg_rate_limiter.ts");
-  return createPgRateLimiter({
-    sql: store.sql,
-    deps: connection.deps,
-    scale: Number(stringFlag(parsed, "rate-scale") ?? 1),
-  });
+  return storeRateLimiter(store, connection, Number(stringFlag(parsed, "rate-scale") ?? 1));
 }
 
 /** Where a run is journaled, for messages: its directory, or the database and run id. */
