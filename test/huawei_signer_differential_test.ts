@@ -12,8 +12,8 @@ import {
   formatSdkDate,
   type HuaweiRequest,
   signHuawei,
-  verifyHuaweiRequest,
 } from "../lib/huawei/signer.ts";
+import { verifyHuaweiRequest } from "../lib/emulator/verify_huawei.ts";
 import { createRng, randomHost, randomName, randomText, type Rng, testSeed } from "./_random.ts";
 
 const require = createRequire(import.meta.url);

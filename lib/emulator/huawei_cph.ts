@@ -21,7 +21,7 @@
  */
 import type { ActionSpec, Field } from "../catalog/types.ts";
 import { findHuaweiAction } from "../catalog/huawei.ts";
-import { verifyHuaweiRequest } from "../huawei/signer.ts";
+import { verifyHuaweiRequest } from "./verify_huawei.ts";
 import { isRecord, stringifyJson } from "../json.ts";
 import {
   DEMO_PROJECT_ID,

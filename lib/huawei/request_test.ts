@@ -7,7 +7,7 @@ import {
   huaweiRequestParts,
   parseHuaweiAnswer,
 } from "./request.ts";
-import { verifyHuaweiRequest } from "./signer.ts";
+import { verifyHuaweiRequest } from "../emulator/verify_huawei.ts";
 
 const spec = findHuaweiAction("huaweicloud/cph", "ListEncodeServers")!;
 const credential = { ak: "HWAK", sk: "hw-secret", projectId: "proj-1" };

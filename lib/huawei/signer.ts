@@ -22,7 +22,7 @@
  * @module
  */
 
-import { hmac, hmacKey, sha256Hex, timingSafeEqual, toHex } from "../crypto.ts";
+import { hmac, hmacKey, sha256Hex, toHex } from "../crypto.ts";
 import { encodeRfc3986 } from "../tencent/signer_v1.ts";
 
 /** The signing algorithm name. */
@@ -96,7 +96,7 @@ export function encodeHuaweiQuery(query: Record<string, string | string[]>): str
   return canonicalQuery(query);
 }
 
-interface Parts {
+export interface Parts {
   method: string;
   uri: string;
   query: string;
@@ -104,13 +104,13 @@ interface Parts {
   payloadHash: string;
 }
 
-function joinParts(p: Parts): string {
+export function joinParts(p: Parts): string {
   const canonicalHeaders = p.headers.map(([n, v]) => `${n}:${v}\n`).join("");
   const signed = p.headers.map(([n]) => n).join(";");
   return [p.method, p.uri, p.query, canonicalHeaders, signed, p.payloadHash].join("\n");
 }
 
-function sortedHeaders(headers: Map<string, string>): Array<[string, string]> {
+export function sortedHeaders(headers: Map<string, string>): Array<[string, string]> {
   return [...headers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
@@ -148,7 +148,7 @@ export async function huaweiCanonicalRequest(req: HuaweiRequest, sdkDate: string
   return joinParts(await partsOf(req, sdkDate));
 }
 
-async function signatureOf(canonical: string, sdkDate: string, sk: string): Promise<string> {
+export async function signatureOf(canonical: string, sdkDate: string, sk: string): Promise<string> {
   const stringToSign = `${HUAWEI_ALGORITHM}\n${sdkDate}\n${await sha256Hex(canonical)}`;
   return toHex(await hmac(await hmacKey(sk, "SHA-256"), stringToSign));
 }
@@ -174,96 +174,4 @@ export async function signHuawei(
     Authorization:
       `${HUAWEI_ALGORITHM} Access=${cred.ak}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
   };
-}
-
-/** The outcome of a Huawei signature check; failures carry APIG's code and HTTP status. */
-export type HuaweiVerifyResult =
-  | { ok: true; ak: string }
-  | {
-    ok: false;
-    /** `APIGW.0301` (authentication failed) or `APIGW.0101`-style request errors. */
-    code: string;
-    /** Which check failed. */
-    reason:
-      | "missing-authorization"
-      | "invalid-authorization"
-      | "missing-date"
-      | "expired"
-      | "unknown-ak"
-      | "signature";
-    message: string;
-    httpStatus: number;
-  };
-
-const AUTH_RE =
-  /^SDK-HMAC-SHA256\s+Access=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-fA-F]+)\s*$/;
-
-/**
- * Verifies an incoming `SDK-HMAC-SHA256` request (the emulator's side).
- * `windowS` (default 900, APIG's 15 minutes) bounds |X-Sdk-Date - now|.
- */
-export async function verifyHuaweiRequest(
-  input: { method: string; url: URL; headers: Headers; body: Uint8Array },
-  opts: { lookupSecret(ak: string): string | undefined; nowS: number; windowS?: number },
-): Promise<HuaweiVerifyResult> {
-  const failure = (
-    reason: Extract<HuaweiVerifyResult, { ok: false }>["reason"],
-    detail: string,
-  ): HuaweiVerifyResult => ({
-    ok: false,
-    code: "APIGW.0301",
-    reason,
-    message: `Incorrect IAM authentication information: ${detail}`,
-    httpStatus: 401,
-  });
-  const authorization = input.headers.get("authorization");
-  if (authorization === null) {
-    return failure("missing-authorization", "Authorization header is missing");
-  }
-  const match = AUTH_RE.exec(authorization);
-  if (!match) {
-    return failure("invalid-authorization", "Authorization header is not SDK-HMAC-SHA256");
-  }
-  const [, ak = "", signedList = "", signature = ""] = match;
-  const sdkDate = input.headers.get("x-sdk-date");
-  const date = sdkDate === null ? undefined : parseSdkDate(sdkDate);
-  if (sdkDate === null || date === undefined) {
-    return failure("missing-date", "X-Sdk-Date header is missing or not YYYYMMDDTHHMMSSZ");
-  }
-  const windowS = opts.windowS ?? 900;
-  if (Math.abs(date.getTime() / 1000 - opts.nowS) > windowS) {
-    return failure(
-      "expired",
-      `X-Sdk-Date ${sdkDate} is more than ${windowS} s from the server time`,
-    );
-  }
-  const sk = opts.lookupSecret(ak);
-  if (sk === undefined) return failure("unknown-ak", `the access key ${ak} does not exist`);
-  const names = signedList.split(";");
-  if (!names.includes("host") || !names.includes("x-sdk-date")) {
-    return failure("signature", "SignedHeaders must include host and x-sdk-date");
-  }
-  const headers: Array<[string, string]> = names.map((name) => [
-    name,
-    name === "host" ? input.headers.get("host") ?? input.url.host : input.headers.get(name) ?? "",
-  ]);
-  const declared = input.headers.get("x-sdk-content-sha256") ?? undefined;
-  const actualHash = await sha256Hex(input.body);
-  if (declared !== undefined && declared !== "UNSIGNED-PAYLOAD" && declared !== actualHash) {
-    return failure("signature", "X-Sdk-Content-Sha256 does not match the body");
-  }
-  const query: Record<string, string[]> = {};
-  for (const [name, value] of input.url.searchParams) (query[name] ??= []).push(value);
-  const canonical = joinParts({
-    method: input.method.toUpperCase(),
-    uri: canonicalUri(input.url.pathname),
-    query: canonicalQuery(query),
-    headers: sortedHeaders(new Map(headers)),
-    payloadHash: declared ?? actualHash,
-  });
-  const expected = await signatureOf(canonical, sdkDate, sk);
-  if (!timingSafeEqual(expected, signature.toLowerCase())) {
-    return failure("signature", "verify aksk signature fail");
-  }
-  return { ok: true, ak };
 }

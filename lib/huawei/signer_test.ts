@@ -8,8 +8,8 @@ import {
   type HuaweiRequest,
   parseSdkDate,
   signHuawei,
-  verifyHuaweiRequest,
 } from "./signer.ts";
+import { verifyHuaweiRequest } from "../emulator/verify_huawei.ts";
 
 const CRED = { ak: "AK", sk: "SK" };
 const DATE = new Date(Date.UTC(2024, 0, 2, 3, 4, 5));
