@@ -187,6 +187,65 @@ Deno.test("notebook: a scripted session that met an error exits 1; bad usage exi
   }
 });
 
+Deno.test("notebook: with rollback: on_failure a failed cell offers rollback; it undoes cell by cell in view", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/undo.yaml`;
+    await Deno.writeTextFile(
+      file,
+      `tcflow: 1
+name: nb-undo
+region: ap-guangzhou
+rollback: on_failure
+steps:
+  - id: first
+    action: trocket.CreateTopic
+    with: { InstanceId: rmq-2x9f8k1p, Topic: nb-first, TopicType: NORMAL, QueueNum: 3 }
+    undo:
+      action: trocket.DeleteTopic
+      with: { InstanceId: rmq-2x9f8k1p, Topic: nb-first }
+  - id: second
+    action: trocket.CreateTopic
+    with: { InstanceId: rmq-2x9f8k1p, Topic: nb-second, TopicType: NORMAL, QueueNum: 3 }
+    undo:
+      action: trocket.DeleteTopic
+      with: { InstanceId: rmq-2x9f8k1p, Topic: nb-second }
+  - id: again
+    action: trocket.CreateTopic
+    with: { InstanceId: rmq-2x9f8k1p, Topic: nb-first, TopicType: NORMAL, QueueNum: 3 }
+`,
+    );
+    const emulator = createEmulator();
+    const { code, stdout, stderr } = await notebook(
+      [file, "--state-dir", dir],
+      "run all\ncells\nrollback second\nrollback\nrollback\nquit\n",
+      {
+        fetch: (r: Request) => emulator.handle(r),
+        env: {
+          TENCENTCLOUD_SECRET_ID: DEMO_CREDENTIAL.secretId,
+          TENCENTCLOUD_SECRET_KEY: DEMO_CREDENTIAL.secretKey,
+        },
+      },
+    );
+    assert.equal(code, 1, "a scripted notebook that met a failure exits 1");
+    // The failure stops and offers the rollback; nothing was undone by itself.
+    assert.match(stdout, /^ 3\. ✗ again .* failed/m);
+    assert.match(stdout, /nothing was undone\. "rollback" undoes second, first/);
+    assert.match(stdout, /^» cells\n[^»]*^1\. ✓ first .* succeeded/m);
+    // Then cell by cell, each undo shown.
+    assert.match(stdout, /^» rollback second\n↩ undone second\n 2\. ↩ second .* rolled_back/m);
+    assert.match(stdout, /^» rollback\n↩ undone first\n 1\. ↩ first .* rolled_back/m);
+    assert.match(stdout, /^» rollback\nerror: nothing to undo/m);
+    assert.match(stderr, /undo second: trocket\.DeleteTopic/);
+    assert.deepEqual(
+      emulator.calls().map((c) => c.action),
+      ["CreateTopic", "CreateTopic", "CreateTopic", "DeleteTopic", "DeleteTopic"],
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test({
   name: "notebook: on a pseudo-terminal (tmux): prompt, colours, run, quit",
   ignore: !hasTmux(),

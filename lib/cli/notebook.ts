@@ -44,6 +44,9 @@ const PROGRESS_TYPES: ReadonlySet<RunEvent["type"]> = new Set([
   "poll-waiting",
   "foreach-progress",
   "item-finished",
+  "undo-started",
+  "undo-succeeded",
+  "undo-failed",
   "rollback-finished",
 ]);
 

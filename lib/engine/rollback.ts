@@ -9,6 +9,7 @@ import { finishRollback, runUndo, undoEnv, type UndoResult, type UndoTarget } fr
 import type { RunEvent, StepStatus } from "../journal/events.ts";
 import { secretDeriver, SecretSet } from "../secrets.ts";
 import { type EngineOptions, partlyDone, type RecordedStep } from "./executor.ts";
+import { leftToUndo, type RunState, type StepRecord } from "../journal/replay.ts";
 
 export type { UndoResult } from "./_undo.ts";
 
@@ -128,4 +129,42 @@ export async function rollbackWorkflow(wf: Workflow, opts: RollbackOptions): Pro
   const results = await runUndo(targets.reverse(), env);
   await finishRollback(env, results);
   return redact(results);
+}
+
+/**
+ * What a compensation of a recorded run works from: every recorded step's outputs (the scope
+ * of the undo blocks; a `foreach` step's list is rebuilt from its journaled items, so a step
+ * that failed part-way has the outputs of the items that succeeded) and what is left to undo
+ * per step: succeeded steps and succeeded items whose undo has not succeeded yet. Failed and
+ * uncertain steps and items are never undone.
+ */
+export function stepsToUndo(
+  state: RunState,
+): { recorded: Record<string, RecordedStep>; undo: Record<string, "step" | number[]> } {
+  const recorded: Record<string, RecordedStep> = {};
+  const undo: Record<string, "step" | number[]> = {};
+  for (const step of state.steps) {
+    const whenSkipped = step.status === "skipped" && step.skipReason === "when";
+    if (step.status !== "succeeded" && !whenSkipped && step.itemRecords.length === 0) continue;
+    const status = step.status === "succeeded" ? "succeeded" : whenSkipped ? "skipped" : "failed";
+    recorded[step.id] = {
+      status,
+      outputs: step.itemRecords.length > 0 ? itemOutputs(step) : step.outputs,
+      attempts: step.attempts,
+      ...(step.requestId !== undefined ? { request_id: step.requestId } : {}),
+    };
+    const left = leftToUndo(step);
+    if (left === "step" || left.length > 0) undo[step.id] = left;
+  }
+  return { recorded, undo };
+}
+
+/** A `foreach` step's outputs from its items: the response of each succeeded item, else null. */
+function itemOutputs(step: StepRecord): unknown[] {
+  const length = Math.max(step.items ?? 0, ...step.itemRecords.map((item) => item.index + 1));
+  const outputs: unknown[] = Array.from({ length }, () => null);
+  for (const item of step.itemRecords) {
+    if (item.status === "succeeded") outputs[item.index] = item.outputs;
+  }
+  return outputs;
 }

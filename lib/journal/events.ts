@@ -139,7 +139,8 @@ export type RunEvent =
     type: "step-skipped";
     timeMs: number;
     stepId: string;
-    reason: "when" | "not-reached" | "resumed";
+    /** `user`: a notebook's `skip` (the step runs again when run by name, or by `resume`). */
+    reason: "when" | "not-reached" | "resumed" | "user";
   }
   | {
     type: "step-uncertain";

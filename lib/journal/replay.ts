@@ -114,6 +114,24 @@ export interface ItemRecord {
   seq: number;
 }
 
+/**
+ * A finished try of a step that a later try replaced (a notebook cell run again, a step that
+ * failed and ran again on `resume`): kept so that reports show every try, not only the last.
+ */
+export interface EarlierTry {
+  status: "succeeded" | "failed" | "uncertain";
+  /** Requests it sent. */
+  attempts: number;
+  startedMs?: number;
+  finishedMs?: number;
+  requestId?: string;
+  error?: ErrorInfo;
+  /** Its outputs (redacted), when it succeeded. */
+  outputs?: unknown;
+  /** Whether its effect was undone before the next try (its `undo` ran after it). */
+  undone: boolean;
+}
+
 /** Everything recorded of one step. */
 export interface StepRecord {
   id: string;
@@ -123,7 +141,7 @@ export interface StepRecord {
   action?: string;
   region?: string;
   /** Why a skipped step did not run. */
-  skipReason?: "when" | "not-reached";
+  skipReason?: "when" | "not-reached" | "user";
   /** Requests sent by the last try (all calls and attempts). */
   attempts: number;
   startedMs?: number;
@@ -144,6 +162,8 @@ export interface StepRecord {
   retries: AttemptFailure[];
   /** Number of sessions that started this step. */
   tries: number;
+  /** The finished tries before the last one, oldest first. */
+  earlier: EarlierTry[];
   /** `foreach` items and progress. */
   items?: number;
   progress?: { done: number; failed: number; total: number };
@@ -246,6 +266,7 @@ function newStep(id: string): StepRecord {
     outputs: null,
     retries: [],
     tries: 0,
+    earlier: [],
     pages: 0,
     polls: 0,
     undo: [],
@@ -354,6 +375,9 @@ export function replay(
     },
     "step-started": (e) => {
       const s = step(e.stepId);
+      if (s.status === "succeeded" || s.status === "failed" || s.status === "uncertain") {
+        s.earlier.push(earlierTry(s, s.status));
+      }
       s.status = "running";
       s.kind = e.kind;
       if (e.action !== undefined) s.action = e.action;
@@ -436,7 +460,13 @@ export function replay(
       s.finishedMs = e.timeMs;
       note(
         e,
-        `${e.stepId} skipped (${e.reason === "when" ? "when is false" : "not reached"})`,
+        `${e.stepId} skipped (${
+          e.reason === "when"
+            ? "when is false"
+            : e.reason === "user"
+            ? "by the user"
+            : "not reached"
+        })`,
         "info",
         e.stepId,
       );
@@ -585,6 +615,16 @@ export function replay(
   }
   state.inFlight = state.steps.filter((s) => s.status === "running").map((s) => s.id);
   return state;
+}
+
+function earlierTry(s: StepRecord, status: EarlierTry["status"]): EarlierTry {
+  const done: EarlierTry = { status, attempts: s.attempts, undone: isUndone(s) };
+  if (s.startedMs !== undefined) done.startedMs = s.startedMs;
+  if (s.finishedMs !== undefined) done.finishedMs = s.finishedMs;
+  if (s.requestId !== undefined) done.requestId = s.requestId;
+  if (s.error !== undefined) done.error = s.error;
+  if (status === "succeeded") done.outputs = s.outputs;
+  return done;
 }
 
 function openUndo(step: StepRecord, index: number | undefined): UndoRecord | undefined {

@@ -7,14 +7,18 @@
  * @module
  */
 import type { ErrorInfo, RunEvent } from "../journal/events.ts";
-import type { RunState } from "../journal/replay.ts";
+import { type EarlierTry, isUndone, type RunState } from "../journal/replay.ts";
 import { stringifyJson } from "../json.ts";
 import { actionLabelOf } from "../catalog/clouds.ts";
 import type { Step, Workflow } from "../workflow/model.ts";
 import type { CellDeps } from "./_deps.ts";
 
-/** Status of a cell. `stale`: finished, but an input or a cell it reads has changed since. */
+/**
+ * Status of a cell. `stale`: finished, but an input or a cell it reads has changed since;
+ * `rolled_back`: it succeeded and a `rollback` undid it since.
+ */
 export type CellStatus =
+  | "rolled_back"
   | "pending"
   | "running"
   | "succeeded"
@@ -53,6 +57,8 @@ export interface Cell {
   durationMs?: number;
   /** What the cell reads directly. */
   reads: { inputs: string[]; steps: string[] };
+  /** The earlier runs of the cell that a later run replaced, oldest first. */
+  history: EarlierTry[];
 }
 
 /** What {@link deriveCells} folds. */
@@ -65,8 +71,6 @@ export interface CellSources {
   events: readonly RunEvent[];
   /** The current inputs, redacted like the journal's. */
   inputs: Record<string, unknown>;
-  /** Cells the user skipped. */
-  userSkipped: ReadonlySet<string>;
   /** Event position after which each secret input was changed (values are never compared). */
   secretChanged: ReadonlyMap<string, number>;
 }
@@ -84,9 +88,11 @@ export function deriveCells(o: CellSources): Cell[] {
     if (status === "skipped" && record?.skipReason === "not-reached") status = "pending";
     if (status === "skipped" && record?.skipReason === "when") note = "when is false";
     if (status === "running") note = "interrupted while running";
-    if (o.userSkipped.has(step.id)) {
-      status = "skipped";
+    if (status === "skipped" && record?.skipReason === "user") {
       note = "skipped by you";
+    } else if (status === "succeeded" && record !== undefined && isUndone(record)) {
+      status = "rolled_back";
+      note = "undone by a rollback";
     } else if (status === "succeeded" || status === "skipped") {
       const stale = staleness(step.id, reads, scan, statusOf, o);
       if (stale !== undefined) {
@@ -104,6 +110,7 @@ export function deriveCells(o: CellSources): Cell[] {
       outputs: record?.outputs ?? null,
       attempts: record?.attempts ?? 0,
       reads: { inputs: [...reads.inputs], steps: [...reads.steps] },
+      history: record?.earlier ?? [],
     };
     if (step.kind === "action") cell.action = actionLabel(step);
     if (step.doc !== undefined) cell.doc = step.doc;

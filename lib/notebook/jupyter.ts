@@ -76,7 +76,7 @@ export interface JupyterNotebook {
   /** Sets an input (a value, or YAML text); returns the cells that became stale. */
   set(name: string, value: unknown): Display;
   /** Passes over a cell. */
-  skip(idOrN: string | number): Display;
+  skip(idOrN: string | number): Promise<Display>;
   /** The run's report. */
   report(): Display;
   /** Releases the journal lock and the connection. */
@@ -229,8 +229,8 @@ function wrap(session: NotebookSession, connection: Connection, notes: string): 
         : `${name} set; stale: ${stale.join(", ")}`;
       return display(text, `<p>${esc(text)}</p>`);
     },
-    skip: (idOrN) => {
-      const cell = session.skip(idOrN);
+    skip: async (idOrN) => {
+      const cell = await session.skip(idOrN);
       return display(formatShow(cell), cellHtml(cell));
     },
     report: () => {
@@ -250,6 +250,7 @@ function wrap(session: NotebookSession, connection: Connection, notes: string): 
 }
 
 const COLORS: Record<CellStatus, string> = {
+  rolled_back: "#6a1b9a",
   pending: "#9e9e9e",
   running: "#f9a825",
   succeeded: "#2e7d32",

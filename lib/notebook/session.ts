@@ -30,6 +30,9 @@ import {
   runWorkflow,
 } from "../engine/executor.ts";
 import type { RateLimiter } from "../engine/rate_limiter.ts";
+import { rollbackWorkflow, stepsToUndo, type UndoResult } from "../engine/rollback.ts";
+import { evaluateExpr } from "../expr/evaluate.ts";
+import { SecretSet } from "../secrets.ts";
 import { replay, resumeState, type RunState } from "../journal/replay.ts";
 import { newRunId } from "../journal/run_id.ts";
 import {
@@ -54,6 +57,19 @@ export interface CellRun {
   cells: Cell[];
   /** The executor's result of this run. */
   result: RunResult;
+  /**
+   * With `rollback: on_failure`, when a cell failed: the cells that {@link
+   * NotebookSession.rollback} would undo, newest first (the notebook never undoes by itself).
+   */
+  rollbackOffered?: string[];
+}
+
+/** What a rollback of cells did. */
+export interface RollbackRun {
+  /** Every compensation call, in the order they ran. */
+  undone: UndoResult[];
+  /** The cells it touched, in their new state (`rolled_back` when every undo succeeded). */
+  cells: Cell[];
 }
 
 /** Codes of {@link NotebookError}. */
@@ -63,7 +79,10 @@ export type NotebookErrorCode =
   | "E_UNCERTAIN"
   | "E_NOTHING_TO_RUN"
   | "E_BUSY"
-  | "E_CLOSED";
+  | "E_CLOSED"
+  | "E_NOTHING_TO_UNDO"
+  | "E_INTERRUPTED"
+  | "E_EXPR";
 
 /** A notebook command that cannot be done, as data (shown to the user without a stack). */
 export class NotebookError extends Error {
@@ -116,12 +135,12 @@ export class NotebookSession {
   readonly #options: SessionOptions;
   readonly #events: RunEvent[];
   readonly #deps: Map<string, CellDeps>;
-  readonly #userSkipped = new Set<string>();
   /** Event position after which each secret input was changed by `setInput`. */
   readonly #secretChanged = new Map<string, number>();
   #inputs: Record<string, unknown>;
   #busy = false;
   #closed = false;
+  #running: AbortController | undefined;
 
   private constructor(options: SessionOptions, meta: RunMeta, events: RunEvent[]) {
     this.#options = options;
@@ -216,7 +235,6 @@ export class NotebookSession {
       state: this.#state(),
       events: this.#events,
       inputs: redactor(this.#secrets())(this.#inputs),
-      userSkipped: this.#userSkipped,
       secretChanged: this.#secretChanged,
     });
   }
@@ -300,11 +318,115 @@ export class NotebookSession {
     return await this.#runCell(last.id, true);
   }
 
-  /** Marks a cell skipped: runs pass over it (until it is run by name). */
-  skip(idOrN: string | number): Cell {
+  /**
+   * Marks a cell skipped: runs pass over it until it is run by name. The skip is journaled, so
+   * it survives reopening the notebook.
+   */
+  async skip(idOrN: string | number): Promise<Cell> {
     const cell = this.cell(idOrN);
-    this.#userSkipped.add(cell.id);
+    if (this.#closed) throw new NotebookError("E_CLOSED", "the notebook is closed");
+    if (this.#busy) throw new NotebookError("E_BUSY", "a cell is running");
+    const event: RunEvent = {
+      type: "step-skipped",
+      timeMs: this.#options.deps.now(),
+      stepId: cell.id,
+      reason: "user",
+    };
+    await this.#record(event, this.#journal());
     return this.cell(cell.id);
+  }
+
+  /**
+   * Undoes what the cells applied, newest first, or only one cell's (`rollback <id>`): the
+   * `undo` blocks of succeeded cells not undone yet. Each compensation is journaled and passed
+   * to `onEvent` as it happens; an undone cell becomes `rolled_back` (run it again to redo it).
+   *
+   * @throws {NotebookError} `E_NOTHING_TO_UNDO`; `E_NO_CELL`; `E_INTERRUPTED`
+   */
+  async rollback(idOrN?: string | number): Promise<RollbackRun> {
+    const only = idOrN === undefined ? undefined : this.cell(idOrN).id;
+    const { recorded, undo } = stepsToUndo(this.#state());
+    const left = this.#undoable(undo).filter((id) => only === undefined || id === only);
+    if (left.length === 0) {
+      throw new NotebookError(
+        "E_NOTHING_TO_UNDO",
+        only === undefined
+          ? "nothing to undo: no succeeded cell with an undo block left"
+          : `nothing to undo in cell ${only}: it has no undo block, did not succeed or was undone`,
+      );
+    }
+    const targets = Object.fromEntries(left.map((id) => [id, undo[id]!]));
+    return await this.#exclusive(async (signal) => {
+      const o = this.#options;
+      const journal = this.#journal();
+      const sink = {
+        append: async (event: RunEvent) => {
+          // A rollback of one cell, with other cells still applied, does not roll the run back.
+          if (
+            event.type === "rollback-finished" && event.status === "rolled_back" &&
+            this.#undoable(stepsToUndo(this.#state()).undo).length > 0
+          ) return;
+          await this.#record(event, journal);
+        },
+      };
+      const undone = await rollbackWorkflow(this.workflow, {
+        recorded,
+        undo: targets,
+        inputs: this.#inputs,
+        deps: o.deps,
+        client: o.client,
+        rateLimiter: o.rateLimiter,
+        sink,
+        runId: this.runId,
+        secrets: this.#secrets(),
+        signal,
+        ...(o.region !== undefined ? { region: o.region } : {}),
+        ...(o.env !== undefined ? { env: o.env } : {}),
+      });
+      const touched = new Set(undone.map((r) => r.stepId));
+      return { undone, cells: this.cells().filter((cell) => touched.has(cell.id)) };
+    });
+  }
+
+  /**
+   * Evaluates a CEL expression against the run, as a step's `${{ }}` would see it:
+   * `inputs`, `steps.<id>.outputs` (of the cells that succeeded), `run.id`, `env`. Secret
+   * values are never shown.
+   *
+   * @throws {NotebookError} `E_EXPR` with the expression's error
+   */
+  eval(expression: string): unknown {
+    const secrets = new SecretSet(this.#secrets());
+    const steps: Record<string, unknown> = {};
+    for (const cell of this.cells()) {
+      if (cell.status !== "succeeded" && cell.status !== "stale") continue;
+      steps[cell.id] = {
+        outputs: cell.outputs,
+        status: cell.status === "stale" ? "succeeded" : cell.status,
+        request_id: cell.requestId ?? "",
+      };
+    }
+    try {
+      const value = evaluateExpr(expression, {
+        inputs: this.#inputs,
+        steps,
+        run: { id: this.runId },
+        env: this.#options.env ?? {},
+      });
+      return secrets.redact(value);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new NotebookError("E_EXPR", secrets.redact(message));
+    }
+  }
+
+  /** Stops the cell (or rollback) that is running: it ends as interrupted (`retry` runs it). */
+  interrupt(): boolean {
+    if (this.#running === undefined) return false;
+    this.#running.abort(
+      new NotebookError("E_INTERRUPTED", "interrupted: the cell stopped (`retry` runs it again)"),
+    );
+    return true;
   }
 
   /**
@@ -399,8 +521,46 @@ export class NotebookSession {
     });
   }
 
+  /** The cells with something left to undo (in `undo`, with an undo block), newest first. */
+  #undoable(undo: Record<string, "step" | number[]>): string[] {
+    return this.workflow.steps
+      .filter((step) => step.kind === "action" && step.undo !== undefined && undo[step.id])
+      .map((step) => step.id)
+      .reverse();
+  }
+
+  #journal() {
+    const o = this.#options;
+    return o.store !== undefined
+      ? journalSink(o.store, this.runId, { secrets: this.#secrets() })
+      : undefined;
+  }
+
+  async #record(event: RunEvent, journal: { append(e: RunEvent): Promise<void> } | undefined) {
+    this.#events.push(event);
+    await journal?.append(event);
+    this.#options.onEvent?.(event);
+  }
+
+  /** Runs `work` alone (one cell run or rollback at a time), interruptible by {@link interrupt}. */
+  async #exclusive<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (this.#closed) throw new NotebookError("E_CLOSED", "the notebook is closed");
+    if (this.#busy) throw new NotebookError("E_BUSY", "a cell is running");
+    this.#busy = true;
+    const controller = new AbortController();
+    this.#running = controller;
+    try {
+      return await work(controller.signal);
+    } catch (error) {
+      if (controller.signal.aborted) throw controller.signal.reason;
+      throw error;
+    } finally {
+      this.#busy = false;
+      this.#running = undefined;
+    }
+  }
+
   async #runCell(id: string, retrying: boolean): Promise<CellRun> {
-    this.#userSkipped.delete(id);
     const byId = new Map(this.cells().map((cell) => [cell.id, cell]));
     const targets = new Set([id]);
     for (const dep of transitiveSteps(this.workflow, this.#deps, id)) {
@@ -418,11 +578,7 @@ export class NotebookSession {
     stopAfter: string | undefined,
     retrying: Set<string>,
   ): Promise<CellRun> {
-    if (this.#closed) throw new NotebookError("E_CLOSED", "the notebook is closed");
-    if (this.#busy) throw new NotebookError("E_BUSY", "a cell is running");
-    this.#busy = true;
-    try {
-      for (const id of targets) this.#userSkipped.delete(id);
+    return await this.#exclusive(async (signal) => {
       const state = this.#state();
       const resume: Record<string, RecordedStep> = {};
       const records = new Map(state.steps.map((s) => [s.id, s]));
@@ -452,9 +608,7 @@ export class NotebookSession {
       );
       const o = this.#options;
       const secrets = this.#secrets();
-      const journal = o.store !== undefined
-        ? journalSink(o.store, this.runId, { secrets })
-        : undefined;
+      const journal = this.#journal();
       const ran: string[] = [];
       const sink = {
         append: async (event: RunEvent) => {
@@ -471,12 +625,11 @@ export class NotebookSession {
             event.type === "step-succeeded" || event.type === "step-failed" ||
             event.type === "step-uncertain" || event.type === "step-skipped"
           ) ran.push(event.stepId);
-          this.#events.push(event);
-          await journal?.append(event);
-          o.onEvent?.(event);
+          await this.#record(event, journal);
         },
       };
-      const result = await runWorkflow(this.workflow, {
+      // The notebook never undoes by itself: a failure stops and `rollback` is offered.
+      const result = await runWorkflow({ ...this.workflow, rollback: "manual" }, {
         inputs: this.#inputs,
         deps: o.deps,
         client: o.client,
@@ -485,16 +638,20 @@ export class NotebookSession {
         runId: this.runId,
         secrets,
         resume,
+        signal,
         ...(stopAfter !== undefined ? { stopAfter } : {}),
         ...(inFlight.length > 0 ? { inFlight, resumeItems } : {}),
         ...(o.region !== undefined ? { region: o.region } : {}),
         ...(o.env !== undefined ? { env: o.env } : {}),
       });
       const cells = this.cells().filter((cell) => ran.includes(cell.id));
-      return { cells, result };
-    } finally {
-      this.#busy = false;
-    }
+      const run: CellRun = { cells, result };
+      if (result.status === "failed" && this.workflow.rollback === "on_failure") {
+        const offered = this.#undoable(stepsToUndo(this.#state()).undo);
+        if (offered.length > 0) run.rollbackOffered = offered;
+      }
+      return run;
+    });
   }
 }
 

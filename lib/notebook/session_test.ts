@@ -134,7 +134,7 @@ Deno.test("a failed cell is retried; skip and unknown cells", async () => {
   assert.deepEqual(retried.cells.map((c) => [c.id, c.status]), [["check", "succeeded"]]);
   await assert.rejects(() => nb.retry(), /nothing to retry/);
 
-  assert.equal(nb.skip("label").status, "skipped");
+  assert.equal((await nb.skip("label")).status, "skipped");
   const all = await nb.runAll();
   assert.deepEqual(all?.cells.map((c) => c.id), ["keyed"]);
   assert.equal(nb.cell("label").status, "skipped");

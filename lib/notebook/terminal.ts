@@ -37,6 +37,7 @@ export const REPL_HELP = `Commands:
   set <input>=<value> change an input (YAML value); cells that read it become stale
   retry               run the last failed cell again
   skip <id|n>         pass over a cell
+  rollback [<id|n>]   undo what the cells applied (their undo blocks), newest first, or one cell
   inputs              the current input values
   report              the run as Markdown
   cells               list the cells again
@@ -44,6 +45,7 @@ export const REPL_HELP = `Commands:
 `;
 
 const SYMBOL: Record<CellStatus, string> = {
+  rolled_back: "↩",
   pending: "·",
   running: "…",
   succeeded: "✓",
@@ -76,6 +78,7 @@ function statusPaint(status: CellStatus, paint: Paint): (text: string) => string
     case "uncertain":
     case "stale":
     case "running":
+    case "rolled_back":
       return paint.yellow;
     default:
       return paint.dim;
@@ -150,6 +153,18 @@ export function formatShow(cell: Cell, options: { color?: boolean; width?: numbe
   }
   if (cell.error !== undefined) {
     lines.push(paint.red(`error: ${cell.error.code}: ${cell.error.message}`));
+  }
+  if (cell.history.length > 0) {
+    lines.push(paint.bold(`earlier runs (${cell.history.length}):`));
+    cell.history.forEach((run, i) => {
+      const facts = [
+        `${i + 1}. ${run.status}${run.undone ? " (undone)" : ""}`,
+        `${run.attempts} request${run.attempts === 1 ? "" : "s"}`,
+      ];
+      if (run.requestId !== undefined) facts.push(`RequestId ${run.requestId}`);
+      if (run.error !== undefined) facts.push(`${run.error.code}: ${run.error.message}`);
+      lines.push(`  ${facts.join(" · ")}`);
+    });
   }
   return lines.join("\n") + "\n";
 }
@@ -260,6 +275,21 @@ async function command(
     }
     case "retry":
       return printRun(await session.retry(), o);
+    case "rollback": {
+      const { undone, cells } = await session.rollback(arg === "" ? undefined : arg);
+      for (const r of undone) {
+        const item = r.index !== undefined ? ` item ${r.index}` : "";
+        o.write(
+          r.status === "succeeded"
+            ? `${o.paint.green("↩")} undone ${r.stepId}${item}\n`
+            : `${o.paint.red("↩")} undo of ${r.stepId}${item} failed: ${r.error?.code ?? ""}: ${
+              r.error?.message ?? ""
+            }\n`,
+        );
+      }
+      for (const cell of cells) o.write(formatCellLine(cell, o.paint) + "\n");
+      return undone.some((r) => r.status === "failed") ? "failed" : "ok";
+    }
     case "show":
       o.write(formatShow(session.cell(need("show <id|n>")), {
         color: o.color,
@@ -288,7 +318,7 @@ async function command(
       return "ok";
     }
     case "skip":
-      o.write(formatCellLine(session.skip(need("skip <id|n>")), o.paint) + "\n");
+      o.write(formatCellLine(await session.skip(need("skip <id|n>")), o.paint) + "\n");
       return "ok";
     case "report":
       o.write(session.report("markdown") + "\n");
@@ -333,6 +363,15 @@ function printRun(
       o.write(`    ${o.paint.red(`${cell.error.code}: ${cell.error.message}`)}\n`);
     }
     if (cell.status === "failed" || cell.status === "uncertain") failed = true;
+  }
+  if (run.rollbackOffered !== undefined) {
+    o.write(
+      o.paint.yellow(
+        `rollback: on_failure — nothing was undone. "rollback" undoes ${
+          run.rollbackOffered.join(", ")
+        } (newest first, each undo shown); "rollback <id>" undoes one cell\n`,
+      ),
+    );
   }
   return failed ? "failed" : "ok";
 }

@@ -24,6 +24,7 @@ const CELL: Cell = {
   durationMs: 12.4,
   error: { code: "ResourceNotFound.Instance", message: "no instance rmq-1" },
   reads: { inputs: ["instanceId"], steps: [] },
+  history: [],
 };
 
 Deno.test("a failed cell: its line, request and error, coloured only when asked", () => {

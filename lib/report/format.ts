@@ -5,7 +5,13 @@
  */
 import { stringifyJson } from "../json.ts";
 import type { RunRecord, RunStatus } from "../journal/store.ts";
-import { replay, type RunState, stepCounts, type StepRecord } from "../journal/replay.ts";
+import {
+  type EarlierTry,
+  replay,
+  type RunState,
+  stepCounts,
+  type StepRecord,
+} from "../journal/replay.ts";
 
 /** A run ready to render: its record, its folded state and its listed status. */
 export interface ReportModel {
@@ -120,5 +126,25 @@ export function skipText(step: StepRecord): string {
     ? " (when is false)"
     : step.skipReason === "not-reached"
     ? " (not reached)"
+    : step.skipReason === "user"
+    ? " (skipped in the notebook)"
     : "";
 }
+
+/**
+ * The rows of a step's earlier tries (a notebook cell run again, a step retried by `resume`):
+ * try number, start offset, status (`, undone` when compensated), requests, request id, error.
+ */
+export function earlierRows(step: StepRecord, runStartMs: number): string[][] {
+  return step.earlier.slice(-MAX_ROWS).map((t: EarlierTry, i) => [
+    String(i + 1),
+    t.startedMs !== undefined ? offsetText(t.startedMs, runStartMs) : "",
+    `${t.status}${t.undone ? ", undone" : ""}`,
+    String(t.attempts),
+    t.requestId ?? "",
+    t.error !== undefined ? `${t.error.code}: ${t.error.message}` : "",
+  ]);
+}
+
+/** Column titles of {@link earlierRows}. */
+export const EARLIER_COLUMNS = ["try", "started", "status", "requests", "request id", "error"];

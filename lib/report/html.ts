@@ -12,6 +12,8 @@ import type { RunRecord } from "../journal/store.ts";
 import {
   columnsOf,
   countsText,
+  EARLIER_COLUMNS,
+  earlierRows,
   formatDurationMs,
   formatTime,
   inlineText,
@@ -130,6 +132,17 @@ function stepHtml(step: StepRecord, n: number, { state }: ReportModel): string {
   ];
   if (facts.length > 0) parts.push(`<div class="facts">${facts.join(" · ")}</div>`);
   if (step.error !== undefined) parts.push(errorHtml(step.error, step.continued === true));
+  if (step.earlier.length > 0) {
+    const rows = earlierRows(step, state.startedMs).map((row) =>
+      `<tr>${row.map((text) => `<td>${esc(text)}</td>`).join("")}</tr>`
+    );
+    parts.push(
+      `<h4>Earlier tries (${step.earlier.length})</h4>`,
+      `<table class="earlier"><tr>${
+        EARLIER_COLUMNS.map((c) => `<th>${esc(c)}</th>`).join("")
+      }</tr>${rows.join("")}</table>`,
+    );
+  }
   if (step.retries.length > 0) {
     const rows = step.retries.slice(0, MAX_ROWS).map((r) =>
       `<tr class="warn"><td>${

@@ -10,6 +10,8 @@ import type { StepRecord } from "../journal/replay.ts";
 import type { RunRecord } from "../journal/store.ts";
 import {
   countsText,
+  EARLIER_COLUMNS,
+  earlierRows,
   formatDurationMs,
   formatTime,
   inlineText,
@@ -92,6 +94,16 @@ function stepSection(step: StepRecord, n: number, { state }: ReportModel): strin
   const lines = [`### ${n}. ${code(step.id)}: ${statusText(step.status)}${skip}`, ""];
   if (facts.length > 0) lines.push(facts.join(" · "), "");
   if (step.error !== undefined) lines.push(...errorBlock(step.error, step.continued === true));
+  if (step.earlier.length > 0) {
+    lines.push(
+      `**Earlier tries** (${step.earlier.length}; the last try is shown below)`,
+      "",
+      `| ${EARLIER_COLUMNS.join(" | ")} |`,
+      `| ${EARLIER_COLUMNS.map(() => "---").join(" | ")} |`,
+      ...earlierRows(step, state.startedMs).map((row) => `| ${row.map(cell).join(" | ")} |`),
+      "",
+    );
+  }
   if (step.retries.length > 0) {
     lines.push(
       "**Failed attempts**",
