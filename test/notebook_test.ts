@@ -88,6 +88,7 @@ Deno.test("notebook: scripted run, show (tables), set marks stale, quit", async 
     const script = [
       "run",
       "show source_groups",
+      "eval size(steps.source_groups.outputs.Groups) * 2",
       "set taskId=task-other",
       "cells",
       "inputs",
@@ -109,6 +110,7 @@ Deno.test("notebook: scripted run, show (tables), set marks stale, quit", async 
     assert.match(stdout, /request:\n {2}\{\n {4}"TaskId": "task-demo0001"\n {2}\}/);
     assert.match(stdout, /Groups: 3 rows\n {4}# {2}GroupName {2}/);
     assert.match(stdout, /^ {4}0 {2}billing /m);
+    assert.match(stdout, /^» eval size\(steps\.source_groups\.outputs\.Groups\) \* 2\n6$/m);
     assert.match(stdout, /taskId = "task-other"; stale: source_groups/);
     assert.match(stdout, /^1\. ~ source_groups .* stale · input taskId changed/m);
     assert.match(stdout, /^» inputs\ntaskId = "task-other" {2}\(string\)$/m);

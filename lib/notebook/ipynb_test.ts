@@ -119,7 +119,9 @@ Deno.test("jupyter: a failed cell's error is highlighted, plan and set render", 
     const { openNotebook } = await import(JUPYTER_URL);
     const nb = await openNotebook(path, { emulator: true, stateDir: `${dir}/state` });
     try {
-      const html = (await nb.run("topics"))[Symbol.for("Jupyter.display")]()["text/html"];
+      // The failed cell raises (Jupyter marks it failed); `show` renders it highlighted.
+      await assert.rejects(() => nb.run("topics"), /cell 1 \(topics\) failed: ResourceNotFound/);
+      const html = nb.show("topics")[Symbol.for("Jupyter.display")]()["text/html"];
       assert.match(html, /class="tcflow-error"/);
       assert.match(html, /ResourceNotFound/);
       assert.ok(!html.includes("rmq-nope<b>"), "text is escaped");

@@ -15,8 +15,14 @@ import { stringifyJson } from "../json.ts";
 import { esc } from "../report/html.ts";
 import { loadWorkflowFile } from "../workflow/load.ts";
 import { formatDiagnostic } from "../workflow/snippet.ts";
-import { type Cell, type CellRun, type CellStatus, NotebookSession } from "./session.ts";
-import { formatCells, formatShow } from "./terminal.ts";
+import {
+  type Cell,
+  type CellRun,
+  type CellStatus,
+  NotebookError,
+  NotebookSession,
+} from "./session.ts";
+import { formatCells, formatShow, holdsTable } from "./terminal.ts";
 import { htmlTable, isTabular } from "./table.ts";
 import { formatPlan } from "../workflow/plan_format.ts";
 
@@ -188,11 +194,24 @@ export async function openNotebook(
 }
 
 function wrap(session: NotebookSession, connection: Connection, notes: string): JupyterNotebook {
-  const ran = (run: CellRun | undefined) =>
-    run === undefined ? display("every cell has run", "<p>Every cell has run.</p>") : display(
+  // A cell that failed shows what happened, then raises: Jupyter marks the cell as failed and
+  // `jupyter nbconvert --execute` stops with an error, as with any failing code cell.
+  const ran = async (run: CellRun | undefined) => {
+    if (run === undefined) return display("every cell has run", "<p>Every cell has run.</p>");
+    const shown = display(
       run.cells.map((cell) => formatShow(cell)).join("\n"),
       run.cells.map(cellHtml).join(""),
     );
+    const failed = run.cells.filter((c) => c.status === "failed" || c.status === "uncertain");
+    if (failed.length === 0) return shown;
+    await showNow(shown);
+    throw new NotebookError(
+      "E_CELL_FAILED",
+      failed.map((c) =>
+        `cell ${c.n} (${c.id}) ${c.status}: ${c.error?.code ?? ""}: ${c.error?.message ?? ""}`
+      ).join("\n"),
+    );
+  };
   return {
     session,
     runId: session.runId,
@@ -210,9 +229,9 @@ function wrap(session: NotebookSession, connection: Connection, notes: string): 
       return display(formatCells(session), head + htmlTable(rows));
     },
     run: async (idOrN) =>
-      ran(idOrN === undefined ? await session.runNext() : await session.run(idOrN)),
-    runAll: async () => ran(await session.runAll()),
-    retry: async () => ran(await session.retry()),
+      await ran(idOrN === undefined ? await session.runNext() : await session.run(idOrN)),
+    runAll: async () => await ran(await session.runAll()),
+    retry: async () => await ran(await session.retry()),
     show: (idOrN) => {
       const cell = session.cell(idOrN);
       return display(formatShow(cell), cellHtml(cell));
@@ -307,6 +326,8 @@ function valueHtml(value: unknown): string {
   const rows = Object.entries(value).map(([key, item]) => {
     const shown = isTabular(item)
       ? htmlTable(item)
+      : holdsTable(item)
+      ? valueHtml(item)
       : typeof item === "string"
       ? esc(item)
       : `<code>${esc(stringifyJson(item ?? null) ?? "null")}</code>`;
@@ -315,6 +336,19 @@ function valueHtml(value: unknown): string {
     }</th><td style="padding:2px 6px">${shown}</td></tr>`;
   });
   return `<table style="border-collapse:collapse">${rows.join("")}</table>`;
+}
+
+/** Shows a result in Jupyter now (before a cell raises); outside a kernel, nothing. */
+async function showNow(shown: Display): Promise<void> {
+  try {
+    // The getter itself throws outside `deno jupyter`.
+    const jupyter = (Deno as unknown as {
+      jupyter?: { display?(value: unknown, options: { raw: boolean }): Promise<void> };
+    }).jupyter;
+    await jupyter?.display?.(shown[JUPYTER_DISPLAY](), { raw: true });
+  } catch {
+    // not in a kernel
+  }
 }
 
 function display(text: string, html: string): Display {

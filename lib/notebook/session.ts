@@ -82,7 +82,8 @@ export type NotebookErrorCode =
   | "E_CLOSED"
   | "E_NOTHING_TO_UNDO"
   | "E_INTERRUPTED"
-  | "E_EXPR";
+  | "E_EXPR"
+  | "E_CELL_FAILED";
 
 /** A notebook command that cannot be done, as data (shown to the user without a stack). */
 export class NotebookError extends Error {
@@ -494,7 +495,9 @@ export class NotebookSession {
       ignoredLines: 0,
       locked: false,
     };
-    return format === "html" ? renderHtml(record) : renderMarkdown(record);
+    // The inputs as they are now (after `set`), redacted like the journal's.
+    const options = { inputs: redactor(this.#secrets())(this.#inputs) };
+    return format === "html" ? renderHtml(record, options) : renderMarkdown(record, options);
   }
 
   /** Releases the journal's writer lock. The session cannot run cells afterwards. */

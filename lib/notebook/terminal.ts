@@ -38,6 +38,7 @@ export const REPL_HELP = `Commands:
   retry               run the last failed cell again
   skip <id|n>         pass over a cell
   rollback [<id|n>]   undo what the cells applied (their undo blocks), newest first, or one cell
+  eval <expression>   evaluate CEL against the run (inputs, steps.<id>.outputs, run, env)
   inputs              the current input values
   report              the run as Markdown
   cells               list the cells again
@@ -190,6 +191,9 @@ function valueLines(
       lines.push(
         ...formatTable(item, { indent: o.indent + "  ", maxWidth: o.width }).trimEnd().split("\n"),
       );
+    } else if (holdsTable(item)) {
+      // A structure holding lists (a `Result` with its items): field by field, lists as tables.
+      lines.push(`${o.indent}${key}:`, ...valueLines(item, { ...o, indent: o.indent + "  " }));
     } else if (item !== null && typeof item === "object") {
       const text = stringifyJson(item) ?? "null";
       if (text.length + key.length + o.indent.length + 2 <= o.width) {
@@ -202,6 +206,12 @@ function valueLines(
     }
   }
   return lines.length > 0 ? lines : [`${o.indent}{}`];
+}
+
+/** Whether a value is a structure (not a list) with a list of rows somewhere inside. */
+export function holdsTable(value: unknown): boolean {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  return Object.values(value).some((item) => isTabular(item) || holdsTable(item));
 }
 
 /**
@@ -323,6 +333,12 @@ async function command(
     case "report":
       o.write(session.report("markdown") + "\n");
       return "ok";
+    case "eval": {
+      if (arg === "") throw new Error("eval: which expression? (eval <expression>)");
+      const value = session.eval(arg);
+      o.write(valueLines(value, { indent: "", width: o.width }).join("\n") + "\n");
+      return "ok";
+    }
     case "inputs":
       for (const decl of session.workflow.inputs) {
         const value = session.inputs[decl.name];

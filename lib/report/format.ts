@@ -20,9 +20,16 @@ export interface ReportModel {
   status: RunStatus;
 }
 
+/** Options of the reports. */
+export interface ReportOptions {
+  /** The inputs to show (redacted) instead of the first session's: a notebook's after `set`. */
+  inputs?: Record<string, unknown>;
+}
+
 /** Folds a record for rendering. */
-export function reportModel(record: RunRecord): ReportModel {
+export function reportModel(record: RunRecord, options: ReportOptions = {}): ReportModel {
   const state = replay(record.events, record.meta);
+  if (options.inputs !== undefined) state.inputs = options.inputs;
   const status: RunStatus = state.status === "running"
     ? (record.locked ? "running" : "interrupted")
     : state.status;

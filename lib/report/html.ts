@@ -23,6 +23,7 @@ import {
   offsetText,
   type ReportModel,
   reportModel,
+  type ReportOptions,
   skipText,
   stepFacts,
 } from "./format.ts";
@@ -61,8 +62,8 @@ tr.error td { background: #ffebe9; } tr.warn td { background: #fff8c5; } tr.ok t
  * await Deno.writeTextFile("report.html", renderHtml(record));
  * ```
  */
-export function renderHtml(record: RunRecord): string {
-  const model = reportModel(record);
+export function renderHtml(record: RunRecord, options: ReportOptions = {}): string {
+  const model = reportModel(record, options);
   const { meta } = record;
   return [
     "<!doctype html>",

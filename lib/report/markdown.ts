@@ -21,6 +21,7 @@ import {
   offsetText,
   type ReportModel,
   reportModel,
+  type ReportOptions,
   skipText,
   stepFacts,
 } from "./format.ts";
@@ -34,8 +35,8 @@ import {
  * console.log(renderMarkdown(record));
  * ```
  */
-export function renderMarkdown(record: RunRecord): string {
-  const model = reportModel(record);
+export function renderMarkdown(record: RunRecord, options: ReportOptions = {}): string {
+  const model = reportModel(record, options);
   return [
     ...summary(model),
     ...valuesSection("Inputs", model.state.inputs),
