@@ -30,6 +30,10 @@
  * The quotes around a value in an error message are the message's own.
  *
  * Not counted (not data flow): what a comparison, a condition or `size` tells about a secret.
+ * So a case whose value a `?:` took from its literal (`size(inputs.key) > 28 ? … : "z"`) is not
+ * a secret's ({@link SecretCase.secret}): it may show as it is, and is not searched as text.
+ * Where a secret occurs in an output's own name and is redacted there (`ca***87`), the case is
+ * checked under every name that shape stands for.
  *
  * @module
  */
@@ -39,6 +43,11 @@ import { createRng, type Rng } from "./_random.ts";
 export interface SecretCase {
   source: string;
   value: unknown;
+  /**
+   * Whether the value is made from a secret's data. A `?:` that chose its literal (`"z"`) gives
+   * a value that is not (only the condition looked at the secret, which is not counted).
+   */
+  secret: boolean;
 }
 
 /** A workflow's worth of cases, with its secrets. */
@@ -53,8 +62,8 @@ export interface SecretBatch {
   workflow: string;
 }
 
-type Str = { source: string; value: string };
-type Int = { source: string; value: bigint };
+type Str = { source: string; value: string; secret: boolean };
+type Int = { source: string; value: bigint; secret: boolean };
 
 const KEY_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+=";
 const ODD_CHARS = ['"', "\\", " ", "%", ":", "é"];
@@ -91,25 +100,26 @@ function str(rng: Rng, base: Str, pin: Int, depth: number): Str {
     case 0: {
       const a = rng.int(0, n);
       const b = rng.int(a, Math.min(n, a + rng.pick([1, 2, 3, 8])));
-      return { source: `${s.source}.substring(${a}, ${b})`, value: cs.slice(a, b).join("") };
+      return { ...s, source: `${s.source}.substring(${a}, ${b})`, value: cs.slice(a, b).join("") };
     }
     case 1: {
       const a = rng.int(0, n);
-      return { source: `${s.source}.substring(${a})`, value: cs.slice(a).join("") };
+      return { ...s, source: `${s.source}.substring(${a})`, value: cs.slice(a).join("") };
     }
     case 2: {
       const i = rng.int(0, Math.max(0, n - 1));
-      return { source: `${s.source}.charAt(${i})`, value: cs[i] ?? "" };
+      return { ...s, source: `${s.source}.charAt(${i})`, value: cs[i] ?? "" };
     }
     case 3:
-      return { source: `${s.source}.upperAscii()`, value: ascii(s.value, true) };
+      return { ...s, source: `${s.source}.upperAscii()`, value: ascii(s.value, true) };
     case 4:
-      return { source: `${s.source}.lowerAscii()`, value: ascii(s.value, false) };
+      return { ...s, source: `${s.source}.lowerAscii()`, value: ascii(s.value, false) };
     case 5: {
       if (n === 0) return s;
       const from = rng.pick(cs);
       const to = rng.pick(["", "-", "xy"]);
       return {
+        ...s,
         source: `${s.source}.replace(${lit(from)}, ${lit(to)})`,
         value: s.value.split(from).join(to),
       };
@@ -119,13 +129,13 @@ function str(rng: Rng, base: Str, pin: Int, depth: number): Str {
       const sep = rng.pick(cs);
       const parts = s.value.split(sep);
       const i = rng.int(0, parts.length - 1);
-      return { source: `${s.source}.split(${lit(sep)})[${i}]`, value: parts[i]! };
+      return { ...s, source: `${s.source}.split(${lit(sep)})[${i}]`, value: parts[i]! };
     }
     case 7: {
       const text = rng.pick(["x", "Bearer ", "-", "id=", "é"]);
       return rng.chance(0.5)
-        ? { source: `(${lit(text)} + ${s.source})`, value: text + s.value }
-        : { source: `(${s.source} + ${lit(text)})`, value: s.value + text };
+        ? { ...s, source: `(${lit(text)} + ${s.source})`, value: text + s.value }
+        : { ...s, source: `(${s.source} + ${lit(text)})`, value: s.value + text };
     }
     case 8: {
       const other = str(rng, base, pin, depth - 1);
@@ -133,27 +143,31 @@ function str(rng: Rng, base: Str, pin: Int, depth: number): Str {
       return {
         source: `[${s.source}, ${other.source}].join(${lit(sep)})`,
         value: [s.value, other.value].join(sep),
+        secret: s.secret || other.secret,
       };
     }
     case 9: {
       const k = rng.int(0, 30);
       const whenFalse = rng.pick(["short", "z"]);
+      const chosen = chars(base.value).length > k;
       return {
         source: `(size(inputs.key) > ${k} ? ${s.source} : ${lit(whenFalse)})`,
-        value: chars(base.value).length > k ? s.value : whenFalse,
+        value: chosen ? s.value : whenFalse,
+        secret: chosen && s.secret,
       };
     }
     case 10: {
       const num = int(rng, pin, 2);
-      return { source: `string(${num.source})`, value: String(num.value) };
+      return { source: `string(${num.source})`, value: String(num.value), secret: true };
     }
     case 11:
-      return { source: `${s.source}.trim()`, value: s.value.trim() };
+      return { ...s, source: `${s.source}.trim()`, value: s.value.trim() };
     default: {
       const num = int(rng, pin, 1);
       return {
         source: `(${s.source} + string(${num.source}))`,
         value: s.value + String(num.value),
+        secret: true,
       };
     }
   }
@@ -166,17 +180,17 @@ function int(rng: Rng, pin: Int, depth: number): Int {
   const k = BigInt(rng.int(1, 97));
   switch (rng.int(0, 5)) {
     case 0:
-      return { source: `(${x.source} + ${k})`, value: x.value + k };
+      return { ...x, source: `(${x.source} + ${k})`, value: x.value + k };
     case 1:
-      return { source: `(${x.source} - ${k})`, value: x.value - k };
+      return { ...x, source: `(${x.source} - ${k})`, value: x.value - k };
     case 2:
-      return { source: `(${x.source} * ${k})`, value: x.value * k };
+      return { ...x, source: `(${x.source} * ${k})`, value: x.value * k };
     case 3:
-      return { source: `(-${x.source})`, value: -x.value };
+      return { ...x, source: `(-${x.source})`, value: -x.value };
     case 4:
-      return { source: `(${x.source} % ${k})`, value: x.value % k };
+      return { ...x, source: `(${x.source} % ${k})`, value: x.value % k };
     default:
-      return { source: `(${x.source} / ${k})`, value: x.value / k };
+      return { ...x, source: `(${x.source} / ${k})`, value: x.value / k };
   }
 }
 
@@ -196,6 +210,7 @@ function secretCase(rng: Rng, key: Str, pin: Int): SecretCase {
       const n = chars(key.value).length;
       const starts = Array.from({ length: Math.floor(n / width) }, (_, i) => i * width);
       return {
+        secret: true,
         source: `[${starts.join(", ")}].map(i, inputs.key.substring(i, i + ${width}))`,
         value: starts.map((i) => chars(key.value).slice(i, i + width).join("")),
       };
@@ -203,12 +218,13 @@ function secretCase(rng: Rng, key: Str, pin: Int): SecretCase {
     case 7: {
       const s = str(rng, key, pin, rng.int(0, 1));
       const sep = rng.pick(chars(s.value).length > 0 ? chars(s.value) : ["-"]);
-      return { source: `${s.source}.split(${lit(sep)})`, value: s.value.split(sep) };
+      return { ...s, source: `${s.source}.split(${lit(sep)})`, value: s.value.split(sep) };
     }
     case 8: {
       const n = chars(key.value).length;
       const idx = Array.from({ length: Math.min(n, 6) }, () => rng.int(0, n - 1));
       return {
+        secret: true,
         source: `[${idx.join(", ")}].map(i, inputs.key.charAt(i))`,
         value: idx.map((i) => chars(key.value)[i]!),
       };
@@ -218,7 +234,7 @@ function secretCase(rng: Rng, key: Str, pin: Int): SecretCase {
       const bytes = new TextEncoder().encode(s.value);
       let binary = "";
       for (const byte of bytes) binary += String.fromCharCode(byte);
-      return { source: `bytes(${s.source})`, value: btoa(binary) };
+      return { ...s, source: `bytes(${s.source})`, value: btoa(binary) };
     }
   }
 }
@@ -279,8 +295,8 @@ export function secretBatches(seed: number, batches: number, perBatch: number): 
   for (let n = 0; n < batches; n++) {
     const keyText = secretKey(rng);
     const pinValue = BigInt(rng.chance(0.2) ? rng.int(1, 99) : rng.int(1000, 99_999_999));
-    const key: Str = { source: "inputs.key", value: keyText };
-    const pin: Int = { source: "inputs.pin", value: pinValue };
+    const key: Str = { source: "inputs.key", value: keyText, secret: true };
+    const pin: Int = { source: "inputs.pin", value: pinValue, secret: true };
     const cases = Array.from({ length: perBatch }, () => secretCase(rng, key, pin));
     // At most 10 strings are sent (each one is an API call).
     const quoted = cases.flatMap((c, i) =>

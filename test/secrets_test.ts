@@ -187,9 +187,8 @@ Deno.test("--emulator: run, --json, resume, rollback, runs, report: 0 hits", asy
   assert.equal(runs.code, 0, runs.stderr);
   found.push(...outputHits("runs", runs));
 
-  for (const flags of [[], ["--html"], ["--json"]]) {
+  for (const flags of [[], ["--html"]]) {
     const report = await runCli(["report", runId, ...flags, ...STATE], { env: {} });
-    if (flags[0] === "--json" && report.code === 2) continue; // --json is optional here
     assert.equal(report.code, 0, report.stderr);
     assert.ok(report.stdout.length > 200, "the report is rendered");
     found.push(...outputHits(`report ${flags.join(" ")}`, report));
@@ -202,7 +201,7 @@ Deno.test("--emulator: run, --json, resume, rollback, runs, report: 0 hits", asy
   const rollback = await runCli(["rollback", runId, "--emulator", ...INPUTS, ...STATE], {
     env: {},
   });
-  assert.ok(rollback.code === 0 || rollback.code === 1, rollback.stderr);
+  assert.equal(rollback.code, 0, rollback.stderr); // every undo done (or already gone)
   found.push(...outputHits("rollback", rollback));
 
   const journal = await stateHits(state);
