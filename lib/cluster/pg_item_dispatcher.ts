@@ -56,16 +56,23 @@ export function pgItemDispatcher(options: PgItemDispatcherOptions): ItemDispatch
       let stopped = false;
       let lastSeq = 0n;
       let pollMs = 10;
+      // The outcomes of one look are handed over together: their journal appends are then
+      // written in one transaction rather than one each.
       const report = async (rows: DoneRow[]) => {
+        const fresh: DoneRow[] = [];
         for (const row of rows) {
           if (row.doneSeq > lastSeq) lastSeq = row.doneSeq;
           if (!wanted.has(row.index) || reported.has(row.index)) continue;
           reported.add(row.index);
+          fresh.push(row);
+        }
+        const answers = await Promise.all(fresh.map((row) => {
           const outcome: RemoteOutcome = { ...decodeOutcome(row.outcome), index: row.index };
-          if ((await hooks.done(outcome)) === "stop" && !stopped) {
-            stopped = true;
-            await cancelPending(sql, runId, stepId);
-          }
+          return hooks.done(outcome);
+        }));
+        if (answers.includes("stop") && !stopped) {
+          stopped = true;
+          await cancelPending(sql, runId, stepId);
         }
       };
       for (;;) {

@@ -4,7 +4,8 @@
  * The run's owner publishes a step's items (`tcflow_item_steps` + one `tcflow_items` row per
  * item, its request fully resolved); any worker claims some with `FOR UPDATE SKIP LOCKED`
  * (never more in flight than the step's `concurrency`, counted over all workers: the claim
- * locks the step's row), under a lease renewed by heartbeats; a claim raises the item's epoch
+ * locks the step's row, and a second claimer waits the milliseconds of the first one's claim
+ * rather than skipping the step), under a lease renewed by heartbeats; a claim raises the item's epoch
  * and every completion checks it, so a worker that lost its lease records nothing. An item
  * whose lease ran out while `running` was in flight when its worker died: the next claimer
  * sees it (`was: "running"`) and re-sends it only when that is safe. The owner reads the
@@ -167,7 +168,7 @@ export async function claimItems(
           AND (i.status = 'pending' OR (i.status = 'running' AND i.lease_until < now())))
       ORDER BY s.created_at, s.run_id, s.step_id
       LIMIT 1
-      FOR UPDATE SKIP LOCKED`;
+      FOR UPDATE`;
     const step = steps[0];
     if (step === undefined) return [];
     const busy = await tx<{ n: number }[]>`SELECT count(*)::int AS n FROM tcflow_items

@@ -1,0 +1,391 @@
+/**
+ * The trials of `deno task proof:cluster` (tools/proof_cluster.ts), also run small by
+ * `cluster_proof_test.ts`: real `tcflow worker` processes (`cli.ts` with the task's
+ * permissions) on a PostgreSQL database, against the emulator served over loopback here. The
+ * emulator's call log is the judge of duplicates and of rate limits; the run's journal is the
+ * judge of what each item came to.
+ *
+ * @module
+ */
+import { type EmulatorServer, serveEmulator } from "../lib/emulator/server.ts";
+import type { RunEvent } from "../lib/journal/events.ts";
+import { PgJournalStore } from "../lib/journal/pg_store.ts";
+import { createVirtualClock } from "../lib/engine/virtual_clock.ts";
+import { runSchedule, type ScheduledWorkflow } from "../lib/schedule/scheduler.ts";
+import { parseCron } from "../lib/workflow/cron.ts";
+import { pgFireClaims } from "../lib/cluster/pg_fires.ts";
+import { claimItems, completeItem, publishItems } from "../lib/cluster/pg_items.ts";
+import { DEFAULT_RETRY } from "../lib/workflow/defaults.ts";
+import { type CliProcess, spawnCli } from "./_crash.ts";
+
+const INSTANCE = "rmq-72mo3a9o";
+
+function foreachWorkflow(o: {
+  name: string;
+  items: number;
+  action: "CreateTopic" | "DescribeTopicList";
+  concurrency: number;
+}): string {
+  const names = Array.from({ length: o.items }, (_, i) => `${o.name}-${i}`).join(", ");
+  const call = o.action === "CreateTopic"
+    ? `{ InstanceId: ${INSTANCE}, Topic: \${{ item }}, TopicType: NORMAL, QueueNum: 1 }`
+    : `{ InstanceId: ${INSTANCE}, Offset: 0, Limit: 1 }`;
+  return [
+    "tcflow: 1",
+    `name: ${o.name}`,
+    "region: ap-guangzhou",
+    "inputs:",
+    `  names: { type: list, default: [${names}] }`,
+    "steps:",
+    "  - id: each",
+    `    action: trocket.${o.action}`,
+    "    foreach: ${{ inputs.names }}",
+    `    concurrency: ${o.concurrency}`,
+    // Every item is tried even after one is left uncertain (else the rest are not started).
+    "    on_error: continue",
+    `    with: ${call}`,
+    "",
+  ].join("\n");
+}
+
+/** Submits a workflow text; returns the run id. */
+async function submit(url: string, text: string): Promise<{ runId: string; dir: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "tcflow-cluster-" });
+  await Deno.writeTextFile(`${dir}/w.yaml`, text);
+  const out = await spawnCli(["submit", `${dir}/w.yaml`, "--store", url, "--json"]).done();
+  if (out.code !== 0) throw new Error(`submit failed: ${out.stderr}`);
+  return { runId: JSON.parse(out.stdout).run_id, dir };
+}
+
+function worker(url: string, server: EmulatorServer, name: string, more: string[]): CliProcess {
+  return spawnCli([
+    "worker",
+    "--store",
+    url,
+    "--name",
+    name,
+    "--exit-when-idle",
+    "--endpoint-url",
+    server.url,
+    ...more,
+  ]);
+}
+
+/** Waits for processes, killing what is still there after `limitMs`. */
+async function finish(procs: CliProcess[], limitMs: number) {
+  const timer = setTimeout(() => procs.forEach((p) => p.kill()), limitMs);
+  try {
+    return await Promise.all(procs.map((p) => p.done()));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function journal(url: string, runId: string): Promise<RunEvent[]> {
+  const store = await PgJournalStore.connect(url, { max: 1 });
+  try {
+    return (await store.read(runId)).events;
+  } finally {
+    await store.end();
+  }
+}
+
+/** What one kill trial came to. */
+export interface KillResult {
+  succeeded: number;
+  uncertain: number;
+  /** Topics the emulator received more than once. */
+  duplicates: number;
+  /** Items neither succeeded nor uncertain, or recorded succeeded but never applied. */
+  lost: number;
+  finished: boolean;
+  status: string;
+  reclaimed: boolean;
+  /** Lines of workers other than the victim saying they lost a lease (a stall under load). */
+  othersLost: number;
+  tookMs: number;
+}
+
+/**
+ * 3 workers (concurrency 4, lease 2 s) on a 240-item CreateTopic foreach (no ClientToken,
+ * 100 ms each); worker `victim` gets `signal` `afterMs` after its first claim of items
+ * (SIGSTOP: SIGCONT 4 s later, after its lease ran out).
+ */
+export async function killTrial(
+  url: string,
+  o: { signal: "SIGKILL" | "SIGSTOP"; afterMs: number; victim: number; items?: number },
+): Promise<KillResult> {
+  const items = o.items ?? 240;
+  const server = await serveEmulator({
+    port: 0,
+    rateScale: Infinity,
+    faults: "latency=100ms;actions=CreateTopic",
+  });
+  const startMs = Date.now();
+  try {
+    const { runId, dir } = await submit(
+      url,
+      foreachWorkflow({ name: "kills", items, action: "CreateTopic", concurrency: 12 }),
+    );
+    const workers = [0, 1, 2].map((i) =>
+      worker(url, server, `w${i}`, ["--concurrency", "4", "--lease", "2s", "--rate-scale", "100"])
+    );
+    const victim = workers[o.victim]!;
+    // The signal lands while the victim holds items: `afterMs` after its first claim.
+    await victim.waitForLine(/claimed \d+ items?/);
+    await new Promise((resolve) => setTimeout(resolve, o.afterMs));
+    if (o.signal === "SIGKILL") {
+      victim.kill();
+    } else {
+      try {
+        victim.child.kill("SIGSTOP");
+        await new Promise((resolve) => setTimeout(resolve, 4000));
+        victim.child.kill("SIGCONT");
+      } catch {
+        // it had already finished
+      }
+    }
+    const outs = await finish(workers, 180_000);
+    await Deno.remove(dir, { recursive: true });
+    const events = await journal(url, runId);
+    const final = new Map<number, string>();
+    for (const e of events) if (e.type === "item-finished") final.set(e.index, e.status);
+    const sent = new Map<string, number>();
+    for (const call of server.emulator.calls()) {
+      if (call.action !== "CreateTopic") continue;
+      const topic = (call.params as { Topic?: string }).Topic ?? "";
+      sent.set(topic, (sent.get(topic) ?? 0) + 1);
+    }
+    let succeeded = 0, uncertain = 0, lost = 0;
+    for (let i = 0; i < items; i++) {
+      const status = final.get(i);
+      if (status === "succeeded") {
+        succeeded++;
+        if (!sent.has(`kills-${i}`)) lost++;
+      } else if (status === "uncertain") uncertain++;
+      else lost++;
+    }
+    const done = events.find((e) => e.type === "run-finished");
+    return {
+      succeeded,
+      uncertain,
+      duplicates: [...sent.values()].reduce((n, c) => n + Math.max(0, c - 1), 0),
+      lost,
+      finished: done !== undefined,
+      status: done?.type === "run-finished" ? done.status : "unfinished",
+      reclaimed: outs.some((out) => /reclaimed/.test(out.stderr)),
+      othersLost: outs.filter((_, i) => i !== o.victim)
+        .reduce((n, out) => n + (out.stderr.match(/lost its lease/g) ?? []).length, 0),
+      tookMs: Date.now() - startMs,
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+/** What the rate trial came to (judged by the emulator's call log). */
+export interface RateResult {
+  limitPerS: number;
+  calls: number;
+  achievedPerS: number;
+  share: number;
+  seconds: number;
+  maxWindow: number;
+  limitExceeded: number;
+}
+
+/** 3 workers, an `items`-item DescribeTopicList foreach under 20/s × `scale` on both sides. */
+export async function rateTrial(
+  url: string,
+  o: { items: number; scale: number },
+): Promise<RateResult> {
+  const server = await serveEmulator({ port: 0, rateScale: o.scale });
+  try {
+    const { dir } = await submit(
+      url,
+      foreachWorkflow({
+        name: "rate",
+        items: o.items,
+        action: "DescribeTopicList",
+        concurrency: 30,
+      }),
+    );
+    const workers = [0, 1, 2].map((i) =>
+      worker(url, server, `w${i}`, ["--concurrency", "16", "--rate-scale", String(o.scale)])
+    );
+    await finish(workers, 600_000);
+    await Deno.remove(dir, { recursive: true });
+    const calls = server.emulator.calls().filter((c) => c.action === "DescribeTopicList");
+    const times = calls.filter((c) => c.outcome === "ok").map((c) => c.timeMs).sort((a, b) =>
+      a - b
+    );
+    const seconds = (times.at(-1)! - times[0]!) / 1000;
+    let maxWindow = 0;
+    for (let i = 0, j = 0; i < times.length; i++) {
+      while (times[i]! - times[j]! >= 1000) j++;
+      maxWindow = Math.max(maxWindow, i - j + 1);
+    }
+    const limitPerS = 20 * o.scale;
+    const achievedPerS = (times.length - 1) / seconds;
+    return {
+      limitPerS,
+      calls: calls.length,
+      achievedPerS,
+      share: achievedPerS / limitPerS,
+      seconds,
+      maxWindow,
+      limitExceeded: calls.filter((c) => c.outcome === "RequestLimitExceeded").length,
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+/** What the schedule trial came to. */
+export interface ScheduleResult {
+  once: number;
+  missed: number;
+  twice: number;
+  overlaps: number;
+}
+
+/**
+ * 3 schedulers (each its own connection pool and virtual clock) over `minutes` simulated
+ * minutes: an every-minute workflow and a slow one.
+ */
+export async function scheduleTrial(url: string, minutes: number): Promise<ScheduleResult> {
+  const start = Date.UTC(2026, 11, 4, 6, 0, 0);
+  const cron = (name: string): ScheduledWorkflow => {
+    const parsed = parseCron("* * * * *");
+    if ("error" in parsed) throw new Error(parsed.error);
+    return { file: `/w/${name}.yaml`, name, cron: parsed };
+  };
+  const every = cron("every-minute");
+  const slow = cron("slow");
+  const stores = await Promise.all(
+    [0, 1, 2].map((i) => PgJournalStore.connect(url, { owner: `s${i}`, max: 2 })),
+  );
+  const fired = new Map<string, number>();
+  let running = 0, overlaps = 0;
+  try {
+    await Promise.all(stores.map((store, i) => {
+      const clock = createVirtualClock({ startMs: start });
+      const claim = pgFireClaims({ sql: store.sql, owner: `s${i}` });
+      return runSchedule({
+        workflows: [every, slow],
+        deps: clock,
+        untilMs: start + (minutes - 1) * 60_000,
+        // A claim takes milliseconds of a 60-second minute: the virtual clock waits for it.
+        async claimFire(w, scheduledMs) {
+          clock.hold();
+          let answer;
+          try {
+            answer = await claim(w, scheduledMs);
+          } catch (error) {
+            clock.release();
+            throw error;
+          }
+          if (answer.verdict !== "won" || w === slow) {
+            clock.release();
+            return answer;
+          }
+          const { finished } = answer;
+          return { verdict: "won", finished: () => finished().finally(() => clock.release()) };
+        },
+        async runOnce(w, scheduledMs) {
+          const key = `${w.name} ${scheduledMs}`;
+          fired.set(key, (fired.get(key) ?? 0) + 1);
+          if (w === slow) {
+            if (running++ > 0) overlaps++;
+            await store.sql`SELECT pg_sleep(0.02)`;
+            running--;
+          }
+          return { status: "succeeded" };
+        },
+      });
+    }));
+  } finally {
+    await Promise.all(stores.map((store) => store.end()));
+  }
+  const keys = Array.from({ length: minutes }, (_, m) => `every-minute ${start + m * 60_000}`);
+  return {
+    once: keys.filter((k) => fired.get(k) === 1).length,
+    missed: keys.filter((k) => fired.get(k) === undefined).length,
+    twice: [...fired.values()].filter((n) => n > 1).length,
+    overlaps,
+  };
+}
+
+/** Items/s of a read-only foreach with `workers` workers (from the run's journal). */
+export async function throughputTrial(
+  url: string,
+  o: { items: number; workers: number },
+): Promise<{ itemsPerS: number; tookMs: number; status: string }> {
+  const server = await serveEmulator({ port: 0, rateScale: Infinity });
+  try {
+    const { runId, dir } = await submit(
+      url,
+      foreachWorkflow({
+        name: "speed",
+        items: o.items,
+        action: "DescribeTopicList",
+        concurrency: 16 * o.workers,
+      }),
+    );
+    const workers = Array.from(
+      { length: o.workers },
+      (_, i) => worker(url, server, `w${i}`, ["--concurrency", "16", "--rate-scale", "1000000"]),
+    );
+    await finish(workers, 900_000);
+    await Deno.remove(dir, { recursive: true });
+    const events = await journal(url, runId);
+    const started = events.find((e) => e.type === "step-started")?.timeMs ?? 0;
+    const ended = events.findLast((e) => e.type === "item-finished")?.timeMs ?? 0;
+    const done = events.find((e) => e.type === "run-finished");
+    const tookMs = ended - started;
+    return {
+      itemsPerS: o.items / (tookMs / 1000),
+      tookMs,
+      status: done?.type === "run-finished" ? done.status : "unfinished",
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+/** The database's own cost per item: claim (in batches of 16) and complete, one client. */
+export async function unitCostMs(
+  url: string,
+  items: number,
+): Promise<{ claimMs: number; completeMs: number }> {
+  const store = await PgJournalStore.connect(url, { max: 1 });
+  try {
+    await store.sql`INSERT INTO tcflow_runs (run_id, workflow, file, meta, started_ms,
+      last_event_ms, status) VALUES ('run-cost', 'w', 'w.yaml', '{}', 0, 0, 'running')`;
+    const target = { service: "trocket", action: "DescribeTopicList", version: "2023-03-08" };
+    await publishItems(
+      store.sql,
+      { runId: "run-cost", stepId: "each", concurrency: 16, policy: DEFAULT_RETRY },
+      Array.from({ length: items }, (_, index) => ({
+        index,
+        target: { ...target, region: "ap-guangzhou" },
+        params: { InstanceId: INSTANCE },
+      })),
+      { again: new Set(), inFlight: new Set() },
+    );
+    let claimMs = 0, completeMs = 0;
+    for (let done = 0; done < items;) {
+      let t = performance.now();
+      const batch = await claimItems(store.sql, "cost", 10, 16);
+      claimMs += performance.now() - t;
+      t = performance.now();
+      for (const item of batch) await completeItem(store.sql, item, '{"status":"succeeded"}');
+      completeMs += performance.now() - t;
+      done += batch.length;
+      if (batch.length === 0) throw new Error("nothing left to claim");
+    }
+    return { claimMs: claimMs / items, completeMs: completeMs / items };
+  } finally {
+    await store.end();
+  }
+}

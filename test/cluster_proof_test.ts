@@ -1,0 +1,32 @@
+/**
+ * One round of `deno task proof:cluster`'s kill trial in the suite: three real `tcflow worker`
+ * processes share a 60-item mutating `foreach`, one is SIGKILLed while it holds items; the
+ * emulator's call log shows no duplicate, every item succeeded or is `uncertain` (at most the
+ * dead worker's concurrency), none is lost and the run finishes.
+ */
+import assert from "node:assert/strict";
+import { killTrial } from "./_cluster_proof.ts";
+import { freshDatabase, stopTestServer, testServer } from "./_postgres.ts";
+
+const server = await testServer();
+if (typeof server === "string") console.log(`cluster_proof_test: ${server}`);
+Deno.test.afterAll(stopTestServer);
+
+Deno.test({
+  name: "cluster: a worker SIGKILLed while it holds items: 0 duplicates, 0 lost, run finished",
+  ignore: typeof server === "string",
+  fn: async () => {
+    if (typeof server === "string") return;
+    const db = await freshDatabase(server);
+    try {
+      const r = await killTrial(db.url, { signal: "SIGKILL", afterMs: 150, victim: 1, items: 60 });
+      assert.equal(r.duplicates, 0, "no item reached the emulator twice");
+      assert.equal(r.lost, 0, "every item succeeded or is uncertain");
+      assert.ok(r.finished, "the run finished");
+      assert.ok(r.uncertain <= 4, `uncertain ${r.uncertain} > the dead worker's concurrency 4`);
+      assert.equal(r.succeeded + r.uncertain, 60);
+    } finally {
+      await db.drop();
+    }
+  },
+});

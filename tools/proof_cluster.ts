@@ -1,0 +1,153 @@
+/**
+ * `deno task proof:cluster` — the proofs of issue 14 (PRODUCT.md section 14), on a throwaway
+ * PostgreSQL (or `TCFLOW_TEST_DATABASE_URL`) and the emulator served over loopback, with real
+ * `tcflow worker` processes:
+ *
+ * 1. kills: 3 workers, a 240-item mutating `foreach` (CreateTopic, no ClientToken), one worker
+ *    SIGKILLed (or SIGSTOPped, then SIGCONTed after its lease ran out) at a seeded time; the
+ *    emulator's call log counts duplicates; every item succeeded or `uncertain` (at most the
+ *    dead worker's concurrency), none lost, every run finished.
+ * 2. rate: 3 workers, a 1,000-item `foreach` under the documented 20/s (times `--rate-scale`
+ *    on both sides): share of the limit reached, `RequestLimitExceeded` in the call log.
+ * 3. schedules: 3 schedulers (own connection pools and virtual clocks) over 100 simulated
+ *    minutes: fires per minute, missed, overlapping.
+ * 4. throughput: a read-only 10,000-item `foreach`, rate limits out of the way: items/s with
+ *    1, 2, 3 workers, and the database's cost per item (claim + complete).
+ *
+ * Flags: `--trials N` (30), `--seed N`, `--only kills|rate|schedules|throughput`,
+ * `--items N` (throughput items, 10000).
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { freshDatabase, stopTestServer, testServer } from "../test/_postgres.ts";
+import {
+  killTrial,
+  rateTrial,
+  scheduleTrial,
+  throughputTrial,
+  unitCostMs,
+} from "../test/_cluster_proof.ts";
+import { createRng } from "../test/_random.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    trials: { type: "string", default: "30" },
+    seed: { type: "string", default: "20261204" },
+    only: { type: "string" },
+    items: { type: "string", default: "10000" },
+  },
+});
+const trials = Number(values.trials);
+const seed = Number(values.seed);
+const only = values.only;
+const server = await testServer();
+if (typeof server === "string") {
+  console.error(`proof:cluster: ${server}`);
+  Deno.exit(2);
+}
+let failed = false;
+const check = (ok: boolean, what: string) => {
+  if (!ok) failed = true;
+  console.log(`  ${ok ? "ok  " : "FAIL"} ${what}`);
+};
+
+try {
+  if (only === undefined || only === "kills") {
+    console.log(`kills: ${trials} trials, seed ${seed}, 3 workers × concurrency 4, 240 items`);
+    const rng = createRng(seed);
+    let duplicates = 0, lost = 0, unfinished = 0, uncertainMax = 0, uncertainSum = 0;
+    for (let t = 0; t < trials; t++) {
+      const signal = t % 3 === 2 ? "SIGSTOP" : "SIGKILL";
+      const afterMs = rng.int(0, 1500);
+      const db = await freshDatabase(server);
+      try {
+        const r = await killTrial(db.url, { signal, afterMs, victim: t % 3 });
+        duplicates += r.duplicates;
+        lost += r.lost;
+        unfinished += r.finished ? 0 : 1;
+        uncertainMax = Math.max(uncertainMax, r.uncertain);
+        uncertainSum += r.uncertain;
+        console.log(
+          `  trial ${t + 1}: ${signal} w${
+            t % 3
+          } ${afterMs} ms after its first claim: ${r.succeeded} succeeded, ` +
+            `${r.uncertain} uncertain, ${r.duplicates} duplicates, ${r.lost} lost, run ` +
+            `${r.status}${r.reclaimed ? ", reclaimed" : ""}${
+              r.othersLost > 0 ? `, ${r.othersLost} lost-lease lines of the others` : ""
+            } (${(r.tookMs / 1000).toFixed(1)} s)`,
+        );
+      } finally {
+        await db.drop();
+      }
+    }
+    check(duplicates === 0, `duplicates in the emulator: ${duplicates}`);
+    check(lost === 0, `items lost: ${lost}`);
+    check(unfinished === 0, `runs not finished: ${unfinished}`);
+    check(
+      uncertainMax <= 4,
+      `uncertain items per trial: max ${uncertainMax} (≤ 4, the dead worker's concurrency), ` +
+        `total ${uncertainSum}`,
+    );
+  }
+  if (only === undefined || only === "rate") {
+    const db = await freshDatabase(server);
+    try {
+      const r = await rateTrial(db.url, { items: 1000, scale: 5 });
+      console.log(
+        `rate: 3 workers, 1000 items, limit ${r.limitPerS}/s (20/s × --rate-scale 5): ` +
+          `${r.achievedPerS.toFixed(1)}/s over ${r.seconds.toFixed(1)} s, max in any 1 s window ` +
+          `${r.maxWindow}`,
+      );
+      check(r.share >= 0.9, `share of the limit: ${(r.share * 100).toFixed(1)}% (≥ 90%)`);
+      check(r.limitExceeded === 0, `RequestLimitExceeded in the call log: ${r.limitExceeded}`);
+      check(r.calls === 1000, `calls: ${r.calls}`);
+    } finally {
+      await db.drop();
+    }
+  }
+  if (only === undefined || only === "schedules") {
+    const db = await freshDatabase(server);
+    try {
+      const r = await scheduleTrial(db.url, 100);
+      console.log(`schedules: 3 schedulers × 100 simulated minutes`);
+      check(r.once === 100, `minutes fired exactly once: ${r.once}/100`);
+      check(r.missed === 0, `missed: ${r.missed}`);
+      check(r.twice === 0, `fired twice: ${r.twice}`);
+      check(r.overlaps === 0, `overlapping runs of the slow workflow: ${r.overlaps}`);
+    } finally {
+      await db.drop();
+    }
+  }
+  if (only === undefined || only === "throughput") {
+    const items = Number(values.items);
+    console.log(`throughput: read-only foreach of ${items} items, each worker --concurrency 16`);
+    for (const workers of [1, 2, 3]) {
+      const db = await freshDatabase(server);
+      try {
+        const r = await throughputTrial(db.url, { items, workers });
+        console.log(
+          `  ${workers} worker${workers > 1 ? "s" : ""}: ${r.itemsPerS.toFixed(0)} items/s ` +
+            `(${(r.tookMs / 1000).toFixed(1)} s, run ${r.status})`,
+        );
+      } finally {
+        await db.drop();
+      }
+    }
+    const db = await freshDatabase(server);
+    try {
+      const cost = await unitCostMs(db.url, 2000);
+      console.log(
+        `  database cost per item: claim ${cost.claimMs.toFixed(3)} ms + complete ` +
+          `${cost.completeMs.toFixed(3)} ms (one client on loopback, batches of 16)`,
+      );
+    } finally {
+      await db.drop();
+    }
+  }
+} finally {
+  await stopTestServer();
+}
+console.log(failed ? "proof:cluster FAILED" : "proof:cluster ok");
+Deno.exit(failed ? 1 : 0);
