@@ -12,7 +12,7 @@
 import type postgres from "postgres";
 
 /** The schema version this tcflow writes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Key of the advisory lock taken while migrating (any fixed 64-bit number). */
 const MIGRATION_LOCK = 7_305_163_420_114n;
@@ -93,6 +93,13 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX tcflow_items_done ON tcflow_items (run_id, step_id, done_seq)
     WHERE done_seq IS NOT NULL;
   ALTER TABLE tcflow_runs ADD COLUMN steps text;
+  `,
+  // 3: the number of the next event of each run: the summary `runs` caches in `steps` is
+  // valid while it names this number (lib/journal/pg_summary.ts).
+  `
+  ALTER TABLE tcflow_runs ADD COLUMN next_seq integer NOT NULL DEFAULT 1;
+  UPDATE tcflow_runs r SET next_seq = coalesce(
+    (SELECT max(seq) + 1 FROM tcflow_events e WHERE e.run_id = r.run_id), 1);
   `,
 ];
 

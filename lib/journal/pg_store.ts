@@ -265,29 +265,46 @@ export class PgJournalStore implements JournalStore {
     return toRecord(row, events.map((e) => e.event));
   }
 
+  /**
+   * Every run, from the run rows: the summary of a run is computed from its events once and
+   * cached in its row (`steps`, valid while the row's `next_seq` is unchanged, i.e. until the
+   * run records another event), so a listing reads the events of new or changed runs only.
+   */
   async list(): Promise<RunSummary[]> {
-    const rows = await this.sql<RunRow[]>`
-      SELECT run_id, meta, status, owner, coalesce(lease_until > now(), false) AS locked
+    const rows = await this.sql<(RunRow & { steps: string | null; next_seq: number })[]>`
+      SELECT run_id, meta, status, owner, coalesce(lease_until > now(), false) AS locked,
+        steps, next_seq
       FROM tcflow_runs ORDER BY started_ms, run_id`;
-    const events = await this.sql<{ run_id: string; event: string }[]>`
-      SELECT run_id, event FROM tcflow_events ORDER BY run_id, seq`;
+    const missing = rows.filter((row) => cachedSummary(row.steps, row.next_seq) === undefined);
     const byRun = new Map<string, string[]>();
-    for (const { run_id, event } of events) {
-      const lines = byRun.get(run_id) ?? [];
-      lines.push(event);
-      byRun.set(run_id, lines);
+    if (missing.length > 0) {
+      const events = await this.sql<{ run_id: string; event: string }[]>`
+        SELECT run_id, event FROM tcflow_events
+        WHERE run_id = ANY(${missing.map((row) => row.run_id)}::text[]) ORDER BY run_id, seq`;
+      for (const { run_id, event } of events) {
+        const lines = byRun.get(run_id) ?? [];
+        lines.push(event);
+        byRun.set(run_id, lines);
+      }
     }
     const summaries: RunSummary[] = [];
     for (const row of rows) {
-      let record: RunRecord;
-      try {
-        record = toRecord(row, byRun.get(row.run_id) ?? []);
-      } catch (error) {
-        if (!(error instanceof JournalError)) throw error;
-        summaries.push(damagedSummary(row.run_id, error.reason));
-        continue;
+      let summary = cachedSummary(row.steps, row.next_seq);
+      if (summary === undefined) {
+        try {
+          // As if locked: `running` stays `running` in the cache; the lease decides below.
+          summary = summarize(toRecord({ ...row, locked: true }, byRun.get(row.run_id) ?? []));
+        } catch (error) {
+          if (!(error instanceof JournalError)) throw error;
+          summaries.push(damagedSummary(row.run_id, error.reason));
+          continue;
+        }
+        const cache = JSON.stringify({ seq: row.next_seq, summary });
+        await this.sql`UPDATE tcflow_runs SET steps = ${cache}
+          WHERE run_id = ${row.run_id} AND next_seq = ${row.next_seq}`;
       }
-      const summary = summarize(record);
+      summary = { ...summary };
+      if (summary.status === "running" && !row.locked) summary.status = "interrupted";
       if (row.status === "queued") summary.status = "queued";
       if (row.owner !== null) summary.owner = row.owner;
       summaries.push(summary);
@@ -363,6 +380,7 @@ export class PgJournalStore implements JournalStore {
     await this.sql.begin(async (tx) => {
       const held = await tx`UPDATE tcflow_runs
         SET last_event_ms = greatest(last_event_ms, ${last.timeMs}),
+            next_seq = greatest(next_seq, ${first + batch.length}),
             status = coalesce(${status}::text, status),
             finished_at = CASE WHEN ${status}::text IS NULL THEN finished_at ELSE now() END
         WHERE run_id = ${runId} AND epoch = ${writer.epoch} RETURNING 1`;
@@ -372,6 +390,17 @@ export class PgJournalStore implements JournalStore {
         ON CONFLICT (run_id, seq) DO NOTHING`;
     });
     writer.nextSeq = first + batch.length;
+  }
+}
+
+/** The summary cached in a run row, when it is of the run's current last event. */
+function cachedSummary(text: string | null, nextSeq: number): RunSummary | undefined {
+  if (text === null) return undefined;
+  try {
+    const cache = JSON.parse(text) as { seq?: unknown; summary?: RunSummary };
+    return cache.seq === nextSeq ? cache.summary : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -130,3 +130,34 @@ const finished = (runId: string, status: "succeeded" | "failed"): EventOf<"run-f
 });
 
 const code = (c: string) => (error: unknown) => error instanceof JournalError && error.code === c;
+
+Deno.test({
+  name: "postgres store: runs are listed from their rows; events are read again only after new ones",
+  ignore: typeof server === "string",
+  fn: async () => {
+    if (typeof server === "string") return;
+    const db = await freshDatabase(server);
+    const store = await PgJournalStore.connect(db.url, { owner: "w" });
+    try {
+      await store.create(meta("l1"));
+      await store.append("l1", started("l1"));
+      await store.append("l1", finished("l1", "succeeded"));
+      await store.close("l1");
+      const first = await store.list();
+      assert.equal(first[0]?.status, "succeeded");
+      // A listing that read the events would now find the run damaged; the cached one does not.
+      await store.sql`UPDATE tcflow_events SET event = 'not json' WHERE run_id = 'l1' AND seq = 1`;
+      await assert.rejects(store.read("l1"), code("E_RUN_DAMAGED"));
+      assert.deepEqual(await store.list(), first);
+      // A new event makes the cache stale: the next listing reads the events again.
+      await store.open("l1");
+      await store.append("l1", finished("l1", "failed"));
+      await store.close("l1");
+      const [again] = await store.list();
+      assert.equal(again?.status, "damaged");
+    } finally {
+      await store.end();
+      await db.drop();
+    }
+  },
+});
