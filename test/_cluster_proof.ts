@@ -101,6 +101,8 @@ export interface KillResult {
   finished: boolean;
   status: string;
   reclaimed: boolean;
+  /** What the victim wrote to stderr. */
+  victimStderr: string;
   /** Lines of workers other than the victim saying they lost a lease (a stall under load). */
   othersLost: number;
   tookMs: number;
@@ -174,6 +176,7 @@ export async function killTrial(
       finished: done !== undefined,
       status: done?.type === "run-finished" ? done.status : "unfinished",
       reclaimed: outs.some((out) => /reclaimed/.test(out.stderr)),
+      victimStderr: outs[o.victim]!.stderr,
       othersLost: outs.filter((_, i) => i !== o.victim)
         .reduce((n, out) => n + (out.stderr.match(/lost its lease/g) ?? []).length, 0),
       tookMs: Date.now() - startMs,

@@ -30,3 +30,21 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "cluster: a worker stopped past its lease says it lost its lease and records nothing",
+  ignore: typeof server === "string",
+  fn: async () => {
+    if (typeof server === "string") return;
+    const db = await freshDatabase(server);
+    try {
+      const r = await killTrial(db.url, { signal: "SIGSTOP", afterMs: 0, victim: 0, items: 60 });
+      assert.match(r.victimStderr, /worker w0: lost its lease on item \d+ of run \S+ \(each\)/);
+      assert.equal(r.duplicates, 0, "no item reached the emulator twice");
+      assert.equal(r.lost, 0);
+      assert.ok(r.finished, "the run finished");
+    } finally {
+      await db.drop();
+    }
+  },
+});

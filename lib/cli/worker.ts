@@ -86,6 +86,7 @@ export const workerCommand: Command = async (args, ctx) => {
   const log = (text: string) => ctx.io.stderr(`worker ${name}: ${text}\n`);
   const controllers = new Map<string, AbortController>();
   let stopping = false;
+  let released = false;
   const store = await PgJournalStore.connect(url, {
     leaseS,
     owner: name,
@@ -95,12 +96,13 @@ export const workerCommand: Command = async (args, ctx) => {
   const stop = stopSignals(() => {
     if (stopping) {
       log(`stopping now: releasing ${controllers.size} run(s) and ${items.busy} item(s)`);
+      released = true;
       for (const [runId, c] of controllers) c.abort(new Released(runId));
       void items.releaseAll();
     } else {
       log(
-        `stopping: no new claims; finishing ${controllers.size} run(s) and ${items.busy} ` +
-          "item(s) (again to stop now)",
+        `stopping: no new runs claimed; finishing ${controllers.size} run(s) (and their items) ` +
+          `and ${items.busy} item(s) (again to stop now)`,
       );
     }
     stopping = true;
@@ -137,7 +139,9 @@ export const workerCommand: Command = async (args, ctx) => {
   try {
     log(`ready (concurrency ${concurrency}, lease ${leaseS}s) on ${store.location}`);
     let backoffMs = POLL_MS;
-    while (!stopping) {
+    // Stopping (a first SIGTERM/Ctrl-C): no new run is claimed, but items still are while a run
+    // in hand waits for them, so that what the worker holds finishes.
+    while (!stopping || active.size > 0) {
       let claim: Claim | undefined;
       let claimedItems = 0;
       try {
@@ -146,8 +150,8 @@ export const workerCommand: Command = async (args, ctx) => {
           const pruned = await pruneItems(store.sql, retentionS);
           if (pruned > 0) log(`pruned the items of ${pruned} finished step(s)`);
         }
-        claim = active.size < concurrency ? await store.claimNext() : undefined;
-        claimedItems = items.busy < concurrency ? await items.claim() : 0;
+        claim = !stopping && active.size < concurrency ? await store.claimNext() : undefined;
+        claimedItems = !released && items.busy < concurrency ? await items.claim() : 0;
         backoffMs = POLL_MS;
       } catch (error) {
         if (!isConnectionError(error)) throw error;
