@@ -132,7 +132,8 @@ const finished = (runId: string, status: "succeeded" | "failed"): EventOf<"run-f
 const code = (c: string) => (error: unknown) => error instanceof JournalError && error.code === c;
 
 Deno.test({
-  name: "postgres store: runs are listed from their rows; events are read again only after new ones",
+  name:
+    "postgres store: runs are listed from their rows; events are read again only after new ones",
   ignore: typeof server === "string",
   fn: async () => {
     if (typeof server === "string") return;
