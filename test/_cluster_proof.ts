@@ -28,7 +28,7 @@ function foreachWorkflow(o: {
 }): string {
   const names = Array.from({ length: o.items }, (_, i) => `${o.name}-${i}`).join(", ");
   const call = o.action === "CreateTopic"
-    ? `{ InstanceId: ${INSTANCE}, Topic: \${{ item }}, TopicType: NORMAL, QueueNum: 1 }`
+    ? `{ InstanceId: ${INSTANCE}, Topic: \${{ item }}, TopicType: NORMAL, QueueNum: 3 }`
     : `{ InstanceId: ${INSTANCE}, Offset: 0, Limit: 1 }`;
   return [
     "tcflow: 1",

@@ -38,7 +38,7 @@ steps:
     foreach: \${{ inputs.names }}
     concurrency: 4
     on_error: continue
-    with: { InstanceId: rmq-72mo3a9o, Topic: \${{ item }}, TopicType: NORMAL, QueueNum: 1 }
+    with: { InstanceId: rmq-72mo3a9o, Topic: \${{ item }}, TopicType: NORMAL, QueueNum: 3 }
 `,
   );
   const submitted = await spawnCli(["submit", `${dir}/w.yaml`, "--store", db.url, "--json"])
