@@ -79,6 +79,12 @@ export interface ConnectOptions {
   credential?: Credential | undefined;
   /** The language of API messages (`X-TC-Language`, e.g. `en-US`). */
   language?: string | undefined;
+  /**
+   * With `emulator: true`: the file the in-process emulator's state is loaded from and saved to
+   * after every change (so one command's resources are there for the next); default: none,
+   * the state lives as long as the connection.
+   */
+  emulatorStateFile?: string | undefined;
   /** Every request goes to this URL (an emulator server, a proxy); else `TCFLOW_ENDPOINT_URL`. */
   endpointUrl?: string | undefined;
   /** `<service>.<region>.tencentcloudapi.com` endpoints. */
@@ -186,11 +192,16 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   let sendOnce: SendOnceFn | undefined;
   let emulator: InProcessEmulator | undefined;
   if (emulated) {
+    const emulatorOptions = {
+      now: () => base.now(),
+      sleep: (ms: number) => base.sleep(ms),
+      rateScale,
+    };
     const handler: InProcessEmulator = typeof options.emulator === "object"
       ? options.emulator
-      : await import("./emulator/emulator.ts").then(({ createEmulator }) =>
-        createEmulator({ now: () => base.now(), sleep: (ms) => base.sleep(ms), rateScale })
-      );
+      : options.emulatorStateFile === undefined
+      ? (await import("./emulator/emulator.ts")).createEmulator(emulatorOptions)
+      : await persistentEmulator(options.emulatorStateFile, emulatorOptions);
     emulator = handler;
     deps = { ...base, fetch: (request) => handler.handle(request) };
     region = regionFlag ?? nonEmpty(options.env("TENCENTCLOUD_REGION"));
@@ -396,4 +407,17 @@ export async function storeRateLimiter(
   if (!(store instanceof PgJournalStore)) return connection.rateLimiter;
   const { createPgRateLimiter } = await import("./cluster/pg_rate_limiter.ts");
   return createPgRateLimiter({ sql: store.sql, deps: connection.deps, scale });
+}
+
+/** The in-process emulator kept in `file`. @throws {ConfigError} an unreadable state file */
+async function persistentEmulator(
+  file: string,
+  options: { now: () => number; sleep: (ms: number) => Promise<void>; rateScale: number },
+) {
+  const { openPersistentEmulator } = await import("./emulator/persist.ts");
+  try {
+    return openPersistentEmulator(file, options);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
 }

@@ -10,7 +10,7 @@ import { type RecordedRun, recordedRun } from "../journal/recorded_run.ts";
 import type { RunSink } from "../journal/events.ts";
 import { JournalError, journalSink, type JournalStore, type RunRecord } from "../journal/store.ts";
 import { type OutputFlags, resolvePath } from "./_command.ts";
-import { cloudsOf, connect, type Connection } from "./_connect.ts";
+import { cloudsOf, connect, type Connection, type TargetedConnection } from "./_connect.ts";
 import { openStore as openStoreAt, storeRateLimiter } from "../connect.ts";
 import type { RateLimiter } from "../engine/rate_limiter.ts";
 import { progressSink } from "./_progress.ts";
@@ -199,7 +199,7 @@ export async function openRun(
 
 /** A recorded run taken up again by `resume` or `rollback`. */
 export interface ReopenedRun {
-  connection: Connection;
+  connection: TargetedConnection;
   /** The region recorded at the start of the run, else the connection's. */
   region: string | undefined;
   /** Values that must never be printed: secret inputs, secret keys and session tokens. */
@@ -229,7 +229,10 @@ export async function reopenRun(o: {
 }): Promise<ReopenedRun | undefined> {
   const { store, runId, parsed, ctx } = o;
   const startRegion = recordedRegion(o.record, parsed, o.command);
-  const connection = await connect(parsed, ctx, { clouds: cloudsOf(o.run.workflow) });
+  const connection = await connect(parsed, ctx, {
+    clouds: cloudsOf(o.run.workflow),
+    recorded: o.record.meta.target,
+  });
   const region = startRegion ?? connection.region;
   const secrets = [...o.run.inputSecrets, ...connection.secrets];
   if (!(await openRun(store, runId, ctx, o.command))) {

@@ -8,13 +8,16 @@ import { parseJson } from "../json.ts";
 import { parseFaultSpec } from "../emulator/faults.ts";
 import { type EmulatorServerOptions, serveEmulator } from "../emulator/server.ts";
 import { parseDuration } from "../workflow/duration.ts";
-import { listFlag, parseCommandArgs, stringFlag } from "./args.ts";
+import { resetPersistentState } from "../emulator/persist.ts";
+import { emulatorStateFile } from "./_connect.ts";
+import { boolFlag, listFlag, parseCommandArgs, stringFlag } from "./args.ts";
 import { type CliContext, type Command, ConfigError, EXIT, UsageError } from "./context.ts";
 
 /** `tcflow emulator --help`. */
 export const EMULATOR_USAGE = `Usage: tcflow emulator [--port N] [--host H] [--data file.yaml|json]
                        [--rate-scale X] [--faults SPEC] [--fault-seed N] [--credential ID:KEY]…
                        [--admin-token T] [--idle-timeout DURATION]
+       tcflow emulator --reset-state [--state-dir DIR]
 
 Serves the local Tencent Cloud emulator until stopped: every action of the catalog, faithful
 (hand-written) for trocket 5.x, API Gateway, SSL and yunjing, generic for the others.
@@ -28,6 +31,8 @@ Serves the local Tencent Cloud emulator until stopped: every action of the catal
   --credential ID:KEY accept this SecretId/SecretKey too (repeatable)
   --admin-token T     admin routes require "Authorization: Bearer T"
   --idle-timeout D    close a connection that sends nothing for D (default 30s; e.g. 500ms, 2m)
+  --reset-state       clear the state that --emulator runs keep in the state dir
+                      (<state dir>/emulator/state.json), then exit
 The demo credential AKIDTCFLOWDEMO0000000000000000000000 / tcflow-demo-secret-key always works.
 Admin routes: GET /_emulator/state, POST /_emulator/reset, GET /_emulator/calls,
 GET|POST /_emulator/faults. They answer only requests to the listening address (Host) with
@@ -45,18 +50,36 @@ const FLAGS = {
   credential: { type: "string", multiple: true },
   "admin-token": { type: "string" },
   "idle-timeout": { type: "string" },
+  "reset-state": { type: "boolean" },
+  "state-dir": { type: "string" },
 } as const;
+
+/** `--reset-state`: the state file to delete. */
+interface Reset {
+  reset: string;
+}
 
 /** Reads and parses the command line into server options. Throws {@link UsageError}. */
 export async function emulatorOptions(
   args: string[],
   ctx: CliContext,
-): Promise<EmulatorServerOptions & { port: number; hostname: string } | "help"> {
+): Promise<EmulatorServerOptions & { port: number; hostname: string } | "help" | Reset> {
   const parsed = parseCommandArgs("emulator", args, FLAGS);
   if (parsed.flags.help === true) return "help";
   if (parsed.positionals.length > 0) {
     throw new UsageError(`emulator: unexpected argument "${parsed.positionals[0]}"`);
   }
+  if (boolFlag(parsed, "reset-state")) {
+    const alone = ["reset-state", "state-dir", "quiet", "no-color"];
+    const other = Object.keys(parsed.flags).find((name) =>
+      !alone.includes(name) && parsed.flags[name] !== undefined
+    );
+    if (other !== undefined) {
+      throw new UsageError(`emulator: --reset-state goes alone (with --state-dir), not --${other}`);
+    }
+    return { reset: emulatorStateFile(parsed, ctx) };
+  }
+
   const portText = stringFlag(parsed, "port") ?? "4566";
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) {
@@ -148,6 +171,15 @@ export async function runEmulator(
   const options = await emulatorOptions(args, ctx);
   if (options === "help") {
     ctx.io.stdout(EMULATOR_USAGE);
+    return EXIT.ok;
+  }
+  if ("reset" in options) {
+    const removed = resetPersistentState(options.reset);
+    ctx.io.stderr(
+      removed
+        ? `cleared the emulator state ${options.reset}\n`
+        : `no emulator state to clear (${options.reset} does not exist)\n`,
+    );
     return EXIT.ok;
   }
   let server;

@@ -127,6 +127,7 @@ async function start(
     const session = await NotebookSession.create({
       ...sessionOptions(workflow, inputs, connection, store, parsed, ctx),
       ...(connection.region !== undefined ? { region: connection.region } : {}),
+      target: connection.target,
       cwd: ctx.cwd,
     });
     return { session, connection, store };
@@ -165,15 +166,12 @@ async function reopenWith(
   if (file !== undefined && resolvePath(ctx.cwd, file) !== record.meta.file) {
     ctx.io.stderr(`note: run ${runId} is a notebook of ${record.meta.file}; opening that\n`);
   }
-  if (boolFlag(parsed, "emulator")) {
-    ctx.io.stderr(
-      "note: --emulator starts a fresh emulator: what earlier cells created is not in it " +
-        "(their results are restored and not sent again)\n",
-    );
-  }
   const run = await loadRecordedRun(record, parsed, ctx, "notebook");
   const recorded = recordedRegion(record, parsed, "notebook");
-  const connection = await connect(parsed, ctx, { clouds: cloudsOf(run.workflow) });
+  const connection = await connect(parsed, ctx, {
+    clouds: cloudsOf(run.workflow),
+    recorded: record.meta.target,
+  });
   const region = recorded ?? connection.region;
   try {
     const session = await NotebookSession.reopen({

@@ -20,7 +20,7 @@ import { recordedSteps, replay, resumeState } from "../journal/replay.ts";
 import type { JournalStore } from "../journal/store.ts";
 import type { Workflow } from "../workflow/model.ts";
 import { outputFlags, parseOneTarget } from "./_command.ts";
-import { CONNECT_FLAGS, runExitCode } from "./_connect.ts";
+import { CONNECT_FLAGS, runExitCode, targetFlags } from "./_connect.ts";
 import { loadRecordedRun, openStore, rateLimiterOf, readRun, reopenRun } from "./_journal.ts";
 import { formatSummary } from "./_progress.ts";
 import { boolFlag } from "./args.ts";
@@ -111,7 +111,17 @@ export const resumeCommand: Command = async (args, ctx) => {
 
       const sink = teeSink(...reopened.sinks);
       if (blocked.size > 0 || stillUncertain.length > 0) {
-        return await refuse({ ctx, sink, runId, blocked, uncertain: stillUncertain, state, json });
+        const flags = targetFlags(connection.target, parsed);
+        return await refuse({
+          ctx,
+          sink,
+          runId,
+          blocked,
+          uncertain: stillUncertain,
+          state,
+          json,
+          flags,
+        });
       }
       if (!quiet) {
         const reused = resume.completed.size;
@@ -167,6 +177,8 @@ export async function refuse(o: {
   uncertain: string[];
   state: ReturnType<typeof replay>;
   json: boolean;
+  /** The target flags of the hints (see `targetFlags`), e.g. " --emulator". */
+  flags?: string;
 }): Promise<number> {
   const { ctx, sink, runId } = o;
   const now = ctx.deps.now();
@@ -180,7 +192,7 @@ export async function refuse(o: {
       message:
         `the run stopped while ${stepId} was in flight, so it may have been applied; ${why}, ` +
         `so it is not sent again. Check whether it was applied, then run ` +
-        `"tcflow resume ${runId} --retry-uncertain" to send it again`,
+        `"tcflow resume ${runId} --retry-uncertain${o.flags ?? ""}" to send it again`,
     };
     await sink.append({
       type: "step-uncertain",
@@ -213,7 +225,9 @@ export async function refuse(o: {
     const error = o.state.steps.find((s) => s.id === stepId)?.error;
     ctx.io.stderr(
       `${stepId} is uncertain${error ? ` (${error.code}: ${error.message})` : ""}.\n` +
-        `  Check whether it was applied, then run "tcflow resume ${runId} --retry-uncertain" to send it again.\n`,
+        `  Check whether it was applied, then run "tcflow resume ${runId} --retry-uncertain${
+          o.flags ?? ""
+        }" to send it again.\n`,
     );
     steps.push({
       id: stepId,

@@ -16,7 +16,7 @@ import { stringifyJson } from "../json.ts";
 import { loadWorkflowFile } from "../workflow/load.ts";
 import { formatDiagnostic } from "../workflow/snippet.ts";
 import { allowedEnv, outputFlags, parseOneTarget, resolvePath } from "./_command.ts";
-import { cloudsOf, connect, CONNECT_FLAGS, runExitCode } from "./_connect.ts";
+import { cloudsOf, connect, CONNECT_FLAGS, runExitCode, targetFlags } from "./_connect.ts";
 import { openStore, rateLimiterOf, runLocation } from "./_journal.ts";
 import { isStorageError, memorySink, storageFailureDoc } from "./_storage.ts";
 import { formatSummary, progressSink } from "./_progress.ts";
@@ -134,6 +134,7 @@ export const runCommand: Command = async (args, ctx) => {
     cwd: ctx.cwd,
     secrets,
     ...(connection.region !== undefined ? { region: connection.region } : {}),
+    target: connection.target,
   });
   const storageFailed = (error: JournalError) => {
     ctx.io.stderr(`tcflow: ${error.message}; run ${runId} stopped\n`);
@@ -172,7 +173,9 @@ export const runCommand: Command = async (args, ctx) => {
     if (isStorageError(error)) return storageFailed(error);
     if (!(error instanceof Interrupted)) throw error;
     ctx.io.stderr(
-      `interrupted: run ${runId} stopped; \`tcflow resume ${runId}\` continues it\n`,
+      `interrupted: run ${runId} stopped; \`tcflow resume ${runId}${
+        targetFlags(connection.target, parsed)
+      }\` continues it\n`,
     );
     return EXIT.failed;
   } finally {

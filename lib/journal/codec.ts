@@ -142,6 +142,12 @@ export function decodeMeta(content: string | Uint8Array): RunMeta {
   if (meta.region !== undefined && typeof meta.region !== "string") {
     throw new SyntaxError("meta.json: `region` is not a string");
   }
+  const target = meta.target;
+  if (
+    target !== undefined && (target === null || typeof target !== "object" || Array.isArray(target))
+  ) {
+    throw new SyntaxError("meta.json: `target` is not an object");
+  }
   return { ...(meta as unknown as RunMeta), format, startedMs };
 }
 

@@ -48,6 +48,27 @@ export interface RunMeta {
    * was one: `resume` and `rollback` use it, so the rest of a run goes where it started.
    */
   region?: string;
+  /**
+   * Where the run sent its calls (never credentials): `resume`, `rollback` and
+   * `notebook --run` go to the same target without repeating flags.
+   */
+  target?: RunTarget;
+}
+
+/**
+ * Where a run sends its calls, as recorded in its {@link RunMeta}: the in-process emulator
+ * (whose state is kept in the state dir), an endpoint URL (without any user or password part),
+ * regional endpoints, a TCCLI profile. Never credentials.
+ */
+export interface RunTarget {
+  /** `--emulator`: the in-process emulator. */
+  emulator?: true;
+  /** `--endpoint-url` or `TCFLOW_ENDPOINT_URL`. */
+  endpointUrl?: string;
+  /** `--regional-endpoints`. */
+  regionalEndpoints?: true;
+  /** `--profile`: the TCCLI profile credentials were read from (its name, not its keys). */
+  profile?: string;
 }
 
 /**
@@ -215,6 +236,8 @@ export interface RunMetaOptions {
   secrets?: Iterable<string>;
   /** The run's default region (from the command line, environment or profile). */
   region?: string | undefined;
+  /** Where the run sends its calls (recorded unless empty). */
+  target?: RunTarget | undefined;
 }
 
 /**
@@ -244,6 +267,9 @@ export async function runMeta(options: RunMetaOptions): Promise<RunMeta> {
     inputs: redactor(options.secrets ?? [])(inputs),
     secretInputNames,
     ...(options.region !== undefined ? { region: options.region } : {}),
+    ...(options.target !== undefined && Object.keys(options.target).length > 0
+      ? { target: options.target }
+      : {}),
   };
 }
 

@@ -41,6 +41,7 @@ import {
   type RunMeta,
   runMeta,
   type RunRecord,
+  type RunTarget,
 } from "../journal/store.ts";
 import { renderHtml } from "../report/html.ts";
 import { renderMarkdown } from "../report/markdown.ts";
@@ -183,7 +184,9 @@ export class NotebookSession {
    * await nb.close();
    * ```
    */
-  static async create(options: SessionOptions & { runId?: string }): Promise<NotebookSession> {
+  static async create(
+    options: SessionOptions & { runId?: string; target?: RunTarget },
+  ): Promise<NotebookSession> {
     const runId = options.runId ?? newRunId(options.deps);
     const meta = await runMeta({
       runId,
@@ -193,6 +196,7 @@ export class NotebookSession {
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
       secrets: options.secrets ?? [],
       region: options.region,
+      target: options.target,
     });
     await options.store?.create(meta);
     return new NotebookSession(options, meta, []);
