@@ -42,8 +42,31 @@ export function processContext(): CliContext {
     },
     deps: systemDeps(),
     env: readEnv,
-    cwd: Deno.cwd(),
+    cwd: callerCwd(),
   };
+}
+
+/**
+ * The directory the user typed the command in: `deno task` (and `npx`) run in the project's
+ * directory and say where they were started in `INIT_CWD`, so that relative paths are the
+ * user's (PRODUCT.md section 16); else the process's own directory. `INIT_CWD` counts only when
+ * the process runs in this project's directory (where a task puts it): a process started
+ * elsewhere, e.g. by a script run from a task, keeps its own.
+ */
+function callerCwd(): string {
+  const cwd = Deno.cwd();
+  const init = readEnv("INIT_CWD");
+  const here = new URL(".", import.meta.url);
+  const inProject = here.protocol === "file:" &&
+    decodeURIComponent(here.pathname).replace(/\/+$/, "") === cwd.replace(/\/+$/, "");
+  if (inProject && init !== undefined && init !== "") {
+    try {
+      if (Deno.statSync(init).isDirectory) return init;
+    } catch {
+      // not a directory we can see: the process's own
+    }
+  }
+  return cwd;
 }
 
 if (import.meta.main) {

@@ -55,7 +55,7 @@ export const TASK_PERMISSIONS: readonly string[] = [
   "--allow-read",
   "--allow-write",
   "--allow-net=*.tencentcloudapi.com,*.myhuaweicloud.com,127.0.0.1,localhost,0.0.0.0,[::1]",
-  "--allow-env=TENCENTCLOUD_*,HUAWEICLOUD_SDK_*,TCCLI_PROFILE,TCFLOW_*,HOME,USERPROFILE,NO_COLOR",
+  "--allow-env=TENCENTCLOUD_*,HUAWEICLOUD_SDK_*,TCCLI_PROFILE,TCFLOW_*,HOME,USERPROFILE,NO_COLOR,INIT_CWD",
   "--ignore-env",
   "--v8-flags=--enable-experimental-regexp-engine",
 ];

@@ -11,7 +11,8 @@ import { processContext } from "../cli.ts";
 
 const WORKFLOW = "workflows/rocketmq-smooth-migration.yaml";
 
-const ctx = processContext();
+// The demo's paths are the project's, wherever `deno task demo` was started.
+const ctx = { ...processContext(), cwd: new URL("..", import.meta.url).pathname };
 ctx.io.stderr(
   `tcflow demo: ${WORKFLOW} against the built-in emulator (demo data, no account needed)\n\n`,
 );

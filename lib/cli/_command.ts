@@ -84,3 +84,23 @@ export function allowedEnv(wf: Workflow, ctx: CliContext): Record<string, string
   }
   return env;
 }
+
+/**
+ * The workflow with `--region` in place of its `region:` (PRODUCT.md section 16: the flag
+ * overrides the file's region, not a step's own `region:`).
+ *
+ * @throws {UsageError} a `--region` that is not a region name
+ */
+export function overrideRegion<W extends { region?: string | undefined }>(
+  wf: W,
+  parsed: ParsedArgs,
+): W {
+  const flag = parsed.flags.region;
+  if (typeof flag !== "string") return wf;
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(flag)) {
+    throw new UsageError(
+      `--region must be a region name like ap-guangzhou, got ${JSON.stringify(flag)}`,
+    );
+  }
+  return { ...wf, region: flag };
+}

@@ -89,10 +89,15 @@ export function targetOf(parsed: ParsedArgs, ctx: CliContext, recorded?: RunTarg
   const endpointFlag = stringFlag(parsed, "endpoint-url");
   const regional = boolFlag(parsed, "regional-endpoints");
   const profile = stringFlag(parsed, "profile") ?? recorded?.profile;
+  const region = stringFlag(parsed, "region") ?? recorded?.region;
   const named = emulator || endpointFlag !== undefined || regional;
   if (recorded !== undefined && !named) {
-    const { profile: _, ...where } = recorded;
-    return { ...where, ...(profile !== undefined ? { profile } : {}) };
+    const { profile: _, region: __, ...where } = recorded;
+    return {
+      ...where,
+      ...(profile !== undefined ? { profile } : {}),
+      ...(region !== undefined ? { region } : {}),
+    };
   }
   const endpointUrl = endpointFlag ?? nonEmpty(ctx.env("TCFLOW_ENDPOINT_URL"));
   return {
@@ -100,6 +105,7 @@ export function targetOf(parsed: ParsedArgs, ctx: CliContext, recorded?: RunTarg
     ...(endpointUrl !== undefined ? { endpointUrl: withoutUserInfo(endpointUrl) } : {}),
     ...(regional ? { regionalEndpoints: true as const } : {}),
     ...(profile !== undefined ? { profile } : {}),
+    ...(region !== undefined ? { region } : {}),
   };
 }
 

@@ -156,13 +156,13 @@ export function recordedRegion(
  *
  * @throws {UsageError} see {@link recordedRun}
  */
-export function loadRecordedRun(
+export async function loadRecordedRun(
   record: RunRecord,
   parsed: ParsedArgs,
   ctx: CliContext,
   command: string,
 ): Promise<RecordedRun> {
-  return recordedRun(record, {
+  const run = await recordedRun(record, {
     command,
     inputFlags: listFlag(parsed, "input"),
     inputsFile: stringFlag(parsed, "inputs"),
@@ -170,6 +170,9 @@ export function loadRecordedRun(
     stderr: (text) => ctx.io.stderr(text),
     env: ctx.env,
   });
+  // A `--region` given at the start replaced the workflow's `region:` for the whole run.
+  const region = record.meta.target?.region;
+  return region === undefined ? run : { ...run, workflow: { ...run.workflow, region } };
 }
 
 /**

@@ -13,6 +13,7 @@ import { runRepl } from "../notebook/terminal.ts";
 import { loadWorkflowFile } from "../workflow/load.ts";
 import type { Workflow } from "../workflow/model.ts";
 import { formatDiagnostic } from "../workflow/snippet.ts";
+import { overrideRegion } from "./_command.ts";
 import { cloudsOf, connect, CONNECT_FLAGS, type Connection } from "./_connect.ts";
 import { loadRecordedRun, openStore, readRun, recordedRegion } from "./_journal.ts";
 import { progressSink } from "./_progress.ts";
@@ -113,7 +114,7 @@ async function start(
     ctx.io.stderr(`${file}: ${errors.length} error${errors.length === 1 ? "" : "s"}\n`);
     return EXIT.invalid;
   }
-  const workflow = loaded.workflow;
+  const workflow = overrideRegion(loaded.workflow, parsed);
   const inputsFile = stringFlag(parsed, "inputs");
   const inputs = parseInputFlags(
     listFlag(parsed, "input"),

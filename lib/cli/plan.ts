@@ -7,7 +7,7 @@
  */
 import { loadWorkflowFile } from "../workflow/load.ts";
 import { formatDiagnostic } from "../workflow/snippet.ts";
-import { allowedEnv, parseOneTarget } from "./_command.ts";
+import { allowedEnv, overrideRegion, parseOneTarget, resolvePath } from "./_command.ts";
 import { printPlan } from "./_plan.ts";
 import { boolFlag, listFlag, stringFlag } from "./args.ts";
 import { type Command, EXIT } from "./context.ts";
@@ -45,19 +45,23 @@ export const planCommand: Command = async (args, ctx) => {
   const color = !boolFlag(parsed, "no-color") && !boolFlag(parsed, "json") && ctx.io.isTerminal &&
     ctx.env("NO_COLOR") === undefined;
 
-  const loaded = await loadWorkflowFile(file);
+  // Relative to where the user typed the command (PRODUCT.md section 16), shown as typed.
+  const path = resolvePath(ctx.cwd, file);
+  const loaded = await loadWorkflowFile(path);
   const errors = loaded.diagnostics.filter((d) => d.severity === "error");
   if (loaded.workflow === undefined || errors.length > 0) {
     for (const d of loaded.diagnostics) {
-      ctx.io.stderr(formatDiagnostic(d, loaded.source, { color }) + "\n");
+      const shown = { ...d, file: d.file === path ? file : d.file };
+      ctx.io.stderr(formatDiagnostic(shown, loaded.source, { color }) + "\n");
     }
     ctx.io.stderr(`${file}: ${errors.length} error(s); nothing planned.\n`);
     return EXIT.invalid;
   }
-  const wf = loaded.workflow;
+  const wf = overrideRegion(loaded.workflow, parsed);
+  const inputsFile = stringFlag(parsed, "inputs");
   const inputs = parseInputFlags(
     listFlag(parsed, "input"),
-    stringFlag(parsed, "inputs"),
+    inputsFile === undefined ? undefined : resolvePath(ctx.cwd, inputsFile),
     wf.inputs,
   );
   return await printPlan(wf, {

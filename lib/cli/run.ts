@@ -15,7 +15,13 @@ import { type JournalError, journalSink, runMeta } from "../journal/store.ts";
 import { stringifyJson } from "../json.ts";
 import { loadWorkflowFile } from "../workflow/load.ts";
 import { formatDiagnostic } from "../workflow/snippet.ts";
-import { allowedEnv, outputFlags, parseOneTarget, resolvePath } from "./_command.ts";
+import {
+  allowedEnv,
+  outputFlags,
+  overrideRegion,
+  parseOneTarget,
+  resolvePath,
+} from "./_command.ts";
 import { cloudsOf, connect, CONNECT_FLAGS, runExitCode, targetFlags } from "./_connect.ts";
 import { openStore, rateLimiterOf, runLocation } from "./_journal.ts";
 import { isStorageError, memorySink, storageFailureDoc } from "./_storage.ts";
@@ -76,7 +82,7 @@ export const runCommand: Command = async (args, ctx) => {
     );
     return EXIT.invalid;
   }
-  const wf = loaded.workflow;
+  const wf = overrideRegion(loaded.workflow, parsed);
   if (!quiet) {
     for (const d of loaded.diagnostics) {
       ctx.io.stderr(

@@ -69,6 +69,8 @@ export interface RunTarget {
   regionalEndpoints?: true;
   /** `--profile`: the TCCLI profile credentials were read from (its name, not its keys). */
   profile?: string;
+  /** `--region`: it replaced the workflow's `region:` for the whole run. */
+  region?: string;
 }
 
 /**
