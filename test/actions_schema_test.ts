@@ -98,6 +98,38 @@ Deno.test("tcflow schema prints JSON for the named services and rejects unknown 
   assert.equal(bad.code, 2);
 });
 
+Deno.test("tcflow schema without services types those the folder's workflows call, not 30 MB", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tcflow-schema-" });
+  try {
+    await Deno.mkdir(`${dir}/workflows`);
+    await Deno.writeTextFile(
+      `${dir}/workflows/a.yaml`,
+      "tcflow: 1\nname: a\nsteps:\n  - id: s\n    action: ssl.DescribeCertificates\n",
+    );
+    const folder = await runCli(["schema"], { cwd: dir });
+    assert.equal(folder.code, 0, folder.stderr);
+    assert.match(folder.stderr, /typing the services the workflows here call: ssl/);
+    const schema = JSON.parse(folder.stdout) as { definitions: Record<string, unknown> };
+    assert.ok("action:ssl.DescribeCertificates" in schema.definitions);
+    assert.equal("action:trocket.CreateTopic" in schema.definitions, false);
+    assert.ok(folder.stdout.length < 2_000_000, `${folder.stdout.length} bytes`);
+
+    const flag = await runCli(["schema", "--services", "trocket,ssl"], { cwd: dir });
+    assert.equal(flag.code, 0, flag.stderr);
+    const both = JSON.parse(flag.stdout) as { definitions: Record<string, unknown> };
+    assert.ok("action:trocket.CreateTopic" in both.definitions);
+
+    const empty = await Deno.makeTempDir({ prefix: "tcflow-schema-empty-" });
+    const none = await runCli(["schema"], { cwd: empty });
+    await Deno.remove(empty);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /--services a,b\) or give --all/);
+    assert.equal(none.stdout, "");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("actions lists, searches and describes Huawei Cloud actions too", async () => {
   const list = await runCli(["actions", "huaweicloud/cph"]);
   assert.equal(list.code, 0, list.stderr);

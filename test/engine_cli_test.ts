@@ -183,6 +183,12 @@ Deno.test("missing credentials through the real cli.ts: exit 3, no stack trace",
   });
   assert.equal(code, 3, stderr);
   assert.match(stderr, /no Tencent Cloud credentials/);
+  // Only sources that exist: the command line has no credential flags (issue 16 item 10).
+  assert.doesNotMatch(stderr, /flags/);
+  assert.match(stderr, /1\. the environment: TENCENTCLOUD_SECRET_ID/);
+  assert.match(stderr, /2\. the TCCLI profile/);
+  const readme = await Deno.readTextFile(`${ROOT}README.md`);
+  assert.doesNotMatch(readme, /Credentials are read in this order: flags/);
   assert.ok(!hasStackTrace(stderr));
 });
 

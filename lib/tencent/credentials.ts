@@ -1,6 +1,7 @@
 /**
  * Where the Tencent Cloud credentials and region come from (PRODUCT.md section 7), in order:
- * flags, then the `TENCENTCLOUD_*` environment variables, then the TCCLI profile files
+ * a credential given by a library caller (`connect`'s `credential`; the command line has no
+ * credential flags), then the `TENCENTCLOUD_*` environment variables, then the TCCLI profile files
  * (`~/.tccli/<profile>.credential` and `~/.tccli/<profile>.configure`, profile from
  * `--profile`, else `TCCLI_PROFILE`, else `default`).
  *
@@ -173,10 +174,9 @@ export async function resolveCredentials(
 function missingMessage(profile: string, credentialFile: string | undefined): string {
   return [
     "no Tencent Cloud credentials found. tcflow looks, in order, at:",
-    "  1. command-line flags;",
-    `  2. the environment: ${ENV_ID} and ${ENV_KEY}` +
+    `  1. the environment: ${ENV_ID} and ${ENV_KEY}` +
     ` (plus ${ENV_TOKENS.join(" or ")} for temporary credentials, ${ENV_REGION} for the region);`,
-    `  3. the TCCLI profile "${profile}": ${
+    `  2. the TCCLI profile "${profile}": ${
       credentialFile ?? "~/.tccli/<profile>.credential (no home directory known)"
     }` + " and its .configure file (choose the profile with --profile or TCCLI_PROFILE).",
     "To try a workflow without an account, run it with --emulator.",
