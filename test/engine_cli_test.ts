@@ -237,6 +237,8 @@ Deno.test("--dry-run prints the plan and sends nothing", async () => {
 
 Deno.test("secrets never reach stdout or stderr", async () => {
   for (const extra of [["--json"], []]) {
+    // Each run creates the same topic: a fresh emulator (--emulator keeps its state).
+    await runCli(["emulator", "--reset-state", ...STATE]);
     const { code, stdout, stderr } = await runCli([
       "run",
       SECRET_WORKFLOW,
@@ -386,7 +388,10 @@ steps:
   const { code } = await child.output().catch(() => child.status.then((s) => ({ code: s.code })));
   assert.equal(code, 1, stderr);
   assert.ok(Date.now() - startMs < 10_000, "stopped without waiting for the poll");
-  assert.match(stderr, /interrupted: run (\S+) stopped; `tcflow resume \1` continues it/);
+  assert.match(
+    stderr,
+    /interrupted: run (\S+) stopped; `tcflow resume \1 --emulator --state-dir \S+` continues it/,
+  );
   assert.ok(!hasStackTrace(stderr));
 });
 

@@ -167,6 +167,8 @@ Deno.test("--emulator: run, --json, resume, rollback, runs, report: 0 hits", asy
   assert.match(plain.stderr + plain.stdout, /\*\*\*/);
   found.push(...outputHits("run", plain));
 
+  // The same creates again: a fresh emulator (--emulator keeps its state in the state dir).
+  await runCli(["emulator", "--reset-state", ...STATE]);
   const json = await runCli(["run", WORKFLOW, "--emulator", "--json", ...INPUTS, ...STATE], {
     env: {},
   });

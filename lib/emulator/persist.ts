@@ -53,7 +53,12 @@ export function openPersistentEmulator(
     const text = stringifyJson(emulator.state());
     if (text === last) return;
     last = text;
-    writeSaved(file, `{"format":${FORMAT},"nextSeed":${seed + 1},"state":${text}}\n`);
+    try {
+      writeSaved(file, `{"format":${FORMAT},"nextSeed":${seed + 1},"state":${text}}\n`);
+    } catch {
+      // An unwritable state dir: the run's journal says so (exit 3 naming the path); the
+      // emulator answers on, its state then lives as long as the process.
+    }
   };
   return {
     ...emulator,
@@ -83,7 +88,10 @@ function readSaved(file: string): SavedState | undefined {
   try {
     text = Deno.readTextFileSync(file);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
+    // None yet, or a state dir that cannot be read (the journal names it): a fresh emulator.
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+      return undefined;
+    }
     throw error;
   }
   const bad = (why: string) =>

@@ -100,7 +100,6 @@ Deno.test("missing credentials name every source", async () => {
       assert.ok(e instanceof ConfigError);
       for (
         const part of [
-          "flags",
           "TENCENTCLOUD_SECRET_ID",
           "TENCENTCLOUD_SECRET_KEY",
           "TENCENTCLOUD_SESSION_TOKEN",
