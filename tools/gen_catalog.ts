@@ -19,6 +19,7 @@
 
 import {
   type CatalogIndex,
+  type CatalogServices,
   type Field,
   SCALAR_TYPES,
   type ServiceVersion,
@@ -111,6 +112,11 @@ export function generateCatalog(opts: GenerateOptions = {}): Map<string, string>
     entry.actions = actions;
   }
   files.set(`${DATA_DIR}/index.json`, JSON.stringify(index));
+  const services: CatalogServices = { generatedBy: GENERATED_BY, services: {} };
+  for (const [name, { versions, host }] of Object.entries(index.services)) {
+    services.services[name] = { versions, host };
+  }
+  files.set(`${DATA_DIR}/services.json`, JSON.stringify(services));
   files.set(PAGING_TABLE, pagingTable(keys.map((key) => versions.get(key)!)));
   // One field a line, so that a change of the list reads as a diff.
   files.set(

@@ -3,10 +3,12 @@
  * `./data/`. Other clouds' catalogs live beside it (`huawei.ts`); the lookups across every
  * cloud are `clouds.ts` (`findActionAnyCloud` …).
  *
- * `index.json` (every service, version and action name) is read once, on first use; a
+ * `services.json` (every service's versions and host, 20 KB) is read once, on first use; a
  * service version's file (`data/<service>/<version>.json`, with its actions and structures)
  * is read only when something asks for that service version, so validating a trocket
- * workflow loads trocket alone. This is the only module that reads the data files.
+ * workflow loads trocket alone. `index.json` (every action name of every version, 400 KB) is
+ * read only by what lists or searches across services (`actions`, `schema`, suggestions for a
+ * misspelt name). This is the only module that reads the data files.
  *
  * @example
  * ```ts
@@ -21,6 +23,7 @@
 import {
   type ActionSpec,
   type CatalogIndex,
+  type CatalogServices,
   SCALAR_TYPES,
   type ScalarType,
   type ServiceVersion,
@@ -30,6 +33,7 @@ import {
 import { suggest } from "./suggest.ts";
 
 let indexCache: CatalogIndex | undefined;
+let servicesCache: CatalogServices | undefined;
 const loaded = new Map<string, ServiceVersion>();
 const scalarSet: ReadonlySet<string> = new Set(SCALAR_TYPES);
 
@@ -41,9 +45,28 @@ export function catalogIndex(): CatalogIndex {
   return indexCache;
 }
 
+/** True once something has read the whole index (`catalogIndex()`), for laziness tests. */
+export function catalogIndexLoaded(): boolean {
+  return indexCache !== undefined;
+}
+
+/** Every service's versions and host (`data/services.json`), read on first call and cached. */
+function catalogServices(): CatalogServices {
+  servicesCache ??= JSON.parse(
+    Deno.readTextFileSync(new URL("./data/services.json", import.meta.url)),
+  ) as CatalogServices;
+  return servicesCache;
+}
+
+/** The versions-and-host entry of a service, when the catalog knows it. */
+function serviceEntry(name: string): CatalogServices["services"][string] | undefined {
+  const { services } = catalogServices();
+  return Object.hasOwn(services, name) ? services[name] : undefined;
+}
+
 /** Every service name, sorted. */
 export function serviceNames(): string[] {
-  return Object.keys(catalogIndex().services).sort();
+  return Object.keys(catalogServices().services).sort();
 }
 
 /** Service names are lower-case; a step may write `tencentcloud/trocket` too. */
@@ -53,11 +76,7 @@ function normalizeService(service: string): string {
 
 /** The versions of a service, newest first (empty when unknown). */
 export function serviceVersionsOf(service: string): string[] {
-  const name = normalizeService(service);
-  const entry = Object.hasOwn(catalogIndex().services, name)
-    ? catalogIndex().services[name]
-    : undefined;
-  return entry ? [...entry.versions] : [];
+  return [...serviceEntry(normalizeService(service))?.versions ?? []];
 }
 
 /**
@@ -66,9 +85,7 @@ export function serviceVersionsOf(service: string): string[] {
  */
 export function serviceVersion(service: string, version?: string): ServiceVersion | undefined {
   const name = normalizeService(service);
-  const entry = Object.hasOwn(catalogIndex().services, name)
-    ? catalogIndex().services[name]
-    : undefined;
+  const entry = serviceEntry(name);
   if (!entry) return undefined;
   const v = version ?? entry.versions[0];
   if (v === undefined || !entry.versions.includes(v)) return undefined;
@@ -85,7 +102,8 @@ export function serviceVersion(service: string, version?: string): ServiceVersio
 
 /**
  * An action of a service. Without `version`, the newest version of the service that has
- * the action (a service's versions may differ in their actions).
+ * the action (a service's versions may differ in their actions: the versions' files are
+ * read newest first until one has it).
  */
 export function findAction(
   service: string,
@@ -93,15 +111,13 @@ export function findAction(
   version?: string,
 ): ActionSpec | undefined {
   const name = normalizeService(service);
-  const entry = Object.hasOwn(catalogIndex().services, name)
-    ? catalogIndex().services[name]
-    : undefined;
+  const entry = serviceEntry(name);
   if (!entry) return undefined;
-  const v = version ?? entry.versions.find((x) => entry.actions[x]?.includes(action));
-  if (v === undefined) return undefined;
-  if (!entry.actions[v]?.includes(action)) return undefined;
-  const sv = serviceVersion(name, v);
-  return sv && Object.hasOwn(sv.actions, action) ? sv.actions[action] : undefined;
+  for (const v of version === undefined ? entry.versions : [version]) {
+    const sv = serviceVersion(name, v);
+    if (sv && Object.hasOwn(sv.actions, action)) return sv.actions[action];
+  }
+  return undefined;
 }
 
 /** A structure of a service version, by name. */

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   actionSuggestion,
   catalogIndex,
+  catalogIndexLoaded,
   findAction,
   findStructure,
   isScalarType,
@@ -17,6 +18,9 @@ import {
 Deno.test("index lookups load no service; findAction loads only its service version", () => {
   assert.deepEqual(loadedServiceVersions(), []);
   assert.ok(serviceNames().length > 250, "about 300 service versions expected");
+  // The service list comes from services.json; the 400 KB index of every action name is read
+  // only to search or suggest.
+  assert.equal(catalogIndexLoaded(), false);
   assert.ok(searchActions("TopicList", "trocket").some((a) => a.action === "DescribeTopicList"));
   assert.equal(actionSuggestion("trocket", "DescribeTopicLst"), "DescribeTopicList");
   assert.equal(serviceSuggestion("trockt"), "trocket");
@@ -28,6 +32,26 @@ Deno.test("index lookups load no service; findAction loads only its service vers
   // Cached: the same object, still one file loaded.
   assert.equal(findAction("trocket", "DescribeTopicList"), spec);
   assert.deepEqual(loadedServiceVersions(), ["trocket/2023-03-08"]);
+});
+
+Deno.test("without a version, the newest version that has the action; an unknown action is none", () => {
+  // es 2025-01-01 has 10 actions; CheckUpdateInstance is only in 2018-04-16.
+  assert.ok(findAction("es", "CheckUpdateInstance"));
+  assert.ok(!Object.hasOwn(serviceVersion("es", "2025-01-01")!.actions, "CheckUpdateInstance"));
+  assert.equal(findAction("es", "CheckUpdateInstance", "2025-01-01"), undefined);
+  assert.equal(findAction("es", "NoSuchAction"), undefined);
+  assert.equal(findAction("nosuchservice", "DescribeX"), undefined);
+});
+
+Deno.test("services.json lists what index.json lists: every service, its versions and host", () => {
+  const services = JSON.parse(
+    Deno.readTextFileSync(new URL("./data/services.json", import.meta.url)),
+  ).services as Record<string, { versions: string[]; host: string }>;
+  const index = catalogIndex().services;
+  assert.deepEqual(Object.keys(services).sort(), Object.keys(index).sort());
+  for (const [name, entry] of Object.entries(index)) {
+    assert.deepEqual(services[name], { versions: entry.versions, host: entry.host }, name);
+  }
 });
 
 Deno.test("parseTypeName splits array depth; isScalarType knows the scalars", () => {

@@ -188,6 +188,16 @@ export interface ServiceVersion {
   structures: Record<string, Structure>;
 }
 
+/** `services.json`: every service, its versions (newest first) and host; no action names. */
+export interface CatalogServices {
+  generatedBy: string;
+  services: Record<string, {
+    /** Newest first; the first is the default when a step gives no `version:`. */
+    versions: string[];
+    host: string;
+  }>;
+}
+
 /** `index.json`: every service, its versions (newest first), and each version's actions. */
 export interface CatalogIndex {
   generatedBy: string;

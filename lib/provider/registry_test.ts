@@ -385,7 +385,7 @@ Deno.test("routing and classification reach a registered cloud; an engine run us
   assert.equal(classifyCallError(new FakeApiError("Fake.Busy", 429)), "never");
 });
 
-Deno.test("lookups stay lazy: validating a trocket workflow reads the trocket data alone", async () => {
+Deno.test("lookups stay lazy: validating a trocket workflow reads the services list and the trocket data alone", async () => {
   // A fresh process, so that nothing is cached; every data file read is recorded.
   const code = `
     const read = Deno.readTextFileSync;
@@ -414,7 +414,7 @@ Deno.test("lookups stay lazy: validating a trocket workflow reads the trocket da
   assert.deepEqual(errors, []);
   const data = files.map((f) => f.replace(/^.*\/lib\//, "lib/"));
   assert.deepEqual(data, [
-    "lib/catalog/data/index.json",
+    "lib/catalog/data/services.json",
     "lib/catalog/data/trocket/2023-03-08.json",
   ]);
 });
