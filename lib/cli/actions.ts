@@ -58,7 +58,7 @@ export const actionsCommand: Command = (args, ctx) => {
     if (second === undefined) {
       throw new UsageError(`actions describe: missing <service.Action>\n${USAGE}`);
     }
-    const spec = lookup(second, version);
+    const spec = lookupAction(second, version);
     if (boolFlag(parsed, "skeleton")) ctx.io.stdout(stepSkeleton(spec));
     else if (json) ctx.io.stdout(stringifyJson(spec, 2) + "\n");
     else ctx.io.stdout(describe(spec));
@@ -113,7 +113,7 @@ function noVersion(service: string, version: string | undefined): UsageError {
  * `tencentcloud/trocket.DescribeTopicList`, `huaweicloud/cph.ListEncodeServers`) or throws a
  * usage error.
  */
-function lookup(name: string, version: string | undefined): ActionSpec {
+export function lookupAction(name: string, version: string | undefined): ActionSpec {
   const match = /^(?:([a-z][a-z0-9-]*)\/)?([a-z0-9]+)\.([A-Za-z0-9]+)$/.exec(name);
   if (match === null) {
     throw new UsageError(

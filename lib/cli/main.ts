@@ -60,6 +60,10 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
     summary: "run workflows with a schedule: on their UTC cron",
     load: async () => (await import("./schedule.ts")).scheduleCommand,
   },
+  call: {
+    summary: "make one typed API call (as TCCLI does): tcflow call trocket.DescribeTopicList …",
+    load: async () => (await import("./call.ts")).callCommand,
+  },
   actions: {
     summary: "browse the action catalog",
     load: async () => (await import("./actions.ts")).actionsCommand,

@@ -137,7 +137,7 @@ export function formatShow(cell: Cell, options: { color?: boolean; width?: numbe
   }
   if (cell.requests.length > 0) {
     lines.push(paint.bold(cell.requests.length === 1 ? "request:" : "requests:"));
-    lines.push(...valueLines(cell.requests.length === 1 ? cell.requests[0] : cell.requests, {
+    lines.push(...formatValue(cell.requests.length === 1 ? cell.requests[0] : cell.requests, {
       indent: "  ",
       width,
       json: true,
@@ -147,10 +147,10 @@ export function formatShow(cell: Cell, options: { color?: boolean; width?: numbe
     lines.push(paint.dim("  (not run yet: `plan " + cell.id + "` shows what it would send)"));
   } else if (cell.kind === "action" && cell.outputs !== null) {
     lines.push(paint.bold(`response${cell.requestId ? ` (RequestId ${cell.requestId})` : ""}:`));
-    lines.push(...valueLines(cell.outputs, { indent: "  ", width }));
+    lines.push(...formatValue(cell.outputs, { indent: "  ", width }));
   } else if (cell.kind !== "action" && cell.outputs !== null) {
     lines.push(paint.bold("outputs:"));
-    lines.push(...valueLines(cell.outputs, { indent: "  ", width }));
+    lines.push(...formatValue(cell.outputs, { indent: "  ", width }));
   }
   if (cell.error !== undefined) {
     lines.push(paint.red(`error: ${cell.error.code}: ${cell.error.message}`));
@@ -171,7 +171,7 @@ export function formatShow(cell: Cell, options: { color?: boolean; width?: numbe
 }
 
 /** A value as lines: an object field by field, lists of rows as tables, the rest as JSON. */
-function valueLines(
+export function formatValue(
   value: unknown,
   o: { indent: string; width: number; json?: boolean },
 ): string[] {
@@ -193,7 +193,7 @@ function valueLines(
       );
     } else if (holdsTable(item)) {
       // A structure holding lists (a `Result` with its items): field by field, lists as tables.
-      lines.push(`${o.indent}${key}:`, ...valueLines(item, { ...o, indent: o.indent + "  " }));
+      lines.push(`${o.indent}${key}:`, ...formatValue(item, { ...o, indent: o.indent + "  " }));
     } else if (item !== null && typeof item === "object") {
       const text = stringifyJson(item) ?? "null";
       if (text.length + key.length + o.indent.length + 2 <= o.width) {
@@ -336,7 +336,7 @@ async function command(
     case "eval": {
       if (arg === "") throw new Error("eval: which expression? (eval <expression>)");
       const value = session.eval(arg);
-      o.write(valueLines(value, { indent: "", width: o.width }).join("\n") + "\n");
+      o.write(formatValue(value, { indent: "", width: o.width }).join("\n") + "\n");
       return "ok";
     }
     case "inputs":
