@@ -4,13 +4,7 @@
  * unknown.
  */
 import assert from "node:assert/strict";
-import { clientTokenFor } from "../lib/engine/client_token.ts";
-import { runWorkflow } from "../lib/engine/executor.ts";
-import { createRateLimiter } from "../lib/engine/rate_limiter.ts";
-import { createVirtualClock } from "../lib/engine/virtual_clock.ts";
-import { createTencentClient } from "../lib/tencent/client.ts";
-import { CREDENTIAL, seeded, START_MS, testEngine, topicsOf, workflowOf } from "./_engine.ts";
-import { createVpcDouble } from "./_vpc_double.ts";
+import { testEngine, topicsOf } from "./_engine.ts";
 
 const TARGET = "rmq-72mo3a9o";
 const EXISTING = "rmq-2x9f8k1p";
@@ -234,86 +228,6 @@ steps:
   const stepEvent = sink.ofType("step-failed")[0]!;
   assert.equal(stepEvent.durationMs, 2000 + 1000 + 2000);
   assert.ok(engine.clock.now() - startMs >= 5000);
-});
-
-Deno.test("a cut after a create was applied, with ClientToken: retried, created once", async () => {
-  const clock = createVirtualClock({ startMs: START_MS, tickDelayMs: 1, settleTicks: 3 });
-  const double = createVpcDouble({ ...CREDENTIAL, now: clock.now, cutAfter: 1 });
-  const deps = { now: clock.now, sleep: clock.sleep, random: seeded(1), fetch: double.handle };
-  const run = (runId: string) =>
-    runWorkflow(
-      workflowOf(`
-tcflow: 1
-name: eip
-region: ap-guangzhou
-steps:
-  - id: eip
-    action: vpc.AllocateAddresses
-    with: { AddressCount: 1 }
-    retry: { attempts: 3, delay: 1s }
-`),
-      {
-        inputs: {},
-        deps,
-        client: createTencentClient({ deps, credential: CREDENTIAL }),
-        rateLimiter: createRateLimiter({ deps }),
-        runId,
-      },
-    );
-  const result = await run("run-eip");
-  assert.equal(result.status, "succeeded", JSON.stringify(result.steps[0]?.error));
-  assert.equal(result.steps[0]?.attempts, 2);
-  assert.deepEqual(double.addresses, ["eip-00000001"]);
-  assert.deepEqual((result.steps[0]?.outputs as { AddressSet: string[] }).AddressSet, [
-    "eip-00000001",
-  ]);
-  const [first, second] = double.calls;
-  assert.equal(first?.outcome, "cut-after");
-  assert.equal(second?.outcome, "ok");
-  const token = await clientTokenFor({ runId: "run-eip", stepId: "eip" });
-  assert.equal(first?.clientToken, token);
-  assert.equal(second?.clientToken, token);
-  // The same run (a resume) sends the same token: the server answers with the same address.
-  await run("run-eip");
-  assert.deepEqual(double.addresses, ["eip-00000001"]);
-  // Another run is another request.
-  await run("run-other");
-  assert.deepEqual(double.addresses, ["eip-00000001", "eip-00000002"]);
-});
-
-Deno.test("with ClientToken, every attempt cut: failed, and the resume applies nothing twice", async () => {
-  const clock = createVirtualClock({ startMs: START_MS, tickDelayMs: 1, settleTicks: 3 });
-  const double = createVpcDouble({ ...CREDENTIAL, now: clock.now, cutAfter: 3 });
-  const deps = { now: clock.now, sleep: clock.sleep, random: seeded(2), fetch: double.handle };
-  const wf = workflowOf(`
-tcflow: 1
-name: eip
-region: ap-guangzhou
-steps:
-  - id: eip
-    action: vpc.AllocateAddresses
-    with: { AddressCount: 1 }
-    retry: { attempts: 3, delay: 1s }
-`);
-  const options = {
-    inputs: {},
-    deps,
-    client: createTencentClient({ deps, credential: CREDENTIAL }),
-    rateLimiter: createRateLimiter({ deps }),
-    runId: "run-cut-3",
-  };
-  const first = await runWorkflow(wf, options);
-  assert.equal(first.steps[0]?.status, "failed");
-  assert.equal(first.steps[0]?.attempts, 3);
-  assert.match(
-    first.steps[0]?.error?.message ?? "",
-    /may have been applied: resuming the run sends the same ClientToken/,
-  );
-  assert.deepEqual(double.addresses, ["eip-00000001"]);
-  const resumed = await runWorkflow(wf, options);
-  assert.equal(resumed.status, "succeeded");
-  assert.deepEqual(double.addresses, ["eip-00000001"]);
-  assert.equal(new Set(double.calls.map((c) => c.clientToken)).size, 1);
 });
 
 Deno.test("aborting a run stops it during a backoff wait", async () => {

@@ -474,15 +474,18 @@ async function runItem(
   if (due > 0) await env.deps.sleep(Math.min(due, poll.intervalMs), env.signal);
   let attempts = 0;
   for (let round = (resumed?.poll ?? 0) + 1;; round++) {
-    const clientToken = isMutating(target) && target.spec?.clientToken === true &&
-        params.ClientToken === undefined
-      ? await clientTokenFor({
+    // A token the user wrote in `with:` is theirs: it is sent, and sent again after a cut.
+    const own = params.ClientToken;
+    const clientToken = !isMutating(target) || target.spec?.clientToken !== true
+      ? undefined
+      : own !== undefined
+      ? (typeof own === "string" && own !== "" ? own : undefined)
+      : await clientTokenFor({
         runId: env.runId,
         stepId: step.id,
         index,
         extra: round > 1 ? `poll-${round}` : undefined,
-      })
-      : undefined;
+      });
     env.requests.push(clientToken === undefined ? params : { ...params, ClientToken: clientToken });
     const plan = {
       stepId: step.id,
