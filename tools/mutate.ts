@@ -5,10 +5,13 @@
  * survivor. Without arguments it measures the core (`DEFAULT_MODULES`).
  *
  * Flags: `--max N` mutants per module (seeded sample; default 25), `--seed N` (default 1),
- * `--timeout S` per mutant (default 900), `--results PATH`
+ * `--timeout S` per test run (default 900), `--results PATH`
  * (resumable results, default `.mutate-results.json`), `--verdicts PATH` (checked-in
  * judgements of survivors, default `tools/mutate/verdicts.json`), `--min P` (exit 1 below P%),
- * `--stages 1` (only the nearest tests: a quick lower bound of the score).
+ * `--jobs N` (mutants at a time, each in its own copy of the tree; default 1),
+ * `--select coverage|graph` (default coverage: only the tests that executed the mutant's line,
+ * cached in `.mutate-coverage.json`; `--fresh-coverage` measures it again), `--stages 1` (graph
+ * selection: only the nearest tests, a quick lower bound of the score).
  *
  * @module
  */
@@ -25,12 +28,13 @@ export const DEFAULT_MODULES = [
   "lib/secrets.ts",
   "lib/expr/taint.ts",
   "lib/workflow/validate.ts",
+  "lib/catalog/pager.ts",
 ];
 
 function usage(message: string): never {
   console.error(`mutate: ${message}`);
   console.error(
-    "usage: deno task mutate [--max N] [--seed N] [--timeout S] [--results PATH] [--verdicts PATH] [--min P] [--stages 1] [files or folders…]",
+    "usage: deno task mutate [--max N] [--seed N] [--timeout S] [--jobs N] [--select coverage|graph] [--fresh-coverage] [--results PATH] [--verdicts PATH] [--min P] [--stages 1] [files or folders…]",
   );
   Deno.exit(2);
 }
@@ -80,12 +84,19 @@ async function main(argv: string[]): Promise<number> {
         verdicts: { type: "string" },
         min: { type: "string" },
         stages: { type: "string" },
+        jobs: { type: "string" },
+        select: { type: "string" },
+        "fresh-coverage": { type: "boolean" },
       },
     });
   } catch (e) {
     usage((e as Error).message);
   }
   const { values, positionals } = parsed;
+  const select = values.select ?? "coverage";
+  if (select !== "coverage" && select !== "graph") {
+    usage(`--select must be coverage or graph: got ${select}`);
+  }
   const root = resolve(new URL("..", import.meta.url).pathname);
   const modules = await expand(root, positionals.length > 0 ? positionals : DEFAULT_MODULES);
   const verdictsPath = resolve(values.verdicts ?? join(root, "tools/mutate/verdicts.json"));
@@ -96,6 +107,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     const timeoutS = count("timeout", values.timeout, undefined);
     const stages = count("stages", values.stages, undefined);
+    if (stages !== undefined && select !== "graph") usage("--stages needs --select graph");
+    const jobs = count("jobs", values.jobs, 1)!;
+    if (jobs < 1) usage("--jobs must be at least 1");
     const outcomes = await runMutation({
       root,
       modules,
@@ -103,6 +117,9 @@ async function main(argv: string[]): Promise<number> {
       seed: count("seed", values.seed, 1)!,
       ...(timeoutS === undefined ? {} : { timeoutS }),
       ...(stages === undefined ? {} : { stages }),
+      select,
+      jobs,
+      freshCoverage: values["fresh-coverage"] === true,
       resultsPath: resolve(values.results ?? join(root, ".mutate-results.json")),
       log: (line) => console.error(line),
       signal: abort.signal,

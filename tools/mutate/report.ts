@@ -49,6 +49,8 @@ export function formatReport(modules: readonly ModuleOutcome[], judgements: Judg
       ? "  (its tests fail without mutants: not measured)"
       : m.tests.length === 0
       ? "  (no test imports it)"
+      : m.failingTests !== undefined
+      ? `  (left out, failing without mutants: ${m.failingTests.join(" ")})`
       : "";
     lines.push(
       `${m.module.padEnd(width)}  ${pct(s)}  ${s.killed}/${s.killed + s.survived} killed` +

@@ -18,6 +18,8 @@ export interface MutantResult {
    * again once the tests changed (a kill stands while the module is unchanged).
    */
   tests?: string;
+  /** The test file that killed it (coverage selection). */
+  by?: string;
 }
 
 /** The key of a mutant's result. */

@@ -1,15 +1,30 @@
 /**
  * Runs mutants: each one is written into a temporary COPY of the repository (the working tree
- * is never touched), the tests that import the module run there (`deno test --fail-fast`, in
- * their own process group, killed at the per-mutant timeout: a hang counts as killed), and the
- * module is restored in `finally`. Verdicts go to the resumable results file after each mutant.
+ * is never touched; `--jobs N` makes N copies and runs N mutants at a time), tests run there
+ * (`deno test`, in their own process group, killed at the timeout: a hang counts as killed),
+ * and the module is restored in `finally`. Verdicts go to the resumable results file after
+ * each mutant.
+ *
+ * Which tests: by default (`select: "coverage"`) the test files that import the module (from
+ * the import graph) AND executed the mutant's line on the clean tree (`coverage.ts`), one file
+ * at a time, nearest first (then the quickest), stopping at the first that fails. With
+ * `select: "graph"` every test file that imports the module, in two stages (nearest, rest).
  *
  * @module
  */
 import { join, relative } from "node:path";
 import { applyMutant, findMutants, type Mutant } from "./operators.ts";
 import { hash32, sample } from "./sample.ts";
-import { testStages } from "./graph.ts";
+import { testDistances, testStages } from "./graph.ts";
+import {
+  type CoverageCache,
+  coveragePathFor,
+  fresh,
+  hasLine,
+  loadCoverage,
+  measureCoverage,
+  saveCoverage,
+} from "./coverage.ts";
 import {
   loadResults,
   type MutantResult,
@@ -41,6 +56,14 @@ export interface RunOptions {
   log: (line: string) => void;
   /** Aborts the run (Ctrl-C): the running test process is killed, the copy removed. */
   signal?: AbortSignal;
+  /** How tests are chosen (see the module doc); default `"coverage"`. */
+  select?: "coverage" | "graph";
+  /** Mutants run at a time, each in its own copy of the tree; default 1. */
+  jobs?: number;
+  /** The coverage cache; default `.mutate-coverage.json` beside the results file. */
+  coveragePath?: string;
+  /** Drop the coverage cache and measure it again. */
+  freshCoverage?: boolean;
 }
 
 /** The outcome of one mutant. */
@@ -56,6 +79,8 @@ export interface ModuleOutcome {
   tests: string[];
   /** Set when the module's tests fail without any mutant (then no mutant is run). */
   baselineFailed?: boolean;
+  /** Test files left out because they fail without any mutant (coverage selection). */
+  failingTests?: string[];
   outcomes: MutantOutcome[];
 }
 
@@ -63,18 +88,172 @@ export interface ModuleOutcome {
 export async function runMutation(options: RunOptions): Promise<ModuleOutcome[]> {
   const files = await readSources(options.root);
   const results = await loadResults(options.resultsPath);
-  const copy = await Deno.makeTempDir({ prefix: "tcflow-mutate-" });
+  const jobs = Math.max(1, options.jobs ?? 1);
+  const copies: string[] = [];
   try {
-    await copyTree(options.root, copy);
+    for (let i = 0; i < jobs; i++) {
+      const copy = await Deno.makeTempDir({ prefix: "tcflow-mutate-" });
+      copies.push(copy);
+      await copyTree(options.root, copy);
+    }
     const out: ModuleOutcome[] = [];
+    if (options.select === "graph") {
+      for (const module of options.modules) {
+        options.signal?.throwIfAborted();
+        out.push(await runModule(module, files, results, copies[0]!, options));
+      }
+      return out;
+    }
+    const coveragePath = options.coveragePath ?? coveragePathFor(options.resultsPath);
+    const coverage = options.freshCoverage ? new Map() : await loadCoverage(coveragePath);
+    const hashes = new Map<string, string>();
+    for (const [path, text] of files) hashes.set(path, await sha256(text));
+    const ctx: CoverageRun = {
+      files,
+      hashes,
+      results,
+      coverage,
+      coveragePath,
+      copies,
+      options,
+      save: serial(),
+    };
     for (const module of options.modules) {
       options.signal?.throwIfAborted();
-      out.push(await runModule(module, files, results, copy, options));
+      out.push(await runModuleByCoverage(module, ctx));
     }
     return out;
   } finally {
-    await Deno.remove(copy, { recursive: true });
+    for (const copy of copies) await Deno.remove(copy, { recursive: true });
   }
+}
+
+interface CoverageRun {
+  files: Map<string, string>;
+  hashes: Map<string, string>;
+  results: Map<string, MutantResult>;
+  coverage: CoverageCache;
+  coveragePath: string;
+  copies: string[];
+  options: RunOptions;
+  /** Runs file writes one after the other (workers finish at the same time). */
+  save: (write: () => Promise<void>) => Promise<void>;
+}
+
+/** One module with coverage selection: see the module doc. */
+async function runModuleByCoverage(module: string, ctx: CoverageRun): Promise<ModuleOutcome> {
+  const { files, hashes, results, coverage, options } = ctx;
+  const source = files.get(module);
+  if (source === undefined) throw new Error(`${module}: not a TypeScript file of the repository`);
+  const hash = hashes.get(module)!;
+  const candidates = testDistances(module, files).map(([path]) => path);
+  const mutants = sample(
+    findMutants(module, source),
+    options.maxPerModule,
+    options.seed ^ hash32(module),
+  );
+  const outcome: ModuleOutcome = { module, tests: candidates, outcomes: [] };
+  const timeoutMs = (options.timeoutS ?? DEFAULT_TIMEOUT_S) * 1000;
+  const cached = mutants.map((m) => results.get(resultKey(hash, m.id)));
+  // A kill stands while the module is unchanged; anything else needs the coverage.
+  if (cached.some((r) => r?.verdict !== "killed")) {
+    const stale = candidates.filter((t) => !fresh(coverage.get(t), hashes.get(t)!, module, hash));
+    await pool(stale, ctx.copies, async (test, copy) => {
+      options.signal?.throwIfAborted();
+      const measured = await measureCoverage(
+        copy,
+        test,
+        hashes.get(test)!,
+        hashes,
+        (args, ms) => runDeno(copy, args, ms, options.signal),
+        timeoutMs,
+      );
+      coverage.set(test, measured);
+      await ctx.save(() => saveCoverage(ctx.coveragePath, coverage));
+      options.log(`coverage ${test}: ${measured.passed ? "passed" : "FAILED"} (${measured.ms} ms)`);
+    });
+  }
+  const usable = candidates.filter((t) => coverage.get(t)?.passed !== false);
+  const failing = candidates.filter((t) => coverage.get(t)?.passed === false);
+  if (failing.length > 0) {
+    outcome.failingTests = failing;
+    options.log(`${module}: left out, they fail without any mutant: ${failing.join(" ")}`);
+  }
+  const order = usable.map((t, i) => ({ t, i, ms: coverage.get(t)?.ms ?? 0 }));
+  const distance = new Map(testDistances(module, files));
+  order.sort((a, b) => distance.get(a.t)! - distance.get(b.t)! || a.ms - b.ms || a.i - b.i);
+  const verdicts: (MutantResult | undefined)[] = [...cached];
+  const todo = mutants.map((m, i) => ({ m, i })).filter(({ i }) => cached[i]?.verdict !== "killed");
+  await pool(todo, ctx.copies, async ({ m, i }, copy) => {
+    const selected = order.filter(({ t }) =>
+      hasLine(coverage.get(t)?.modules[module]?.lines ?? "", m.line)
+    );
+    const testsHash = await sha256(selected.map(({ t }) => `${t}\n${files.get(t)}`).join("\n"));
+    if (verdicts[i]?.tests === testsHash) return; // a survivor of the same tests
+    options.signal?.throwIfAborted();
+    const started = Date.now();
+    let verdict: Verdict = "survived"; // no test executes the line: nothing can notice
+    let by: string | undefined;
+    const path = join(copy, module);
+    try {
+      await Deno.writeTextFile(path, applyMutant(source, m));
+      for (const { t, ms } of selected) {
+        const limit = Math.min(timeoutMs, Math.max(60_000, 5 * ms));
+        const run = await runDeno(
+          copy,
+          ["test", "--allow-all", "--no-check", t],
+          limit,
+          options.signal,
+        );
+        if (run.timedOut || !run.ok) {
+          verdict = run.timedOut ? "timeout" : "killed";
+          by = t;
+          break;
+        }
+      }
+    } finally {
+      await Deno.writeTextFile(path, source);
+    }
+    const result: MutantResult = {
+      verdict,
+      ms: Date.now() - started,
+      tests: testsHash,
+      ...(by === undefined ? {} : { by }),
+    };
+    verdicts[i] = result;
+    results.set(resultKey(hash, m.id), result);
+    await ctx.save(() => saveResults(options.resultsPath, results));
+    options.log(
+      `${module}:${m.line}:${m.column} ${m.operator} ${verdict}` +
+        (by === undefined ? ` (${selected.length} tests)` : ` by ${by}`),
+    );
+  });
+  mutants.forEach((mutant, i) => {
+    outcome.outcomes.push({ module, mutant, verdict: verdicts[i]!.verdict });
+  });
+  return outcome;
+}
+
+/** Runs `work` on every item, `workers.length` at a time (each worker has its own copy). */
+async function pool<T>(
+  items: readonly T[],
+  workers: readonly string[],
+  work: (item: T, copy: string) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(workers.map(async (copy) => {
+    while (next < items.length) await work(items[next++]!, copy);
+  }));
+}
+
+/** A queue that runs writes one at a time. */
+function serial(): (write: () => Promise<void>) => Promise<void> {
+  let last: Promise<void> = Promise.resolve();
+  return (write) => {
+    const done = last.then(write);
+    last = done.catch(() => {});
+    return done;
+  };
 }
 
 async function runModule(
@@ -160,8 +339,24 @@ async function runTests(
   timeoutMs: number,
   signal: AbortSignal | undefined,
 ): Promise<Verdict> {
+  const run = await runDeno(
+    cwd,
+    ["test", "--allow-all", "--no-check", "--fail-fast", ...tests],
+    timeoutMs,
+    signal,
+  );
+  return run.timedOut ? "timeout" : run.ok ? "survived" : "killed";
+}
+
+/** Runs `deno <args>` in its own process group, killed (with its children) at `timeoutMs`. */
+async function runDeno(
+  cwd: string,
+  args: string[],
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<{ ok: boolean; timedOut: boolean }> {
   const child = new Deno.Command("setsid", {
-    args: [Deno.execPath(), "test", "--allow-all", "--no-check", "--fail-fast", ...tests],
+    args: [Deno.execPath(), ...args],
     cwd,
     stdin: "null",
     stdout: "null",
@@ -185,8 +380,7 @@ async function runTests(
   signal?.addEventListener("abort", kill);
   try {
     const status = await child.status;
-    if (timedOut) return "timeout";
-    return status.success ? "survived" : "killed";
+    return { ok: status.success && !timedOut, timedOut };
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", kill);

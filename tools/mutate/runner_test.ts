@@ -37,7 +37,15 @@ Deno.test("a real run on a small tree: verdicts, survivors, resume, tree untouch
     // other.ts: no test imports it, so its mutant survives without a run.
     assert.deepStrictEqual(first[1]!.outcomes.map((o) => o.verdict), ["survived"]);
     assert.equal(await Deno.readTextFile(join(root, "m.ts")), MODULE);
-    assert.equal(logged.length, 4);
+    // The test's clean run under coverage, then one line per mutant, the killer named.
+    assert.equal(logged.length, 5, logged.join("\n"));
+    assert.match(logged[0]!, /^coverage m_test\.ts: passed/);
+    assert.deepStrictEqual(logged.slice(1, 4).sort(), [
+      "m.ts:2:12 boundary survived (1 tests)",
+      "m.ts:2:12 comparison killed by m_test.ts",
+      "m.ts:2:14 constant killed by m_test.ts",
+    ]);
+    assert.deepStrictEqual(logged[4], "other.ts:1:18 constant survived (0 tests)");
 
     const report = formatReport(first, {
       "other.ts": { "x/constant/1→2#0": { verdict: "equivalent", reason: "unused" } },
@@ -61,7 +69,9 @@ Deno.test("a real run on a small tree: verdicts, survivors, resume, tree untouch
     );
     logged.length = 0;
     const third = await runMutation(options);
-    assert.deepStrictEqual(logged, ["m.ts:2:12 boundary killed"]);
+    // The changed test is measured again; only the survivor runs again.
+    assert.match(logged[0]!, /^coverage m_test\.ts: passed/);
+    assert.deepStrictEqual(logged.slice(1), ["m.ts:2:12 boundary killed by m_test.ts"]);
     assert.deepStrictEqual(third[0]!.outcomes.map((o) => o.verdict), [
       "killed",
       "killed",
@@ -72,7 +82,51 @@ Deno.test("a real run on a small tree: verdicts, survivors, resume, tree untouch
   }
 });
 
-Deno.test("a module whose tests fail without mutants is reported, not scored", async () => {
+Deno.test("coverage: a test that fails without mutants is left out; a line no test executes survives unrun", async () => {
+  const root = await Deno.makeTempDir({ prefix: "mutate-fixture-" });
+  try {
+    await Deno.writeTextFile(
+      join(root, "m.ts"),
+      MODULE + "export function unused(n: number): number {\n  return n * 2;\n}\n",
+    );
+    await Deno.writeTextFile(join(root, "m_test.ts"), TEST);
+    await Deno.writeTextFile(
+      join(root, "bad_test.ts"),
+      'import { big } from "./m.ts";\nDeno.test("bad", () => { if (big(5)) return; throw new Error("x"); });\n',
+    );
+    const logged: string[] = [];
+    const [outcome] = await runMutation({
+      root,
+      modules: ["m.ts"],
+      seed: 1,
+      timeoutS: 60,
+      jobs: 2,
+      resultsPath: join(root, "results.json"),
+      log: (line: string) => logged.push(line),
+    });
+    assert.deepStrictEqual(outcome!.failingTests, ["bad_test.ts"]);
+    assert.match(logged.join("\n"), /m\.ts: left out, they fail without any mutant: bad_test\.ts/);
+    const byLine = outcome!.outcomes.map((o) => [o.mutant.line, o.mutant.operator, o.verdict]);
+    assert.deepStrictEqual(byLine, [
+      [2, "boundary", "survived"],
+      [2, "comparison", "killed"],
+      [2, "constant", "killed"],
+      [5, "arithmetic", "survived"],
+      [5, "constant", "survived"],
+    ]);
+    // Line 5 is never executed: no test ran for its mutants.
+    assert.ok(logged.includes("m.ts:5:12 arithmetic survived (0 tests)"), logged.join("\n"));
+    assert.match(formatReport([outcome!], {}), /left out, failing without mutants: bad_test\.ts/);
+    // Coverage is cached beside the results, by test file.
+    const cache = JSON.parse(await Deno.readTextFile(join(root, ".mutate-coverage.json")));
+    assert.deepStrictEqual(Object.keys(cache).sort(), ["bad_test.ts", "m_test.ts"]);
+    assert.equal(cache["m_test.ts"].modules["m.ts"].lines.includes("5"), false);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("graph selection: a module whose tests fail without mutants is reported, not scored", async () => {
   const root = await Deno.makeTempDir({ prefix: "mutate-fixture-" });
   try {
     await Deno.writeTextFile(join(root, "m.ts"), MODULE);
@@ -86,6 +140,7 @@ Deno.test("a module whose tests fail without mutants is reported, not scored", a
       modules: ["m.ts"],
       seed: 1,
       timeoutS: 60,
+      select: "graph",
       resultsPath: join(root, "results.json"),
       log: (line: string) => logged.push(line),
     });
