@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { RunEvent } from "./events.ts";
-import { isUndone, recordedSteps, replay, resumeState, stepCounts } from "./replay.ts";
+import { isUndone, leftToUndo, recordedSteps, replay, resumeState, stepCounts } from "./replay.ts";
 
 const T = Date.UTC(2026, 0, 1);
 
@@ -235,4 +235,133 @@ Deno.test("replay: uncertain steps and compensations", () => {
   ]);
   assert.equal(isUndone(again.steps[0]!), false);
   assert.deepEqual(resumeState(again).completed.get("plan")?.outputs, { Id: "p-2" });
+});
+
+const started: RunEvent = {
+  type: "run-started",
+  timeMs: T,
+  runId: "p",
+  workflow: "wf",
+  file: "/w.yaml",
+  inputs: {},
+  stepIds: ["make"],
+};
+
+Deno.test("replay: a step whose compensation is partly done is not undone (items each undone)", () => {
+  const item = (index: number): RunEvent[] => [
+    { type: "item-started", timeMs: T + 2, stepId: "make", index },
+    {
+      type: "item-finished",
+      timeMs: T + 3,
+      stepId: "make",
+      index,
+      status: "succeeded",
+      attempts: 1,
+      requests: [{}],
+      outputs: { Id: `t-${index}` },
+    },
+  ];
+  const events: RunEvent[] = [
+    started,
+    { type: "step-started", timeMs: T + 1, stepId: "make", kind: "action", items: 2 },
+    ...item(0),
+    ...item(1),
+    {
+      type: "step-succeeded",
+      timeMs: T + 4,
+      stepId: "make",
+      attempts: 2,
+      durationMs: 3,
+      requests: [{}, {}],
+      outputs: [{ Id: "t-0" }, { Id: "t-1" }],
+    },
+    { type: "undo-started", timeMs: T + 5, stepId: "make", action: "x.DeleteT", index: 1 },
+    { type: "undo-succeeded", timeMs: T + 6, stepId: "make", index: 1, request: { Id: "t-1" } },
+    { type: "undo-started", timeMs: T + 7, stepId: "make", action: "x.DeleteT", index: 0 },
+    {
+      type: "undo-failed",
+      timeMs: T + 8,
+      stepId: "make",
+      index: 0,
+      error: { code: "InternalError", message: "no" },
+    },
+  ];
+  const state = replay(events);
+  // Item 1 is undone, item 0 is not: the step is not undone, only item 0 is left to undo.
+  assert.equal(isUndone(state.steps[0]!), false);
+  assert.deepEqual(leftToUndo(state.steps[0]!), [0]);
+  assert.deepEqual([...resumeState(state).completed.keys()], ["make"]);
+  // A rollback run again that undoes item 0 finishes it.
+  const finished = replay([
+    ...events,
+    { type: "undo-started", timeMs: T + 9, stepId: "make", action: "x.DeleteT", index: 0 },
+    { type: "undo-succeeded", timeMs: T + 10, stepId: "make", index: 0, request: { Id: "t-0" } },
+  ]);
+  assert.equal(isUndone(finished.steps[0]!), true);
+  assert.deepEqual(leftToUndo(finished.steps[0]!), []);
+});
+
+Deno.test("replay: a later success without a seal drops the stale seal of an earlier one (step and item)", () => {
+  const seal = { iv: "aXY=", data: "b2xk" };
+  const events: RunEvent[] = [
+    started,
+    { type: "step-started", timeMs: T + 1, stepId: "make", kind: "action", items: 1 },
+    { type: "item-started", timeMs: T + 2, stepId: "make", index: 0 },
+    {
+      type: "item-finished",
+      timeMs: T + 3,
+      stepId: "make",
+      index: 0,
+      status: "succeeded",
+      attempts: 1,
+      requests: [{}],
+      outputs: { Key: "***" },
+      sealed: seal,
+    },
+    {
+      type: "step-succeeded",
+      timeMs: T + 4,
+      stepId: "make",
+      attempts: 1,
+      durationMs: 3,
+      requests: [{}],
+      outputs: [{ Key: "***" }],
+      sealed: seal,
+    },
+  ];
+  const first = replay(events);
+  assert.deepEqual(first.steps[0]?.sealed, seal);
+  assert.deepEqual(resumeState(first).completed.get("make")?.sealed, seal);
+  // Undone, then run again: the new answers held no secret, so nothing was sealed.
+  const again = replay([
+    ...events,
+    { type: "undo-started", timeMs: T + 5, stepId: "make", action: "x.DeleteT", index: 0 },
+    { type: "undo-succeeded", timeMs: T + 6, stepId: "make", index: 0, request: {} },
+    { type: "step-started", timeMs: T + 7, stepId: "make", kind: "action", items: 1 },
+    { type: "item-started", timeMs: T + 8, stepId: "make", index: 0 },
+    {
+      type: "item-finished",
+      timeMs: T + 9,
+      stepId: "make",
+      index: 0,
+      status: "succeeded",
+      attempts: 1,
+      requests: [{}],
+      outputs: { Key: "plain" },
+    },
+    {
+      type: "step-succeeded",
+      timeMs: T + 10,
+      stepId: "make",
+      attempts: 1,
+      durationMs: 3,
+      requests: [{}],
+      outputs: [{ Key: "plain" }],
+    },
+  ]);
+  assert.equal(again.steps[0]?.sealed, undefined);
+  assert.equal(again.steps[0]?.itemRecords[0]?.sealed, undefined);
+  const done = resumeState(again).completed.get("make");
+  assert.deepEqual(done?.outputs, [{ Key: "plain" }]);
+  assert.equal(done?.sealed, undefined);
 });
