@@ -4,7 +4,11 @@
  * changes nothing), with a cut after the first create was applied.
  */
 import assert from "node:assert/strict";
-import { testEngine } from "./_engine.ts";
+import { testEngine, workflowOf } from "./_engine.ts";
+import { MemorySink } from "../lib/journal/events.ts";
+import type { RunResult } from "../lib/engine/executor.ts";
+import { createRateLimiter } from "../lib/engine/rate_limiter.ts";
+import { rollbackWorkflow } from "../lib/engine/rollback.ts";
 import { clientTokenFor } from "../lib/engine/client_token.ts";
 
 const TOKEN = "my-own-token-1";
@@ -93,4 +97,92 @@ Deno.test("every attempt cut: failed; resuming the run sends the same token and 
   await engine.run(VPC(), { runId: "run-other" });
   const vpc = engine.emulator.state().vpc as { tokens: Record<string, unknown> };
   assert.equal(Object.keys(vpc.tokens).length, 2);
+});
+
+const ATTACH = (undoExtra = "") => `
+tcflow: 1
+name: attach
+region: ap-guangzhou
+steps:
+  - id: attach
+    action: vpc.AttachNetworkInterface
+    with: { NetworkInterfaceId: eni-12345678, InstanceId: ins-12345678 }
+    undo:
+      action: vpc.DetachNetworkInterface
+      with: { NetworkInterfaceId: eni-12345678, InstanceId: ins-12345678${undoExtra} }
+`;
+
+async function rollback(engine: ReturnType<typeof testEngine>, text: string, result: RunResult) {
+  return await rollbackWorkflow(workflowOf(text), {
+    recorded: Object.fromEntries(result.steps.map((s) => [s.id, s])),
+    inputs: {},
+    deps: engine.deps,
+    client: engine.client,
+    rateLimiter: createRateLimiter({ deps: engine.deps }),
+    runId: result.run_id,
+    region: "ap-guangzhou",
+    sink: new MemorySink(),
+  });
+}
+
+function tokensOf(engine: ReturnType<typeof testEngine>, action: string) {
+  return engine.emulator.calls().filter((c) => c.action === action).map((
+    c,
+  ) => [c.outcome, (c.params as { ClientToken?: string }).ClientToken]);
+}
+
+Deno.test("an undo's ClientToken is its own (not the create's), and is re-sent after a cut", async () => {
+  const engine = testEngine({
+    emulator: { faults: "cut-after=1;times=1;actions=DetachNetworkInterface" },
+  });
+  const { result } = await engine.run(ATTACH());
+  assert.equal(result.status, "succeeded");
+  const undone = await rollback(engine, ATTACH(), result);
+  assert.deepEqual(undone.map((u) => [u.stepId, u.status]), [["attach", "succeeded"]]);
+  const create = await clientTokenFor({ runId: "run-test", stepId: "attach" });
+  const undo = await clientTokenFor({ runId: "run-test", stepId: "undo:attach" });
+  assert.notEqual(create, undo);
+  assert.deepEqual(tokensOf(engine, "AttachNetworkInterface"), [["ok", create]]);
+  assert.deepEqual(tokensOf(engine, "DetachNetworkInterface"), [
+    ["cut-after", undo],
+    ["ok", undo],
+  ]);
+});
+
+Deno.test("a user's own ClientToken in an undo's with: is re-sent after a cut", async () => {
+  const engine = testEngine({
+    emulator: { faults: "cut-after=1;times=1;actions=DetachNetworkInterface" },
+  });
+  const text = ATTACH(", ClientToken: my-undo-token");
+  const { result } = await engine.run(text);
+  const undone = await rollback(engine, text, result);
+  assert.deepEqual(undone.map((u) => [u.stepId, u.status]), [["attach", "succeeded"]]);
+  assert.deepEqual(tokensOf(engine, "DetachNetworkInterface"), [
+    ["cut-after", "my-undo-token"],
+    ["ok", "my-undo-token"],
+  ]);
+});
+
+Deno.test("each until round sends its own ClientToken (a repeated token would be answered from the first round)", async () => {
+  const engine = testEngine();
+  const { result } = await engine.run(`
+tcflow: 1
+name: poll-token
+region: ap-guangzhou
+steps:
+  - id: eip
+    action: vpc.AllocateAddresses
+    with: { AddressCount: 1 }
+    until: \${{ false }}
+    poll: { interval: 5s, timeout: 12s }
+`);
+  assert.equal(result.steps[0]?.error?.code, "E_POLL_TIMEOUT");
+  const round = (n: number) =>
+    clientTokenFor({ runId: "run-test", stepId: "eip", extra: n > 1 ? `poll-${n}` : undefined });
+  assert.deepEqual(tokensOf(engine, "AllocateAddresses"), [
+    ["ok", await round(1)],
+    ["ok", await round(2)],
+    ["ok", await round(3)],
+  ]);
+  assert.equal(new Set([await round(1), await round(2), await round(3)]).size, 3);
 });

@@ -143,10 +143,13 @@ export async function runUndo(targets: UndoTarget[], env: UndoEnv): Promise<Undo
       try {
         const target = resolveTarget(undo, vars, env.wf.region, env.defaultRegion);
         const params = resolveParams(undo, vars, env.observe);
-        const clientToken = isMutating(target) && target.spec?.clientToken === true &&
-            params.ClientToken === undefined
-          ? await clientTokenFor({ runId: env.runId, stepId: `undo:${step.id}`, index })
-          : undefined;
+        // A token the user wrote in the undo's `with:` is theirs (sent again after a cut).
+        const own = params.ClientToken;
+        const clientToken = !isMutating(target) || target.spec?.clientToken !== true
+          ? undefined
+          : own !== undefined
+          ? (typeof own === "string" && own !== "" ? own : undefined)
+          : await clientTokenFor({ runId: env.runId, stepId: `undo:${step.id}`, index });
         const outcome = await callWithRetry(
           env,
           target,
