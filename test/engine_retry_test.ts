@@ -140,6 +140,35 @@ steps:
   assert.deepEqual(topicsOf(engine.emulator, TARGET), ["orders-v2"]);
 });
 
+Deno.test("an untyped CreateX the catalog does not know counts as mutating: a broken connection leaves it uncertain, not sent twice", async () => {
+  // The emulator answers an action it does not know with an error; the connection breaks
+  // while that answer is read, so the caller cannot know whether it was applied.
+  const sent: string[] = [];
+  const engine = testEngine({
+    wrapFetch: (handle) => async (request) => {
+      sent.push(request.headers.get("x-tc-action") ?? "");
+      await handle(request);
+      throw new TypeError("error reading response: connection reset by peer");
+    },
+  });
+  const { result } = await engine.run(`
+tcflow: 1
+name: untyped-cut
+steps:
+  - id: make
+    action: newsvc.CreateThing
+    version: "2024-01-01"
+    untyped: true
+    with: { Name: a }
+    retry: { attempts: 3, delay: 1s }
+`);
+  const make = result.steps[0];
+  assert.equal(make?.status, "uncertain", JSON.stringify(make?.error));
+  assert.equal(make?.attempts, 1);
+  assert.match(make?.error?.message ?? "", /CreateThing may have been applied/);
+  assert.deepEqual(sent, ["CreateThing"]);
+});
+
 Deno.test("a cut after sending a read is retried", async () => {
   const engine = testEngine({ emulator: { faults: "cut-after=1;times=1" } });
   const { result } = await engine.run(`

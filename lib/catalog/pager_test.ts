@@ -225,3 +225,23 @@ Deno.test("a numeric token (read as a bigint) pages on, and a repeated one is an
   const again = nextPage(p, step.state, { Events: [3], NextCursor: 2n });
   assert.equal(again.kind, "error");
 });
+
+Deno.test("token: the total ends the list even when the last page still hands a token (no extra request at a multiple of the page size)", () => {
+  const p: Pagination = {
+    ...base,
+    style: "token",
+    offset: "NextToken",
+    offsetType: "String",
+    limit: "MaxResults",
+    next: "NextToken",
+  };
+  const four = data.slice(0, 4);
+  // A server that always hands the next token, even past the end: only the total tells.
+  const serve = (request: Record<string, unknown>) => {
+    const start = request.NextToken === undefined ? 0 : Number(String(request.NextToken).slice(1));
+    return { Items: four.slice(start, start + 2), TotalCount: 4, NextToken: `t${start + 2}` };
+  };
+  const run = drive(p, serve, { MaxResults: 2 });
+  assert.deepEqual(run.requests.map((r) => r.NextToken), [undefined, "t2"]);
+  assert.deepEqual(run.items, four);
+});
