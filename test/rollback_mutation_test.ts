@@ -62,3 +62,75 @@ steps:
   const deletes = engine.emulator.calls().filter((c) => c.action === "DeleteTopic");
   assert.equal(deletes.length, 1);
 });
+
+Deno.test("rollback journals its events redacted: a secret in an undo's request never reaches the sink", async () => {
+  const engine = testEngine();
+  const secret = "s3cr3t-topic-name";
+  const text = `
+tcflow: 1
+name: secret-undo
+inputs:
+  name: { type: string, secret: true }
+steps:
+  - id: mine
+    action: trocket.CreateTopic
+    with: { InstanceId: ${TARGET}, Topic: "\${{ inputs.name }}", TopicType: NORMAL, QueueNum: 3 }
+    undo:
+      action: trocket.DeleteTopic
+      with: { InstanceId: ${TARGET}, Topic: "\${{ inputs.name }}" }
+`;
+  const { result } = await engine.run(text, { inputs: { name: secret }, secrets: [secret] });
+  assert.equal(result.status, "succeeded", JSON.stringify(result.steps[0]?.error));
+  const sink = new MemorySink();
+  const undone = await rollbackWorkflow(workflowOf(text), {
+    recorded: Object.fromEntries(result.steps.map((s) => [s.id, s])),
+    inputs: { name: secret },
+    secrets: [secret],
+    deps: engine.deps,
+    client: engine.client,
+    rateLimiter: createRateLimiter({ deps: engine.deps }),
+    runId: result.run_id,
+    region: "ap-guangzhou",
+    sink,
+  });
+  assert.deepEqual(undone.map((u) => [u.stepId, u.status]), [["mine", "succeeded"]]);
+  // The topic was really deleted by its secret name, and the journal never names it.
+  assert.deepEqual(topicsOf(engine.emulator, TARGET), []);
+  const journaled = JSON.stringify(sink.events, (_, v) => typeof v === "bigint" ? String(v) : v);
+  assert.ok(sink.ofType("undo-succeeded").length === 1, journaled);
+  assert.equal(journaled.includes(secret), false, journaled);
+  assert.match(journaled, /\*\*\*/);
+});
+
+Deno.test("a foreach whose item failed and then another was left uncertain ends uncertain (resume must not re-send it)", async () => {
+  // Item 0 fails ("shared" exists); item 1 is applied, then the connection breaks while its
+  // answer is read (uncertain). Uncertain must win over failed whatever the order.
+  const engine = testEngine({
+    wrapFetch: (handle) => async (request) => {
+      const cut = (await request.clone().text()).includes('"Topic":"fresh"');
+      const response = await handle(request);
+      if (cut) throw new TypeError("error reading response: connection reset by peer");
+      return response;
+    },
+  });
+  const { result } = await engine.run(`
+tcflow: 1
+name: mixed
+steps:
+  - id: theirs
+    action: trocket.CreateTopic
+    with: { InstanceId: ${TARGET}, Topic: shared, TopicType: NORMAL, QueueNum: 3 }
+  - id: mine
+    action: trocket.CreateTopic
+    foreach: \${{ ["shared", "fresh"] }}
+    concurrency: 1
+    on_error: continue
+    with: { InstanceId: ${TARGET}, Topic: "\${{ item }}", TopicType: NORMAL, QueueNum: 3 }
+    retry: { attempts: 1 }
+`);
+  const mine = result.steps[1];
+  assert.deepEqual(mine?.items?.map((i) => [i.index, i.status]), [[0, "failed"], [1, "uncertain"]]);
+  assert.equal(mine?.status, "uncertain", JSON.stringify(mine?.error));
+  assert.match(mine?.error?.message ?? "", /item 1: CreateTopic may have been applied/);
+  assert.deepEqual(topicsOf(engine.emulator, TARGET).sort(), ["fresh", "shared"]);
+});
