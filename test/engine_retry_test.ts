@@ -57,6 +57,35 @@ steps:
   assert.ok(calls.every((c) => c.outcome === "ok"), "no call was throttled");
 });
 
+Deno.test("each action is paced at its own documented rate, not 20/s for all (virtual clock)", async () => {
+  // trocket documents 10000/s for DescribeConsumerGroupList and 20/s for DescribeTopicList:
+  // ten of the first go at once, ten of the second are spaced 1/(20 × 0.9) s apart.
+  const engine = testEngine();
+  const { result } = await engine.run(`
+tcflow: 1
+name: rates
+steps:
+  - id: groups
+    action: trocket.DescribeConsumerGroupList
+    foreach: \${{ [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }}
+    concurrency: 10
+    with: { InstanceId: ${EXISTING}, Offset: 0, Limit: 20 }
+  - id: topics
+    action: trocket.DescribeTopicList
+    foreach: \${{ [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }}
+    concurrency: 10
+    with: { InstanceId: ${EXISTING} }
+`);
+  assert.equal(result.status, "succeeded");
+  const span = (action: string) => {
+    const times = engine.emulator.calls().filter((c) => c.action === action).map((c) => c.timeMs);
+    assert.equal(times.length, 10);
+    return Math.max(...times) - Math.min(...times);
+  };
+  assert.ok(span("DescribeConsumerGroupList") < 20, `${span("DescribeConsumerGroupList")} ms`);
+  assert.ok(span("DescribeTopicList") >= 9 * 55, `${span("DescribeTopicList")} ms`);
+});
+
 Deno.test("a low server rate limit without client pacing: throttled calls are retried", async () => {
   const engine = testEngine({ emulator: { rateScale: 0.1 }, rateScale: 100 });
   const { result } = await engine.run(`
