@@ -380,6 +380,7 @@ async function runDeno(
   signal?.addEventListener("abort", kill);
   try {
     const status = await child.status;
+    signal?.throwIfAborted(); // a run killed by Ctrl-C says nothing of the tests
     return { ok: status.success && !timedOut, timedOut };
   } finally {
     clearTimeout(timer);
