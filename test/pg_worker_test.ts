@@ -5,6 +5,7 @@
  * again, `submit --wait` behaves like `run`.
  */
 import assert from "node:assert/strict";
+import postgres from "postgres";
 import { createEmulator, DEMO_CREDENTIAL } from "../lib/emulator/emulator.ts";
 import type { RunSink } from "../lib/journal/events.ts";
 import { runWorkflow } from "../lib/engine/executor.ts";
@@ -15,6 +16,7 @@ import { journalSink } from "../lib/journal/store.ts";
 import { createTencentClient } from "../lib/tencent/client.ts";
 import { loadWorkflowText } from "../lib/workflow/load.ts";
 import { runCli } from "./_cli.ts";
+import { spawnCli } from "./_crash.ts";
 import { freshDatabase, stopTestServer, testServer } from "./_postgres.ts";
 
 const server = await testServer();
@@ -192,6 +194,30 @@ Deno.test({
       assert.match(noStore.stderr, /worker: needs --store postgres:\/\//);
     } finally {
       await fx.db.drop();
+    }
+  },
+});
+
+Deno.test({
+  name: "worker: its pool is open before it says ready (no logins in the first burst of claims)",
+  ignore,
+  fn: async () => {
+    if (typeof server === "string") return;
+    const db = await freshDatabase(server);
+    const worker = spawnCli(["worker", "--store", db.url, "--name", "w1", "--concurrency", "5"]);
+    const sql = postgres(server.adminUrl, { max: 1, onnotice: () => {} });
+    try {
+      assert.match(await worker.waitForLine(/ready/) ?? "", /worker w1: ready/);
+      const name = new URL(db.url).pathname.slice(1);
+      const [row] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = ${name} AND application_name = 'tcflow'`;
+      // --concurrency 5: 5 + 2 connections (a login costs tens of ms of the event loop).
+      assert.equal(row?.n, 7);
+    } finally {
+      worker.child.kill("SIGTERM");
+      await worker.done();
+      await sql.end();
+      await db.drop();
     }
   },
 });

@@ -93,6 +93,10 @@ export const workerCommand: Command = async (args, ctx) => {
     max: concurrency + 2,
     onLeaseLost: (runId) => controllers.get(runId)?.abort(new LeaseLost(runId)),
   });
+  // Every connection of the pool is opened now, not on the first burst of claims: a login
+  // (SCRAM-SHA-256) costs the event loop tens of milliseconds, and 16 of them at the first
+  // claim made every rate slot of that second late, then sent together.
+  await openPool(store.sql, concurrency + 2);
   const stop = stopSignals(() => {
     if (stopping) {
       log(`stopping now: releasing ${controllers.size} run(s) and ${items.busy} item(s)`);
@@ -291,6 +295,11 @@ function isFenced(error: unknown): boolean {
 function withoutInputs(parsed: ParsedArgs): ParsedArgs {
   const { input: _input, inputs: _inputs, ...flags } = parsed.flags;
   return { ...parsed, flags };
+}
+
+/** Opens `n` connections of the pool at once (each runs a trivial query). */
+async function openPool(sql: PgJournalStore["sql"], n: number): Promise<void> {
+  await Promise.all(Array.from({ length: n }, () => sql`SELECT 1`));
 }
 
 /** Waits `ms`, or less when a run or an item in hand finishes. */

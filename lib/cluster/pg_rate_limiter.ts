@@ -6,8 +6,9 @@
  * The bucket is GCRA's "theoretical arrival time" (`tat`), four key columns (the in-process key
  * joins its parts with `\u0000`, which PostgreSQL text rejects). One statement reserves a slot
  * and answers how long to wait, by the database clock only: the caller sleeps that long and
- * sends. A burst tolerance of one interval lets at most 2 calls go at once above the steady
- * rate; scale is that of the in-process limiter (`--rate-scale`); the headroom is 0.95 (the
+ * sends. Calls of one process that ask while its statement for the key is out are served by
+ * the next statement together (n slots for one round trip). A burst tolerance of one interval
+ * lets at most 2 calls go at once above the steady rate; scale is that of the in-process limiter (`--rate-scale`); the headroom is 0.95 (the
  * database clock is one clock for all workers, so less margin is needed than for the 0.9 of
  * separate processes).
  *
@@ -50,28 +51,77 @@ export function createPgRateLimiter(options: PgRateLimiterOptions): RateLimiter 
   if (!(headroom > 0 && headroom <= 1)) throw new RangeError(`headroom must be in (0, 1]`);
   const effectiveRate = (ratePerS: number) => Math.max(ratePerS, 0.001) * scale * headroom;
 
+  /** Calls waiting for a statement, per key and rate; a key has at most one in flight. */
+  const queues = new Map<string, Waiter[]>();
+  const inFlight = new Set<string>();
+
+  /**
+   * One statement reserves a slot for every call queued under the key: the GCRA row moves by
+   * n intervals, and the calls go one interval apart from its old value (the same slots n
+   * single statements would hand out, for one round trip and one row lock).
+   */
+  async function reserve(qkey: string, key: string, ratePerS: number): Promise<void> {
+    inFlight.add(qkey);
+    try {
+      for (;;) {
+        const waiters = (queues.get(qkey) ?? []).filter((w) => !w.signal?.aborted);
+        queues.delete(qkey);
+        if (waiters.length === 0) return;
+        const [service = "", action = "", region = "", credential = ""] = key.split("\u0000");
+        const intervalS = 1 / effectiveRate(ratePerS);
+        const toleranceS = (burst - 1) * intervalS;
+        const n = waiters.length;
+        let rows: { base_ms: number; now_ms: number }[];
+        try {
+          rows = await sql<{ base_ms: number; now_ms: number }[]>`
+            INSERT INTO tcflow_rate_buckets AS b (service, action, region, credential, tat)
+            VALUES (${service}, ${action}, ${region}, ${credential},
+                    now() + make_interval(secs => ${n * intervalS}))
+            ON CONFLICT (service, action, region, credential) DO UPDATE
+              SET tat = greatest(b.tat, now()) + make_interval(secs => ${n * intervalS})
+            RETURNING
+              (extract(epoch FROM tat - make_interval(secs => ${n * intervalS})) * 1000)::float8
+                AS base_ms,
+              (extract(epoch FROM now()) * 1000)::float8 AS now_ms`;
+        } catch (error) {
+          for (const w of waiters) w.reject(error);
+          continue;
+        }
+        const baseMs = Number(rows[0]?.base_ms);
+        const nowMs = Number(rows[0]?.now_ms);
+        waiters.forEach((w, j) => {
+          // The call may go `tolerance` before its slot (2 at once after a pause).
+          const sendAtMs = Math.max(nowMs, baseMs + (j * intervalS - toleranceS) * 1000);
+          options.onSlot?.(key, sendAtMs);
+          w.resolve(sendAtMs - nowMs);
+        });
+      }
+    } finally {
+      inFlight.delete(qkey);
+    }
+  }
+
   return {
     effectiveRate,
     async acquire(key, ratePerS, signal) {
       signal?.throwIfAborted();
-      const [service = "", action = "", region = "", credential = ""] = key.split("\u0000");
-      const intervalS = 1 / effectiveRate(ratePerS);
-      const toleranceS = (burst - 1) * intervalS;
-      // The slot starts at max(tat, now); the call may go `tolerance` before it.
-      const rows = await sql<{ wait_ms: number; send_at_ms: number }[]>`
-        INSERT INTO tcflow_rate_buckets AS b (service, action, region, credential, tat)
-        VALUES (${service}, ${action}, ${region}, ${credential},
-                now() + make_interval(secs => ${intervalS}))
-        ON CONFLICT (service, action, region, credential) DO UPDATE
-          SET tat = greatest(b.tat, now()) + make_interval(secs => ${intervalS})
-        RETURNING greatest(0, extract(epoch FROM
-          (tat - make_interval(secs => ${intervalS + toleranceS}) - now())) * 1000)::float8
-          AS wait_ms,
-          extract(epoch FROM greatest(now(),
-            tat - make_interval(secs => ${intervalS + toleranceS}))) * 1000 AS send_at_ms`;
-      const waitMs = rows[0]?.wait_ms ?? 0;
-      options.onSlot?.(key, Number(rows[0]?.send_at_ms));
+      const qkey = `${key}\u0000${ratePerS}`;
+      const waitMs = await new Promise<number>((resolve, reject) => {
+        const queue = queues.get(qkey) ?? [];
+        // Aborted while queued: no slot is reserved for it (one already reserved is lost).
+        signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+        queue.push({ resolve, reject, ...(signal !== undefined ? { signal } : {}) });
+        queues.set(qkey, queue);
+        if (!inFlight.has(qkey)) void reserve(qkey, key, ratePerS);
+      });
       if (waitMs >= 1) await deps.sleep(waitMs, signal);
+      signal?.throwIfAborted();
     },
   };
+}
+
+interface Waiter {
+  resolve(waitMs: number): void;
+  reject(error: unknown): void;
+  signal?: AbortSignal;
 }

@@ -79,3 +79,46 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "pg rate limiter: calls that ask together share one statement, paced the same",
+  ignore: typeof server === "string",
+  fn: async () => {
+    if (typeof server === "string") return;
+    const db = await freshDatabase(server);
+    const sql = postgres(db.url, { max: 4, onnotice: () => {} });
+    try {
+      await migrate(sql);
+      let statements = 0;
+      // The real pool behind, counting the statements the limiter sends.
+      const counted = ((...args: Parameters<typeof sql>) => {
+        statements++;
+        return sql(...args);
+      }) as unknown as typeof sql;
+      const sends: number[] = [];
+      const limiter = createPgRateLimiter({
+        sql: counted,
+        headroom: 1,
+        onSlot: (_, ms) => sends.push(ms),
+        deps: { sleep: () => Promise.resolve() },
+      });
+      const key = rateKey({ service: "cvm", action: "A", region: "r", secretId: "AKID" });
+      // 16 items claimed at once ask together: the first alone, the other 15 in one statement.
+      await Promise.all(Array.from({ length: 16 }, () => limiter.acquire(key, 10)));
+      assert.equal(statements, 2);
+      assert.equal(sends.length, 16);
+      assert.ok(sends[1]! - sends[0]! < 50, "the first 2 go at once");
+      for (let i = 2; i < 16; i++) {
+        const since = sends[i]! - sends[i === 2 ? 0 : i - 1]!;
+        assert.ok(Math.abs(since - 100) < 1, `call ${i + 1} goes ${since} ms after the one before`);
+      }
+      // An aborted call gives up at once.
+      const abort = new AbortController();
+      abort.abort(new Error("stopped"));
+      await assert.rejects(limiter.acquire(key, 10, abort.signal), /stopped/);
+    } finally {
+      await sql.end();
+      await db.drop();
+    }
+  },
+});
