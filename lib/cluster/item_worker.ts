@@ -24,7 +24,7 @@ import { encodeOutcome } from "./item_outcome.ts";
 import {
   type ClaimedItem,
   claimItems,
-  completeItem,
+  completeItems,
   itemLeaseLeftS,
   releaseItem,
   renewItems,
@@ -76,6 +76,44 @@ export class ItemWorker {
         });
       }
     }, (options.leaseS * 1000) / 3);
+  }
+
+  /** Outcomes waiting for the completion statement under way. */
+  #toComplete: { item: ClaimedItem; outcome: string; done(recorded: boolean | Error): void }[] = [];
+  #completing = false;
+
+  /**
+   * Records an item's outcome; false when fenced. Outcomes that finish while a completion
+   * statement is out go together in the next one (one statement for many items).
+   */
+  #complete(item: ClaimedItem, outcome: string): Promise<boolean> {
+    const recorded = new Promise<boolean>((resolve, reject) => {
+      this.#toComplete.push({
+        item,
+        outcome,
+        done: (r) => r instanceof Error ? reject(r) : resolve(r),
+      });
+    });
+    if (!this.#completing) void this.#flushCompletions();
+    return recorded;
+  }
+
+  async #flushCompletions(): Promise<void> {
+    this.#completing = true;
+    try {
+      while (this.#toComplete.length > 0) {
+        const batch = this.#toComplete.splice(0);
+        try {
+          const recorded = await completeItems(this.#o.sql, batch);
+          batch.forEach((b, i) => b.done(recorded[i] ?? false));
+        } catch (error) {
+          const failure = error instanceof Error ? error : new Error(String(error));
+          for (const b of batch) b.done(failure);
+        }
+      }
+    } finally {
+      this.#completing = false;
+    }
   }
 
   /** Items in flight. */
@@ -178,7 +216,7 @@ export class ItemWorker {
       }
       throw error;
     }
-    if (!(await completeItem(sql, item, encodeOutcome(outcome)))) {
+    if (!(await this.#complete(item, encodeOutcome(outcome)))) {
       log(`lost its lease on ${where}; recorded nothing (another worker continues it)`);
       return undefined;
     }

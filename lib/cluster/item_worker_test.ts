@@ -18,7 +18,7 @@ import { freshDatabase, stopTestServer, testServer } from "../../test/_postgres.
 import { createVpcDouble } from "../../test/_vpc_double.ts";
 import { decodeOutcome, encodeOutcome } from "./item_outcome.ts";
 import { ItemWorker } from "./item_worker.ts";
-import { claimItems, completeItem, publishItems } from "./pg_items.ts";
+import { claimItems, completeItem, completeItems, publishItems } from "./pg_items.ts";
 
 const server = await testServer();
 Deno.test.afterAll(stopTestServer);
@@ -168,5 +168,76 @@ Deno.test({
       assert.equal(outcome?.status, "succeeded");
       assert.deepEqual(outcome?.requests, [{ AddressCount: 1n, ClientToken: "tok-item-0" }]);
       assert.equal(await completeItem(store.sql, held!, "{}"), false, "the dead one is fenced");
+    }),
+});
+
+Deno.test({
+  name: "items: outcomes finished together are recorded in one statement, each fenced alone",
+  ignore,
+  fn: () =>
+    withStore(async (store) => {
+      const step: RemoteStep = {
+        runId: "run-1",
+        stepId: "look",
+        concurrency: 16,
+        policy: DEFAULT_RETRY,
+      };
+      const items: RemoteItem[] = Array.from({ length: 16 }, (_, index) => ({
+        index,
+        target: {
+          service: "trocket",
+          action: "DescribeTopicList",
+          version: "2023-03-08",
+          region: "ap-guangzhou",
+        },
+        params: { InstanceId: "rmq-72mo3a9o" },
+      }));
+      await publishItems(store.sql, step, items, NONE);
+      const held = await claimItems(store.sql, "w", 10, 16);
+      // Item 3 was taken over by another worker meanwhile: its epoch moved on.
+      await store.sql`UPDATE tcflow_items SET epoch = epoch + 1 WHERE idx = 3`;
+      const recorded = await completeItems(
+        store.sql,
+        held.map((item) => ({ item, outcome: `{"status":"succeeded","i":${item.index}}` })),
+      );
+      assert.deepEqual(recorded, held.map((item) => item.index !== 3));
+      const rows = await store.sql<{ idx: number; status: string; outcome: string | null }[]>`
+        SELECT idx, status, outcome FROM tcflow_items ORDER BY idx`;
+      for (const row of rows) {
+        if (row.idx === 3) assert.equal(row.status, "running");
+        else assert.equal(row.outcome, `{"status":"succeeded","i":${row.idx}}`);
+      }
+
+      // A worker's 16 items answered at once: their outcomes take far fewer than 16 statements.
+      await store.sql`DELETE FROM tcflow_items`;
+      await publishItems(store.sql, step, items, NONE);
+      let statements = 0;
+      const counted = ((...args: Parameters<typeof store.sql>) => {
+        statements++;
+        return store.sql(...args);
+      }) as unknown as typeof store.sql;
+      Object.assign(counted, { begin: store.sql.begin.bind(store.sql) });
+      const emulator = createEmulator();
+      const deps = { ...systemDeps(), fetch: emulator.handle };
+      const client = createTencentClient({ deps, credential: { ...DEMO_CREDENTIAL } });
+      const worker = new ItemWorker({
+        sql: counted,
+        owner: "w2",
+        leaseS: 10,
+        slots: 16,
+        deps,
+        clientFor: () => Promise.resolve(client),
+        rateLimiter: createRateLimiter({ deps, scale: 1000 }),
+        log: () => {},
+      });
+      try {
+        assert.equal(await worker.claim(), 16);
+        await worker.drain();
+      } finally {
+        worker.close();
+      }
+      const done = await store.sql`SELECT 1 FROM tcflow_items WHERE status = 'done'`;
+      assert.equal(done.length, 16);
+      assert.ok(statements < 16, `${statements} statements for 16 outcomes`);
     }),
 });

@@ -221,6 +221,34 @@ export async function completeItem(
   return rows.length === 1;
 }
 
+/**
+ * Records the outcomes of several items in one statement (each under its own claim epoch);
+ * answers, in order, whether each was recorded (false: fenced, nothing recorded for it).
+ */
+export async function completeItems(
+  sql: postgres.Sql,
+  done: readonly { item: ClaimedItem; outcome: string }[],
+): Promise<boolean[]> {
+  if (done.length === 0) return [];
+  if (done.length === 1) return [await completeItem(sql, done[0]!.item, done[0]!.outcome)];
+  const rows = await sql<{ run_id: string; step_id: string; idx: number }[]>`
+    UPDATE tcflow_items i
+    SET status = 'done', outcome = v.outcome, done_seq = nextval('tcflow_item_done_seq'),
+      lease_until = NULL
+    FROM unnest(${done.map((d) => d.item.runId)}::text[], ${
+    done.map((d) => d.item.stepId)
+  }::text[], ${done.map((d) => d.item.index)}::int[], ${done.map((d) => d.item.epoch)}::bigint[], ${
+    done.map((d) => d.outcome)
+  }::text[]) AS v(run_id, step_id, idx, epoch, outcome)
+    WHERE i.run_id = v.run_id AND i.step_id = v.step_id AND i.idx = v.idx
+      AND i.epoch = v.epoch AND i.status = 'running'
+    RETURNING i.run_id, i.step_id, i.idx`;
+  const key = (runId: string, stepId: string, index: number) =>
+    `${runId}\u0000${stepId}\u0000${index}`;
+  const recorded = new Set(rows.map((r) => key(r.run_id, r.step_id, r.idx)));
+  return done.map((d) => recorded.has(key(d.item.runId, d.item.stepId, d.item.index)));
+}
+
 /** Seconds left of an item's lease by the database clock (0 when lost). */
 export async function itemLeaseLeftS(sql: postgres.Sql, item: ClaimedItem): Promise<number> {
   const rows = await sql<{ left: number }[]>`
