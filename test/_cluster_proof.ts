@@ -10,13 +10,10 @@
 import { type EmulatorServer, serveEmulator } from "../lib/emulator/server.ts";
 import type { RunEvent } from "../lib/journal/events.ts";
 import { PgJournalStore } from "../lib/journal/pg_store.ts";
-import { createVirtualClock } from "../lib/engine/virtual_clock.ts";
-import { runSchedule, type ScheduledWorkflow } from "../lib/schedule/scheduler.ts";
-import { parseCron } from "../lib/workflow/cron.ts";
-import { pgFireClaims } from "../lib/cluster/pg_fires.ts";
-import { claimItems, completeItem, publishItems } from "../lib/cluster/pg_items.ts";
+import { claimItems, completeItems, publishItems } from "../lib/cluster/pg_items.ts";
 import { DEFAULT_RETRY } from "../lib/workflow/defaults.ts";
-import { type CliProcess, spawnCli } from "./_crash.ts";
+import { CLI_ENV, type CliProcess, spawnCli } from "./_crash.ts";
+import { runCli } from "./_cli.ts";
 
 const INSTANCE = "rmq-72mo3a9o";
 
@@ -52,7 +49,10 @@ function foreachWorkflow(o: {
 async function submit(url: string, text: string): Promise<{ runId: string; dir: string }> {
   const dir = await Deno.makeTempDir({ prefix: "tcflow-cluster-" });
   await Deno.writeTextFile(`${dir}/w.yaml`, text);
-  const out = await spawnCli(["submit", `${dir}/w.yaml`, "--store", url, "--json"]).done();
+  // In this process (the real command code): a trial spawns only its workers.
+  const out = await runCli(["submit", `${dir}/w.yaml`, "--store", url, "--json"], {
+    env: CLI_ENV,
+  });
   if (out.code !== 0) throw new Error(`submit failed: ${out.stderr}`);
   return { runId: JSON.parse(out.stdout).run_id, dir };
 }
@@ -256,81 +256,6 @@ export async function rateTrial(
   }
 }
 
-/** What the schedule trial came to. */
-export interface ScheduleResult {
-  once: number;
-  missed: number;
-  twice: number;
-  overlaps: number;
-}
-
-/**
- * 3 schedulers (each its own connection pool and virtual clock) over `minutes` simulated
- * minutes: an every-minute workflow and a slow one.
- */
-export async function scheduleTrial(url: string, minutes: number): Promise<ScheduleResult> {
-  const start = Date.UTC(2026, 11, 4, 6, 0, 0);
-  const cron = (name: string): ScheduledWorkflow => {
-    const parsed = parseCron("* * * * *");
-    if ("error" in parsed) throw new Error(parsed.error);
-    return { file: `/w/${name}.yaml`, name, cron: parsed };
-  };
-  const every = cron("every-minute");
-  const slow = cron("slow");
-  const stores = await Promise.all(
-    [0, 1, 2].map((i) => PgJournalStore.connect(url, { owner: `s${i}`, max: 2 })),
-  );
-  const fired = new Map<string, number>();
-  let running = 0, overlaps = 0;
-  try {
-    await Promise.all(stores.map((store, i) => {
-      const clock = createVirtualClock({ startMs: start });
-      const claim = pgFireClaims({ sql: store.sql, owner: `s${i}` });
-      return runSchedule({
-        workflows: [every, slow],
-        deps: clock,
-        untilMs: start + (minutes - 1) * 60_000,
-        // A claim takes milliseconds of a 60-second minute: the virtual clock waits for it.
-        async claimFire(w, scheduledMs) {
-          clock.hold();
-          let answer;
-          try {
-            answer = await claim(w, scheduledMs);
-          } catch (error) {
-            clock.release();
-            throw error;
-          }
-          if (answer.verdict !== "won" || w === slow) {
-            clock.release();
-            return answer;
-          }
-          const { finished } = answer;
-          return { verdict: "won", finished: () => finished().finally(() => clock.release()) };
-        },
-        async runOnce(w, scheduledMs) {
-          const key = `${w.name} ${scheduledMs}`;
-          fired.set(key, (fired.get(key) ?? 0) + 1);
-          if (w === slow) {
-            if (running++ > 0) overlaps++;
-            await store.sql`SELECT pg_sleep(0.02)`;
-            running--;
-          }
-          return { status: "succeeded" };
-        },
-      });
-    }));
-  } finally {
-    await Promise.all(stores.map((store) => store.end()));
-  }
-  const keys = Array.from({ length: minutes }, (_, m) => `every-minute ${start + m * 60_000}`);
-  return {
-    once: keys.filter((k) => fired.get(k) === 1).length,
-    missed: keys.filter((k) => fired.get(k) === undefined).length,
-    twice: [...fired.values()].filter((n) => n > 1).length,
-    overlaps,
-  };
-}
-
 /** Items/s of a read-only foreach with `workers` workers (from the run's journal). */
 export async function throughputTrial(
   url: string,
@@ -368,7 +293,10 @@ export async function throughputTrial(
   }
 }
 
-/** The database's own cost per item: claim (in batches of 16) and complete, one client. */
+/**
+ * The database's own cost per item: claim and complete in batches of 16 (one transaction per
+ * claim, one statement per completion of a batch), one client.
+ */
 export async function unitCostMs(
   url: string,
   items: number,
@@ -394,7 +322,11 @@ export async function unitCostMs(
       const batch = await claimItems(store.sql, "cost", 10, 16);
       claimMs += performance.now() - t;
       t = performance.now();
-      for (const item of batch) await completeItem(store.sql, item, '{"status":"succeeded"}');
+      // As a worker records outcomes that finish together: one statement for them all.
+      await completeItems(
+        store.sql,
+        batch.map((item) => ({ item, outcome: '{"status":"succeeded"}' })),
+      );
       completeMs += performance.now() - t;
       done += batch.length;
       if (batch.length === 0) throw new Error("nothing left to claim");

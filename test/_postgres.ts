@@ -47,6 +47,7 @@ export interface TestDatabase {
 
 let started: Promise<TestServer | string> | undefined;
 let cleanup: (() => Promise<void>) | undefined;
+let pause: ((ms: number) => Promise<void>) | undefined;
 
 /**
  * The shared test server of this process, or a one-line reason to skip.
@@ -64,6 +65,16 @@ export async function stopTestServer(): Promise<void> {
   cleanup = undefined;
   started = undefined;
   await stop?.();
+}
+
+/**
+ * Stops the server this process started (fast: its connections are cut), waits `ms`, and
+ * starts it again on the same port: a database that goes away mid-run. Throws for
+ * `TCFLOW_TEST_DATABASE_URL` (not ours to stop).
+ */
+export async function pauseTestServer(ms: number): Promise<void> {
+  if (pause === undefined) throw new Error("pauseTestServer: no server started by this process");
+  await pause(ms);
 }
 
 /** A new empty database on the test server. */
@@ -143,7 +154,16 @@ async function start(): Promise<TestServer | string> {
     as([`${bin}/pg_ctl`, "start", "-w", "-s", "-D", data, "-l", `${dir}/log`, "-o", options]),
     `${dir}/log`,
   );
+  pause = async (ms) => {
+    await exec(as([`${bin}/pg_ctl`, "stop", "-w", "-s", "-m", "fast", "-D", data]));
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    await exec(
+      as([`${bin}/pg_ctl`, "start", "-w", "-s", "-D", data, "-l", `${dir}/log`, "-o", options]),
+      `${dir}/log`,
+    );
+  };
   cleanup = async () => {
+    pause = undefined;
     await exec(as([`${bin}/pg_ctl`, "stop", "-s", "-m", "immediate", "-D", data])).catch(() => {});
     await Deno.remove(dir, { recursive: true });
   };

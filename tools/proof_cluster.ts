@@ -9,26 +9,23 @@
  *    dead worker's concurrency), none lost, every run finished.
  * 2. rate: 3 workers, a 1,000-item `foreach` under the documented 20/s (times `--rate-scale`
  *    on both sides): share of the limit reached, `RequestLimitExceeded` in the call log.
- * 3. schedules: 3 schedulers (own connection pools and virtual clocks) over 100 simulated
- *    minutes: fires per minute, missed, overlapping.
+ * 3. schedules: 3 `tcflow schedule --store` processes sharing a simulated clock
+ *    (`TCFLOW_SCHEDULE_CLOCK`) over 100 simulated minutes: fires per minute, missed,
+ *    overlapping runs of a slow workflow.
  * 4. throughput: a read-only 10,000-item `foreach`, rate limits out of the way: items/s with
  *    1, 2, 3 workers, and the database's cost per item (claim + complete).
  *
  * Flags: `--trials N` (30), `--seed N`, `--only kills|rate|schedules|throughput`,
- * `--items N` (throughput items, 10000).
+ * `--items N` (throughput items, 10000), `--minutes N` (100) and `--speed N` (20: simulated
+ * seconds per second) of the schedules.
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { freshDatabase, stopTestServer, testServer } from "../test/_postgres.ts";
-import {
-  killTrial,
-  rateTrial,
-  scheduleTrial,
-  throughputTrial,
-  unitCostMs,
-} from "../test/_cluster_proof.ts";
+import { killTrial, rateTrial, throughputTrial, unitCostMs } from "../test/_cluster_proof.ts";
 import { createRng } from "../test/_random.ts";
+import { scheduleProcessTrial } from "../test/_schedule_trial.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -37,6 +34,8 @@ const { values } = parseArgs({
     seed: { type: "string", default: "20261204" },
     only: { type: "string" },
     items: { type: "string", default: "10000" },
+    minutes: { type: "string", default: "100" },
+    speed: { type: "string", default: "20" },
   },
 });
 const trials = Number(values.trials);
@@ -114,14 +113,23 @@ try {
     }
   }
   if (only === undefined || only === "schedules") {
+    const minutes = Number(values.minutes);
+    const speed = Number(values.speed);
     const db = await freshDatabase(server);
     try {
-      const r = await scheduleTrial(db.url, 100);
-      console.log(`schedules: 3 schedulers × 100 simulated minutes`);
-      check(r.once === 100, `minutes fired exactly once: ${r.once}/100`);
-      check(r.missed === 0, `missed: ${r.missed}`);
+      const r = await scheduleProcessTrial(db.url, { minutes, speed });
+      console.log(
+        `schedules: 3 tcflow schedule processes x ${minutes} simulated minutes (x${speed}, ` +
+          `${(r.tookMs / 1000).toFixed(0)} s): fires per process ${r.perProcess.join(", ")}; ` +
+          `slow: ${r.slowFired} fired, ${r.slowSkipped} skipped while running`,
+      );
+      check(r.once === minutes, `minutes fired exactly once: ${r.once}/${minutes}`);
+      check(r.missed === 0, `missed: ${r.missed} ${r.missedMinutes.join(" ")}`);
+      for (const line of r.skips) console.log(`       ${line}`);
       check(r.twice === 0, `fired twice: ${r.twice}`);
+      check(r.runs === r.everyFired, `runs of every-minute: ${r.runs} (fires ${r.everyFired})`);
       check(r.overlaps === 0, `overlapping runs of the slow workflow: ${r.overlaps}`);
+      check(r.codes.every((c) => c === 0), `scheduler exit codes: ${r.codes.join(", ")}`);
     } finally {
       await db.drop();
     }

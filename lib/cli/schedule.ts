@@ -27,6 +27,8 @@ import { formatDuration } from "./_progress.ts";
 import { boolFlag, parseCommandArgs, type ParsedArgs, stringFlag } from "./args.ts";
 import { type CliContext, type Command, EXIT, UsageError } from "./context.ts";
 import { stateDirOf, storeUrlOf } from "./_journal.ts";
+import { parseSimClock, SIM_CLOCK_ENV, simulated } from "../schedule/sim_clock.ts";
+import type { Deps } from "../deps.ts";
 import { fileFireClaims } from "../schedule/fire_gate.ts";
 import { runCommand } from "./run.ts";
 import { formatScheduleList, LISTED_FIRES } from "./_schedule_list.ts";
@@ -185,11 +187,19 @@ async function clusterOf(parsed: ParsedArgs, ctx: CliContext) {
   if (url === undefined) return undefined;
   const { PgJournalStore } = await import("../journal/pg_store.ts");
   const { databaseClockOffsetMs, pgFireClaims } = await import("../cluster/pg_fires.ts");
+  const simText = ctx.env(SIM_CLOCK_ENV);
+  const sim = simText === undefined || simText === "" ? undefined : parseSimClock(simText);
+  if (sim !== undefined && "error" in sim) throw new UsageError(`schedule: ${sim.error}`);
   const store = await PgJournalStore.connect(url, { max: 2 });
   try {
     const offsetMs = await databaseClockOffsetMs(store.sql, ctx.deps.now);
+    const clock: Pick<Deps, "now" | "sleep"> = {
+      now: () => ctx.deps.now() + offsetMs,
+      sleep: ctx.deps.sleep,
+    };
     return {
-      deps: { ...ctx.deps, now: () => ctx.deps.now() + offsetMs },
+      // Proofs only: a simulated clock shared by several schedulers (sim_clock.ts).
+      deps: { ...ctx.deps, ...(sim !== undefined ? simulated(clock, sim) : clock) },
       claimFire: pgFireClaims({ sql: store.sql, owner: `schedule pid ${Deno.pid}` }),
       end: () => store.end(),
     };

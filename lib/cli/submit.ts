@@ -28,7 +28,8 @@ export const SUBMIT_USAGE =
 Validates the workflow and queues a run of it in the database; "tcflow worker" processes
 run it. Prints the run id (--json: {"run_id", "status": "queued"}). --wait waits until the
 run is finished and then prints what "tcflow run" prints (--json: the run document), exit 0
-when it succeeded, 1 when it failed. Secret inputs cannot be queued (they are never stored).
+when it succeeded, 1 when it failed. Secret inputs cannot be queued (they are never stored):
+run such a workflow with "tcflow run <workflow> --store …", journaled in the same database.
 `;
 
 const SUBMIT_FLAGS = { wait: { type: "boolean" } } as const;
@@ -75,7 +76,12 @@ export const submitCommand: Command = async (args, ctx) => {
   const secret = wf.inputs.find((decl) => decl.secret && Object.hasOwn(inputs, decl.name));
   if (secret !== undefined) {
     throw new UsageError(
-      `submit: --input ${secret.name} is a secret input, and a queued run cannot carry a secret (it is never stored); give it to the workers through the workflow's env: allow-list instead`,
+      `submit: --input ${secret.name} is a secret input: a queued run would have to store it ` +
+        "for the workers, and tcflow never stores a secret (nor may a workflow read one from " +
+        "the workers' environment: env: refuses credential names, E_SECRET_ENV). Run it here " +
+        `instead, journaled in the same database: tcflow run ${
+          parsed.positionals[0]
+        } --store … --input ${secret.name}=… (and resume <run-id> --input ${secret.name}=…)`,
     );
   }
   const region = stringFlag(parsed, "region") ?? (ctx.env("TENCENTCLOUD_REGION") || undefined);
