@@ -105,6 +105,8 @@ export interface KillResult {
   victimStderr: string;
   /** Lines of workers other than the victim saying they lost a lease (a stall under load). */
   othersLost: number;
+  /** Workers other than the victim that lost a lease (stalled past it: dead to the others). */
+  othersLostWorkers: number;
   tookMs: number;
 }
 
@@ -179,6 +181,10 @@ export async function killTrial(
       victimStderr: outs[o.victim]!.stderr,
       othersLost: outs.filter((_, i) => i !== o.victim)
         .reduce((n, out) => n + (out.stderr.match(/lost its lease/g) ?? []).length, 0),
+      othersLostWorkers: outs.filter((out, i) =>
+        i !== o.victim && /lost its lease/.test(out.stderr)
+      )
+        .length,
       tookMs: Date.now() - startMs,
     };
   } finally {
