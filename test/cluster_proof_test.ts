@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { killTrial } from "./_cluster_proof.ts";
+import { scheduleProcessTrial } from "./_schedule_trial.ts";
 import { freshDatabase, stopTestServer, testServer } from "./_postgres.ts";
 
 const server = await testServer();
@@ -43,6 +44,26 @@ Deno.test({
       assert.equal(r.duplicates, 0, "no item reached the emulator twice");
       assert.equal(r.lost, 0);
       assert.ok(r.finished, "the run finished");
+    } finally {
+      await db.drop();
+    }
+  },
+});
+
+Deno.test({
+  name: "cluster: 3 tcflow schedule processes on one database fire each minute once, no overlap",
+  ignore: typeof server === "string",
+  fn: async () => {
+    if (typeof server === "string") return;
+    const db = await freshDatabase(server);
+    try {
+      const r = await scheduleProcessTrial(db.url, { minutes: 3, speed: 20 });
+      assert.deepEqual(r.codes, [0, 0, 0]);
+      assert.equal(r.once, 3, `minutes fired once: ${r.once}; skips: ${r.skips.join("; ")}`);
+      assert.equal(r.twice, 0, "no minute fired twice");
+      assert.equal(r.runs, r.everyFired, "one run per fire");
+      assert.equal(r.overlaps, 0, "the slow workflow never overlaps itself");
+      assert.ok(r.slowSkipped > 0, "the slow workflow's next minutes were skipped while it ran");
     } finally {
       await db.drop();
     }
