@@ -18,22 +18,73 @@ Deno.test("actions describe shows parameters with their catalog types", async ()
   assert.match(result.stdout, /mutating: no/);
 });
 
-Deno.test("actions describe --skeleton prints a step that validates once filled in", async () => {
+Deno.test("actions describe --skeleton: required parameters as typed placeholders validate refuses, optional ones commented out; filled in, it validates", async () => {
   const result = await runCli(["actions", "describe", "apigateway.CreateUsagePlan", "--skeleton"]);
   assert.equal(result.code, 0, result.stderr);
   const steps = parseYaml(result.stdout) as Array<Record<string, unknown>>;
   const step = steps[0]!;
   assert.equal(step.action, "apigateway.CreateUsagePlan");
-  const params = step.with as Record<string, unknown>;
-  for (const name of ["UsagePlanName", "UsagePlanDesc", "MaxRequestNum", "MaxRequestNumPreSec"]) {
-    assert.ok(name in params, `${name} is in the skeleton`);
+  // Only the required parameter is a key; the optional ones are there, commented out.
+  assert.deepEqual(step.with, { UsagePlanName: "<String>" });
+  for (const name of ["UsagePlanDesc", "MaxRequestNum", "MaxRequestNumPreSec"]) {
+    assert.match(result.stdout, new RegExp(`^    # ${name}: `, "m"), `${name} is commented out`);
   }
-  const indented = result.stdout.split("\n").map((line) => (line ? `  ${line}` : line)).join("\n");
-  const { diagnostics } = loadWorkflowText(
-    `tcflow: 1\nname: skeleton\nregion: ap-guangzhou\nsteps:\n${indented}`,
-    "skeleton.yaml",
-  );
+  const workflow = (text: string) =>
+    `tcflow: 1\nname: skeleton\nregion: ap-guangzhou\nsteps:\n${
+      text.split("\n").map((line) => (line ? `  ${line}` : line)).join("\n")
+    }`;
+  const raw = loadWorkflowText(workflow(result.stdout), "skeleton.yaml").diagnostics;
+  assert.deepEqual(raw.map((d) => [d.code, d.line]), [["E_MISSING_PARAM", 12]]);
+  assert.match(raw[0]!.message, /`UsagePlanName` still holds the skeleton's placeholder <String>/);
+  const filled = result.stdout.replace("<String>", "plan-1");
+  const { diagnostics } = loadWorkflowText(workflow(filled), "skeleton.yaml");
   assert.deepEqual(diagnostics.filter((d) => d.severity === "error"), []);
+
+  // A required list of structures, an Integer: typed placeholders, each refused by name.
+  const topics = await runCli(["actions", "describe", "trocket.CreateTopic", "--skeleton"]);
+  assert.match(topics.stdout, /^ {4}QueueNum: <Integer>/m);
+  assert.match(topics.stdout, /^ {4}# TagList: \[\{"TagKey":"","TagValue":""\}\]/m);
+  const refused = loadWorkflowText(workflow(topics.stdout), "skeleton.yaml").diagnostics;
+  assert.deepEqual(
+    refused.map((d) => /`(\w+)`/.exec(d.message)?.[1]).sort(),
+    ["InstanceId", "QueueNum", "Topic", "TopicType"],
+  );
+  assert.ok(refused.every((d) => d.code === "E_MISSING_PARAM"));
+});
+
+Deno.test("actions describe prints whole descriptions (enum values), describes structures, --search reads descriptions", async () => {
+  const create = await runCli(["actions", "describe", "trocket.CreateInstance"]);
+  assert.equal(create.code, 0, create.stderr);
+  // The catalog once kept only "实例类型，枚举值如下：" and lost the values.
+  assert.match(
+    create.stdout,
+    /InstanceType\s+String\s+required\s+实例类型，枚举值如下：\n\s+- EXPERIMENT：体验版\n\s+- BASIC：基础版\n\s+- PRO：专业版\n\s+- PLATINUM：铂金版/,
+  );
+  assert.match(create.stdout, /当前 API 适用集群：5\.x 集群/); // the action's whole description
+  const json = await runCli(["actions", "describe", "trocket.CreateInstance", "--json"]);
+  const field = JSON.parse(json.stdout).inputs.find((f: { name: string }) =>
+    f.name === "InstanceType"
+  );
+  assert.match(field.description, /PLATINUM/);
+
+  const list = await runCli(["actions", "describe", "trocket.DescribeTopicList"]);
+  assert.match(list.stdout, /^Structures: .*\bTopicItem\b/m);
+  const item = await runCli(["actions", "describe", "trocket.TopicItem"]);
+  assert.equal(item.code, 0, item.stderr);
+  assert.match(item.stdout, /^trocket\.TopicItem {2}\(structure, version 2023-03-08\)/);
+  assert.match(item.stdout, /^ {2}Topic\s+String\s+\S/m);
+  const itemJson = await runCli(["actions", "describe", "trocket.TopicItem", "--json"]);
+  assert.equal(JSON.parse(itemJson.stdout).name, "TopicItem");
+  const typo = await runCli(["actions", "describe", "trocket.TopicItm"]);
+  assert.equal(typo.code, 2);
+
+  const search = await runCli(["actions", "--search", "5.x 集群", "trocket", "--json"]);
+  assert.equal(search.code, 0, search.stderr);
+  const hits = JSON.parse(search.stdout) as Array<{ action: string; in?: string }>;
+  assert.ok(hits.some((h) => h.action === "CreateInstance" && h.in === "description"));
+  const byName = await runCli(["actions", "--search", "CreateInstance", "trocket", "--json"]);
+  const named = JSON.parse(byName.stdout) as Array<{ action: string; in?: string }>;
+  assert.ok(named.some((h) => h.action === "CreateInstance" && h.in === undefined));
 });
 
 Deno.test("actions lists and searches the catalog", async () => {

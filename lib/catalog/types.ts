@@ -43,6 +43,11 @@ export interface Field {
   required: boolean;
   /** First paragraph of the documentation, plain text. */
   doc?: string;
+  /**
+   * The whole documentation (enumerations and lists on their own lines), plain text, when it
+   * says more than `doc`.
+   */
+  description?: string;
   /** True when the documentation marks it deprecated. */
   deprecated?: boolean;
   /** Documented example value, as text. */
@@ -66,6 +71,8 @@ export interface Structure {
   name: string;
   /** First paragraph of the documentation, plain text. */
   doc?: string;
+  /** The whole documentation, plain text, when it says more than `doc`. */
+  description?: string;
   /** Its fields. */
   fields: Field[];
 }
@@ -147,6 +154,8 @@ export interface ActionSpec {
   name: string;
   /** First paragraph of the documentation. */
   doc?: string;
+  /** The whole documentation, plain text, when it says more than `doc`. */
+  description?: string;
   /** Requests per second allowed by default (documented; 20 where unknown). */
   rateLimitPerS: number;
   /** False for `Describe*`, `List*`, `Get*`, `Query*`, `Check*`, `Inquiry*`. */

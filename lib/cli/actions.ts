@@ -4,10 +4,13 @@
  * - `tcflow actions` — every service of every cloud with its versions and action counts;
  * - `tcflow actions <service>` — the actions of a service (newest version, or `--version`),
  *   Huawei Cloud's too (`tcflow actions huaweicloud/cph`);
- * - `tcflow actions --search text [service]` — actions whose name contains the text;
+ * - `tcflow actions --search text [service]` — actions whose name contains the text, then those
+ *   whose description does;
  * - `tcflow actions describe <service.Action> [--skeleton]` — parameters, outputs, paging,
  *   (`huaweicloud/cph.ListEncodeServers` too)
- *   rate limit; `--skeleton` prints a YAML step with every parameter.
+ *   rate limit, whole descriptions; `--skeleton` prints a YAML step with every parameter
+ *   (required ones as typed placeholders, optional ones commented out);
+ * - `tcflow actions describe <service.Structure>` — a structure's fields (`trocket.TopicItem`).
  *
  * @module
  */
@@ -24,7 +27,8 @@ import {
   versionsAnyCloud,
 } from "../provider/registry.ts";
 import { stepSkeleton } from "../catalog/skeleton.ts";
-import type { ActionSpec, Field } from "../catalog/types.ts";
+import type { ActionSpec, Field, Structure } from "../catalog/types.ts";
+import { findStructureAnyCloud } from "../catalog/clouds.ts";
 import { describePaging } from "../catalog/pager.ts";
 import { stringifyJson } from "../json.ts";
 import { boolFlag, parseCommandArgs, stringFlag } from "./args.ts";
@@ -38,6 +42,9 @@ const ACTIONS_FLAGS = {
 
 const USAGE = `Usage: tcflow actions [service] [--version V] [--search text] [--json]
        tcflow actions describe <service.Action> [--version V] [--skeleton] [--json]
+       tcflow actions describe <service.Structure> [--version V] [--json]
+
+--search looks in action names, then in their descriptions.
 `;
 
 /** `tcflow actions`. */
@@ -58,6 +65,19 @@ export const actionsCommand: Command = (args, ctx) => {
     if (second === undefined) {
       throw new UsageError(`actions describe: missing <service.Action>\n${USAGE}`);
     }
+    const structure = lookupStructure(second, version);
+    if (structure !== undefined) {
+      if (boolFlag(parsed, "skeleton")) {
+        throw new UsageError(
+          `actions describe: --skeleton goes with an action; ${second} is a structure`,
+        );
+      }
+      if (json) ctx.io.stdout(stringifyJson(structure.structure, 2) + "\n");
+      else {ctx.io.stdout(
+          describeStructure(structure.service, structure.version, structure.structure),
+        );}
+      return Promise.resolve(EXIT.ok);
+    }
     const spec = lookupAction(second, version);
     if (boolFlag(parsed, "skeleton")) ctx.io.stdout(stepSkeleton(spec));
     else if (json) ctx.io.stdout(stringifyJson(spec, 2) + "\n");
@@ -72,10 +92,25 @@ export const actionsCommand: Command = (args, ctx) => {
   if (search !== undefined) {
     if (first !== undefined) knownService(first);
     const hits = searchAllClouds(search, first);
-    if (json) ctx.io.stdout(stringifyJson(hits, 2) + "\n");
-    else {
+    const named = new Set(hits.map((hit) => `${hit.service}.${hit.action}`));
+    const described = searchDescriptions(search, first).filter((hit) =>
+      !named.has(`${hit.service}.${hit.action}`)
+    );
+    if (json) {
+      ctx.io.stdout(
+        stringifyJson([...hits, ...described.map((hit) => ({ ...hit, in: "description" }))], 2) +
+          "\n",
+      );
+    } else {
       for (const hit of hits) ctx.io.stdout(`${hit.service}.${hit.action}  ${hit.version}\n`);
-      ctx.io.stderr(`${hits.length} action(s) match "${search}".\n`);
+      for (const hit of described) {
+        ctx.io.stdout(
+          `${hit.service}.${hit.action}  ${hit.version}  (description: ${hit.excerpt})\n`,
+        );
+      }
+      ctx.io.stderr(
+        `${hits.length} action(s) match "${search}" by name, ${described.length} by description.\n`,
+      );
     }
     return Promise.resolve(EXIT.ok);
   }
@@ -140,6 +175,59 @@ export function lookupAction(name: string, version: string | undefined): ActionS
     );
   }
   return spec;
+}
+
+/**
+ * Finds `service.Structure` (`trocket.TopicItem`), or `undefined` when the name is no structure
+ * of the service (then it is looked up as an action).
+ */
+function lookupStructure(
+  name: string,
+  version: string | undefined,
+): { service: string; version: string; structure: Structure } | undefined {
+  const match = /^(?:([a-z][a-z0-9-]*)\/)?([a-z0-9]+)\.([A-Za-z0-9]+)$/.exec(name);
+  if (match === null) return undefined;
+  const [, cloud = DEFAULT_PROVIDER, bare = "", type = ""] = match;
+  if (providerByName(cloud) === undefined) return undefined;
+  const service = serviceOfRef({ provider: cloud, service: bare });
+  const versions = version === undefined ? versionsAnyCloud(service) : [version];
+  for (const v of versions) {
+    const sv = serviceVersionAnyCloud(service, v);
+    if (sv === undefined || Object.hasOwn(sv.actions, type)) return undefined;
+    const structure = findStructureAnyCloud(service, v, type);
+    if (structure !== undefined) return { service, version: v, structure };
+  }
+  return undefined;
+}
+
+/**
+ * Actions whose documentation contains `text` (case-insensitive), of one service or of every
+ * Tencent Cloud service (newest version of each), with an excerpt around the match.
+ */
+function searchDescriptions(
+  text: string,
+  service: string | undefined,
+): Array<{ service: string; version: string; action: string; excerpt: string }> {
+  const needle = text.toLowerCase();
+  const services = service === undefined
+    ? [...Object.keys(catalogIndex().services), ...otherServices()]
+    : [service];
+  const out: Array<{ service: string; version: string; action: string; excerpt: string }> = [];
+  for (const svc of services) {
+    const sv = serviceVersionAnyCloud(svc);
+    if (sv === undefined) continue;
+    for (const spec of Object.values(sv.actions).sort((a, b) => a.name.localeCompare(b.name))) {
+      const doc = spec.description ?? spec.doc ?? "";
+      const at = doc.toLowerCase().indexOf(needle);
+      if (at < 0) continue;
+      const from = Math.max(0, at - 20);
+      const excerpt = (from > 0 ? "…" : "") +
+        doc.slice(from, at + needle.length + 30).replace(/\s+/g, " ") +
+        (at + needle.length + 30 < doc.length ? "…" : "");
+      out.push({ service: svc, version: sv.version, action: spec.name, excerpt });
+    }
+  }
+  return out;
 }
 
 /** The services of the clouds other than the default one (whose index is `catalogIndex()`). */
@@ -246,9 +334,10 @@ function listService(
 }
 
 function describe(spec: ActionSpec): string {
+  const about = spec.description ?? spec.doc;
   const lines = [
     `${spec.service}.${spec.name}  (version ${spec.version})`,
-    ...(spec.doc ? [spec.doc] : []),
+    ...(about ? about.split("\n") : []),
     "",
     `mutating: ${spec.mutating ? "yes" : "no"}   rate limit: ${spec.rateLimitPerS}/s   ` +
     `ClientToken: ${spec.clientToken ? "yes (retries are safe)" : "no"}`,
@@ -261,16 +350,66 @@ function describe(spec: ActionSpec): string {
     lines.push("", "Errors:");
     for (const [code, text] of Object.entries(spec.errors)) lines.push(`  ${code}  ${text}`);
   }
+  const used = structuresOf(spec);
+  if (used.length > 0) {
+    lines.push(
+      "",
+      `Structures: ${used.join(", ")} (tcflow actions describe ${spec.service}.${used[0]})`,
+    );
+  }
   return lines.join("\n") + "\n";
 }
 
+/** The structures an action's parameters and response name, directly or inside each other. */
+function structuresOf(spec: ActionSpec): string[] {
+  const seen = new Set<string>();
+  const visit = (fields: readonly Field[]) => {
+    for (const field of fields) {
+      const base = field.type.replace(/(\[\])+$/, "");
+      if (seen.has(base)) continue;
+      const structure = findStructureAnyCloud(spec.service, spec.version, base);
+      if (structure === undefined) continue;
+      seen.add(base);
+      visit(structure.fields);
+    }
+  };
+  visit(spec.inputs);
+  visit(spec.outputs);
+  return [...seen].sort();
+}
+
+function describeStructure(service: string, version: string, structure: Structure): string {
+  const about = structure.description ?? structure.doc;
+  return [
+    `${service}.${structure.name}  (structure, version ${version})`,
+    ...(about ? about.split("\n") : []),
+    "",
+    "Fields:",
+    ...fieldLines(structure.fields, false),
+  ].join("\n") + "\n";
+}
+
+/**
+ * One line per field (name, type, required, documentation); a field's whole description goes
+ * on, line by line, under its first line (an enumeration's values one per line).
+ */
 function fieldLines(fields: Field[], showRequired: boolean): string[] {
   if (fields.length === 0) return ["  (none)"];
   const nameWidth = Math.max(...fields.map((f) => f.name.length));
   const typeWidth = Math.max(...fields.map((f) => f.type.length));
-  return fields.map((f) => {
+  return fields.flatMap((f) => {
     const required = showRequired ? (f.required ? "required  " : "optional  ") : "";
-    return `  ${f.name.padEnd(nameWidth)}  ${f.type.padEnd(typeWidth)}  ${required}${f.doc ?? ""}`
-      .trimEnd();
+    const head = `  ${f.name.padEnd(nameWidth)}  ${f.type.padEnd(typeWidth)}  ${required}`;
+    const [first = "", ...more] = (f.description ?? f.doc ?? "").split("\n");
+    const facts = [
+      ...(f.enum && f.enum.length > 0 ? [`one of: ${f.enum.join(", ")}`] : []),
+      ...(f.deprecated ? ["deprecated"] : []),
+    ];
+    const pad = " ".repeat(head.length);
+    return [
+      `${head}${first}`.trimEnd(),
+      ...more.map((line) => `${pad}${line}`),
+      ...facts.map((line) => `${pad}(${line})`),
+    ];
   });
 }

@@ -6,6 +6,7 @@
  */
 import { isScalarType, parseTypeName } from "../catalog/catalog.ts";
 import { findStructureAnyCloud } from "../catalog/clouds.ts";
+import { isPlaceholder } from "../catalog/skeleton.ts";
 import { suggest } from "../catalog/suggest.ts";
 import type { Field } from "../catalog/types.ts";
 import { catalogType, type ExprType, isAssignable, typeToString } from "../expr/types.ts";
@@ -92,6 +93,17 @@ export function checkValue(
   path: string,
 ): void {
   const { base, depth } = parseTypeName(typeName);
+  if (node.kind === "literal" && isPlaceholder(node.value)) {
+    // `actions describe --skeleton` leaves `<String>` where a required value goes.
+    ctx.report(
+      "E_MISSING_PARAM",
+      `\`${path}\` still holds the skeleton's placeholder ${node.value}: give it ${
+        humanType(typeName)
+      }`,
+      node.pos,
+    );
+    return;
+  }
   if (node.kind === "expr") {
     const expected = catalogType(ctx.service, ctx.version, typeName);
     const actual = ctx.typeOf(node);

@@ -59,6 +59,33 @@ export function docSummary(raw: string): string | undefined {
   return text;
 }
 
+/** Documentation text as plain text: tags, links and entities gone, its lines kept. */
+function plainDoc(raw: string): string {
+  return raw
+    .replace(/@deprecated/g, "")
+    .replace(/<br\s*\/?>/gi, "\n")
+    .replace(/<li>/gi, "\n- ")
+    .replace(/<\/(p|li|div|ul|ol)>/gi, "\n")
+    .replace(/<[^>]{1,200}>/g, "")
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .replace(/&nbsp;/g, " ")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}
+
+/**
+ * The whole documentation text (every paragraph, enumerations and list items on their own
+ * lines), as plain text; `undefined` when it is {@link docSummary}'s text.
+ */
+export function docText(raw: string): string | undefined {
+  const text = plainDoc(raw).split("\n").map((line) => line.replace(/\s+/g, " ").trim())
+    .filter((line) => line.length > 0).join("\n");
+  if (!text) return undefined;
+  const summary = docSummary(raw);
+  return text === summary ? undefined : text;
+}
+
 /** Converts an SDK TypeScript type to a catalog type string. */
 export function catalogTypeOf(tsType: string, structures: ReadonlySet<string>): string {
   const t = tsType.trim();
@@ -92,6 +119,8 @@ export function fieldFromSdk(f: SdkField, structures: ReadonlySet<string>, outpu
   };
   const doc = docSummary(f.doc);
   if (doc) field.doc = doc;
+  const description = docText(f.doc);
+  if (description) field.description = description;
   if (/@deprecated/.test(f.doc)) field.deprecated = true;
   return field;
 }
@@ -115,6 +144,8 @@ export function serviceVersionFromSdk(sdk: SdkServiceVersion): ServiceVersion {
     };
     const doc = docSummary(iface.doc);
     if (doc) s.doc = doc;
+    const description = docText(iface.doc);
+    if (description) s.description = description;
     structures[name] = s;
   }
 
@@ -134,6 +165,7 @@ export function serviceVersionFromSdk(sdk: SdkServiceVersion): ServiceVersion {
       version: sdk.version,
       name: a.name,
       doc: docSummary(a.doc),
+      description: docText(a.doc),
       inputs,
       outputs,
       structures,
@@ -150,6 +182,8 @@ export interface FinishActionOptions {
   version: string;
   name: string;
   doc: string | undefined;
+  /** The whole documentation, when longer than `doc`. */
+  description?: string | undefined;
   inputs: Field[];
   outputs: Field[];
   structures: Record<string, Structure>;
@@ -177,6 +211,7 @@ export function finishAction(o: FinishActionOptions): ActionSpec {
     source: o.source,
   };
   if (o.doc) spec.doc = o.doc;
+  if (o.description) spec.description = o.description;
   const paging = classifyPaging({
     inputs: o.inputs,
     outputs: o.outputs,

@@ -3,6 +3,7 @@ import {
   catalogTypeOf,
   DOC_MAX_CHARS,
   docSummary,
+  docText,
   isMutating,
   serviceVersionFromSdk,
 } from "./from_sdk.ts";
@@ -80,4 +81,19 @@ export interface Thing {
     ["Things", "Thing[]", false],
   ]);
   assert.equal(a.pagination?.list, "Things");
+});
+
+Deno.test("docText keeps the whole documentation, an enumeration's values on their lines", () => {
+  const raw =
+    "实例类型，枚举值如下：\n  \n  - EXPERIMENT：体验版\n  \n  - BASIC：基础版\n  \n  - PRO：专业版";
+  assert.equal(docSummary(raw), "实例类型，枚举值如下：");
+  assert.equal(
+    docText(raw),
+    "实例类型，枚举值如下：\n- EXPERIMENT：体验版\n- BASIC：基础版\n- PRO：专业版",
+  );
+  assert.equal(
+    docText("<ul><li>0：后付费</li><li>1：预付费</li></ul>"),
+    "- 0：后付费\n- 1：预付费",
+  );
+  assert.equal(docText("查询主题。"), undefined); // no more than the summary
 });

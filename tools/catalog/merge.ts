@@ -19,7 +19,7 @@
 import type { ActionSpec, Field, ServiceVersion, Structure } from "../../lib/catalog/types.ts";
 import { parseTypeName } from "../../lib/catalog/catalog.ts";
 import { editDistance } from "../../lib/catalog/suggest.ts";
-import { docSummary, finishAction } from "./from_sdk.ts";
+import { docSummary, docText, finishAction } from "./from_sdk.ts";
 import type { RawDoc } from "./paging.ts";
 import type { SeedAction, SeedDoc, SeedField } from "./seeds.ts";
 
@@ -144,6 +144,7 @@ export function applySeed(
       version: seed.version,
       name: sa.name,
       doc: existing?.doc ?? docSummary(sa.doc),
+      description: existing?.description ?? docText(sa.doc),
       inputs,
       outputs,
       structures: sortedStructures,
