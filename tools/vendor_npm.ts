@@ -1,6 +1,7 @@
 /**
  * `deno task vendor`: bundles the ES module builds of the npm packages `tcflow validate` loads
- * (`yaml`, `@marcbachmann/cel-js`) into one plain JavaScript file each under `lib/vendor/`,
+ * (`yaml`, `@marcbachmann/cel-js`), and `croner` (the scheduler's cron matching), into one plain
+ * JavaScript file each under `lib/vendor/`,
  * mapped in `deno.json` `imports`. Loaded from a file, they need neither npm resolution nor
  * Deno's Node compatibility layer (npm `yaml` resolves to its CommonJS build under Deno), which
  * took most of `tcflow validate`'s start-up. Types come from the npm packages (`*.d.ts` beside
@@ -38,6 +39,9 @@ export const VENDORED: readonly Vendored[] = [
     // itself, bytes as Uint8Array), so the bundle sees no Buffer: cel-js's own fallback.
     prelude: "const Buffer = undefined; // tools/vendor_npm.ts: cel-js without node:buffer\n",
   },
+  // Cron matching for `tcflow schedule` (not loaded by validate): imported by relative path, so
+  // the library needs no import map for it.
+  { name: "croner", entry: "tools/vendor/croner_entry.js", output: "lib/vendor/croner.js" },
 ];
 
 async function installedVersion(name: string): Promise<string> {

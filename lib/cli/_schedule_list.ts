@@ -7,7 +7,7 @@
  * @module
  */
 import type { ScheduledWorkflow } from "../schedule/scheduler.ts";
-import { nextRun } from "../workflow/cron.ts";
+import { nextRun } from "../schedule/next_run.ts";
 
 /** How many next fires are listed per workflow. */
 export const LISTED_FIRES = 5;

@@ -35,7 +35,8 @@
  * @module
  */
 import type { Deps } from "../deps.ts";
-import { type Cron, nextRun } from "../workflow/cron.ts";
+import type { Cron } from "../workflow/cron.ts";
+import { nextRun } from "./next_run.ts";
 
 /** A workflow to schedule. */
 export interface ScheduledWorkflow {

@@ -1,17 +1,19 @@
 /**
- * UTC cron schedules for `tcflow schedule`: five fields (minute hour day-of-month month
- * day-of-week) with `*`, ranges, lists, steps and names (`MON`, `JAN`), or a macro
- * (`@hourly`, `@daily`, `@midnight`, `@weekly`, `@monthly`, `@yearly`, `@annually`).
+ * Cron schedules of `schedule:`, checked at validation: five fields (minute hour day-of-month
+ * month day-of-week) with `*`, ranges, lists, steps and names (`MON`, `JAN`), or a macro
+ * (`@hourly`, `@daily`, `@midnight`, `@weekly`, `@monthly`, `@yearly`, `@annually`), each
+ * problem named by its field. When it fires is the scheduler's (`lib/schedule/next_run.ts`,
+ * through the `croner` package), so validation loads no cron engine.
  *
  * @module
  */
 
 /** A parsed cron schedule: the allowed values of each field. */
-import { nextRunInZone } from "./cron_zone.ts";
-
 export interface Cron {
   /** The text as written. */
   source: string;
+  /** The five fields, a macro expanded (`0 0 * * *` for `@daily`). */
+  fields: string;
   minutes: Set<number>;
   hours: Set<number>;
   daysOfMonth: Set<number>;
@@ -73,7 +75,7 @@ const FIELDS: FieldSpec[] = [
 const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
- * Parses a cron expression (UTC). Returns `{ error }` with a message naming the bad field.
+ * Parses a cron expression. Returns `{ error }` with a message naming the bad field.
  *
  * @example
  * ```ts
@@ -119,6 +121,7 @@ export function parseCron(text: string): Cron | { error: string } {
   const daysOfWeek = new Set([...rawDaysOfWeek].map((day) => day % 7));
   const cron: Cron = {
     source: trimmed,
+    fields: parts.join(" "),
     minutes,
     hours,
     daysOfMonth,
@@ -192,61 +195,4 @@ function value(text: string, spec: FieldSpec): number | string {
   const index = spec.names?.indexOf(text.toUpperCase()) ?? -1;
   if (index < 0) return `\`${text}\` is not a ${spec.name}`;
   return index + (spec.namesStart ?? 0);
-}
-
-function dayMatches(cron: Cron, date: Date): boolean {
-  const domOk = cron.daysOfMonth.has(date.getUTCDate());
-  const dowOk = cron.daysOfWeek.has(date.getUTCDay());
-  if (cron.anyDayOfMonth && cron.anyDayOfWeek) return true;
-  if (cron.anyDayOfMonth) return dowOk;
-  if (cron.anyDayOfWeek) return domOk;
-  return domOk || dowOk; // classic cron: both restricted → either matches
-}
-
-/** Search horizon: a valid schedule always fires within 8 years (leap days). */
-const HORIZON_MS = 8 * 366 * 86_400_000;
-
-/**
- * The first time strictly after `afterMs` (epoch milliseconds) at which `cron` fires, in UTC,
- * on a whole minute. Returns `Infinity` if it never fires within 8 years.
- *
- * @example
- * ```ts
- * import { nextRun, parseCron } from "./cron.ts";
- * const cron = parseCron("@daily");
- * if (!("error" in cron)) nextRun(cron, Date.UTC(2026, 0, 1, 12)); // Date.UTC(2026, 0, 2)
- * ```
- */
-export function nextRun(cron: Cron, afterMs: number): number {
-  if (cron.timezone !== undefined && cron.timezone !== "UTC") {
-    return nextRunInZone(cron.timezone, afterMs, (wall) => nextRunUtc(cron, wall));
-  }
-  return nextRunUtc(cron, afterMs);
-}
-
-function nextRunUtc(cron: Cron, afterMs: number): number {
-  const date = new Date(Math.floor(afterMs / 60_000) * 60_000 + 60_000);
-  const limit = afterMs + HORIZON_MS;
-  while (date.getTime() <= limit) {
-    if (!cron.months.has(date.getUTCMonth() + 1)) {
-      date.setUTCMonth(date.getUTCMonth() + 1, 1);
-      date.setUTCHours(0, 0, 0, 0);
-      continue;
-    }
-    if (!dayMatches(cron, date)) {
-      date.setUTCDate(date.getUTCDate() + 1);
-      date.setUTCHours(0, 0, 0, 0);
-      continue;
-    }
-    if (!cron.hours.has(date.getUTCHours())) {
-      date.setUTCHours(date.getUTCHours() + 1, 0, 0, 0);
-      continue;
-    }
-    if (!cron.minutes.has(date.getUTCMinutes())) {
-      date.setUTCMinutes(date.getUTCMinutes() + 1, 0, 0);
-      continue;
-    }
-    return date.getTime();
-  }
-  return Infinity;
 }
