@@ -144,6 +144,7 @@ export const resumeCommand: Command = async (args, ctx) => {
         resumePolls: Object.fromEntries(resume.polls),
         resumePages: Object.fromEntries(resume.pages),
         retryUncertain,
+        nowMs: record.meta.startedMs,
         ...(region !== undefined ? { region } : {}),
       });
       ctx.io.stderr(formatSummary(result, ctx.deps.now() - startMs, color));

@@ -117,6 +117,7 @@ export const rollbackCommand: Command = async (args, ctx) => {
         runId,
         env: run.env,
         secrets,
+        nowMs: first.meta.startedMs,
         ...(region !== undefined ? { region } : {}),
       });
       const failed = results.filter((r) => r.status === "failed").length;

@@ -173,6 +173,11 @@ export interface RunOptions extends EngineOptions {
   resumePolls?: Record<string, Record<number, PollProgress>>;
   /** The pages of `paginate` steps an earlier session read (by step id, then item index or -1). */
   resumePages?: Record<string, Record<number, PageProgress>>;
+  /**
+   * The time `now` stands for in expressions (epoch ms): the run's start, kept by `resume` and
+   * the notebook so that every expression of a run sees the same `now`. Default: this start.
+   */
+  nowMs?: number;
 }
 
 /**
@@ -262,6 +267,7 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
     inputs: opts.inputs,
     run: { id: opts.runId },
     env: opts.env ?? {},
+    now: new Date(opts.nowMs ?? startMs),
   };
   const results: StepResult[] = [];
   const undoable: UndoTarget[] = [];

@@ -48,6 +48,8 @@ export interface RollbackOptions extends EngineOptions {
    * partly failed `foreach` steps.
    */
   undo?: Record<string, "step" | number[]>;
+  /** The time `now` stands for in the undo blocks (epoch ms): the run's start. Default: now. */
+  nowMs?: number;
 }
 
 /**
@@ -123,7 +125,13 @@ export async function rollbackWorkflow(wf: Workflow, opts: RollbackOptions): Pro
   const env = undoEnv(opts, {
     emit,
     wf,
-    vars: { inputs: opts.inputs, run: { id: opts.runId }, env: opts.env ?? {}, steps },
+    vars: {
+      inputs: opts.inputs,
+      run: { id: opts.runId },
+      env: opts.env ?? {},
+      steps,
+      now: new Date(opts.nowMs ?? opts.deps.now()),
+    },
     observe: secretDeriver(secrets),
   });
   const results = await runUndo(targets.reverse(), env);

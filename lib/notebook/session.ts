@@ -383,6 +383,7 @@ export class NotebookSession {
         rateLimiter: o.rateLimiter,
         sink,
         runId: this.runId,
+        nowMs: this.meta.startedMs,
         secrets: this.#secrets(),
         signal,
         ...(o.region !== undefined ? { region: o.region } : {}),
@@ -417,6 +418,7 @@ export class NotebookSession {
         steps,
         run: { id: this.runId },
         env: this.#options.env ?? {},
+        now: new Date(this.meta.startedMs),
       });
       return secrets.redact(value);
     } catch (error) {
@@ -643,6 +645,7 @@ export class NotebookSession {
         rateLimiter: o.rateLimiter,
         sink,
         runId: this.runId,
+        nowMs: this.meta.startedMs,
         secrets,
         resume,
         signal,

@@ -37,6 +37,8 @@ export interface PlanOptions {
   runId?: string;
   /** Environment variables of the workflow's `env:` allow-list. */
   env?: Record<string, string>;
+  /** The time `now` stands for (epoch ms); a placeholder `<now>` when absent (the run's start). */
+  nowMs?: number;
   /** Execute read-only actions for real through this function (`--live-reads`). */
   liveReads?: LiveReadCall;
   /**
@@ -118,6 +120,7 @@ export async function planWorkflow(wf: Workflow, options: PlanOptions): Promise<
     steps,
     run: { id: options.runId ?? new Placeholder("<run.id>") },
     env: options.env ?? {},
+    now: options.nowMs === undefined ? new Placeholder("<now>") : new Date(options.nowMs),
   };
   // The secrets given, and text that expressions make from them (shown as `***` too).
   const secrets = new SecretSet(options.secrets ?? []);

@@ -139,6 +139,8 @@ class Validator {
       steps: this.stepsType(index, self),
       run: objectOf("run", { id: T.string }),
       env: this.envType(),
+      // The time the run started (PRODUCT.md section 16), the same in every expression of a run.
+      now: T.timestamp,
     };
     if (item !== undefined) {
       scope.item = item;
