@@ -30,6 +30,8 @@ import { stateDirOf, storeUrlOf } from "./_journal.ts";
 import { parseSimClock, SIM_CLOCK_ENV, simulated } from "../schedule/sim_clock.ts";
 import type { Deps } from "../deps.ts";
 import { fileFireClaims } from "../schedule/fire_gate.ts";
+import { type FailureSummary, hookTarget, notifyFailure } from "../schedule/notify.ts";
+import type { FailureHook } from "../workflow/model.ts";
 import { runCommand } from "./run.ts";
 import { formatScheduleList, LISTED_FIRES } from "./_schedule_list.ts";
 
@@ -125,6 +127,8 @@ export const scheduleCommand: Command = async (args, ctx) => {
   }
 
   const passed = passedFlags(parsed);
+  /** The `on_failure:` hooks under way. */
+  const hooks = new Set<Promise<void>>();
   const controller = new AbortController();
   const stopInterrupt = onInterrupt(() => controller.abort());
   // On a database store, every fire is claimed in the database (exactly once across any number
@@ -139,7 +143,23 @@ export const scheduleCommand: Command = async (args, ctx) => {
       ...(once ? { once } : {}),
       ...(untilMs !== undefined ? { untilMs } : {}),
       signal: controller.signal,
-      runOnce: (w) => runScheduled(w, passed, ctx),
+      runOnce: async (w, scheduledMs) => {
+        const startedMs = ctx.deps.now();
+        const result = await runScheduled(w, passed, ctx);
+        if (result.status !== "succeeded" && w.onFailure !== undefined) {
+          // Not awaited by the loop: a slow hook delays no fire; awaited before the end.
+          const told: Promise<void> = tellFailure(
+            w,
+            w.onFailure,
+            result,
+            { scheduledMs, startedMs },
+            ctx,
+            log,
+          ).finally(() => hooks.delete(told));
+          hooks.add(told);
+        }
+        return result;
+      },
       onEvent(e) {
         const at = new Date(e.scheduledMs).toISOString().slice(11, 16);
         const name = e.workflow.name;
@@ -170,6 +190,7 @@ export const scheduleCommand: Command = async (args, ctx) => {
         }
       },
     });
+    await Promise.allSettled([...hooks]);
     log(
       ctx.deps.now(),
       `schedule ended: ${summary.fired} fired, ${summary.skipped} skipped, ${summary.succeeded} succeeded, ${summary.failed} failed`,
@@ -282,6 +303,7 @@ async function findScheduled(
       file,
       name: loaded.workflow.name,
       cron: timezone === undefined ? cron : { ...cron, timezone },
+      ...(loaded.workflow.onFailure !== undefined ? { onFailure: loaded.workflow.onFailure } : {}),
     });
   }
   if (invalid > 0) {
@@ -345,7 +367,7 @@ async function runScheduled(
     const doc = JSON.parse(stdout) as {
       run_id?: unknown;
       status?: unknown;
-      steps?: { id: string; status: string; error?: { code: string } }[];
+      steps?: { id: string; status: string; error?: { code: string; message: string } }[];
     };
     const result: ScheduledRunResult = {
       status: doc.status === "succeeded" && code === 0
@@ -361,11 +383,83 @@ async function runScheduled(
         stopped.error ? ` (${stopped.error.code})` : ""
       }`;
     }
+    if (result.status !== "succeeded" && Array.isArray(doc.steps)) {
+      result.steps = doc.steps.map((s) => ({
+        id: s.id,
+        status: s.status,
+        ...(s.error ? { error: { code: s.error.code, message: s.error.message } } : {}),
+      }));
+    }
     return result;
   } catch {
     const last = lastLines.at(-1)?.trim();
     return { status: "failed", detail: last ?? `exit ${code}` };
   }
+}
+
+/**
+ * Runs a workflow's `on_failure:` hook for a failed scheduled run and logs what it came to
+ * (never throws: a hook that fails is logged, the schedule goes on).
+ */
+async function tellFailure(
+  w: ScheduledWorkflow,
+  hook: FailureHook,
+  result: ScheduledRunResult,
+  times: { scheduledMs: number; startedMs: number },
+  ctx: CliContext,
+  log: (timeMs: number, text: string) => void,
+): Promise<void> {
+  const finishedMs = ctx.deps.now();
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const summary: FailureSummary = {
+    event: "tcflow.schedule.run-failed",
+    workflow: w.name,
+    file: relative(ctx, w.file),
+    ...(result.runId !== undefined ? { run_id: result.runId } : {}),
+    status: result.status === "rolled_back" ? "rolled_back" : "failed",
+    ...(result.detail !== undefined ? { detail: result.detail } : {}),
+    scheduled_at: iso(times.scheduledMs),
+    finished_at: iso(finishedMs),
+    duration_ms: Math.max(0, finishedMs - times.startedMs),
+    ...(result.steps !== undefined ? { steps: result.steps } : {}),
+  };
+  const target = hookTarget(hook);
+  try {
+    const outcome = await notifyFailure(hook, summary, {
+      fetch: ctx.deps.fetch,
+      sleep: ctx.deps.sleep,
+      runCommand: runHookCommand,
+    });
+    const tries = `${outcome.attempts} attempt${outcome.attempts === 1 ? "" : "s"}`;
+    log(
+      ctx.deps.now(),
+      outcome.ok
+        ? `on_failure ${w.name}: ${target} told (${tries})`
+        : `on_failure ${w.name}: ${target} failed after ${tries}: ${outcome.error}`,
+    );
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log(ctx.deps.now(), `on_failure ${w.name}: ${target} failed: ${message}`);
+  }
+}
+
+/** Runs a hook's command with the summary on its stdin (its stdout and stderr are kept). */
+async function runHookCommand(
+  argv: readonly string[],
+  stdin: string,
+): Promise<{ code: number; stderr: string }> {
+  const [program, ...args] = argv;
+  const child = new Deno.Command(program!, {
+    args,
+    stdin: "piped",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(stdin)).catch(() => {});
+  await writer.close().catch(() => {});
+  const output = await child.output();
+  return { code: output.code, stderr: new TextDecoder().decode(output.stderr) };
 }
 
 /** Calls `handler` on SIGINT until the returned function is called. */

@@ -36,6 +36,7 @@
  */
 import type { Deps } from "../deps.ts";
 import type { Cron } from "../workflow/cron.ts";
+import type { FailureHook } from "../workflow/model.ts";
 import { nextRun } from "./next_run.ts";
 
 /** A workflow to schedule. */
@@ -45,6 +46,8 @@ export interface ScheduledWorkflow {
   /** The workflow's `name`. */
   name: string;
   cron: Cron;
+  /** The workflow's `on_failure:` hook. */
+  onFailure?: FailureHook;
 }
 
 /** What one run came to. */
@@ -55,6 +58,8 @@ export interface ScheduledRunResult {
   status: "succeeded" | "failed" | "rolled_back";
   /** Why, when the run could not start or failed (one line, no secrets). */
   detail?: string;
+  /** Each step's status and error, from the run document (for an `on_failure:` hook). */
+  steps?: Array<{ id: string; status: string; error?: { code: string; message: string } }>;
 }
 
 /** What the loop reports. */

@@ -182,6 +182,23 @@ export function workflowJsonSchema(options: JsonSchemaOptions = {}): Schema {
         type: "string",
         description: "IANA time zone of `schedule` (e.g. Asia/Shanghai); default UTC",
       },
+      on_failure: {
+        description:
+          "When a scheduled run fails: a webhook URL (POST of the run summary), or {webhook | command, retries, backoff}",
+        oneOf: [
+          { type: "string", pattern: "^https?://" },
+          {
+            type: "object",
+            additionalProperties: false,
+            properties: {
+              webhook: { type: "string", pattern: "^https?://" },
+              command: { type: "array", items: { type: "string" }, minItems: 1 },
+              retries: { type: "integer", minimum: 0, maximum: 10 },
+              backoff: { $ref: "#/definitions/duration" },
+            },
+          },
+        ],
+      },
       env: {
         type: "array",
         items: { type: "string" },

@@ -155,6 +155,15 @@ export interface AssertStep extends StepBase {
  */
 export type Step = ActionStep | SetStep | AssertStep;
 
+/**
+ * A schedule's `on_failure:` hook: a webhook that receives the run summary as a JSON POST, or a
+ * command that reads it on stdin; tried `1 + retries` times, waiting `backoffMs`, then twice
+ * that, and so on.
+ */
+export type FailureHook =
+  & ({ webhook: string; command?: undefined } | { command: string[]; webhook?: undefined })
+  & { retries: number; backoffMs: number };
+
 /** A parsed workflow file (format version 1). */
 export interface Workflow {
   /** The file name given to the loader; diagnostics name it. */
@@ -175,6 +184,8 @@ export interface Workflow {
   schedule?: string;
   /** IANA time zone of `schedule` (`Asia/Shanghai`). */
   timezone?: string;
+  /** What `tcflow schedule` does when a scheduled run fails (`on_failure:`). */
+  onFailure?: FailureHook;
   /** Environment variables expressions may read as `env.NAME`. */
   env: string[];
   /**

@@ -12,6 +12,7 @@ import { isMap, LineCounter, type Node, parseDocument, type YAMLError } from "ya
 import type { Diagnostic } from "./diagnostic.ts";
 import type { Pos, Workflow } from "./model.ts";
 import { parseCron } from "./cron.ts";
+import { readOnFailure } from "./_on_failure.ts";
 import { isTimeZone } from "./cron_zone.ts";
 import { describeValue, MAX_DEPTH, YamlReader } from "./_yaml_reader.ts";
 import { readInputs, ValueReader } from "./_fields.ts";
@@ -50,6 +51,7 @@ const TOP_KEYS = [
   "defaults",
   "schedule",
   "timezone",
+  "on_failure",
   "env",
   "rollback",
   "steps",
@@ -178,6 +180,19 @@ export function parseWorkflow(source: string, file: string): ParseResult {
         r.pos(timezone.node, timezone.keyPos),
       );
     } else if (text !== undefined) workflow.timezone = text;
+  }
+  const onFailure = get("on_failure");
+  if (onFailure) {
+    const hook = readOnFailure(r, v, onFailure);
+    if (hook !== undefined) workflow.onFailure = hook;
+    if (get("schedule") === undefined) {
+      r.report(
+        "E_SCHEMA",
+        "`on_failure` is for scheduled runs: it goes with `schedule:` (a failed `tcflow run` " +
+          "exits 1)",
+        onFailure.keyPos,
+      );
+    }
   }
   const env = get("env");
   if (env) workflow.env = readEnv(r, env.node, env.keyPos);
