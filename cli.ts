@@ -39,6 +39,7 @@ export function processContext(): CliContext {
         return Deno.stdin.readable;
       },
       isTerminal: Deno.stdin.isTerminal() && Deno.stdout.isTerminal(),
+      processTerminal: Deno.stdin.isTerminal() && Deno.stdout.isTerminal(),
     },
     deps: systemDeps(),
     env: readEnv,

@@ -14,6 +14,11 @@ export interface CliIO {
   stdin?: ReadableStream<Uint8Array>;
   /** True when stdin and stdout are a terminal. */
   isTerminal: boolean;
+  /**
+   * True when stdin and stdout are this process's own terminal, so that the notebook may put
+   * a line editor (`node:readline`: history, Ctrl-C) on it.
+   */
+  processTerminal?: boolean;
 }
 
 /** The context a command runs in. */

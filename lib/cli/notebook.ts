@@ -29,7 +29,8 @@ export const NOTEBOOK_USAGE =
 
 The workflow as numbered cells with their doc prose and status. Commands: run (the next
 cell), run <id|n>, run all, show <id|n>, plan <id|n>, set <input>=<value>, retry,
-skip <id|n>, report, cells, inputs, help, quit. Commands are read line by line from stdin, so a
+skip <id|n>, rollback, eval, reload, report, cells, inputs, help, quit. In a terminal: line
+editing and history, Ctrl-C interrupts the running cell. Commands are read line by line from stdin, so a
 notebook can be scripted: printf 'run\\nshow 1\\nquit\\n' | tcflow notebook wf.yaml --emulator
 Every result is journaled; --run <run-id> reopens a notebook with every result restored
 (nothing is sent again). Exit codes: 0; 1 when a scripted notebook met a failed cell or a
@@ -76,6 +77,10 @@ export const notebookCommand: Command = async (args, ctx) => {
     : await start(file!, parsed, ctx, color);
   if (typeof opened === "number") return opened;
   const { session, connection, store } = opened;
+  const editor = ctx.io.isTerminal && ctx.io.processTerminal === true
+    ? (await import("./_line_editor.ts")).openLineEditor()
+    : undefined;
+  const source = file ?? session.meta.file;
   try {
     return await runRepl(session, {
       stdin,
@@ -83,6 +88,8 @@ export const notebookCommand: Command = async (args, ctx) => {
       interactive: ctx.io.isTerminal,
       color,
       width: terminalWidth(ctx),
+      ...(editor !== undefined ? { editor } : {}),
+      ...(source !== undefined ? { reload: () => reloadWorkflow(source, parsed, ctx) } : {}),
     });
   } finally {
     await session.close();
@@ -240,4 +247,22 @@ function resolvePath(cwd: string, file: string): string {
   return file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file)
     ? file
     : `${cwd.replace(/\/+$/, "")}/${file}`;
+}
+
+/**
+ * The workflow re-read from its file for `reload` (`--region` applied again).
+ *
+ * @throws {Error} the file's problems, `file:line:column` each, when it is not valid
+ */
+async function reloadWorkflow(file: string, parsed: ParsedArgs, ctx: CliContext) {
+  const path = resolvePath(ctx.cwd, file);
+  const loaded = await loadWorkflowFile(path);
+  const errors = loaded.diagnostics.filter((d) => d.severity === "error");
+  if (loaded.workflow === undefined || errors.length > 0) {
+    throw new Error(
+      `reload: ${file} is not valid; the notebook keeps the workflow it has:\n` +
+        errors.map((d) => formatDiagnostic({ ...d, file }, loaded.source)).join("\n"),
+    );
+  }
+  return overrideRegion(loaded.workflow, parsed);
 }

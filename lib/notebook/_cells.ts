@@ -73,6 +73,8 @@ export interface CellSources {
   inputs: Record<string, unknown>;
   /** Event position after which each secret input was changed (values are never compared). */
   secretChanged: ReadonlyMap<string, number>;
+  /** Event position after which each step's definition changed (`reload`). */
+  changed?: ReadonlyMap<string, number>;
 }
 
 /** The cells, in order. */
@@ -131,6 +133,7 @@ function staleness(
   o: CellSources,
 ): string | undefined {
   const seq = scan.finishSeq.get(id) ?? 0;
+  if ((o.changed?.get(id) ?? -1) > seq) return "its step changed in the file";
   const ranWith = scan.finishInputs.get(id) ?? {};
   for (const name of reads.inputs) {
     if (

@@ -128,15 +128,20 @@ const DONE: ReadonlySet<CellStatus> = new Set(["succeeded", "skipped"]);
 
 /** A notebook over one workflow and one run id. */
 export class NotebookSession {
-  /** The workflow. */
-  readonly workflow: Workflow;
+  /** The workflow (as last loaded: {@link reload} replaces it). */
+  get workflow(): Workflow {
+    return this.#workflow;
+  }
+  #workflow: Workflow;
+  /** Event position after which each step's definition changed (by {@link reload}). */
+  readonly #changed = new Map<string, number>();
   /** The run id (the journal's). */
   readonly runId: string;
   /** The run's meta (as journaled). */
   readonly meta: RunMeta;
   readonly #options: SessionOptions;
   readonly #events: RunEvent[];
-  readonly #deps: Map<string, CellDeps>;
+  #deps: Map<string, CellDeps>;
   /** Event position after which each secret input was changed by `setInput`. */
   readonly #secretChanged = new Map<string, number>();
   #inputs: Record<string, unknown>;
@@ -146,7 +151,7 @@ export class NotebookSession {
 
   private constructor(options: SessionOptions, meta: RunMeta, events: RunEvent[]) {
     this.#options = options;
-    this.workflow = options.workflow;
+    this.#workflow = options.workflow;
     this.runId = meta.runId;
     this.meta = meta;
     this.#events = events;
@@ -241,7 +246,43 @@ export class NotebookSession {
       events: this.#events,
       inputs: redactor(this.#secrets())(this.#inputs),
       secretChanged: this.#secretChanged,
+      changed: this.#changed,
     });
+  }
+
+  /**
+   * Takes the workflow as edited (re-read from its file): a cell whose step changed becomes
+   * stale (its results are kept until it runs again), new steps are new cells, removed ones
+   * go; a newly declared input takes its default.
+   *
+   * @returns the cells that became stale, were added, were removed
+   * @throws {NotebookError} `E_BUSY` while a cell runs
+   */
+  reload(workflow: Workflow): { stale: string[]; added: string[]; removed: string[] } {
+    if (this.#busy) throw new NotebookError("E_BUSY", "a cell is running");
+    const before = new Map(this.#workflow.steps.map((s) => [s.id, fingerprint(s)]));
+    const staleBefore = new Set(
+      this.cells().filter((c) => c.status === "stale").map((c) => c.id),
+    );
+    const added: string[] = [];
+    for (const step of workflow.steps) {
+      const old = before.get(step.id);
+      if (old === undefined) added.push(step.id);
+      else if (old !== fingerprint(step)) this.#changed.set(step.id, this.#events.length + 0.5);
+    }
+    const ids = new Set(workflow.steps.map((s) => s.id));
+    const removed = [...before.keys()].filter((id) => !ids.has(id));
+    for (const decl of workflow.inputs) {
+      if (!Object.hasOwn(this.#inputs, decl.name) && decl.default !== undefined) {
+        this.#inputs = { ...this.#inputs, [decl.name]: decl.default };
+      }
+    }
+    this.#workflow = workflow;
+    this.#deps = directDeps(workflow);
+    const stale = this.cells()
+      .filter((c) => c.status === "stale" && !staleBefore.has(c.id))
+      .map((c) => c.id);
+    return { stale, added, removed };
   }
 
   /**
@@ -670,5 +711,18 @@ function uncertainError(cell: Cell): NotebookError {
     "E_UNCERTAIN",
     `cell ${cell.n} (${cell.id}) is uncertain: it may have been applied. Check, then "retry" ` +
       `(or "run ${cell.id}") to send it again`,
+  );
+}
+
+/** A step's definition without its positions in the file (moving a step is no change). */
+function fingerprint(step: unknown): string {
+  return JSON.stringify(
+    step,
+    (key, value) =>
+      key === "pos" || key.endsWith("Pos")
+        ? undefined
+        : typeof value === "bigint"
+        ? `${value}n`
+        : value,
   );
 }

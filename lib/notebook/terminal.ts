@@ -11,6 +11,7 @@
  */
 import { stringifyJson } from "../json.ts";
 import { formatPlan } from "../workflow/plan_format.ts";
+import type { Workflow } from "../workflow/model.ts";
 import type { Cell, CellRun, CellStatus, NotebookSession } from "./session.ts";
 import { formatTable, isTabular } from "./table.ts";
 
@@ -25,6 +26,25 @@ export interface ReplOptions {
   color: boolean;
   /** Width of the terminal in characters (default 100). */
   width?: number;
+  /**
+   * Line editing and history (a terminal: `node:readline`): lines come from it instead of
+   * `stdin`, and Ctrl-C interrupts the running cell instead of ending the notebook.
+   */
+  editor?: LineEditor;
+  /** Re-reads the workflow from its file (`reload`); it throws with the problems when invalid. */
+  reload?: () => Promise<Workflow>;
+}
+
+/** A line editor with history (`node:readline` on a terminal). */
+export interface LineEditor {
+  /** The lines typed; ends with Ctrl-D. */
+  lines: AsyncIterable<string>;
+  /** Shows the prompt. */
+  prompt(text: string): void;
+  /** `handler` is called on Ctrl-C. */
+  onInterrupt(handler: () => void): void;
+  /** Gives the terminal back. */
+  close(): void;
 }
 
 /** Text of the `help` command. */
@@ -38,7 +58,8 @@ export const REPL_HELP = `Commands:
   retry               run the last failed cell again
   skip <id|n>         pass over a cell
   rollback [<id|n>]   undo what the cells applied (their undo blocks), newest first, or one cell
-  eval <expression>   evaluate CEL against the run (inputs, steps.<id>.outputs, run, env)
+  eval <expression>   evaluate CEL against the run (inputs, steps.<id>.outputs, run, env, now)
+  reload              re-read the workflow file: changed cells become stale, new ones appear
   inputs              the current input values
   report              the run as Markdown
   cells               list the cells again
@@ -227,34 +248,51 @@ export async function runRepl(session: NotebookSession, options: ReplOptions): P
   let problems = 0;
   write(formatCells(session, paint));
   write(paint.dim(`Type "help" for the commands.\n`));
+  const editor = options.editor;
   const prompt = () => {
-    if (options.interactive) write(paint.cyan("tcflow> "));
+    if (editor !== undefined) editor.prompt(paint.cyan("tcflow> "));
+    else if (options.interactive) write(paint.cyan("tcflow> "));
   };
+  let busy = false;
+  editor?.onInterrupt(() => {
+    // Ctrl-C stops the running cell (it ends interrupted; `retry` runs it again), not the
+    // notebook; with no cell running it only says how to leave.
+    if (busy && session.interrupt()) write(paint.yellow("^C interrupting the cell…\n"));
+    else {
+      write(paint.dim("\n(^C: no cell is running; type quit or press Ctrl-D to close)\n"));
+      prompt();
+    }
+  });
   prompt();
   try {
-    for await (const raw of lines(options.stdin)) {
+    for await (const raw of editor?.lines ?? lines(options.stdin)) {
       const line = raw.trim();
       if (line === "" || line.startsWith("#")) {
         prompt();
         continue;
       }
       if (!options.interactive) write(`${paint.cyan("»")} ${echoed(session, line)}\n`);
+      busy = true;
       try {
         const outcome = await command(session, line, {
           write,
           paint,
           width,
           color: options.color,
+          reload: options.reload,
         });
         if (outcome === "quit") break;
         if (outcome === "failed") problems++;
       } catch (error) {
         problems++;
         write(paint.red(`error: ${error instanceof Error ? error.message : String(error)}`) + "\n");
+      } finally {
+        busy = false;
       }
       prompt();
     }
   } finally {
+    editor?.close();
     await session.close();
   }
   write(paint.dim(`closed; reopen with: tcflow notebook --run ${session.runId}\n`));
@@ -266,7 +304,13 @@ type Outcome = "ok" | "failed" | "quit";
 async function command(
   session: NotebookSession,
   line: string,
-  o: { write(text: string): void; paint: Paint; width: number; color: boolean },
+  o: {
+    write(text: string): void;
+    paint: Paint;
+    width: number;
+    color: boolean;
+    reload?: (() => Promise<Workflow>) | undefined;
+  },
 ): Promise<Outcome> {
   const [name = "", ...rest] = line.split(/\s+/);
   const arg = rest.join(" ");
@@ -337,6 +381,18 @@ async function command(
       if (arg === "") throw new Error("eval: which expression? (eval <expression>)");
       const value = session.eval(arg);
       o.write(formatValue(value, { indent: "", width: o.width }).join("\n") + "\n");
+      return "ok";
+    }
+    case "reload": {
+      if (o.reload === undefined) throw new Error("reload: this notebook has no workflow file");
+      const { stale, added, removed } = session.reload(await o.reload());
+      const said = [
+        stale.length > 0 ? `stale: ${stale.join(", ")}` : "",
+        added.length > 0 ? `new: ${added.join(", ")}` : "",
+        removed.length > 0 ? `removed: ${removed.join(", ")}` : "",
+      ].filter((part) => part !== "");
+      o.write(`reloaded ${session.workflow.name}; ${said.join("; ") || "no cell changed"}\n`);
+      o.write(formatCells(session, o.paint));
       return "ok";
     }
     case "inputs":
