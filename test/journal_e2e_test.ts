@@ -325,6 +325,17 @@ Deno.test("runs lists the state dir; report renders a run; unknown ids are usage
     unknown.stderr,
     /no run 20261123T100000Z-aaaaab .*did you mean 20261123T100000Z-aaaaaa\?/,
   );
+  // Only a typo (at most 2 edits) or a unique prefix is suggested: run ids share their time
+  // stamps, so an id 6 letters off is another run, not a typo.
+  const unrelated = await cli(fx, ["resume", "20261123T100500Z-zzzzzz"]);
+  assert.equal(unrelated.code, 2);
+  assert.doesNotMatch(unrelated.stderr, /did you mean/);
+  assert.match(unrelated.stderr, /"tcflow runs" lists them/);
+  const prefix = await cli(fx, ["report", "20261123T1005"]);
+  assert.equal(prefix.code, 2);
+  assert.match(prefix.stderr, /did you mean 20261123T100500Z-bbbbbb\?/);
+  const ambiguous = await cli(fx, ["report", "20261123T10"]);
+  assert.doesNotMatch(ambiguous.stderr, /did you mean/);
   const empty = await runCli(["runs", "--state-dir", `${fx.dir}/nothing`]);
   assert.equal(empty.code, 0);
   assert.match(empty.stderr, /no runs in/);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { suggest } from "../catalog/suggest.ts";
+import { editDistance } from "../catalog/suggest.ts";
 import { FileJournalStore } from "../journal/file_store.ts";
 import { type RecordedRun, recordedRun } from "../journal/recorded_run.ts";
 import type { RunSink } from "../journal/events.ts";
@@ -119,12 +119,30 @@ async function notFoundMessage(
 ): Promise<string> {
   if (error.code === "E_RUN_ID") return error.message;
   const ids = (await store.list()).map((run) => run.runId);
-  const prefixed = ids.filter((id) => id.startsWith(runId) || id.endsWith(runId));
-  const hint = prefixed.length === 1 ? prefixed[0] : suggest(runId, ids);
+  const hint = runIdHint(runId, ids);
   if (hint !== undefined) return `no run ${runId} in ${store.location}; did you mean ${hint}?`;
   return ids.length === 0
     ? `no run ${runId}: ${store.location} has no runs (give --state-dir if they are elsewhere)`
     : `no run ${runId} in ${store.location}; "tcflow runs" lists them`;
+}
+
+/**
+ * The run id meant by a mistyped one: the only id it begins, or the only id at the fewest edits
+ * when that is at most 2 (a typo). Ids share their time stamps, so anything looser would name
+ * unrelated runs.
+ */
+export function runIdHint(runId: string, ids: readonly string[]): string | undefined {
+  const prefixed = ids.filter((id) => id.startsWith(runId));
+  if (prefixed.length === 1) return prefixed[0];
+  if (prefixed.length > 1) return undefined;
+  let best: string[] = [];
+  let bestDistance = 3;
+  for (const id of ids) {
+    const distance = editDistance(runId, id);
+    if (distance < bestDistance) [best, bestDistance] = [[id], distance];
+    else if (distance === bestDistance) best.push(id);
+  }
+  return best.length === 1 ? best[0] : undefined;
 }
 
 export type { RecordedRun };
