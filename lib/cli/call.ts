@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml } from "../vendor/yaml.js";
 import { parseTypeName } from "../catalog/catalog.ts";
 import { findStructureAnyCloud } from "../catalog/clouds.ts";
 import { paramProblem } from "../catalog/params.ts";

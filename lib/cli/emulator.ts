@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml } from "../vendor/yaml.js";
 import { parseJson } from "../json.ts";
 import { parseFaultSpec } from "../emulator/faults.ts";
 import { type EmulatorServerOptions, serveEmulator } from "../emulator/server.ts";

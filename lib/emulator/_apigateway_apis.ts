@@ -4,7 +4,7 @@
  * @module
  */
 
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml } from "../vendor/yaml.js";
 import type { ApigatewayStore, ApiRec } from "./apigateway_data.ts";
 import { type ActionHandler, ApiError, type CallContext } from "./service.ts";
 import {

@@ -8,8 +8,8 @@
  * @module
  */
 
-import { Environment, ParseError } from "@marcbachmann/cel-js";
-import { UnsignedInt } from "@marcbachmann/cel-js/evaluator";
+import { Environment, ParseError } from "../vendor/cel.js";
+import { UnsignedInt } from "../vendor/cel.js";
 import { Uint } from "./_runtime.ts";
 
 /** Longest expression source accepted (characters). */

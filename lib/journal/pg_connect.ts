@@ -6,7 +6,7 @@
  *
  * @module
  */
-import postgres from "postgres";
+import postgres from "npm:postgres@3.4.10";
 import { migrate, SchemaVersionError } from "./pg_schema.ts";
 import { JournalError } from "./store.ts";
 

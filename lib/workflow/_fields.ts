@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { isMap, type Node } from "yaml";
+import { isMap, type Node } from "../vendor/yaml.js";
 import { suggest } from "../catalog/suggest.ts";
 import type { DiagnosticCode } from "./diagnostic.ts";
 import type { InputDecl, InputType, RetryPolicy, ValueNode } from "./model.ts";

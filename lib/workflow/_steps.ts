@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { isMap, isSeq, type Node } from "yaml";
+import { isMap, isSeq, type Node } from "../vendor/yaml.js";
 import type {
   ActionRef,
   ActionStep,

@@ -14,7 +14,7 @@ import {
   type LineCounter,
   type Node,
   Scalar,
-} from "yaml";
+} from "../vendor/yaml.js";
 import { suggest } from "../catalog/suggest.ts";
 import type { Diagnostic, DiagnosticCode } from "./diagnostic.ts";
 import type { ExprPart, MapEntry, Pos, ValueNode } from "./model.ts";

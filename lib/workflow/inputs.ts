@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml } from "../vendor/yaml.js";
 import type { InputDecl, InputType } from "./model.ts";
 import { parseJson } from "../json.ts";
 import { suggest } from "../catalog/suggest.ts";

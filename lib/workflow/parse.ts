@@ -8,7 +8,7 @@
  * @module
  */
 import { offsetPos } from "./position.ts";
-import { isMap, LineCounter, type Node, parseDocument, type YAMLError } from "yaml";
+import { isMap, LineCounter, type Node, parseDocument, type YAMLError } from "../vendor/yaml.js";
 import type { Diagnostic } from "./diagnostic.ts";
 import type { Pos, Workflow } from "./model.ts";
 import { parseCron } from "./cron.ts";
