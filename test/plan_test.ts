@@ -160,3 +160,23 @@ Deno.test("plan colors a terminal unless NO_COLOR or --no-color says not to", as
     assert.ok(!plain.stdout.includes(ESC), args.join(" "));
   }
 });
+
+Deno.test("plan shows the ClientToken a run sends with an action that takes one (derived per run)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tcflow-plan-token-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/eip.yaml`,
+      "tcflow: 1\nname: eip\nregion: ap-guangzhou\nsteps:\n" +
+        "  - id: eip\n    action: vpc.AllocateAddresses\n    with: { AddressCount: 1 }\n" +
+        "  - id: own\n    action: vpc.AllocateAddresses\n" +
+        "    with: { AddressCount: 1, ClientToken: mine-1 }\n",
+    );
+    const out = await runCli(["plan", "eip.yaml", "--json"], { cwd: dir });
+    assert.equal(out.code, 0, out.stderr);
+    const plan = JSON.parse(out.stdout);
+    assert.match(plan.steps[0].requests[0].ClientToken, /^<ClientToken: tcf-…/);
+    assert.equal(plan.steps[1].requests[0].ClientToken, "mine-1"); // the workflow's own kept
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

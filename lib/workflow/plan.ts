@@ -262,6 +262,11 @@ async function planAction(
     const body = tryResolve(step.with, scope, options.observe);
     error ??= body.error;
     const request = isPlainRecord(body.value) ? { ...body.value } : {};
+    if (mutating && spec?.clientToken === true && request.ClientToken === undefined) {
+      // The run sends one, derived from the run id, the step and the item (the same on every
+      // retry and on resume): shown, not hidden.
+      request.ClientToken = new Placeholder("<ClientToken: tcf-… of the run, step and item>");
+    }
     requests.push(
       step.paginate && spec?.pagination ? firstPage(spec.pagination, request).request : request,
     );
