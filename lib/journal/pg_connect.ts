@@ -6,6 +6,9 @@
  *
  * @module
  */
+// An npm: specifier, not the bare "postgres" of package.json: mod.ts (which reaches this module)
+// must load from a script outside the project, where no import map resolves bare names.
+// deno-lint-ignore no-import-prefix
 import postgres from "npm:postgres@3.4.10";
 import { migrate, SchemaVersionError } from "./pg_schema.ts";
 import { JournalError } from "./store.ts";
