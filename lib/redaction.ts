@@ -9,8 +9,17 @@
  *   stands as a word of its own, never inside a longer run of digits or letters (a run id).
  * - **Whole values.** A secret of any length (`"sk"`, `4`, a number made from a secret PIN)
  *   replaces a value that equals it as a whole: a string, a number or a map key of the data a
- *   record carries (its `inputs`, `outputs`, `requests`, `request`). Structure (`attempts`,
- *   `stepId`, `timeMs`) is never touched: a short secret would otherwise blank out a count.
+ *   record carries (its `inputs`, `outputs`, `requests`, `request`, a plan's `values`, a
+ *   page's `list`). Structure (`attempts`, `stepId`, `timeMs`) is never touched: a short
+ *   secret would otherwise blank out a count.
+ * - **Names are not values.** A record's own keys and its identifiers (`type`, `stepId`,
+ *   `status`, `code`…, see {@link NAME_KEYS}) are never redacted, nor is the sealed copy of
+ *   outputs: a piece of a secret (`tep`) would otherwise turn `step-finished` into
+ *   `s***-finished` and `stepId` into `s***Id`, a record nobody can read back. A key of data is
+ *   redacted when it is a secret, or holds one, unless it is one of the `names` the redactor
+ *   was given: names the workflow's author wrote (step ids, inputs, `set:` and `outputs:`
+ *   names, even one that equals a piece of a secret: the file shows it anyway) and the
+ *   catalog's field names, which no secret makes.
  * - **Error messages.** In a `message`, any run of {@link FRAGMENT} characters or more that is
  *   part of a secret is replaced (an API that quotes the first 40 characters of a value), and so
  *   is a short secret standing as a word of its own (`'sk'`, `=4`), as it is, JSON-escaped or
@@ -28,7 +37,31 @@ export const MIN_TEXT_SECRET = 3;
 export const FRAGMENT = 6;
 
 /** Keys of a record whose values are data, where whole values are compared. */
-const DATA_KEYS = new Set(["inputs", "outputs", "requests", "request"]);
+const DATA_KEYS = new Set(["inputs", "outputs", "requests", "request", "values", "list"]);
+
+/**
+ * Keys of a record whose string values are names, never a secret's text: event types, ids,
+ * statuses, codes, the workflow and its file.
+ */
+const NAME_KEYS = new Set([
+  "type",
+  "stepId",
+  "stepIds",
+  "id",
+  "run_id",
+  "runId",
+  "kind",
+  "status",
+  "reason",
+  "workflow",
+  "file",
+  "action",
+  "code",
+  "requestId",
+]);
+
+/** Keys of a record whose value is kept as it is: the encrypted copy of redacted outputs. */
+const OPAQUE_KEYS = new Set(["sealed"]);
 
 /** What is redacted: a record (events, results), data as a whole, or an error message. */
 export type Place = "record" | "data" | "message";
@@ -71,6 +104,7 @@ export function quotedForms(secret: string): string[] {
  */
 export function secretRedactor(
   whole: Iterable<string>,
+  names: ReadonlySet<string> = new Set(),
 ): (value: unknown, place?: Place) => unknown {
   const exact = new Set([...whole].filter((s) => s !== ""));
   const isNumber = (s: string) => NUMBER.test(s);
@@ -104,10 +138,14 @@ export function secretRedactor(
     const redacted = text(fragments(s));
     return shortWord === undefined ? redacted : redacted.replace(shortWord, REDACTED);
   };
+  // A key of data: a secret as a whole, or holding one, unless it is a name (see the module doc).
+  const dataKey = (name: string) =>
+    names.has(name) ? name : exact.has(name) ? REDACTED : text(name);
   const walk = (value: unknown, data: boolean, key: string | undefined): unknown => {
     if (typeof value === "string") {
-      if (data && exact.has(value)) return REDACTED;
-      return !data && key === "message" ? message(value) : text(value);
+      if (data) return exact.has(value) ? REDACTED : text(value);
+      if (key === "message") return message(value);
+      return key !== undefined && NAME_KEYS.has(key) ? value : text(value);
     }
     if (typeof value === "number" || typeof value === "bigint") {
       return data && exact.has(String(value)) ? REDACTED : value;
@@ -116,8 +154,11 @@ export function secretRedactor(
     if (value !== null && typeof value === "object" && isPlain(value)) {
       const out: Record<string, unknown> = {};
       for (const [name, item] of Object.entries(value)) {
-        const shown = data && exact.has(name) ? REDACTED : text(name);
-        out[shown] = walk(item, data || DATA_KEYS.has(name), name);
+        if (!data && OPAQUE_KEYS.has(name)) {
+          out[name] = item;
+          continue;
+        }
+        out[data ? dataKey(name) : name] = walk(item, data || DATA_KEYS.has(name), name);
       }
       return out;
     }

@@ -89,3 +89,25 @@ Deno.test("a short secret quoted JSON-escaped in a message leaves no escape char
     }
   }
 });
+
+Deno.test("names are not values: a record's keys, ids and seal stay; a data key named by the author stays", () => {
+  const key = "xtep-Topic-9f8e7d6c";
+  const redact = secretRedactor([key, "tep", "Top", "te"], new Set(["step_tep", "te", "Topic"]));
+  const event = {
+    type: "step-succeeded",
+    stepId: "step_tep",
+    status: "succeeded",
+    sealed: { iv: "tepTep", data: "abcTopxyz" },
+    outputs: { step_tep: "tep", te: "te", Data: [{ Topic: "a-Top" }], [`k-${key}`]: 1, tep: 2 },
+    error: { code: "Stepped", message: `bad tep ${key}` },
+  };
+  assert.deepEqual(redact(event), {
+    type: "step-succeeded",
+    stepId: "step_tep",
+    status: "succeeded",
+    sealed: { iv: "tepTep", data: "abcTopxyz" },
+    // Values are still redacted; a key holding a secret, or one, that no author wrote, too.
+    outputs: { step_tep: "***", te: "***", Data: [{ Topic: "a-***" }], "k-***": 1, "***": 2 },
+    error: { code: "Stepped", message: "bad *** ***" },
+  });
+});

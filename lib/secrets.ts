@@ -29,6 +29,7 @@ import { MIN_TEXT_SECRET, type Place, secretRedactor } from "./redaction.ts";
  */
 export class SecretSet {
   #values = new Set<string>();
+  #names = new Set<string>();
   #redact: (value: unknown, place?: Place) => unknown = (value) => value;
 
   /** A set holding `initial`. */
@@ -50,12 +51,31 @@ export class SecretSet {
         added = true;
       }
     }
-    if (added) this.#redact = secretRedactor(this.#values);
+    if (added) this.#redact = secretRedactor(this.#values, this.#names);
+  }
+
+  /**
+   * Adds names that are never redacted as keys of data: names the workflow's author wrote (step
+   * ids, inputs, `set:` and `outputs:` names) and the catalog's field names. A value is still
+   * redacted under them; a key that is a secret as a whole still is too.
+   */
+  addNames(names: Iterable<string>): void {
+    let added = false;
+    for (const name of names) {
+      if (name !== "" && !this.#names.has(name)) {
+        this.#names.add(name);
+        added = true;
+      }
+    }
+    if (added && this.#values.size > 0) {
+      this.#redact = secretRedactor(this.#values, this.#names);
+    }
   }
 
   /**
    * A deep copy of `value` with every secret replaced by `***`: `value` is a record (events,
-   * results: whole values are compared only under `inputs`, `outputs`, `requests`, `request`),
+   * results: whole values are compared only under `inputs`, `outputs`, `requests`, `request`,
+   * `values`, `list`),
    * data as a whole, or an error message (see `lib/redaction.ts`).
    */
   redact<T>(value: T, place: Place = "record"): T {

@@ -32,8 +32,8 @@
  * Not counted (not data flow): what a comparison, a condition or `size` tells about a secret.
  * So a case whose value a `?:` took from its literal (`size(inputs.key) > 28 ? … : "z"`) is not
  * a secret's ({@link SecretCase.secret}): it may show as it is, and is not searched as text.
- * Where a secret occurs in an output's own name and is redacted there (`ca***87`), the case is
- * checked under every name that shape stands for.
+ * An output's own name is never redacted (a piece of a secret in it once gave `ca***87`): each
+ * case is looked for under its exact name.
  *
  * @module
  */

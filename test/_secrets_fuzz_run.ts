@@ -48,20 +48,12 @@ function redactedShape(shown: unknown, value: unknown, literals: string[]): bool
 }
 
 /**
- * How a case was shown: the value under its name, or, where a secret derived from the key
- * (3 characters or more) occurs in the name itself and was redacted there (`ca***87` for
- * `case_0087`), the values under every name that redacted shape can stand for.
+ * How a case was shown: the value under its own name. A name is never redacted (a piece of a
+ * secret in `case_0087` once made it `ca***87`): a missing name is a finding.
  */
 function shownAs(outputs: Record<string, unknown> | undefined, name: string): unknown[] {
   if (outputs === undefined || outputs === null) return [];
-  if (Object.hasOwn(outputs, name)) return [outputs[name]];
-  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return Object.keys(outputs)
-    .filter((key) =>
-      key.includes(REDACTED) &&
-      new RegExp(`^${key.split(REDACTED).map(escape).join(".+")}$`).test(name)
-    )
-    .map((key) => outputs[key]);
+  return Object.hasOwn(outputs, name) ? [outputs[name]] : [];
 }
 
 /**

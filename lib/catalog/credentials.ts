@@ -52,3 +52,39 @@ export function catalogCredentialsIn(spec: ActionSpec | undefined, outputs: unkn
   walk(outputs, spec.outputs, 0);
   return found;
 }
+
+const fieldNamesCache = new WeakMap<ActionSpec, Set<string>>();
+
+/**
+ * The names of an action's request and response fields, at any depth of its structures: the
+ * keys its requests and answers are made of (`RequestId` included), which no secret makes.
+ *
+ * @example
+ * ```ts
+ * import { findAction } from "./catalog.ts";
+ * import { catalogFieldNames } from "./credentials.ts";
+ * catalogFieldNames(findAction("trocket", "DescribeTopicList")).has("TotalCount"); // true
+ * ```
+ */
+export function catalogFieldNames(spec: ActionSpec | undefined): Set<string> {
+  if (spec === undefined) return new Set();
+  const cached = fieldNamesCache.get(spec);
+  if (cached !== undefined) return cached;
+  const names = new Set<string>(["RequestId", "Response"]);
+  const seen = new Set<string>();
+  const walk = (fields: Field[], depth: number): void => {
+    if (depth > MAX_DEPTH) return;
+    for (const field of fields) {
+      names.add(field.name);
+      const { base } = parseTypeName(field.type);
+      if (isScalarType(base) || seen.has(base)) continue;
+      seen.add(base);
+      const structure = findStructure(spec.service, spec.version, base);
+      if (structure !== undefined) walk(structure.fields, depth + 1);
+    }
+  };
+  walk(spec.inputs, 0);
+  walk(spec.outputs, 0);
+  fieldNamesCache.set(spec, names);
+  return names;
+}

@@ -25,6 +25,7 @@ import { resolveValue } from "../expr/resolve.ts";
 import type { EngineOptions } from "./options.ts";
 import type { ActionStep, Step, Workflow } from "../workflow/model.ts";
 import { findActionAnyCloud, serviceOfRef } from "../catalog/clouds.ts";
+import { runNames } from "../workflow/names.ts";
 import type { LiveReadCall } from "../workflow/plan.ts";
 import { actionLabel, errorInfo, isMutating, uncertainMessage } from "./call.ts";
 import {
@@ -226,6 +227,8 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
   const { deps } = opts;
   // The secrets given, and those derived from them as expressions are evaluated.
   const secrets = new SecretSet(opts.secrets ?? []);
+  // Names the author wrote and the catalog's field names are keys redaction never touches.
+  secrets.addNames(runNames(wf));
   const derive = secretDeriver(secrets);
   // Outputs that redaction changes are also journaled sealed, for `resume`.
   const sealKey = await sealingKey(opts.secrets ?? [], opts.runId);

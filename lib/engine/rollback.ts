@@ -8,6 +8,7 @@ import type { ActionStep, Workflow } from "../workflow/model.ts";
 import { finishRollback, runUndo, undoEnv, type UndoResult, type UndoTarget } from "./_undo.ts";
 import type { RunEvent, StepStatus } from "../journal/events.ts";
 import { secretDeriver, SecretSet } from "../secrets.ts";
+import { runNames } from "../workflow/names.ts";
 import { type EngineOptions, partlyDone, type RecordedStep } from "./executor.ts";
 import { leftToUndo, type RunState, type StepRecord } from "../journal/replay.ts";
 
@@ -99,6 +100,7 @@ export interface RollbackOptions extends EngineOptions {
  */
 export async function rollbackWorkflow(wf: Workflow, opts: RollbackOptions): Promise<UndoResult[]> {
   const secrets = new SecretSet(opts.secrets ?? []);
+  secrets.addNames(runNames(wf));
   const redact = <T>(value: T): T => secrets.redact(value);
   const sink = opts.sink;
   const emit = async (event: RunEvent) => {

@@ -15,6 +15,7 @@ import { firstPage } from "../catalog/pager.ts";
 import { credentialsIn, secretDeriver, SecretSet, type ValueObserver } from "../secrets.ts";
 import type { ActionStep, CallSpec, Step, ValueNode, Workflow } from "./model.ts";
 import { isRecord } from "../json.ts";
+import { runNames } from "./names.ts";
 
 /** Calls a read-only action for real (`--live-reads`); returns the `Response` without `RequestId`. */
 export type LiveReadCall = (call: {
@@ -124,6 +125,7 @@ export async function planWorkflow(wf: Workflow, options: PlanOptions): Promise<
   };
   // The secrets given, and text that expressions make from them (shown as `***` too).
   const secrets = new SecretSet(options.secrets ?? []);
+  secrets.addNames(runNames(wf));
   const context: PlanContext = { ...options, secretSet: secrets, observe: secretDeriver(secrets) };
   const planned: PlannedStep[] = [];
   for (const step of wf.steps) {
