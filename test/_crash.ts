@@ -18,13 +18,16 @@ export { createRng, type Rng };
 
 export { ROOT };
 
-/** The sample workflows the trials run (both create resources; neither has a ClientToken). */
+/** The workflows the trials run (each creates resources without a ClientToken). */
 export const TRIAL_WORKFLOWS = [
   "workflows/apigateway-provisioning.yaml",
   "workflows/rocketmq-smooth-migration.yaml",
   // A foreach of creates without ClientToken (kills between and during items), a paginated
   // read (kills between pages) and an undo per item (the rollback trials).
   "test/crash/usage-plans.yaml",
+  // A create, an until poll that is false for 3 rounds (kills between and during polls), a
+  // foreach of creates on what it made; an undo per change (the rollback trials).
+  "test/crash/instance-poll.yaml",
 ] as const;
 
 /** The environment of the subprocesses: the emulator's demo credential, no colour. */

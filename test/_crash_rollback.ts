@@ -20,7 +20,10 @@ import {
 } from "./_crash.ts";
 
 /** Workflows whose every change has an undo that is safe to send again (the rollback trials). */
-export const ROLLBACK_WORKFLOWS: readonly string[] = ["test/crash/usage-plans.yaml"];
+export const ROLLBACK_WORKFLOWS: readonly string[] = [
+  "test/crash/usage-plans.yaml",
+  "test/crash/instance-poll.yaml",
+];
 
 /** Most rollbacks of one trial; only the first ones may be killed. */
 const MAX_ROLLBACKS = 6;

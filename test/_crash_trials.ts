@@ -73,6 +73,8 @@ export interface TrialFigures {
   rollbackTrials: number;
   rollbackKills: number;
   rollbacksFinished: number;
+  /** SIGKILLs by where they landed (see {@link killPlaces}). */
+  killPlaces: Record<string, number>;
 }
 
 /** Most resumes of one trial; only the first ones may be killed. */
@@ -140,7 +142,38 @@ export async function killSomewhere(
   if (ended) return false;
   proc.kill();
   await proc.done();
+  const place = placeOf(await lastEventType(await o.eventsFile()));
+  killPlaces[place] = (killPlaces[place] ?? 0) + 1;
   return true;
+}
+
+/**
+ * Where the SIGKILLs landed, judged by the last event the journal held then (`poll`: after a
+ * false `until`, waiting or sending the next poll; `page`: between pages; `foreach item`;
+ * `rollback`: between or during undos; `other`: anywhere else). Summed over the trials.
+ */
+export const killPlaces: Record<string, number> = {};
+
+function placeOf(type: string | undefined): string {
+  if (type === "poll-waiting") return "poll";
+  if (type === "page-fetched") return "page";
+  if (type === "item-started" || type === "item-finished" || type === "foreach-progress") {
+    return "foreach item";
+  }
+  if (type?.startsWith("undo-")) return "rollback";
+  return "other";
+}
+
+async function lastEventType(file: string | undefined): Promise<string | undefined> {
+  if (file === undefined) return undefined;
+  const text = await Deno.readTextFile(file).catch(() => "");
+  const last = text.split("\n").filter((line) => line.endsWith("}")).at(-1);
+  try {
+    const record = last === undefined ? undefined : JSON.parse(last);
+    return (record?.e ?? record)?.type;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs one crash trial; `rng` decides every choice. */
@@ -346,6 +379,7 @@ export async function crashTrials(
 ): Promise<{ figures: TrialFigures; outcomes: TrialOutcome[] }> {
   const server = await startEmulator();
   const outcomes: TrialOutcome[] = [];
+  for (const place of Object.keys(killPlaces)) delete killPlaces[place];
   try {
     const refs = await references(server);
     for (let i = 0; i < o.trials; i++) {
@@ -363,6 +397,9 @@ export async function crashTrials(
             : ""
         }${outcome.divergent ? `, DIVERGENT: ${outcome.divergent}` : ""}`,
       );
+      if ((i + 1) % 10 === 0) {
+        o.log?.(`after ${i + 1} trials, kills by place: ${JSON.stringify(killPlaces)}`);
+      }
     }
   } finally {
     await server.close();
@@ -379,6 +416,7 @@ export async function crashTrials(
     rollbackTrials: outcomes.filter((t) => t.rollback !== undefined).length,
     rollbackKills: sum(outcomes.map((t) => t.rollback?.kills ?? 0)),
     rollbacksFinished: outcomes.filter((t) => t.rollback?.finished === true).length,
+    killPlaces: { ...killPlaces },
   };
   return { figures, outcomes };
 }

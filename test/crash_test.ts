@@ -4,8 +4,8 @@
  * SIGKILLed at seeded points, resumed (and sometimes killed again while resuming) until done;
  * the final emulator state must equal an uninterrupted run's, nothing applied twice or lost.
  * `TCFLOW_CRASH_TRIALS` (default 6) and `TCFLOW_CRASH_SEED` (default 20261123) set the size
- * and the seed; `deno task proof:crash` runs at least 200, with kills inside `foreach` items, pagination and
- * rollbacks.
+ * and the seed; `deno task proof:crash` runs at least 200, with kills inside `foreach` items, pagination,
+ * `until` polls and rollbacks.
  */
 import assert from "node:assert/strict";
 import { crashTrials, figuresTable } from "./_crash_trials.ts";

@@ -2,7 +2,8 @@
  * `deno task proof:crash`: the crash trials scaled up. Runs `TCFLOW_CRASH_TRIALS` (default
  * 200, at least 200 for the proof) trials from `TCFLOW_CRASH_SEED` (default 20261123): each
  * runs a sample workflow as a `cli.ts` subprocess against the emulator server, SIGKILLs it at a
- * seeded point (between or during `foreach` items, between pages, anywhere), resumes it
+ * seeded point (between or during `foreach` items, between pages, inside `until` polls,
+ * anywhere), resumes it
  * (killing some resumes too) until it is done, and compares the final emulator state with an
  * uninterrupted run's; for the workflows of `ROLLBACK_WORKFLOWS` most trials then roll the run
  * back, killing some rollbacks, until it is `rolled_back`. Prints one line per trial and the
@@ -22,6 +23,11 @@ const startMs = Date.now();
 console.log(`crash trials: ${trials}, seed ${seed}, deno ${Deno.version.deno}`);
 const { figures } = await crashTrials({ trials, seed, log: (line) => console.log(line) });
 console.log(`\n${figuresTable(figures)}`);
+console.log(
+  `kills by place: ${
+    Object.entries(figures.killPlaces).map(([place, n]) => `${place} ${n}`).join(", ")
+  }`,
+);
 const unfinished = figures.rollbackTrials - figures.rollbacksFinished;
 console.log(
   `duplicates: ${figures.duplicates} (must be 0); divergent final states: ${figures.divergent} ` +

@@ -28,6 +28,20 @@ import {
   trocketSeedData,
 } from "./trocket_data.ts";
 
+/** Reads for which a new instance answers `CREATING` before it is `RUNNING`. */
+export const CREATING_READS = 3;
+
+/** One read of an instance: a `CREATING` one counts down, then is `RUNNING`. */
+function read(instance: InstanceState): void {
+  if (instance.readsUntilRunning === undefined) return;
+  if (instance.readsUntilRunning > 0) {
+    instance.readsUntilRunning--;
+    return;
+  }
+  instance.InstanceStatus = "RUNNING";
+  delete instance.readsUntilRunning;
+}
+
 /** Creates the trocket 2023-03-08 emulator, loaded with the built-in demo data. */
 export function createTrocketEmulator(): ServiceEmulator {
   const store = new TrocketStore();
@@ -95,7 +109,9 @@ export function createTrocketEmulator(): ServiceEmulator {
         Region: ctx.region,
         InstanceType: type,
         SkuCode: stringParam(params, "SkuCode"),
-        InstanceStatus: "RUNNING",
+        // Being created: an instance is CREATING for its first reads, then RUNNING.
+        InstanceStatus: "CREATING",
+        readsUntilRunning: CREATING_READS,
         Remark: str(params, "Remark", ""),
         PayMode: intParam(params, "PayMode", 0) === 1 ? "PREPAID" : "POSTPAID",
         RenewFlag: intParam(params, "RenewFlag", 0),
@@ -156,6 +172,7 @@ export function createTrocketEmulator(): ServiceEmulator {
     },
     DescribeInstance(params, ctx) {
       const i = store.findInstance(params, ctx);
+      read(i);
       return {
         InstanceType: i.InstanceType,
         InstanceId: i.InstanceId,
@@ -200,6 +217,7 @@ export function createTrocketEmulator(): ServiceEmulator {
       const tagFilters = Array.isArray(params.TagFilters)
         ? params.TagFilters as Array<{ TagKey: string; TagValues: string[] }>
         : [];
+      for (const i of store.state.instances) if (store.inRegion(i.Region, ctx)) read(i);
       const matches = store.state.instances.filter((i) =>
         store.inRegion(i.Region, ctx) &&
         (tagFilters.length > 0

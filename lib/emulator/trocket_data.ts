@@ -50,6 +50,11 @@ export interface InstanceState {
   InstanceType: string;
   SkuCode: string;
   InstanceStatus: string;
+  /**
+   * A new instance is `CREATING` for this many more reads (`DescribeInstance`, or a
+   * `DescribeInstanceList` in its region), then `RUNNING`: an `until` poll waits for it.
+   */
+  readsUntilRunning?: number;
   Remark: string;
   PayMode: string;
   RenewFlag: number;

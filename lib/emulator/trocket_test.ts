@@ -484,3 +484,22 @@ Deno.test("trocket MQTT: instances, topics and users", async () => {
     "ResourceNotFound.Instance",
   );
 });
+
+Deno.test("trocket: a new instance is CREATING for its first 3 reads, then RUNNING", async () => {
+  const { call } = setup();
+  const { InstanceId } = await call("CreateInstance", {
+    InstanceType: "BASIC",
+    Name: "slow",
+    SkuCode: "basic_2k",
+  });
+  const statuses: unknown[] = [];
+  for (let i = 0; i < 3; i++) {
+    statuses.push((await call("DescribeInstance", { InstanceId })).InstanceStatus);
+  }
+  const listed = await call("DescribeInstanceList", {
+    Filters: [{ Name: "InstanceId", Values: [InstanceId] }],
+  });
+  statuses.push((listed.Data as Array<{ InstanceStatus: string }>)[0]?.InstanceStatus);
+  statuses.push((await call("DescribeInstance", { InstanceId })).InstanceStatus);
+  assert.deepEqual(statuses, ["CREATING", "CREATING", "CREATING", "RUNNING", "RUNNING"]);
+});
