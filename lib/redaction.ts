@@ -58,6 +58,7 @@ const NAME_KEYS = new Set([
   "action",
   "code",
   "requestId",
+  "pagedPath",
 ]);
 
 /** Keys of a record whose value is kept as it is: the encrypted copy of redacted outputs. */

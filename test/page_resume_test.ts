@@ -128,3 +128,52 @@ steps:
   assert.equal(stringifyJson(sink.events).includes(secret), false);
   assert.equal((pages[0]?.list?.[0] as { AccessKeySecret: string }).AccessKeySecret, "***");
 });
+
+Deno.test("a paginated read's items are journaled once, in its pages; replay puts them back", async () => {
+  const engine = engineWithTopics(25);
+  const journal = new MemorySink();
+  // Without the workflow's outputs (they list the names again, on purpose).
+  const { result } = await engine.run(READ.slice(0, READ.indexOf("outputs:")), { sink: journal });
+  assert.equal(result.status, "succeeded");
+  const events = journal.events.map((e) => decodeEvent(encodeEvent(e).trimEnd()));
+  const text = events.map((e) => encodeEvent(e)).join("");
+  // Each topic's name occurs once in the journal's bytes: in the list of its page.
+  for (let i = 0; i < 25; i++) {
+    const name = `"t-${String(i).padStart(3, "0")}"`;
+    assert.equal(text.split(name).length - 1, 1, `${name} is journaled once`);
+  }
+  const succeeded = events.find((e) => e.type === "step-succeeded");
+  assert.ok(succeeded?.type === "step-succeeded");
+  assert.deepEqual(succeeded.pagedPath, ["Data"]);
+  assert.equal(succeeded.pagedItems, 25);
+  assert.deepEqual((succeeded.outputs as { Data: unknown[] }).Data, []);
+  // Replay (runs, report, resume) reads the whole list back, in order.
+  const step = replay(events).steps.find((s) => s.id === "topics")!;
+  assert.equal(stringifyJson(step.outputs), stringifyJson(result.steps[0]!.outputs));
+  const names = (step.outputs as { Data: Array<{ Topic: string }> }).Data.map((t) => t.Topic);
+  assert.equal(names.length, 25);
+  assert.equal(names[24], "t-024");
+});
+
+Deno.test("a resumed read's pages of both sessions add up to its list on replay", async () => {
+  const engine = engineWithTopics(25);
+  const first = stoppingSink(2);
+  await assert.rejects(
+    engine.run(READ, { sink: first.sink, signal: first.signal }),
+    (reason: unknown) => reason === "killed",
+  );
+  const resume = resumeState(replay(first.events));
+  const second = new MemorySink();
+  const { result } = await engine.run(READ, {
+    sink: second,
+    resumePages: Object.fromEntries(resume.pages),
+  });
+  assert.equal(result.status, "succeeded");
+  const events = [
+    ...first.events,
+    ...second.events.map((e) => decodeEvent(encodeEvent(e).trimEnd())),
+  ];
+  const step = replay(events).steps.find((s) => s.id === "topics")!;
+  assert.equal(stringifyJson(step.outputs), stringifyJson(result.steps[0]!.outputs));
+  assert.equal((step.outputs as { Data: unknown[] }).Data.length, 25);
+});

@@ -403,6 +403,8 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
         ...(sealKey !== undefined && redactionChanges(secrets, outputs)
           ? { sealed: await seal(sealKey, step.id, outputs) }
           : {}),
+        // A paginated read's list is journaled once: in its pages.
+        ...pagesLeftOut(step, outputs),
       });
     } else if (status === "uncertain") {
       failed = true;
@@ -676,6 +678,34 @@ function refuseRedactedReads(
 }
 
 /** Whether redacting `value` changes it. */
+/**
+ * For the `step-succeeded` of a paginated read (no `foreach`): its outputs without the list its
+ * `page-fetched` events journaled (every item of every page), the list's path and length;
+ * replay puts them back (`lib/journal/replay.ts`). Nothing for any other step.
+ */
+function pagesLeftOut(
+  step: Step,
+  outputs: unknown,
+): { outputs: unknown; pagedPath: string[]; pagedItems: number } | Record<never, never> {
+  if (step.kind !== "action" || !step.paginate || step.foreach !== undefined) return {};
+  const spec = findActionAnyCloud(serviceOfRef(step.action), step.action.action, step.version);
+  const paging = spec?.pagination;
+  if (paging === undefined) return {};
+  const path = paging.within === undefined ? [paging.list] : [paging.within, paging.list];
+  const holder = path.length === 2 ? (outputs as Record<string, unknown>)?.[path[0]!] : outputs;
+  if (holder === null || typeof holder !== "object" || Array.isArray(holder)) return {};
+  const list = (holder as Record<string, unknown>)[paging.list];
+  if (!Array.isArray(list) || list.length === 0) return {};
+  const emptied = { ...(holder as Record<string, unknown>), [paging.list]: [] };
+  return {
+    outputs: path.length === 2
+      ? { ...(outputs as Record<string, unknown>), [path[0]!]: emptied }
+      : emptied,
+    pagedPath: path,
+    pagedItems: list.length,
+  };
+}
+
 function redactionChanges(secrets: SecretSet, value: unknown): boolean {
   return secrets.size > 0 && stringifyJson(secrets.redact(value, "data")) !== stringifyJson(value);
 }

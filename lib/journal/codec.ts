@@ -30,7 +30,7 @@ const NUMBER_FIELDS: { [T in RunEventType]: readonly string[] } = {
   "run-started": ["timeMs"],
   "step-started": ["timeMs", "items"],
   "attempt-failed": ["timeMs", "index", "attempt", "retryInMs"],
-  "step-succeeded": ["timeMs", "attempts", "durationMs"],
+  "step-succeeded": ["timeMs", "attempts", "durationMs", "pagedItems"],
   "step-failed": ["timeMs", "attempts", "durationMs"],
   "step-skipped": ["timeMs"],
   "step-uncertain": ["timeMs", "attempts", "durationMs"],

@@ -123,6 +123,13 @@ export type RunEvent =
      * when redaction changed `outputs`.
      */
     sealed?: { iv: string; data: string };
+    /**
+     * A `paginate` read: the list at this path of `outputs` (`["Result", "ServiceSet"]`) is
+     * journaled once, in the `list` of the read's `page-fetched` events; here it holds none of
+     * those `pagedItems` items, which replay puts back in page order.
+     */
+    pagedPath?: string[];
+    pagedItems?: number;
   }
   | {
     type: "step-failed";

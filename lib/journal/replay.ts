@@ -177,6 +177,11 @@ export interface StepRecord {
   polling?: Map<number, PollProgress>;
   /** The pages read so far (by item index, `-1`: no item), dropped as the step or item ends. */
   paging?: Map<number, PageProgress>;
+  /**
+   * The items of the pages of the step's latest read (no `foreach`), in order, to put back
+   * into the outputs of its `step-succeeded` (`pagedPath`); `undefined` when a page is missing.
+   */
+  pageItems?: { pages: number; items: unknown[] } | undefined;
   undo: UndoRecord[];
   /** Every `foreach` item that started, in the order they first started (kept across tries). */
   itemRecords: ItemRecord[];
@@ -275,6 +280,34 @@ function newStep(id: string): StepRecord {
 }
 
 const at = (index: number | undefined) => (index === undefined ? "" : ` item ${index}`);
+
+/**
+ * The outputs of a paginated step's `step-succeeded`, with the items its `page-fetched`
+ * events journaled put back at `pagedPath` (the maps on the path copied, nothing else). Pages
+ * that do not add up to `pagedItems` leave the outputs as journaled.
+ */
+function withPages(
+  s: StepRecord,
+  e: Extract<RunEvent, { type: "step-succeeded" }>,
+): unknown {
+  const read = s.pageItems;
+  s.pageItems = undefined;
+  const path = e.pagedPath ?? [];
+  if (read === undefined || read.items.length !== e.pagedItems || path.length === 0) {
+    return e.outputs;
+  }
+  const put = (value: unknown, at: number): unknown => {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+    const key = path[at]!;
+    const map = value as Record<string, unknown>;
+    if (at === path.length - 1) {
+      const rest = Array.isArray(map[key]) ? map[key] as unknown[] : [];
+      return { ...map, [key]: [...read.items, ...rest] };
+    }
+    return { ...map, [key]: put(map[key], at + 1) };
+  };
+  return put(e.outputs, 0);
+}
 
 /**
  * Folds events into the run's state.
@@ -422,7 +455,7 @@ export function replay(
       const s = step(e.stepId);
       finish(s, e);
       s.status = "succeeded";
-      s.outputs = e.outputs;
+      s.outputs = e.pagedPath === undefined ? e.outputs : withPages(s, e);
       if (e.sealed !== undefined) s.sealed = e.sealed;
       else delete s.sealed;
       if (e.requestId !== undefined) s.requestId = e.requestId;
@@ -521,6 +554,16 @@ export function replay(
     "page-fetched": (e) => {
       const s = step(e.stepId);
       s.pages++;
+      if (e.index === undefined) {
+        const read = s.pageItems;
+        s.pageItems = e.list === undefined
+          ? undefined
+          : e.page === 1
+          ? { pages: 1, items: [...e.list] }
+          : read !== undefined && read.pages === e.page - 1
+          ? { pages: e.page, items: [...read.items, ...e.list] }
+          : undefined; // a page is missing
+      }
       const key = e.index ?? -1;
       const before = s.paging?.get(key);
       if (e.list === undefined || e.next === undefined) s.paging?.delete(key);
