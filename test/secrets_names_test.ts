@@ -97,3 +97,57 @@ Deno.test("plan --json: a short piece of a secret in a set step's values is ***"
   const pieces = doc.steps.find((s: { id: string }) => s.id === "pieces");
   assert.deepEqual(pieces.values, { step_tep: "***", top: "***", te: "***" });
 });
+
+Deno.test("a secret PIN in the run id's date and a secret word like 'succeeded' leave the journal whole", async () => {
+  const file = `${dir}/given.yaml`;
+  await Deno.writeTextFile(
+    file,
+    `tcflow: 1
+name: given
+region: ap-guangzhou
+inputs:
+  pin: { type: integer, secret: true }
+  word: { type: string, secret: true }
+steps:
+  - id: succeeded_step
+    set:
+      positive: \${{ inputs.pin > 0 }}
+      echo: \${{ inputs.word }}
+`,
+  );
+  // The run id starts with the year: the PIN is a piece of it.
+  const pin = String(new Date().getUTCFullYear());
+  const state = `${dir}/given-state`;
+  const run = await runCli([
+    "run",
+    file,
+    "--emulator",
+    "--json",
+    "--input",
+    `pin=${pin}`,
+    "--input",
+    "word=succeeded",
+    "--state-dir",
+    state,
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const doc = JSON.parse(run.stdout);
+  assert.ok(doc.run_id.startsWith(pin), doc.run_id);
+  assert.deepEqual(doc.steps[0].outputs, { positive: true, echo: "***" });
+  const runs = await runCli(["runs", "--json", "--state-dir", state]);
+  assert.equal(runs.code, 0, runs.stderr);
+  const [listed] = JSON.parse(runs.stdout).runs;
+  assert.equal(listed.status, "succeeded", JSON.stringify(listed));
+  assert.equal(listed.run_id, doc.run_id);
+  const events = (await Deno.readTextFile(`${state}/runs/${doc.run_id}/events.jsonl`)).trim()
+    .split("\n").map((line) => JSON.parse(line).e);
+  assert.equal(events[0].runId, doc.run_id);
+  assert.deepEqual(events.map((e) => e.type), [
+    "run-started",
+    "step-started",
+    "step-succeeded",
+    "run-finished",
+  ]);
+  assert.equal(events.at(-1).status, "succeeded");
+  assert.equal(events[0].inputs.word, "***");
+});
