@@ -197,19 +197,35 @@ async function runModuleByCoverage(module: string, ctx: CoverageRun): Promise<Mo
     const path = join(copy, module);
     try {
       await Deno.writeTextFile(path, applyMutant(source, m));
-      for (const { t, ms } of selected) {
-        const limit = Math.min(timeoutMs, Math.max(60_000, 5 * ms));
-        const run = await runDeno(
+      const limit = (ms: number) => Math.min(timeoutMs, Math.max(60_000, 5 * ms));
+      const alone = async (tests: typeof selected) => {
+        for (const { t, ms } of tests) {
+          const run = await runDeno(
+            copy,
+            ["test", "--allow-all", "--no-check", t],
+            limit(ms),
+            options.signal,
+          );
+          if (run.timedOut || !run.ok) {
+            verdict = run.timedOut ? "timeout" : "killed";
+            by = t;
+            return;
+          }
+        }
+      };
+      // The nearest (quickest) test alone: most mutants die there. The rest in one process
+      // (one start-up instead of many); when that fails, each alone again, so a kill is
+      // always one test file's (they may disturb each other in one process).
+      await alone(selected.slice(0, 1));
+      const rest = selected.slice(1);
+      if (verdict === "survived" && rest.length > 0) {
+        const batch = await runDeno(
           copy,
-          ["test", "--allow-all", "--no-check", t],
-          limit,
+          ["test", "--allow-all", "--no-check", "--fail-fast", ...rest.map(({ t }) => t)],
+          rest.reduce((sum, { ms }) => sum + limit(ms), 0),
           options.signal,
         );
-        if (run.timedOut || !run.ok) {
-          verdict = run.timedOut ? "timeout" : "killed";
-          by = t;
-          break;
-        }
+        if (!batch.ok) await alone(rest);
       }
     } finally {
       await Deno.writeTextFile(path, source);
