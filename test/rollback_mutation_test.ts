@@ -134,3 +134,47 @@ steps:
   assert.match(mine?.error?.message ?? "", /item 1: CreateTopic may have been applied/);
   assert.deepEqual(topicsOf(engine.emulator, TARGET).sort(), ["fresh", "shared"]);
 });
+
+Deno.test("rollback: a foreach whose items no longer resolve is reported failed (journaled), and the other undos still run", async () => {
+  const engine = testEngine();
+  const text = `
+tcflow: 1
+name: foreach-undo
+inputs:
+  names: { type: list, default: [] }
+steps:
+  - id: one
+    action: trocket.CreateTopic
+    with: { InstanceId: ${TARGET}, Topic: one, TopicType: NORMAL, QueueNum: 3 }
+    undo:
+      action: trocket.DeleteTopic
+      with: { InstanceId: ${TARGET}, Topic: one }
+  - id: many
+    action: trocket.CreateTopic
+    foreach: \${{ inputs.names + [] }}
+    with: { InstanceId: ${TARGET}, Topic: "\${{ item }}", TopicType: NORMAL, QueueNum: 3 }
+    undo:
+      action: trocket.DeleteTopic
+      with: { InstanceId: ${TARGET}, Topic: "\${{ item }}" }
+`;
+  const { result } = await engine.run(text, { inputs: { names: ["aaa", "bbb"] } });
+  assert.equal(result.status, "succeeded", JSON.stringify(result.steps));
+  const sink = new MemorySink();
+  // The rollback is given an input that is not a list: the items cannot be resolved.
+  const undone = await rollbackWorkflow(workflowOf(text), {
+    recorded: Object.fromEntries(result.steps.map((s) => [s.id, s])),
+    inputs: { names: { not: "a list" } },
+    deps: engine.deps,
+    client: engine.client,
+    rateLimiter: createRateLimiter({ deps: engine.deps }),
+    runId: result.run_id,
+    region: "ap-guangzhou",
+    sink,
+  });
+  assert.deepEqual(undone.map((u) => [u.stepId, u.status]), [
+    ["many", "failed"],
+    ["one", "succeeded"],
+  ]);
+  assert.deepEqual(sink.ofType("undo-failed").map((e) => e.stepId), ["many"]);
+  assert.deepEqual(topicsOf(engine.emulator, TARGET).sort(), ["aaa", "bbb"]);
+});
