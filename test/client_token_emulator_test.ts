@@ -112,7 +112,12 @@ steps:
       with: { NetworkInterfaceId: eni-12345678, InstanceId: ins-12345678${undoExtra} }
 `;
 
-async function rollback(engine: ReturnType<typeof testEngine>, text: string, result: RunResult) {
+async function rollback(
+  engine: ReturnType<typeof testEngine>,
+  text: string,
+  result: RunResult,
+  sink = new MemorySink(),
+) {
   return await rollbackWorkflow(workflowOf(text), {
     recorded: Object.fromEntries(result.steps.map((s) => [s.id, s])),
     inputs: {},
@@ -121,7 +126,7 @@ async function rollback(engine: ReturnType<typeof testEngine>, text: string, res
     rateLimiter: createRateLimiter({ deps: engine.deps }),
     runId: result.run_id,
     region: "ap-guangzhou",
-    sink: new MemorySink(),
+    sink,
   });
 }
 
@@ -137,7 +142,8 @@ Deno.test("an undo's ClientToken is its own (not the create's), and is re-sent a
   });
   const { result } = await engine.run(ATTACH());
   assert.equal(result.status, "succeeded");
-  const undone = await rollback(engine, ATTACH(), result);
+  const sink = new MemorySink();
+  const undone = await rollback(engine, ATTACH(), result, sink);
   assert.deepEqual(undone.map((u) => [u.stepId, u.status]), [["attach", "succeeded"]]);
   const create = await clientTokenFor({ runId: "run-test", stepId: "attach" });
   const undo = await clientTokenFor({ runId: "run-test", stepId: "undo:attach" });
@@ -147,6 +153,9 @@ Deno.test("an undo's ClientToken is its own (not the create's), and is re-sent a
     ["cut-after", undo],
     ["ok", undo],
   ]);
+  // The journal records the request as sent, its token included (resume sends the same).
+  const journaled = sink.ofType("undo-succeeded")[0]?.request as { ClientToken?: string };
+  assert.equal(journaled.ClientToken, undo);
 });
 
 Deno.test("a user's own ClientToken in an undo's with: is re-sent after a cut", async () => {

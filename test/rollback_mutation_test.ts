@@ -178,3 +178,44 @@ steps:
   assert.deepEqual(sink.ofType("undo-failed").map((e) => e.stepId), ["many"]);
   assert.deepEqual(topicsOf(engine.emulator, TARGET).sort(), ["aaa", "bbb"]);
 });
+
+Deno.test("rollback: an item whose undo fails is reported with its index; the others are undone", async () => {
+  const engine = testEngine({
+    emulator: { faults: "rate=1;codes=FailedOperation;times=1;actions=DeleteTopic" },
+  });
+  const text = `
+tcflow: 1
+name: item-undo
+steps:
+  - id: many
+    action: trocket.CreateTopic
+    foreach: \${{ ["t-aaa", "t-bbb"] }}
+    concurrency: 1
+    with: { InstanceId: ${TARGET}, Topic: "\${{ item }}", TopicType: NORMAL, QueueNum: 3 }
+    retry: { attempts: 1 }
+    undo:
+      action: trocket.DeleteTopic
+      with: { InstanceId: ${TARGET}, Topic: "\${{ item }}" }
+`;
+  const { result } = await engine.run(text);
+  assert.equal(result.status, "succeeded", JSON.stringify(result.steps));
+  const sink = new MemorySink();
+  const undone = await rollbackWorkflow(workflowOf(text), {
+    recorded: Object.fromEntries(result.steps.map((s) => [s.id, s])),
+    inputs: {},
+    deps: engine.deps,
+    client: engine.client,
+    rateLimiter: createRateLimiter({ deps: engine.deps }),
+    runId: result.run_id,
+    region: "ap-guangzhou",
+    sink,
+  });
+  // Newest item first: item 1's undo meets the fault, item 0's succeeds.
+  assert.deepEqual(undone.map((u) => [u.stepId, u.index, u.status]), [
+    ["many", 1, "failed"],
+    ["many", 0, "succeeded"],
+  ]);
+  assert.equal(undone[0]?.error?.code, "FailedOperation");
+  assert.deepEqual(sink.ofType("undo-failed").map((e) => e.index), [1]);
+  assert.deepEqual(topicsOf(engine.emulator, TARGET), ["t-bbb"]);
+});
