@@ -152,3 +152,41 @@ Deno.test("graph selection: a module whose tests fail without mutants is reporte
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("coverage: the nearest test runs alone first, the farther ones after it; the killer is named", async () => {
+  const root = await Deno.makeTempDir({ prefix: "mutate-fixture-" });
+  try {
+    await Deno.writeTextFile(join(root, "m.ts"), MODULE);
+    await Deno.writeTextFile(
+      join(root, "user.ts"),
+      'export { big } from "./m.ts";\n',
+    );
+    // The nearest test cannot tell > from >=; a farther one (through user.ts) can.
+    await Deno.writeTextFile(
+      join(root, "near_test.ts"),
+      'import { big } from "./m.ts";\nDeno.test("n", () => { if (!big(11)) throw new Error("x"); });\n',
+    );
+    await Deno.writeTextFile(
+      join(root, "far_test.ts"),
+      'import { big } from "./user.ts";\nDeno.test("f", () => { if (big(10) || big(3)) throw new Error("x"); });\n',
+    );
+    const logged: string[] = [];
+    const [outcome] = await runMutation({
+      root,
+      modules: ["m.ts"],
+      seed: 1,
+      timeoutS: 60,
+      resultsPath: join(root, "results.json"),
+      log: (line: string) => logged.push(line),
+    });
+    assert.deepStrictEqual(outcome!.tests, ["near_test.ts", "far_test.ts"]);
+    const kills = logged.filter((l) => !l.startsWith("coverage")).sort();
+    assert.deepStrictEqual(kills, [
+      "m.ts:2:12 boundary killed by far_test.ts",
+      "m.ts:2:12 comparison killed by near_test.ts",
+      "m.ts:2:14 constant killed by near_test.ts",
+    ]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
