@@ -93,7 +93,8 @@ async function main(argv: string[]): Promise<number> {
     usage((e as Error).message);
   }
   const { values, positionals } = parsed;
-  const select = values.select ?? "coverage";
+  // --stages is a graph-selection option: alone, it selects by the graph (as it always did).
+  const select = values.select ?? (values.stages !== undefined ? "graph" : "coverage");
   if (select !== "coverage" && select !== "graph") {
     usage(`--select must be coverage or graph: got ${select}`);
   }
