@@ -86,3 +86,16 @@ Deno.test("waits of 1 ms or more are slept; only sub-millisecond ones are skippe
   await limiter.acquire("sub", 2000);
   assert.deepEqual(clock.waits, [2]);
 });
+
+Deno.test("a scale that is not a positive finite number, or a headroom outside (0, 1], is refused", () => {
+  const deps = { now: () => 0, sleep: () => Promise.resolve(), random: Math.random, fetch };
+  for (const scale of [0, -1, Number.NaN, Infinity]) {
+    assert.throws(() => createRateLimiter({ deps, scale }), RangeError, `scale ${scale}`);
+  }
+  for (const headroom of [0, -0.5, 1.01, Number.NaN]) {
+    assert.throws(() => createRateLimiter({ deps, headroom }), RangeError, `headroom ${headroom}`);
+  }
+  // The bounds that are allowed: the whole documented rate, a tiny scale.
+  assert.equal(createRateLimiter({ deps, headroom: 1, scale: 0.001 }).effectiveRate(20), 0.02);
+  assert.equal(createRateLimiter({ deps }).effectiveRate(20), 18);
+});
