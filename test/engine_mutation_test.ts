@@ -29,3 +29,21 @@ steps:
     ["never", "when"],
   ]);
 });
+
+Deno.test("foreach progress: reported about 20 times per step (every ceil(total/20) items) and at the last", async () => {
+  const engine = testEngine();
+  const { result, sink } = await engine.run(`
+tcflow: 1
+name: progress
+steps:
+  - id: lists
+    action: trocket.DescribeTopicList
+    foreach: \${{ [${Array.from({ length: 41 }, (_, i) => i).join(", ")}] }}
+    concurrency: 1
+    with: { InstanceId: rmq-2x9f8k1p }
+`);
+  assert.equal(result.status, "succeeded");
+  const done = sink.ofType("foreach-progress").map((e) => e.done);
+  // 41 items: at the start, every 3rd, then the 41st.
+  assert.deepStrictEqual(done, [0, ...Array.from({ length: 13 }, (_, i) => 3 * (i + 1)), 41]);
+});
