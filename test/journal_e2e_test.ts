@@ -13,7 +13,6 @@ import type { CliContext } from "../lib/cli/context.ts";
 import { hasStackTrace, ROOT, runCli } from "./_cli.ts";
 import { CREDENTIAL, type Fixture, fixture, journaledRun } from "./_journal_fixture.ts";
 import { topicsOf } from "./_engine.ts";
-import { createVpcDouble } from "./_vpc_double.ts";
 
 const TARGET = "rmq-72mo3a9o";
 const ENV = {
@@ -133,8 +132,8 @@ Deno.test("resume --retry-uncertain sends an uncertain step again", async () => 
 });
 
 Deno.test("resume: an action with ClientToken in flight is re-sent with the same token, applied once", async () => {
-  const double = createVpcDouble({ ...CREDENTIAL, now: () => Date.now() });
-  const fx = await fixture(double.handle);
+  // The emulator honours ClientToken: the same token again answers the first call's answer.
+  const fx = await fixture();
   const text = `
 tcflow: 1
 name: eip
@@ -144,19 +143,26 @@ steps:
     action: vpc.AllocateAddresses
     with: { AddressCount: 1 }
 outputs:
-  address: \${{ steps.eip.outputs.AddressSet[0] }}
+  task: \${{ steps.eip.outputs.TaskId }}
 `;
   await journaledRun(fx, text, {
     runId: "r-eip",
     crash: { before: (e) => e.type === "step-succeeded" }, // allocated, not recorded
   });
-  assert.deepEqual(double.addresses, ["eip-00000001"]);
+  const tokens = () =>
+    Object.entries(
+      (fx.emulator.state().vpc as { tokens: Record<string, { TaskId: string }> }).tokens,
+    );
+  assert.equal(tokens().length, 1);
   const resumed = await cli(fx, ["resume", "r-eip", "--json"]);
   assert.equal(resumed.code, 0, resumed.stderr);
-  assert.deepEqual(JSON.parse(resumed.stdout).outputs, { address: "eip-00000001" });
-  assert.deepEqual(double.addresses, ["eip-00000001"], "allocated once");
-  const [first, second] = double.calls;
-  assert.ok(first?.clientToken !== undefined && first.clientToken === second?.clientToken);
+  assert.deepEqual(tokens().length, 1, "allocated once");
+  assert.deepEqual(JSON.parse(resumed.stdout).outputs, { task: tokens()[0]![1].TaskId });
+  const sent = calls(fx, "AllocateAddresses").map((c) =>
+    (c.params as { ClientToken?: string }).ClientToken
+  );
+  assert.equal(sent.length, 2);
+  assert.ok(sent[0] !== undefined && sent[0] === sent[1]);
 });
 
 Deno.test("rollback: undo blocks of succeeded steps, newest first, once", async () => {
