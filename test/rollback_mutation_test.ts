@@ -219,3 +219,34 @@ steps:
   assert.deepEqual(sink.ofType("undo-failed").map((e) => e.index), [1]);
   assert.deepEqual(topicsOf(engine.emulator, TARGET), ["t-bbb"]);
 });
+
+Deno.test("rollback: an undo reads the recorded steps' status", async () => {
+  const engine = testEngine();
+  const text = `
+tcflow: 1
+name: status-undo
+steps:
+  - id: mine
+    action: trocket.CreateTopic
+    with: { InstanceId: ${TARGET}, Topic: mine, TopicType: NORMAL, QueueNum: 3 }
+    undo:
+      action: trocket.DeleteTopic
+      with:
+        InstanceId: ${TARGET}
+        Topic: "\${{ steps.mine.status == 'succeeded' ? 'mine' : 'nope' }}"
+`;
+  const { result } = await engine.run(text);
+  assert.equal(result.status, "succeeded");
+  const undone = await rollbackWorkflow(workflowOf(text), {
+    recorded: Object.fromEntries(result.steps.map((s) => [s.id, s])),
+    inputs: {},
+    deps: engine.deps,
+    client: engine.client,
+    rateLimiter: createRateLimiter({ deps: engine.deps }),
+    runId: result.run_id,
+    region: "ap-guangzhou",
+    sink: new MemorySink(),
+  });
+  assert.deepEqual(undone.map((u) => [u.stepId, u.status]), [["mine", "succeeded"]]);
+  assert.deepEqual(topicsOf(engine.emulator, TARGET), []);
+});

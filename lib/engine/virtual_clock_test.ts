@@ -31,3 +31,21 @@ Deno.test("hold stops time until released; aborted sleeps reject", async () => {
   clock.advance(10);
   assert.equal(clock.now(), 1010);
 });
+
+Deno.test("timers due at the same time fire in the order they were set, and together", async () => {
+  const clock = createVirtualClock({ startMs: 0 });
+  const order: string[] = [];
+  const names = ["first", "second", "third", "fourth"];
+  await Promise.all(
+    names.map((name) => clock.sleep(500).then(() => order.push(`${name}@${clock.now()}`))),
+  );
+  assert.deepEqual(order, names.map((n) => `${n}@500`));
+  // A later timer set first still waits for its own time.
+  const later: string[] = [];
+  await Promise.all([
+    clock.sleep(300).then(() => later.push(`x@${clock.now()}`)),
+    clock.sleep(100).then(() => later.push(`y@${clock.now()}`)),
+    clock.sleep(100).then(() => later.push(`z@${clock.now()}`)),
+  ]);
+  assert.deepEqual(later, ["y@600", "z@600", "x@800"]);
+});
