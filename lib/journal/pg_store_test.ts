@@ -75,6 +75,21 @@ Deno.test({
       assert.ok(refused.message.includes(url.host), refused.message);
       assert.ok(!refused.message.includes("Wr0ng-s3cret"), refused.message);
 
+      // A database or a role that does not exist: each said in words, not a code.
+      const noDb = new URL(db.url);
+      noDb.pathname = "/tcflow_no_such_db";
+      const missing = await PgJournalStore.connect(noDb.href).then(() => undefined, (e) => e);
+      assert.ok(missing instanceof JournalError && missing.code === "E_STORE", String(missing));
+      assert.match(missing.message, /: no such database$/);
+      const noRole = new URL(db.url);
+      noRole.username = "tcflow_no_such_role";
+      const role = await PgJournalStore.connect(noRole.href).then(() => undefined, (e) => e);
+      assert.ok(role instanceof JournalError && role.code === "E_STORE", String(role));
+      assert.match(
+        role.message,
+        /: (login refused \(no such role, or not allowed from this host\)|password authentication failed)$/,
+      );
+
       const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
       const port = (listener.addr as Deno.NetAddr).port;
       listener.close();

@@ -185,9 +185,15 @@ async function runModuleByCoverage(module: string, ctx: CoverageRun): Promise<Mo
   const verdicts: (MutantResult | undefined)[] = [...cached];
   const todo = mutants.map((m, i) => ({ m, i })).filter(({ i }) => cached[i]?.verdict !== "killed");
   await pool(todo, ctx.copies, async ({ m, i }, copy) => {
-    const selected = order.filter(({ t }) =>
-      hasLine(coverage.get(t)?.modules[module]?.lines ?? "", m.line)
-    );
+    const covering = (line: number) =>
+      order.filter(({ t }) => hasLine(coverage.get(t)?.modules[module]?.lines ?? "", line));
+    // A line V8 counts as not run may still have run in part (a loop whose body never ran
+    // marks its whole line 0): then the tests that ran the lines around it.
+    let selected = covering(m.line);
+    if (selected.length === 0) {
+      const around = new Set([...covering(m.line - 1), ...covering(m.line + 1)]);
+      selected = order.filter((o) => around.has(o));
+    }
     const testsHash = await sha256(selected.map(({ t }) => `${t}\n${files.get(t)}`).join("\n"));
     if (verdicts[i]?.tests === testsHash) return; // a survivor of the same tests
     options.signal?.throwIfAborted();
