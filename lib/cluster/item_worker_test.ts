@@ -241,3 +241,49 @@ Deno.test({
       assert.ok(statements < 16, `${statements} statements for 16 outcomes`);
     }),
 });
+
+Deno.test({
+  name: "items: claimers at once never hold more than the step's concurrency",
+  ignore,
+  fn: async () => {
+    if (typeof server === "string") return;
+    const db = await freshDatabase(server);
+    const stores = await Promise.all([0, 1, 2].map(() => PgJournalStore.connect(db.url)));
+    try {
+      const sql = stores[0]!.sql;
+      await sql`INSERT INTO tcflow_runs (run_id, workflow, file, meta, started_ms,
+        last_event_ms, status) VALUES ('run-1', 'w', 'w.yaml', '{}', 0, 0, 'running')`;
+      const step: RemoteStep = {
+        runId: "run-1",
+        stepId: "s",
+        concurrency: 10,
+        policy: DEFAULT_RETRY,
+      };
+      const items: RemoteItem[] = Array.from({ length: 100 }, (_, index) => ({
+        index,
+        target: {
+          service: "trocket",
+          action: "DescribeTopicList",
+          version: "2023-03-08",
+          region: "ap-guangzhou",
+        },
+        params: {},
+      }));
+      await publishItems(sql, step, items, NONE);
+      // 9 claimers on 3 pools ask for 4 each at once: 10 in all may run.
+      const claims = await Promise.all(
+        Array.from({ length: 9 }, (_, i) => claimItems(stores[i % 3]!.sql, `w${i}`, 10, 4)),
+      );
+      const held = claims.flat();
+      assert.equal(held.length, 10);
+      assert.equal(new Set(held.map((item) => item.index)).size, 10, "no item claimed twice");
+      // Two finish: room for two more, no more.
+      await completeItems(sql, held.slice(0, 2).map((item) => ({ item, outcome: "{}" })));
+      const more = await Promise.all([claimItems(sql, "x", 10, 16), claimItems(sql, "y", 10, 16)]);
+      assert.equal(more.flat().length, 2);
+    } finally {
+      await Promise.all(stores.map((store) => store.end()));
+      await db.drop();
+    }
+  },
+});

@@ -171,11 +171,8 @@ export async function claimItems(
       FOR UPDATE`;
     const step = steps[0];
     if (step === undefined) return [];
-    const busy = await tx<{ n: number }[]>`SELECT count(*)::int AS n FROM tcflow_items
-      WHERE run_id = ${step.run_id} AND step_id = ${step.step_id}
-        AND status = 'running' AND lease_until >= now()`;
-    const room = Math.min(max, step.concurrency - (busy[0]?.n ?? 0));
-    if (room < 1) return [];
+    // Room under the step's concurrency, counted in this statement (its snapshot is taken
+    // after the step row's lock: what an earlier claimer committed is counted).
     const rows = await tx<
       { idx: number; call: string; epoch: string; was: string; previous: string | null }[]
     >`
@@ -183,7 +180,11 @@ export async function claimItems(
         SELECT idx, status, owner FROM tcflow_items
         WHERE run_id = ${step.run_id} AND step_id = ${step.step_id}
           AND (status = 'pending' OR (status = 'running' AND lease_until < now()))
-        ORDER BY idx LIMIT ${room}
+        ORDER BY idx
+        LIMIT greatest(0, least(${max}::int, ${step.concurrency}::int - (
+          SELECT count(*)::int FROM tcflow_items
+          WHERE run_id = ${step.run_id} AND step_id = ${step.step_id}
+            AND status = 'running' AND lease_until >= now())))
         FOR UPDATE SKIP LOCKED
       )
       UPDATE tcflow_items i SET status = 'running', owner = ${owner}, epoch = i.epoch + 1,
