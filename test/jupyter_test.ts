@@ -44,9 +44,14 @@ Deno.test({
         `${ROOT}workflows/rocketmq-smooth-migration.yaml`,
         "--emulator",
         "--out",
-        notebook,
-      ]);
+        "migration.ipynb",
+      ], { cwd: dir });
       assert.equal(written.code, 0, written.stderr);
+      // Paths relative to the notebook: no file:/// URL, no absolute path of this machine.
+      const text = await Deno.readTextFile(notebook);
+      assert.doesNotMatch(text, /file:\/\//);
+      assert.ok(!text.includes(ROOT), "no absolute path in the notebook");
+      assert.match(text, /from \\"\.\.\/\.\.\/mod\.ts\\"/);
 
       const executed = await new Deno.Command(nbconvert.require(), {
         args: [
@@ -79,6 +84,15 @@ Deno.test({
       assert.match(html, /orders/, "the imported topics appear in the output");
       assert.match(html, /succeeded/);
       assert.doesNotMatch(html, /tcflow-demo-secret-key/);
+      // Its run went to the state dir of the folder it was written from: `tcflow runs` there
+      // lists it.
+      const runs = await runCli(["runs", "--json"], { cwd: dir });
+      assert.equal(runs.code, 0, runs.stderr);
+      const listed = JSON.parse(runs.stdout).runs as Array<{ workflow: string; status: string }>;
+      assert.deepEqual(
+        listed.map((r) => [r.workflow, r.status]),
+        [["rocketmq-smooth-migration", "succeeded"]],
+      );
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

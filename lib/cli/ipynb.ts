@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { dirname, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { stringifyJson } from "../json.ts";
 import { buildIpynb } from "../notebook/ipynb.ts";
 import { loadWorkflowFile } from "../workflow/load.ts";
@@ -64,15 +66,20 @@ export const ipynbCommand: Command = async (args, ctx) => {
       workflow.inputs.map((d) => ({ ...d, required: false, default: undefined })),
     )
     : {};
-  const stateDir = stringFlag(parsed, "state-dir");
-  const doc = buildIpynb(workflow, {
-    workflowPath: path,
-    emulator: boolFlag(parsed, "emulator"),
-    inputs,
-    ...(stateDir !== undefined ? { stateDir: absolute(ctx.cwd, stateDir) } : {}),
-  });
+  const stateDir = absolute(ctx.cwd, stringFlag(parsed, "state-dir") ?? ".tcflow");
   const base = path.split("/").pop()!.replace(/\.(ya?ml|json)$/i, "");
   const out = absolute(ctx.cwd, stringFlag(parsed, "out") ?? `${base}.ipynb`);
+  // Every path relative to the notebook (the kernel runs in its folder): the notebook moves
+  // with its project, and its runs go to the state dir of the folder it was written from,
+  // where `tcflow runs` lists them.
+  const here = dirname(out);
+  const doc = buildIpynb(workflow, {
+    workflowPath: relativeTo(here, path),
+    emulator: boolFlag(parsed, "emulator"),
+    inputs,
+    stateDir: relativeTo(here, stateDir),
+    moduleUrl: relativeTo(here, fileURLToPath(new URL("../../mod.ts", import.meta.url))),
+  });
   await Deno.writeTextFile(out, (stringifyJson(doc, 1) ?? "") + "\n");
   if (!boolFlag(parsed, "quiet")) {
     ctx.io.stderr(`wrote ${out}: ${doc.cells.length} cells (${workflow.steps.length} steps)\n`);
@@ -94,4 +101,10 @@ function absolute(cwd: string, path: string): string {
   return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path)
     ? path
     : `${cwd.replace(/\/+$/, "")}/${path}`;
+}
+
+/** `path` relative to the folder `from`, starting with `./` or `../` (an import specifier). */
+function relativeTo(from: string, path: string): string {
+  const rel = relative(from, path).replaceAll("\\", "/");
+  return rel.startsWith("../") || rel.startsWith("./") ? rel : `./${rel}`;
 }
