@@ -26,7 +26,7 @@
  */
 import type { RunEvent, RunSink } from "./events.ts";
 import { decodeMeta, encodeJournalLine, encodeMeta, parseJournal } from "./codec.ts";
-import { replay, stepCounts } from "./replay.ts";
+import { activeDurationMs, replay, stepCounts } from "./replay.ts";
 import { isRunId } from "./run_id.ts";
 import {
   JournalError,
@@ -349,7 +349,7 @@ export function summarize(record: RunRecord): RunSummary {
     file: meta.file,
     status,
     startedMs: meta.startedMs,
-    durationMs: Math.max(0, state.lastEventMs - meta.startedMs),
+    durationMs: activeDurationMs(record.events, meta.startedMs),
     steps: stepCounts(state),
   };
 }

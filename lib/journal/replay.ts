@@ -797,3 +797,40 @@ export function stepCounts(state: RunState): Record<string, number> {
   for (const s of state.steps) counts[s.status] = (counts[s.status] ?? 0) + 1;
   return counts;
 }
+
+/**
+ * How long a run was at work, in milliseconds: the sum of its sessions — from each
+ * `run-started` (a `run`, a `resume`, a notebook cell) or a later rollback's first `undo-started`
+ * to the last event before the next one — so the time a notebook waited for its user, or a run
+ * lay interrupted before `resume`, is not counted (PRODUCT.md section 16: status that does not
+ * lie).
+ *
+ * @example
+ * ```ts
+ * import { activeDurationMs } from "./replay.ts";
+ * activeDurationMs([
+ *   { type: "run-started", timeMs: 0, runId: "r", workflow: "w", file: "w.yaml", inputs: {}, stepIds: [] },
+ *   { type: "step-skipped", timeMs: 50, stepId: "a", reason: "when" },
+ *   { type: "run-started", timeMs: 3_600_000, runId: "r", workflow: "w", file: "w.yaml", inputs: {}, stepIds: [] },
+ *   { type: "step-skipped", timeMs: 3_600_020, stepId: "b", reason: "when" },
+ * ], 0); // 70
+ * ```
+ */
+export function activeDurationMs(events: readonly RunEvent[], startedMs: number): number {
+  let total = 0;
+  let from: number | undefined;
+  let last: number | undefined;
+  let ended = false;
+  for (const event of events) {
+    const opens = event.type === "run-started" || (event.type === "undo-started" && ended);
+    if (opens || from === undefined) {
+      if (from !== undefined && last !== undefined) total += Math.max(0, last - from);
+      from = opens ? event.timeMs : Math.min(startedMs, event.timeMs);
+      last = event.timeMs;
+    }
+    last = Math.max(last ?? event.timeMs, event.timeMs);
+    ended = event.type === "run-finished" || event.type === "rollback-finished";
+  }
+  if (from !== undefined && last !== undefined) total += Math.max(0, last - from);
+  return total;
+}

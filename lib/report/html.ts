@@ -7,7 +7,7 @@
  */
 import type { ErrorInfo } from "../journal/events.ts";
 import { JsonNumber } from "../json.ts";
-import type { StepRecord } from "../journal/replay.ts";
+import { activeDurationMs, type StepRecord } from "../journal/replay.ts";
 import type { RunRecord } from "../journal/store.ts";
 import {
   columnsOf,
@@ -94,7 +94,7 @@ function summary({ record, state, status }: ReportModel): string {
     ["Status", `<span class="badge ${esc(status)}">${esc(status)}</span>`],
     ["Workflow", `<code>${esc(meta.workflow)}</code> from <code>${esc(meta.file)}</code>`],
     ["Started", esc(formatTime(meta.startedMs))],
-    ["Duration", esc(formatDurationMs(state.lastEventMs - meta.startedMs))],
+    ["Duration", esc(formatDurationMs(activeDurationMs(record.events, meta.startedMs)))],
     ["Steps", esc(countsText(state))],
   ];
   if (state.sessions > 1) {

@@ -6,7 +6,7 @@
  * @module
  */
 import type { ErrorInfo } from "../journal/events.ts";
-import type { StepRecord } from "../journal/replay.ts";
+import { activeDurationMs, type StepRecord } from "../journal/replay.ts";
 import type { RunRecord } from "../journal/store.ts";
 import {
   countsText,
@@ -58,7 +58,7 @@ function summary({ record, state, status }: ReportModel): string[] {
     `| Status | **${status}** |`,
     `| Workflow | ${code(meta.workflow)} from ${code(meta.file)} |`,
     `| Started | ${formatTime(meta.startedMs)} |`,
-    `| Duration | ${formatDurationMs(state.lastEventMs - meta.startedMs)} |`,
+    `| Duration | ${formatDurationMs(activeDurationMs(record.events, meta.startedMs))} |`,
     `| Steps | ${countsText(state)} |`,
   ];
   if (state.sessions > 1) {
