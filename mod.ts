@@ -108,6 +108,7 @@ export type {
   AssertStep,
   CallSpec,
   ExprPart,
+  FailureHook,
   InputDecl,
   InputType,
   MapEntry,
