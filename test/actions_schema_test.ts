@@ -137,6 +137,31 @@ Deno.test("the JSON Schema accepts the sample workflows and knows each action's 
     }],
   };
   assert.equal(validate(wrongType), false);
+  // Documented ranges and enumerations: outside is refused, an expression is still accepted.
+  const topic = (QueueNum: unknown) => ({
+    tcflow: 1,
+    name: "q",
+    steps: [{
+      id: "a",
+      action: "trocket.CreateTopic",
+      with: { InstanceId: "rmq-1", Topic: "t", TopicType: "NORMAL", QueueNum },
+    }],
+  });
+  assert.equal(validate(topic(2)), false);
+  assert.equal(validate(topic(16)), true, JSON.stringify(validate.errors?.slice(0, 3)));
+  assert.equal(validate(topic("${{ inputs.q }}")), true);
+  const upstream = (Scheme: string) => ({
+    tcflow: 1,
+    name: "u",
+    steps: [{
+      id: "a",
+      action: "apigateway.ModifyUpstream",
+      with: { UpstreamId: "upstream-1", Scheme },
+    }],
+  });
+  assert.equal(validate(upstream("FTP")), false);
+  assert.equal(validate(upstream("HTTPS")), true, JSON.stringify(validate.errors?.slice(0, 3)));
+  assert.equal(validate(upstream("${{ inputs.scheme }}")), true);
 });
 
 Deno.test("tcflow schema prints JSON for the named services and rejects unknown ones", async () => {

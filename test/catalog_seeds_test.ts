@@ -117,6 +117,34 @@ Deno.test("seed parser spot checks (PDF layout): apigateway", () => {
   assert.equal(app?.outputs[0]?.nullable, true);
 });
 
+Deno.test("apigateway error codes: rows whose description wraps below the code are kept", () => {
+  const ag = seed("apigateway");
+  const errors = [...ag.actions.values()].map((a) => a.errors);
+  const count = (of: Array<Record<string, string>>) =>
+    of.reduce((n, e) => n + Object.keys(e).length, 0);
+  // 892 rows with the description beside the code, 39 with it on the lines below (lost before);
+  // the page footer `API 网关` is no error code `API` (it was, in 5 actions).
+  assert.equal(count(errors), 931);
+  const wrapped = errors.flatMap((e) => Object.entries(e)).filter(([code]) =>
+    ["InternalError.CamException", "InvalidParameterValue.InvalidServiceType"].includes(code)
+  );
+  assert.ok(wrapped.length >= 10, String(wrapped.length));
+  assert.ok(errors.every((e) => !("API" in e)));
+  assert.equal(
+    ag.actions.get("DescribeService")?.errors["InternalError.CamException"],
+    "CAM内部请求错误，请稍后重试。若无法解决，请联系智能客服或提交工单。",
+  );
+  assert.equal(
+    ag.actions.get("CreateApi")?.errors["InvalidParameterValue.InvalidServiceType"],
+    "后端服务类型错误。WEBSOCKET类型的后端服务，前端协议需要配置为WEBSOCKET。",
+  );
+  // And the catalog carries them.
+  const catalog = [...ag.actions.keys()].map((name) =>
+    Object.keys(findAction("apigateway", name)?.errors ?? {}).length
+  );
+  assert.equal(catalog.reduce((a, b) => a + b, 0), 931);
+});
+
 Deno.test("seed parser spot checks (pipe and Markdown tables): ssl, yunjing", () => {
   const certs = seed("ssl").actions.get("DescribeCertificates");
   assert.equal(certs?.rateLimitPerS, 10);

@@ -125,7 +125,42 @@ export function generateCatalog(opts: GenerateOptions = {}): Map<string, string>
       secretFields.map((field) => JSON.stringify(field)).join(",\n")
     }\n]}\n`,
   );
+  const lifetimes: string[] = [];
+  for (const key of keys) lifetimes.push(...lifetimeFields(versions.get(key)!));
+  files.set(
+    LIFETIMES_FILE,
+    `{"generatedBy":${JSON.stringify(GENERATED_BY)},"count":${lifetimes.length},"fields":[\n${
+      lifetimes.join(",\n")
+    }\n]}\n`,
+  );
   return files;
+}
+
+/**
+ * The table of the tokens, URLs and temporary ids whose documentation gives a lifetime
+ * (`Field.lifetime`), one a line: generated with the catalog and checked in.
+ */
+export const LIFETIMES_FILE = `${DATA_DIR}/lifetimes.json`;
+
+function lifetimeFields(sv: ServiceVersion): string[] {
+  const rows: string[] = [];
+  const add = (owner: string, field: Field) => {
+    if (field.lifetime === undefined) return;
+    rows.push(JSON.stringify({
+      field: `${sv.service}/${sv.version} ${owner}.${field.name}`,
+      seconds: field.lifetime.seconds,
+      doc: field.lifetime.doc,
+    }));
+  };
+  for (const name of Object.keys(sv.actions).sort()) {
+    const action = sv.actions[name]!;
+    for (const field of action.inputs) add(`${name}(request)`, field);
+    for (const field of action.outputs) add(`${name}(response)`, field);
+  }
+  for (const name of Object.keys(sv.structures).sort()) {
+    for (const field of sv.structures[name]!.fields) add(name, field);
+  }
+  return rows;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Request parameter checks against the catalog, as Tencent Cloud's API gateway does them:
  * required parameters present (`MissingParameter`), no unknown names (`UnknownParameter`),
- * values of the declared type, inside structures and arrays too (`InvalidParameterValue`).
+ * values of the declared type, inside structures and arrays too, and inside the documented
+ * enumeration or range where there is one (`InvalidParameterValue`).
  * The typed client checks a call with it before sending; the emulator checks what it receives.
  *
  * @module
@@ -73,18 +74,50 @@ function checkObject(
       }
       continue;
     }
-    checkValue(field.type, v, lookup, path);
+    checkValue(field.type, v, lookup, path, field);
   }
 }
 
-function checkValue(type: string, value: unknown, lookup: StructureLookup, path: string): void {
+/**
+ * A value outside the documented enumeration or range of a Tencent Cloud parameter (a number's
+ * bounds; Huawei's `min`/`max` of a string are its length, checked by its own emulator).
+ */
+function documented(field: Field | undefined, path: string, value: unknown): void {
+  if (field === undefined) return;
+  if (field.enum !== undefined && typeof value === "string" && !field.enum.includes(value)) {
+    throw new ParamError(
+      "InvalidParameterValue",
+      `The value of parameter \`${path}\` is not valid: must be one of ${
+        field.enum.join(", ")
+      }: got ${JSON.stringify(value.slice(0, 40))}.`,
+    );
+  }
+  if (typeof value !== "number" && typeof value !== "bigint") return;
+  const n = Number(value);
+  if ((field.min !== undefined && n < field.min) || (field.max !== undefined && n > field.max)) {
+    throw new ParamError(
+      "InvalidParameterValue",
+      `The value of parameter \`${path}\` is not valid: must be between ${field.min ?? "-∞"} and ${
+        field.max ?? "∞"
+      }: got ${value}.`,
+    );
+  }
+}
+
+function checkValue(
+  type: string,
+  value: unknown,
+  lookup: StructureLookup,
+  path: string,
+  field?: Field,
+): void {
   const { base, depth } = parseTypeName(type);
   if (depth > 0) {
     if (!Array.isArray(value)) throw typeError(path, type, value);
     const inner = type.slice(0, -2);
     value.forEach((item, index) => {
       if (item === null || item === undefined) throw typeError(`${path}.${index}`, inner, item);
-      checkValue(inner, item, lookup, `${path}.${index}`);
+      checkValue(inner, item, lookup, `${path}.${index}`, field);
     });
     return;
   }
@@ -95,15 +128,18 @@ function checkValue(type: string, value: unknown, lookup: StructureLookup, path:
     case "Timestamp":
     case "Binary":
       if (typeof value !== "string") throw typeError(path, base, value);
+      documented(field, path, value);
       return;
     case "Integer":
       if (typeof value === "bigint" || (typeof value === "number" && Number.isInteger(value))) {
+        documented(field, path, value);
         return;
       }
       throw typeError(path, base, value);
     case "Float":
     case "Number":
       if (typeof value === "bigint" || (typeof value === "number" && Number.isFinite(value))) {
+        documented(field, path, value);
         return;
       }
       throw typeError(path, base, value);

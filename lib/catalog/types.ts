@@ -63,6 +63,18 @@ export interface Field {
    * judged from its name and documentation: its value is a secret of the run that receives it.
    */
   secret?: boolean;
+  /**
+   * Set where a seed document and the official definitions (the SDK) disagree on whether this
+   * request parameter or structure field is required: what each says. `required` keeps the
+   * seed's word; `validate` warns `W_SEED_DIFFERS` when the field is left out.
+   */
+  seedDiffers?: { seedRequired: boolean; sdkRequired: boolean; seed: string };
+  /**
+   * How long the value stays good, where the documentation says (emr `ClientToken` 时效5分钟,
+   * cfs `ClientToken` 2 h, a signed URL 有效期5分钟): `resume` warns `W_EXPIRED` when it would
+   * reuse a recorded value older than that. `doc` holds the documentation's words.
+   */
+  lifetime?: { seconds: number; doc: string };
 }
 
 /** A named structure (`Filter`, `TopicItem` …). */
@@ -175,6 +187,11 @@ export interface ActionSpec {
   notPageable?: string;
   /** Error codes documented for this action (code → description). */
   errors?: Record<string, string>;
+  /**
+   * The documentation's own words where it says the action is offline or deprecated
+   * (`此接口已下线，如需使用功能请使用DescribeApiAppsStatus接口。`): `validate` warns `W_DEPRECATED`.
+   */
+  deprecated?: string;
   /** `sdk`: from `tencentcloud-sdk-nodejs`; `seed`: from a seed API document; `sdk+seed`: both. */
   source: ActionSource;
   /** REST binding of a Huawei Cloud operation; absent for Tencent Cloud actions. */

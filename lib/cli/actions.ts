@@ -338,6 +338,7 @@ function describe(spec: ActionSpec): string {
   const lines = [
     `${spec.service}.${spec.name}  (version ${spec.version})`,
     ...(about ? about.split("\n") : []),
+    ...(spec.deprecated ? [`deprecated: ${spec.deprecated}`] : []),
     "",
     `mutating: ${spec.mutating ? "yes" : "no"}   rate limit: ${spec.rateLimitPerS}/s   ` +
     `ClientToken: ${spec.clientToken ? "yes (retries are safe)" : "no"}`,

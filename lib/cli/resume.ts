@@ -22,6 +22,7 @@ import type { Workflow } from "../workflow/model.ts";
 import { outputFlags, parseOneTarget } from "./_command.ts";
 import { CONNECT_FLAGS, runExitCode, targetFlags } from "./_connect.ts";
 import { loadRecordedRun, openStore, rateLimiterOf, readRun, reopenRun } from "./_journal.ts";
+import { expiredValues } from "./_lifetimes.ts";
 import { formatSummary } from "./_progress.ts";
 import { boolFlag } from "./args.ts";
 import { type CliContext, type Command, EXIT } from "./context.ts";
@@ -37,7 +38,9 @@ as recorded when the run started. Finished steps are not sent again (their recor
 are used); failed and unreached steps run. A step that was in flight when the run stopped is
 sent again only when that is safe (a read, or an action with a ClientToken, which is reused);
 otherwise it is reported uncertain: check whether it was applied, then resume with
---retry-uncertain to send it again. A foreach step goes item by item: succeeded items are
+--retry-uncertain to send it again. A value it would reuse past the lifetime its
+documentation gives (a ClientToken of emr, 5 min; a paging Context; a signed URL) is
+warned W_EXPIRED. A foreach step goes item by item: succeeded items are
 not sent again, failed and never-started ones are, and an item in flight at the stop is
 uncertain like a step (--retry-uncertain sends only the uncertain items). Secret inputs were never journaled: give them again with
 --input. Exit codes as for run: 0 succeeded, 1 failed, 2 invalid, 3 credentials.
@@ -122,6 +125,9 @@ export const resumeCommand: Command = async (args, ctx) => {
           json,
           flags,
         });
+      }
+      for (const line of expiredValues(run.workflow, state, resume, ctx.deps.now())) {
+        ctx.io.stderr(`warning W_EXPIRED: ${line}\n`);
       }
       if (!quiet) {
         const reused = resume.completed.size;

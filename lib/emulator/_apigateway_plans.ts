@@ -226,10 +226,23 @@ export function planActions(store: ApigatewayStore): Record<string, ActionHandle
           }-level usage plans: a service cannot mix both (demote with DemoteServiceUsagePlan)`,
         );
       }
+      // Binding a plan where it is already bound is refused, as the API does: with the code
+      // the API documents for a binding it does not support, naming the binding.
+      for (const plan of plans) {
+        for (const apiId of apiIds) {
+          if (inEnv.some((b) => b.UsagePlanId === plan.UsagePlanId && b.ApiId === apiId)) {
+            throw new ApiError(
+              "UnsupportedOperation.UnsupportedBindEnvironment",
+              `Usage plan ${plan.UsagePlanId} is already bound to environment ${env} of ${
+                apiId === "" ? service.ServiceId : `API ${apiId} of ${service.ServiceId}`
+              }: unbind it first (UnBindEnvironment)`,
+            );
+          }
+        }
+      }
       const now = isoNow(ctx);
       for (const plan of plans) {
         for (const apiId of apiIds) {
-          if (inEnv.some((b) => b.UsagePlanId === plan.UsagePlanId && b.ApiId === apiId)) continue;
           store.state.planBindings.push({
             UsagePlanId: plan.UsagePlanId,
             ServiceId: service.ServiceId,

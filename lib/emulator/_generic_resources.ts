@@ -24,6 +24,11 @@ export interface Resource {
   itemType: string;
   /** The item's id field, e.g. `VpcId`. */
   idField: string;
+  /**
+   * True when the request names the item itself (mqtt `CreateTopic` `Topic`: the key is the
+   * topic's name, inside its instance), so `Create<X>` keeps that name instead of a new id.
+   */
+  named?: boolean;
 }
 
 const VERBS = /^(Create|Delete|Describe|Get|List|Modify|Update)([A-Z]\w*)$/;
@@ -77,6 +82,17 @@ export function resourceOf(sv: ServiceVersion, noun: string): Resource | undefin
     if (found === undefined) continue;
     const item = sv.structures[found.itemType];
     const ids = (item?.fields ?? []).filter((f) => f.type === "String" && isIdName(f.name));
+    const byName = namedKey(sv, noun, item?.fields ?? []);
+    if (byName !== undefined && !ids.some((f) => f.name === `${noun}Id`)) {
+      return {
+        noun,
+        listAction: list,
+        listPath: found.path,
+        itemType: found.itemType,
+        idField: byName,
+        named: true,
+      };
+    }
     const idField = ids.find((f) => f.name === `${noun}Id`) ??
       ids.find((f) => noun.endsWith(f.name.replace(/Id$/, "")) && f.name !== "Id") ??
       ids.find((f) => f.name === "Id") ?? ids.find((f) => sharedId(sv, noun, f.name));
@@ -90,6 +106,17 @@ export function resourceOf(sv: ServiceVersion, noun: string): Resource | undefin
     };
   }
   return undefined;
+}
+
+/**
+ * The field that names an item when the API keys it by a name the caller gives: the item has a
+ * `String` field named as the noun (`Topic`), and both `Create<X>` and `Delete<X>` require it.
+ */
+function namedKey(sv: ServiceVersion, noun: string, fields: readonly Field[]): string | undefined {
+  if (!fields.some((f) => f.name === noun && f.type === "String")) return undefined;
+  const requires = (action: string) =>
+    sv.actions[action]?.inputs.some((f) => f.name === noun && f.type === "String" && f.required);
+  return requires(`Create${noun}`) && requires(`Delete${noun}`) ? noun : undefined;
 }
 
 /** True when `Delete<X>` (or `Delete<X>s`) takes `name` or `names`. */

@@ -66,13 +66,20 @@ Deno.test("apigateway usage plan: create, bind to environments, in-use delete, u
     }, ctx);
     assert.deepEqual(r, { Result: true });
   }
-  // binding again is idempotent
-  await call(gw, "BindEnvironment", {
-    UsagePlanIds: [planId],
-    ServiceId: SVC,
-    Environment: "test",
-    BindType: "SERVICE",
-  }, ctx);
+  // binding again is refused, as the API does (it succeeded silently)
+  const twice = await callError(
+    gw,
+    "BindEnvironment",
+    {
+      UsagePlanIds: [planId],
+      ServiceId: SVC,
+      Environment: "test",
+      BindType: "SERVICE",
+    },
+    ctx,
+    "UnsupportedOperation.UnsupportedBindEnvironment",
+  );
+  assert.match(twice, /already bound to environment test of service-/);
 
   const plan: Any = await call(gw, "DescribeUsagePlan", { UsagePlanId: planId }, ctx);
   assert.equal(plan.Result.BindEnvironmentTotalCount, 2);

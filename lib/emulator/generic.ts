@@ -9,7 +9,8 @@
  *   (`_generic_paging.ts`), filtered by ids the request names (`VpcIds`);
  * - `Create<X>` makes an item with a fresh id (listed by `Describe<X>s`), `Modify<X>` changes
  *   it, `Delete<X>` removes it (`ResourceNotFound` when absent), `Describe<X>` shows it
- *   (`_generic_resources.ts`);
+ *   (`_generic_resources.ts`); an item the caller names (mqtt `CreateTopic` `Topic`) keeps that
+ *   name, and a parent id the request gives (`InstanceId`) scopes every one of these;
  * - an action that takes a `ClientToken`, called again with the same token, answers the
  *   first call's answer and changes nothing.
  *
@@ -126,7 +127,9 @@ export class GenericService {
           if (spec.name === resource.listAction || spec.pagination !== undefined) break;
           const ids = requestIds(params, resource.idField);
           if (ids === undefined) break;
-          const found = items.filter((item) => ids.includes(idOf(item, resource)));
+          const found = items.filter((item) =>
+            ids.includes(idOf(item, resource)) && inScope(item, params, resource)
+          );
           if (found.length < ids.length) {
             const missing = ids.filter((id) => !found.some((item) => idOf(item, resource) === id));
             throw new ApiError(
@@ -135,9 +138,7 @@ export class GenericService {
             );
           }
           if (verb.verb === "Delete") {
-            this.#state.lists[resource.listAction] = items.filter((item) =>
-              !ids.includes(idOf(item, resource))
-            );
+            this.#state.lists[resource.listAction] = items.filter((item) => !found.includes(item));
           } else if (verb.verb === "Modify" || verb.verb === "Update") {
             const fields = itemFields(spec, resource, lookup);
             for (const item of found) overlay(item as Record<string, unknown>, params, fields);
@@ -164,7 +165,8 @@ export class GenericService {
     if (items === undefined) return undefined;
     if (resource === undefined || resource.listAction !== spec.name) return items;
     const ids = requestIds(params, resource.idField, true);
-    return ids === undefined ? items : items.filter((item) => ids.includes(idOf(item, resource)));
+    const scoped = items.filter((item) => inScope(item, params, resource));
+    return ids === undefined ? scoped : scoped.filter((item) => ids.includes(idOf(item, resource)));
   }
 
   #create(
@@ -176,7 +178,14 @@ export class GenericService {
     response: Record<string, unknown>,
     lookup: StructureLookup,
   ) {
-    const id = ctx.newId(idPrefix(resource.idField));
+    const given = resource.named ? params[resource.idField] : undefined;
+    const id = typeof given === "string" ? given : ctx.newId(idPrefix(resource.idField));
+    if (
+      resource.named &&
+      items.some((item) => idOf(item, resource) === id && inScope(item, params, resource))
+    ) {
+      throw new ApiError("ResourceInUse", `The ${resource.noun} \`${id}\` already exists.`);
+    }
     const itemField: Field = { name: resource.noun, type: resource.itemType, required: true };
     const item = sampleOf(
       itemField,
@@ -185,19 +194,26 @@ export class GenericService {
       `${spec.service}.${resource.noun}`,
     ) as Record<string, unknown>;
     overlay(item, params, itemFields(spec, resource, lookup));
+    // `Name` of the request is the item's `<X>Name` (mqtt CreateInstance Name → InstanceName).
+    const nameField = `${resource.noun}Name`;
+    if (typeof params.Name === "string" && !("Name" in item) && nameField in item) {
+      item[nameField] = params.Name;
+    }
     item[resource.idField] = id;
     items.push(item);
     const idOutputs = spec.outputs.filter((f) => f.type === "String" && isIdName(f.name));
     const idOutput = idOutputs.find((f) => f.name === resource.idField) ??
-      (idOutputs.length === 1 ? idOutputs[0] : undefined);
+      (idOutputs.length === 1 && !resource.named ? idOutputs[0] : undefined);
     const idArrays = spec.outputs.filter((f) =>
       f.type === "String[]" && /Id(s|Set|List)$/.test(f.name)
     );
     const idArray = idArrays.find((f) => f.name.startsWith(resource.idField)) ??
       (idArrays.length === 1 ? idArrays[0] : undefined);
     for (const field of spec.outputs) {
-      if (field === idOutput) {
+      if (field === idOutput || field.name === resource.idField) {
         response[field.name] = id;
+      } else if (field.type === "String" && typeof params[field.name] === "string") {
+        response[field.name] = params[field.name]; // echoed: the parent's id (InstanceId)
       } else if (field === idArray) {
         response[field.name] = [id];
       } else if (field.type === resource.itemType) {
@@ -222,6 +238,20 @@ function singular(noun: string): string {
 
 function idOf(item: unknown, resource: Resource): string {
   return String(readPath(item, resource.idField) ?? "");
+}
+
+/**
+ * False when the request names a parent (an id field of the item other than its own id, e.g.
+ * `InstanceId` of a topic) that the item belongs to another of; items that do not carry the
+ * field (data given with `--data`) are in every scope.
+ */
+function inScope(item: unknown, params: Record<string, unknown>, resource: Resource): boolean {
+  const record = item as Record<string, unknown>;
+  for (const [name, value] of Object.entries(params)) {
+    if (name === resource.idField || typeof value !== "string" || !isIdName(name)) continue;
+    if (typeof record[name] === "string" && record[name] !== value) return false;
+  }
+  return true;
 }
 
 /** Copies the values of `from` named by `fields` into `to`. */

@@ -19,7 +19,13 @@ export interface ParamContext {
   /** `trocket.DescribeTopicList`, for messages. */
   actionName: string;
   /** Reports a problem at a position. */
-  report(code: "E_TYPE" | "E_UNKNOWN_PARAM" | "E_MISSING_PARAM", message: string, pos: Pos): void;
+  report(
+    code: "E_TYPE" | "E_VALUE" | "E_UNKNOWN_PARAM" | "E_MISSING_PARAM",
+    message: string,
+    pos: Pos,
+  ): void;
+  /** Reports a warning at a position. */
+  warn(code: "W_SEED_DIFFERS", message: string, pos: Pos): void;
   /** The static type of a value node (reports its expression problems). */
   typeOf(node: ValueNode): ExprType;
   /** Paths the runtime fills inside structures (`Filter.Offset` for a paginated step). */
@@ -68,14 +74,25 @@ function checkFields(
       ctx.typeOf(entry.value); // still check its expressions
       continue;
     }
-    checkValue(ctx, entry.value, field.type, prefix + entry.key);
+    checkValue(ctx, entry.value, field.type, prefix + entry.key, field);
   }
   const given = new Set(entries.map((entry) => entry.key));
   for (const field of fields) {
-    if (
-      field.required && !given.has(field.name) && !filled.has(field.name) &&
-      !filled.has(prefix + field.name) && !suggested.has(field.name)
-    ) {
+    const leftOut = !given.has(field.name) && !filled.has(field.name) &&
+      !filled.has(prefix + field.name) && !suggested.has(field.name);
+    if (leftOut && field.seedDiffers) {
+      const { seedRequired, seed } = field.seedDiffers;
+      const word = (required: boolean) => required ? "required" : "optional";
+      ctx.warn(
+        "W_SEED_DIFFERS",
+        `${noun} \`${field.name}\` (${field.type}) of ${owner} is left out: the seed document ${seed} says it is ${
+          word(seedRequired)
+        }, the official API definitions (tencentcloud-sdk-nodejs) say ${
+          word(!seedRequired)
+        }; the API may reject the call`,
+        pos,
+      );
+    } else if (leftOut && field.required) {
       ctx.report(
         "E_MISSING_PARAM",
         `missing required ${noun} \`${field.name}\` (${field.type}) of ${owner}`,
@@ -91,6 +108,7 @@ export function checkValue(
   node: ValueNode,
   typeName: string,
   path: string,
+  field?: Field,
 ): void {
   const { base, depth } = parseTypeName(typeName);
   if (node.kind === "literal" && isPlaceholder(node.value)) {
@@ -121,7 +139,7 @@ export function checkValue(
   if (depth > 0) {
     if (node.kind === "list") {
       const inner = typeName.slice(0, -2);
-      node.items.forEach((item, i) => checkValue(ctx, item, inner, `${path}[${i}]`));
+      node.items.forEach((item, i) => checkValue(ctx, item, inner, `${path}[${i}]`, field));
       return;
     }
     if (node.kind === "literal" && node.value === null) return;
@@ -133,7 +151,7 @@ export function checkValue(
     return;
   }
   if (isScalarType(base)) {
-    checkScalar(ctx, node, base, typeName, path);
+    checkScalar(ctx, node, base, typeName, path, field);
     return;
   }
   const structure = findStructureAnyCloud(ctx.service, ctx.version, base);
@@ -164,6 +182,7 @@ function checkScalar(
   base: string,
   typeName: string,
   path: string,
+  field?: Field,
 ) {
   if (node.kind === "template") {
     ctx.typeOf(node);
@@ -200,6 +219,41 @@ function checkScalar(
       ok = true;
   }
   if (!ok) wrong(ctx, node, typeName, path);
+  else if (field !== undefined) outsideDocumented(ctx, node, field, path);
+}
+
+/**
+ * `E_VALUE`: a literal outside the enumeration or range the action's documentation gives
+ * (`QueueNum` 3–16, `TopicType` one of NORMAL, FIFO …), with the list in the message.
+ */
+function outsideDocumented(
+  ctx: ParamContext,
+  node: ValueNode & { kind: "literal" },
+  field: Field,
+  path: string,
+): void {
+  const v = node.value;
+  if (field.enum !== undefined && typeof v === "string" && !field.enum.includes(v)) {
+    ctx.report(
+      "E_VALUE",
+      `\`${path}\` must be one of ${field.enum.join(", ")} (as documented), got ${
+        JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v)
+      }`,
+      node.pos,
+    );
+    return;
+  }
+  if (typeof v !== "bigint" && typeof v !== "number") return;
+  const n = Number(v);
+  if ((field.min !== undefined && n < field.min) || (field.max !== undefined && n > field.max)) {
+    ctx.report(
+      "E_VALUE",
+      `\`${path}\` must be between ${field.min ?? "-∞"} and ${
+        field.max ?? "∞"
+      } (as documented), got ${v}`,
+      node.pos,
+    );
+  }
 }
 
 function wrong(ctx: ParamContext, node: ValueNode, typeName: string, path: string): void {

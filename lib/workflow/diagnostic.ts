@@ -16,6 +16,7 @@ export type DiagnosticCode =
   | "E_MISSING_PARAM"
   | "E_UNKNOWN_PARAM"
   | "E_TYPE" // a value or expression of the wrong type
+  | "E_VALUE" // a value outside the documented enumeration or range (the list in the message)
   | "E_EXPR" // an expression that does not parse
   | "E_REF" // reference to an unknown step, a step below, or a missing field
   | "E_INPUT" // bad input declaration or value
@@ -27,7 +28,9 @@ export type DiagnosticCode =
   | "E_NOT_PAGEABLE"
   | "E_FILE" // the workflow file cannot be read
   | "E_SECRET_ENV" // `env:` lists a credential variable (`TENCENTCLOUD_*`, `*SECRET*` …)
-  | "W_UNTYPED"; // warning: untyped action call
+  | "W_UNTYPED" // warning: untyped action call
+  | "W_DEPRECATED" // warning: the action's documentation says it is offline or deprecated
+  | "W_SEED_DIFFERS"; // warning: a left-out parameter the seed and the SDK disagree on
 
 /** A problem found in a workflow, with its position (1-based line and column). */
 export interface Diagnostic {

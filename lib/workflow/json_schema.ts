@@ -275,6 +275,12 @@ function scalarSchema(base: string, field: Field): Schema {
     }
   })();
   if (field.enum) typed.enum = field.enum;
-  if (base === "String" || base === "Any") return typed;
+  // Documented bounds of a number (Huawei's `min`/`max` of a string are its length).
+  if (typed.type === "integer" || typed.type === "number") {
+    if (field.min !== undefined) typed.minimum = field.min;
+    if (field.max !== undefined) typed.maximum = field.max;
+  }
+  // An enumerated string may still be an expression (`${{ … }}`).
+  if ((base === "String" && !field.enum) || base === "Any") return typed;
   return { anyOf: [typed, { $ref: "#/definitions/expr" }] };
 }

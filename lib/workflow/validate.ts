@@ -426,6 +426,14 @@ class Validator {
       for (const entry of call.with.entries) this.typeOf(entry.value, scope);
       return null;
     }
+    if (spec.deprecated !== undefined) {
+      this.report(
+        "W_DEPRECATED",
+        `${spec.service}.${spec.name} is offline or deprecated; its documentation says: ${spec.deprecated}`,
+        call.action.pos,
+        "warning",
+      );
+    }
     const filled = new Set<string>();
     if (spec.clientToken) filled.add("ClientToken");
     if ("paginate" in call && (call as ActionStep).paginate && spec.pagination) {
@@ -437,6 +445,7 @@ class Validator {
         version: spec.version,
         actionName: `${spec.service}.${spec.name}`,
         report: (code, message, pos) => this.report(code, message, pos),
+        warn: (code, message, pos) => this.report(code, message, pos, "warning"),
         typeOf: (node) => this.typeOf(node, scope),
         filledPaths: filled,
       },

@@ -4,7 +4,8 @@
  * `clientToken` and paging (`tools/catalog/paging.ts`).
  *
  * Type mapping: `string` → `String`, `boolean` → `Boolean`, `number` → `Number` (the SDK
- * does not say integer or float for scalars), `any`/unknown → `Any`, `Array<X>` → `X[]`.
+ * does not say integer or float for scalars), `any`/unknown → `Any`, `Array<X>` → `X[]`; a
+ * structure declared `export type X = null;` → `Any`.
  * One documented exception: the SDK's generator writes arrays of the API type `Integer` as
  * `Array<number | bigint>` (e.g. ssl `DescribeCertificates.CertificateStatus`, documented
  * `Array of Integer` in the seed), so `Array<number | bigint>` → `Integer[]`.
@@ -13,6 +14,7 @@
  */
 
 import type { ActionSpec, Field, ServiceVersion, Structure } from "../../lib/catalog/types.ts";
+import { documentedConstraints } from "./constraints.ts";
 import { classifyPaging, type RawDoc } from "./paging.ts";
 import type { SdkField, SdkServiceVersion } from "./sdk_dts.ts";
 
@@ -86,6 +88,48 @@ export function docText(raw: string): string | undefined {
   return text === summary ? undefined : text;
 }
 
+/**
+ * The sentence of an action's documentation that says the action is offline or deprecated
+ * (`此接口已下线，如需使用功能请使用DescribeApiAppsStatus接口。`, `本接口已废弃，请使用接口CreateTaskNew。`),
+ * as plain text; `undefined` when it says nothing of the kind.
+ */
+export function offlineNote(raw: string): string | undefined {
+  const text = raw
+    .replace(/<br\s*\/?>/gi, "\n")
+    .replace(/<[^>]{1,200}>/g, "")
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .replace(/】/g, "。")
+    .replace(/\*\*|[【#]/g, "");
+  const m = /[^。！？\n]*接口已(?:下线|废弃)[^。！？\n]*[。！？]?/.exec(text);
+  if (!m) return undefined;
+  const sentence = m[0].replace(/^.*[(（]([^)）]*接口已(?:下线|废弃)[^)）]*)[)）].*$/, "$1")
+    .replace(/\s+/g, " ").trim();
+  return sentence.length > DOC_MAX_CHARS ? sentence.slice(0, DOC_MAX_CHARS - 1) + "…" : sentence;
+}
+
+const LIFETIME =
+  /(?:时效(?:性)?(?:为)?|失效时间(?:为)?|有效期(?:为|是)?|有效时间(?:为)?|过期时间(?:为)?)\s*(\d+)\s*(秒|分钟|小时|天)/;
+/** Names of values handed from one call to a later one: tokens, URLs, paging contexts, jobs. */
+const HANDED_ON = /(Token|Url|Urls|Context|Handle|QrCode|Qrcode|QrcodeBase64|Ticket|JobId|Image)$/;
+const UNIT_S: Record<string, number> = { 秒: 1, 分钟: 60, 小时: 3600, 天: 86400 };
+
+/**
+ * The documented lifetime of a token, URL or temporary id (`唯一随机标识，时效5分钟`,
+ * `…的字符串失效时间为2小时`, `有效期为5分钟`): its seconds and the words, where its documentation
+ * gives one. Only string values named as handed on (`ClientToken`, `WebUrl`, `Context` …).
+ */
+export function documentedLifetime(
+  name: string,
+  type: string,
+  raw: string,
+): { seconds: number; doc: string } | undefined {
+  if (!HANDED_ON.test(name) || (type !== "String" && type !== "String[]")) return undefined;
+  const text = raw.replace(/<[^>]{1,200}>/g, "");
+  const m = LIFETIME.exec(text);
+  if (!m) return undefined;
+  return { seconds: Number(m[1]) * UNIT_S[m[2]!]!, doc: m[0] };
+}
+
 /** Converts an SDK TypeScript type to a catalog type string. */
 export function catalogTypeOf(tsType: string, structures: ReadonlySet<string>): string {
   const t = tsType.trim();
@@ -122,6 +166,9 @@ export function fieldFromSdk(f: SdkField, structures: ReadonlySet<string>, outpu
   const description = docText(f.doc);
   if (description) field.description = description;
   if (/@deprecated/.test(f.doc)) field.deprecated = true;
+  if (!output) Object.assign(field, documentedConstraints(field.type, f.doc));
+  const lifetime = documentedLifetime(f.name, field.type, f.doc);
+  if (lifetime) field.lifetime = lifetime;
   return field;
 }
 
@@ -133,7 +180,11 @@ export function serviceVersionFromSdk(sdk: SdkServiceVersion): ServiceVersion {
     actionTypes.add(a.response);
   }
   const structureNames = new Set<string>();
-  for (const name of sdk.interfaces.keys()) if (!actionTypes.has(name)) structureNames.add(name);
+  for (const [name, iface] of sdk.interfaces) {
+    // A structure the SDK declares `= null` (bma `Filter`, irp `UserPortraitInfo` …) has no
+    // fields to check: it is typed `Any`, any JSON (an empty structure would reject all).
+    if (!actionTypes.has(name) && !iface.isNull) structureNames.add(name);
+  }
 
   const structures: Record<string, Structure> = {};
   for (const name of [...structureNames].sort()) {
@@ -171,6 +222,7 @@ export function serviceVersionFromSdk(sdk: SdkServiceVersion): ServiceVersion {
       structures,
       rawDoc,
       source: "sdk",
+      deprecated: offlineNote(a.doc),
     });
   }
   return { service: sdk.service, version: sdk.version, host: sdk.host, actions, structures };
@@ -192,6 +244,8 @@ export interface FinishActionOptions {
   source: ActionSpec["source"];
   rateLimitPerS?: number;
   errors?: Record<string, string>;
+  /** Where the documentation says the action is offline or deprecated: its words. */
+  deprecated?: string | undefined;
 }
 
 /**
@@ -221,5 +275,6 @@ export function finishAction(o: FinishActionOptions): ActionSpec {
   if (paging && "pagination" in paging) spec.pagination = paging.pagination;
   if (paging && "notPageable" in paging) spec.notPageable = paging.notPageable;
   if (o.errors && Object.keys(o.errors).length > 0) spec.errors = o.errors;
+  if (o.deprecated) spec.deprecated = o.deprecated;
   return spec;
 }

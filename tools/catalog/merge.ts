@@ -8,8 +8,11 @@
  *   SDK field is that close. A seed field matching nothing is added (the seed documents it).
  * - Types: the seed refines the SDK's `Number` to `Integer`/`Float` and `String` to
  *   `Timestamp`, and types what the SDK leaves `Any`; any other disagreement keeps the SDK's.
- * - `required`: the seed's 必选 是/否 overrides the SDK for inputs and structure fields;
- *   outputs are required unless the seed says they may be `null`.
+ * - `required`: the seed's 必选 是/否 overrides the SDK for inputs and structure fields, and
+ *   where the two disagree the field records both (`seedDiffers`, `validate` warns
+ *   `W_SEED_DIFFERS`); outputs are required unless the seed says they may be `null`.
+ * - An action the seed (or the SDK) says is offline or deprecated keeps those words
+ *   (`deprecated`, `validate` warns `W_DEPRECATED`).
  * - Rate limits, error codes and Limit maxima come from the seed. Actions the SDK lacks are
  *   built from the seed alone (`source: "seed"`); others become `source: "sdk+seed"`.
  *
@@ -19,7 +22,7 @@
 import type { ActionSpec, Field, ServiceVersion, Structure } from "../../lib/catalog/types.ts";
 import { parseTypeName } from "../../lib/catalog/catalog.ts";
 import { editDistance } from "../../lib/catalog/suggest.ts";
-import { docSummary, docText, finishAction } from "./from_sdk.ts";
+import { docSummary, docText, finishAction, offlineNote } from "./from_sdk.ts";
 import type { RawDoc } from "./paging.ts";
 import type { SeedAction, SeedDoc, SeedField } from "./seeds.ts";
 
@@ -73,6 +76,7 @@ function mergeFields(
   output: boolean,
   where: string,
   renames: Rename[],
+  seedFile: string,
 ): Field[] {
   const result = sdkFields.map((f) => ({ ...f }));
   for (const sf of seedFields) {
@@ -84,7 +88,17 @@ function mergeFields(
     if (target.name !== sf.name) renames.push({ where, seed: sf.name, sdk: target.name });
     target.type = refineType(target.type, sf.type);
     if (output) target.required = !sf.nullable;
-    else if (sf.required !== undefined) target.required = sf.required;
+    else if (sf.required !== undefined) {
+      // The seed's word is kept; a disagreement with the SDK is recorded for validate.
+      if (sf.required !== target.required && !target.seedDiffers) {
+        target.seedDiffers = {
+          seedRequired: sf.required,
+          sdkRequired: target.required,
+          seed: `tools/seeds/${seedFile}`,
+        };
+      }
+      target.required = sf.required;
+    }
     if (target.doc === undefined) {
       const doc = fieldFromSeed(sf, output).doc;
       if (doc) target.doc = doc;
@@ -121,7 +135,7 @@ export function applySeed(
     if (existing) {
       structures[ss.name] = {
         ...existing,
-        fields: mergeFields(existing.fields, ss.fields, false, ss.name, renames),
+        fields: mergeFields(existing.fields, ss.fields, false, ss.name, renames, seed.file),
       };
     } else {
       const s: Structure = { name: ss.name, fields: ss.fields.map((f) => fieldFromSeed(f, false)) };
@@ -137,8 +151,15 @@ export function applySeed(
   for (const sa of seed.actions.values()) {
     const existing = actions[sa.name];
     const where = `${sa.name}`;
-    const inputs = mergeFields(existing?.inputs ?? [], sa.inputs, false, where, renames);
-    const outputs = mergeFields(existing?.outputs ?? [], sa.outputs, true, where, renames);
+    const inputs = mergeFields(existing?.inputs ?? [], sa.inputs, false, where, renames, seed.file);
+    const outputs = mergeFields(
+      existing?.outputs ?? [],
+      sa.outputs,
+      true,
+      where,
+      renames,
+      seed.file,
+    );
     const spec = finishAction({
       service: seed.service,
       version: seed.version,
@@ -156,6 +177,7 @@ export function applySeed(
         ? { rateLimitPerS: existing.rateLimitPerS }
         : {}),
       errors: sa.errors,
+      deprecated: offlineNote(sa.doc) ?? existing?.deprecated,
     });
     if (spec.pagination && spec.pagination.maxLimit === undefined) {
       const sdkMax = existing?.pagination?.maxLimit;

@@ -98,7 +98,17 @@ Deno.test("applySeed merges SDK actions and adds seed-only ones", () => {
   assert.equal(g.source, "seed");
   assert.equal(g.rateLimitPerS, 20);
   assert.equal(g.mutating, true);
-  assert.deepEqual(merged.structures["Thing"]!.fields, [f("Size", "Integer", true)]);
+  // The seed's required flag is kept; where the SDK says otherwise both are recorded.
+  const differs = {
+    seedRequired: true,
+    sdkRequired: false,
+    seed: "tools/seeds/demo-2020-01-01-api.txt",
+  };
+  assert.deepEqual(merged.structures["Thing"]!.fields, [{
+    ...f("Size", "Integer", true),
+    seedDiffers: differs,
+  }]);
+  assert.deepEqual(a.inputs.map((x) => x.seedDiffers), [undefined, undefined, differs]);
   assert.equal(merged.structures["Gadget"]!.doc, "小工具");
   // The input is not modified.
   assert.equal(sv.actions["DescribeThings"]!.inputs[0]!.name, "InstanceId");

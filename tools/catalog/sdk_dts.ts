@@ -25,6 +25,11 @@ export interface SdkInterface {
   name: string;
   doc: string;
   fields: SdkField[];
+  /**
+   * Declared `export type X = null;`: a request without parameters, or (for a structure) a
+   * type the SDK's generator could not describe, which the API fills with any JSON.
+   */
+  isNull?: boolean;
 }
 
 /** One method of the SDK client: an action. */
@@ -88,7 +93,7 @@ export function parseModels(text: string): Map<string, SdkInterface> {
     }
     const nullType = /^export (?:declare )?type ([A-Za-z0-9_]+) = null;/.exec(line);
     if (nullType) {
-      result.set(nullType[1]!, { name: nullType[1]!, doc: pendingDoc, fields: [] });
+      result.set(nullType[1]!, { name: nullType[1]!, doc: pendingDoc, fields: [], isNull: true });
       pendingDoc = "";
       continue;
     }

@@ -202,6 +202,32 @@ function matchSpaceRow(
   return undefined;
 }
 
+/** An error code alone on its line (its description is on the lines below). */
+const ERROR_CODE_ONLY =
+  /^((?:AuthFailure|DryRunOperation|FailedOperation|InternalError|InvalidAction|InvalidParameter|InvalidParameterValue|LimitExceeded|MissingParameter|OperationDenied|RequestLimitExceeded|ResourceInUse|ResourceInsufficient|ResourceNotFound|ResourceUnavailable|ResourcesSoldOut|UnauthorizedOperation|UnknownParameter|UnsupportedOperation)(?:\.[A-Za-z0-9_-]+)*)$/;
+
+/**
+ * The running footer of a PDF page (`API 网关` then `版权所有：… 第103 共455页`): not a
+ * table row, even inside a table that goes on over the page break.
+ */
+function isPageFurniture(lines: string[], i: number): boolean {
+  const t = lines[i]!.trim();
+  if (/^版权所有[：:]/.test(t)) return true;
+  for (let n = i + 1; n < lines.length && n <= i + 3; n++) {
+    const next = lines[n]!.trim();
+    if (!next) continue;
+    return /^版权所有[：:]/.test(next);
+  }
+  return false;
+}
+
+/** Joins a wrapped line to the text above it: no space inside Chinese text. */
+function joinWrapped(above: string, line: string): string {
+  if (!above) return line;
+  const cjk = /[\u3000-\u9fff\uff00-\uffef]/;
+  return cjk.test(above.at(-1)!) || cjk.test(line[0]!) ? above + line : `${above} ${line}`;
+}
+
 /** A line that can only be part of a row head: a name, 是/否, type words, no prose. */
 const HEAD_PART = new RegExp(`^(?:${NAME}|是|否|of)(?: (?:${NAME}|是|否|of))*$`);
 
@@ -215,6 +241,8 @@ function parseTables(
   const tables = new Map<TableKind, SeedField[]>();
   const errors: Record<string, string> = {};
   let kind: TableKind = "none";
+  /** The error code whose description wraps onto the lines below it, if any. */
+  let wrapped: string | undefined;
   let current: SeedField | undefined;
   let docLines: string[] = [];
   const flush = () => {
@@ -234,6 +262,7 @@ function parseTables(
     if (h) {
       flush();
       kind = h;
+      wrapped = undefined;
       continue;
     }
     if (/^(\d\. )?(输入参数|输出参数|示例|开发者资源|错误码)$/.test(t) || /^\d\. /.test(t)) {
@@ -243,8 +272,21 @@ function parseTables(
     }
     if (kind === "none") continue;
     if (kind === "errors") {
+      if (!t || /^https?:\/\//.test(t) || isPageFurniture(lines, i)) continue;
       const m = /^([A-Z][A-Za-z0-9]*(?:\.[A-Za-z0-9_-]+)*)(?:\t+|\s+)(.+?)\s*$/.exec(t);
-      if (m && m[1] !== "错误码") errors[m[1]!] = m[2]!.replace(/\t/g, " ");
+      const bare = ERROR_CODE_ONLY.exec(t);
+      if (m && m[1] !== "错误码") {
+        errors[m[1]!] = m[2]!.replace(/\t/g, " ");
+        wrapped = undefined;
+      } else if (bare) {
+        // PDF layout: a long description wraps below its code (`InternalError.CamException` /
+        // `CAM内部请求错误，…提交工` / `单。`), also across a page break.
+        wrapped = bare[1]!;
+        errors[wrapped] = "";
+      } else if (wrapped !== undefined) {
+        errors[wrapped] = joinWrapped(errors[wrapped]!, t);
+        if (/[。！？.!?]$/.test(t)) wrapped = undefined; // the description is whole
+      }
       continue;
     }
     let row = matchRow(line, kind, isType);

@@ -115,3 +115,42 @@ Deno.test("parseSeed reads PDF-extracted rows that wrap over lines", () => {
     "Integer",
   ]]);
 });
+
+Deno.test("parseSeed keeps error rows whose description wraps, across a page break", () => {
+  const text = [
+    "1. 接口描述",
+    "接口请求域名： demo.tencentcloudapi.com 。",
+    "本接口（DeleteThing）用于删除东西。",
+    "2. 输入参数",
+    "参数名称 必选 类型 描述",
+    "Action 是 String 公共参数，本接口取值：DeleteThing。",
+    "5. 错误码",
+    "错误码 描述",
+    "FailedOperation.Busy 忙。",
+    "InternalError.CamException",
+    "CAM内部请求错误，请稍后重试。若无法解决，请联系智能客服或提交工",
+    "",
+    "单。",
+    "https://cloud.tencent.com/document/api/628/45245",
+    "",
+    "API 网关",
+    "",
+    "版权所有：腾讯云计算（北京）有限责任公司 第103 共455页",
+    "",
+    "错误码 描述",
+    "InvalidParameterValue.InvalidServiceType",
+    "后端服务类型错误。WEBSOCKET类型的后端服务，前端协议需要配置为",
+    "",
+    "WEBSOCKET。",
+    "ResourceNotFound.InvalidService 对应服务不可见。",
+  ].join("\n");
+  const a = parseSeed("demo-2020-01-01-api.txt", text)!.actions.get("DeleteThing")!;
+  assert.deepEqual(a.errors, {
+    "FailedOperation.Busy": "忙。",
+    "InternalError.CamException":
+      "CAM内部请求错误，请稍后重试。若无法解决，请联系智能客服或提交工单。",
+    "InvalidParameterValue.InvalidServiceType":
+      "后端服务类型错误。WEBSOCKET类型的后端服务，前端协议需要配置为WEBSOCKET。",
+    "ResourceNotFound.InvalidService": "对应服务不可见。",
+  });
+});

@@ -30,21 +30,21 @@ export interface ApigatewayClient {
    * 绑定插件到API上。
    *
    * Mutating; 20 requests/s.
-   * Errors: `FailedOperation.InvalidInputJSON`, `FailedOperation.ServiceError`, `FailedOperation.ServiceInOperation`, `FailedOperation.TaskAlreadyExist`, `InternalError.ReturnableException`, `InvalidParameter.DuplicatePluginConfig`, `InvalidParameter.FormatError`, `InvalidParameterValue.DuplicatePluginConfig`, `InvalidParameterValue.InvalidEnvStatus`, `InvalidParameterValue.InvalidServiceConfig`, `InvalidParameterValue.LimitExceeded`, `InvalidParameterValue.TrafficControl` and 9 more.
+   * Errors: `FailedOperation.InvalidInputJSON`, `FailedOperation.ServiceError`, `FailedOperation.ServiceInOperation`, `FailedOperation.TaskAlreadyExist`, `InternalError.OssException`, `InternalError.ReturnableException`, `InvalidParameter.DuplicatePluginConfig`, `InvalidParameter.FormatError`, `InvalidParameterValue.DuplicatePluginConfig`, `InvalidParameterValue.InvalidEnvStatus`, `InvalidParameterValue.InvalidServiceConfig`, `InvalidParameterValue.LimitExceeded` and 10 more.
    */
   AttachPlugin(req: AttachPluginRequest, opts?: ActionCallOptions): Promise<AttachPluginResponse>;
   /**
    * 本接口（BindApiApp）用于绑定应用到API。
    *
    * Mutating; 20 requests/s.
-   * Errors: `FailedOperation.ApiError`, `FailedOperation.ApiInOperation`, `FailedOperation.ServiceInOperation`, `InternalError.OssException`, `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidEnv`, `LimitExceeded.ApiAppCountLimitExceeded`, `ResourceNotFound.InvalidApi`, `ResourceNotFound.InvalidApiApp`, `ResourceNotFound.InvalidService`, `UnsupportedOperation.ResourceAssociated`, `UnsupportedOperation.UnsupportedBindEnvironment`.
+   * Errors: `FailedOperation.ApiError`, `FailedOperation.ApiInOperation`, `FailedOperation.ServiceInOperation`, `InternalError.ApigwException`, `InternalError.OssException`, `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidEnv`, `LimitExceeded.ApiAppCountLimitExceeded`, `ResourceNotFound.InvalidApi`, `ResourceNotFound.InvalidApiApp`, `ResourceNotFound.InvalidService`, `UnsupportedOperation.ResourceAssociated` and 1 more.
    */
   BindApiApp(req: BindApiAppRequest, opts?: ActionCallOptions): Promise<BindApiAppResponse>;
   /**
    * 本接口（BindEnvironment）用于绑定使用计划到服务或API。
    *
    * Mutating; 20 requests/s.
-   * Errors: `FailedOperation.ServiceError`, `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidApiIds`, `LimitExceeded.RequestLimitExceeded`, `ResourceNotFound.InvalidApi`, `ResourceNotFound.InvalidService`, `ResourceNotFound.InvalidUsagePlan`, `UnsupportedOperation.UnsupportedBindEnvironment`, `UnsupportedOperation.UnsupportedUnBindEnvironment`.
+   * Errors: `FailedOperation.ServiceError`, `InternalError.OssException`, `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidApiIds`, `LimitExceeded.RequestLimitExceeded`, `ResourceNotFound.InvalidApi`, `ResourceNotFound.InvalidService`, `ResourceNotFound.InvalidUsagePlan`, `UnsupportedOperation.UnsupportedBindEnvironment`, `UnsupportedOperation.UnsupportedUnBindEnvironment`.
    */
   BindEnvironment(
     req: BindEnvironmentRequest,
@@ -64,7 +64,7 @@ export interface ApigatewayClient {
    * 本接口（BindSecretIds）用于为使用计划绑定密钥。
    *
    * Mutating; 20 requests/s.
-   * Errors: `InvalidParameterValue.InvalidAccessKeyIds`, `InvalidParameterValue.InvalidRegion`, `LimitExceeded.AccessKeyCountInUsagePlanLimitExceeded`, `ResourceNotFound.InvalidAccessKeyId`, `ResourceNotFound.InvalidUsagePlan`, `UnsupportedOperation.AlreadyBindUsagePlan`, `UnsupportedOperation.InvalidStatus`, `UnsupportedOperation.UnsupportedBindApiKey`.
+   * Errors: `InternalError.OssException`, `InvalidParameterValue.InvalidAccessKeyIds`, `InvalidParameterValue.InvalidRegion`, `LimitExceeded.AccessKeyCountInUsagePlanLimitExceeded`, `ResourceNotFound.InvalidAccessKeyId`, `ResourceNotFound.InvalidUsagePlan`, `UnsupportedOperation.AlreadyBindUsagePlan`, `UnsupportedOperation.InvalidStatus`, `UnsupportedOperation.UnsupportedBindApiKey`.
    */
   BindSecretIds(
     req: BindSecretIdsRequest,
@@ -74,7 +74,7 @@ export interface ApigatewayClient {
    * 本接口（BindSubDomain）用于绑定自定义域名到服务。
    *
    * Mutating; 20 requests/s.
-   * Errors: `FailedOperation.CertificateIdEnterpriseWaitSubmit`, `FailedOperation.CertificateIdError`, `FailedOperation.CertificateIdExpired`, `FailedOperation.CertificateIdInfoError`, `FailedOperation.CertificateIdUnderVerify`, `FailedOperation.CertificateIdUnknownError`, `FailedOperation.CertificateIdVerifyFail`, `FailedOperation.CertificateIsNull`, `FailedOperation.DefineMappingEnvironmentError`, `FailedOperation.DefineMappingNotNull`, `FailedOperation.DefineMappingParamRepeat`, `FailedOperation.DefineMappingPathError` and 21 more.
+   * Errors: `FailedOperation.CertificateIdEnterpriseWaitSubmit`, `FailedOperation.CertificateIdError`, `FailedOperation.CertificateIdExpired`, `FailedOperation.CertificateIdInfoError`, `FailedOperation.CertificateIdUnderVerify`, `FailedOperation.CertificateIdUnknownError`, `FailedOperation.CertificateIdVerifyFail`, `FailedOperation.CertificateIsNull`, `FailedOperation.DefineMappingEnvironmentError`, `FailedOperation.DefineMappingNotNull`, `FailedOperation.DefineMappingParamRepeat`, `FailedOperation.DefineMappingPathError` and 22 more.
    */
   BindSubDomain(
     req: BindSubDomainRequest,
@@ -84,7 +84,7 @@ export interface ApigatewayClient {
    * 构建 API 文档
    *
    * Mutating; 20 requests/s.
-   * Errors: `API`, `FailedOperation.ApiError`, `FailedOperation.CodingError`, `FailedOperation.ServiceError`, `InternalError.ReturnableException`, `InvalidParameter.FormatError`, `ResourceNotFound.InvalidApi`, `ResourceNotFound.InvalidApiDoc`, `ResourceNotFound.InvalidService`.
+   * Errors: `FailedOperation.ApiError`, `FailedOperation.CodingError`, `FailedOperation.ServiceError`, `InternalError.ReturnableException`, `InvalidParameter.FormatError`, `ResourceNotFound.InvalidApi`, `ResourceNotFound.InvalidApiDoc`, `ResourceNotFound.InvalidService`.
    */
   BuildAPIDoc(req: BuildAPIDocRequest, opts?: ActionCallOptions): Promise<BuildAPIDocResponse>;
   /**
@@ -98,7 +98,7 @@ export interface ApigatewayClient {
    * 本接口（CreateApi）用于创建 API 接口，创建 API 前，用户需要先创建服务，每个 API 都有自己归属的服务。
    *
    * Mutating; 20 requests/s.
-   * Errors: `FailedOperation.ApiInOperation`, `FailedOperation.BackendDomainError`, `FailedOperation.DomainNeedBeian`, `FailedOperation.EIAMError`, `FailedOperation.EbError`, `FailedOperation.GetRoleError`, `FailedOperation.ScfError`, `FailedOperation.ServiceError`, `FailedOperation.ServiceInOperation`, `InvalidParameter.FormatError`, `InvalidParameterValue.IllegalProxyIp`, `InvalidParameterValue.InvalidApiBusinessType` and 32 more.
+   * Errors: `FailedOperation.ApiInOperation`, `FailedOperation.BackendDomainError`, `FailedOperation.DomainNeedBeian`, `FailedOperation.EIAMError`, `FailedOperation.EbError`, `FailedOperation.GetRoleError`, `FailedOperation.ScfError`, `FailedOperation.ServiceError`, `FailedOperation.ServiceInOperation`, `InternalError.ApigwException`, `InternalError.CauthException`, `InternalError.ClbException` and 41 more.
    */
   CreateApi(req: CreateApiRequest, opts?: ActionCallOptions): Promise<CreateApiResponse>;
   /**
@@ -138,14 +138,14 @@ export interface ApigatewayClient {
    * 创建API网关插件。
    *
    * Mutating; 20 requests/s.
-   * Errors: `FailedOperation.ServiceInOperation`, `FailedOperation.TagBindServiceError`, `InvalidParameter.FormatError`, `InvalidParameterValue.DuplicatePluginConfig`, `InvalidParameterValue.InvalidApiRequestConfig`, `InvalidParameterValue.InvalidBackendPath`, `InvalidParameterValue.InvalidClb`, `InvalidParameterValue.InvalidCondition`, `InvalidParameterValue.InvalidIPAddress`, `InvalidParameterValue.InvalidPluginConfig`, `InvalidParameterValue.InvalidPort`, `InvalidParameterValue.InvalidScfConfig` and 14 more.
+   * Errors: `FailedOperation.ServiceInOperation`, `FailedOperation.TagBindServiceError`, `InternalError.OssException`, `InternalError.TsfException`, `InternalError.VpcException`, `InvalidParameter.FormatError`, `InvalidParameterValue.DuplicatePluginConfig`, `InvalidParameterValue.InvalidApiRequestConfig`, `InvalidParameterValue.InvalidBackendPath`, `InvalidParameterValue.InvalidClb`, `InvalidParameterValue.InvalidCondition`, `InvalidParameterValue.InvalidIPAddress` and 18 more.
    */
   CreatePlugin(req: CreatePluginRequest, opts?: ActionCallOptions): Promise<CreatePluginResponse>;
   /**
    * 本接口（CreateService）用于创建服务。
    *
    * Mutating; 20 requests/s.
-   * Errors: `AuthFailure`, `DryRunOperation`, `FailedOperation`, `FailedOperation.InstanceNotExist`, `FailedOperation.TagBindServiceError`, `InternalError`, `InvalidParameter.FormatError`, `InvalidParameterValue`, `InvalidParameterValue.InvalidRegion`, `InvalidParameterValue.InvalidVpcConfig`, `InvalidParameterValue.NotInOptions`, `InvalidParameterValue.ParameterValueLimitExceeded` and 12 more.
+   * Errors: `AuthFailure`, `DryRunOperation`, `FailedOperation`, `FailedOperation.InstanceNotExist`, `FailedOperation.TagBindServiceError`, `InternalError`, `InternalError.ApigwException`, `InternalError.CauthException`, `InternalError.OssException`, `InternalError.VpcException`, `InvalidParameter.FormatError`, `InvalidParameterValue` and 16 more.
    */
   CreateService(
     req: CreateServiceRequest,
@@ -155,7 +155,7 @@ export interface ApigatewayClient {
    * 用于创建后端通道
    *
    * Mutating; 20 requests/s.
-   * Errors: `API`, `AuthFailure`, `DryRunOperation`, `FailedOperation`, `FailedOperation.OperateUpstream`, `FailedOperation.TagBindServiceError`, `InternalError`, `InvalidParameter`, `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidVpcConfig`, `InvalidParameterValue.NotInOptions`, `InvalidParameterValue.RangeExceeded` and 9 more.
+   * Errors: `AuthFailure`, `DryRunOperation`, `FailedOperation`, `FailedOperation.OperateUpstream`, `FailedOperation.TagBindServiceError`, `InternalError`, `InvalidParameter`, `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidVpcConfig`, `InvalidParameterValue.NotInOptions`, `InvalidParameterValue.RangeExceeded`, `LimitExceeded` and 8 more.
    */
   CreateUpstream(
     req: CreateUpstreamRequest,
@@ -182,14 +182,14 @@ export interface ApigatewayClient {
    * 本接口（DeleteApi）用于删除已经创建的API。
    *
    * Mutating; 20 requests/s.
-   * Errors: `API`, `AuthFailure`, `DryRunOperation`, `FailedOperation`, `FailedOperation.ApiBindEnvironmen`, `FailedOperation.ServiceInOperation`, `InternalError`, `InvalidParameter`, `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidRegion`, `LimitExceeded`, `MissingParameter` and 14 more.
+   * Errors: `AuthFailure`, `DryRunOperation`, `FailedOperation`, `FailedOperation.ApiBindEnvironmen`, `FailedOperation.ServiceInOperation`, `InternalError`, `InvalidParameter`, `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidRegion`, `LimitExceeded`, `MissingParameter`, `OperationDenied` and 13 more.
    */
   DeleteApi(req: DeleteApiRequest, opts?: ActionCallOptions): Promise<DeleteApiResponse>;
   /**
    * 本接口（DeleteApiApp）用于删除已经创建的应用。
    *
    * Mutating; 20 requests/s.
-   * Errors: `API`, `FailedOperation.ApiError`, `FailedOperation.ApiInOperation`, `FailedOperation.GetRoleError`, `InternalError.ApigwException`, `InternalError.OssException`, `InvalidParameter.FormatError`, `ResourceNotFound.InvalidApi`, `ResourceNotFound.InvalidApiApp`, `ResourceNotFound.InvalidService`, `UnsupportedOperation.InvalidServiceTrade`, `UnsupportedOperation.ResourceAssociated` and 1 more.
+   * Errors: `FailedOperation.ApiError`, `FailedOperation.ApiInOperation`, `FailedOperation.GetRoleError`, `InternalError.ApigwException`, `InternalError.OssException`, `InvalidParameter.FormatError`, `ResourceNotFound.InvalidApi`, `ResourceNotFound.InvalidApiApp`, `ResourceNotFound.InvalidService`, `UnsupportedOperation.InvalidServiceTrade`, `UnsupportedOperation.ResourceAssociated`, `UnsupportedOperation.UnsupportedDeleteApi`.
    */
   DeleteApiApp(req: DeleteApiAppRequest, opts?: ActionCallOptions): Promise<DeleteApiAppResponse>;
   /**
@@ -220,7 +220,7 @@ export interface ApigatewayClient {
    * 本接口（DeleteService）用于删除 API 网关中某个服务。
    *
    * Mutating; 20 requests/s.
-   * Errors: `FailedOperation.ServiceError`, `FailedOperation.ServiceInOperation`, `InternalError.OssException`, `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidRegion`, `ResourceNotFound.InvalidService`, `UnsupportedOperation.ApiListNotEmpty`, `UnsupportedOperation.ExistingOnlineEnvironment`, `UnsupportedOperation.InvalidAction`, `UnsupportedOperation.TagsNotEmpty`, `UnsupportedOperation.UnpackError`, `UnsupportedOperation.UnsupportedDeleteService` and 1 more.
+   * Errors: `FailedOperation.ServiceError`, `FailedOperation.ServiceInOperation`, `InternalError.ApigwException`, `InternalError.OssException`, `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidRegion`, `ResourceNotFound.InvalidService`, `UnsupportedOperation.ApiListNotEmpty`, `UnsupportedOperation.ExistingOnlineEnvironment`, `UnsupportedOperation.InvalidAction`, `UnsupportedOperation.TagsNotEmpty`, `UnsupportedOperation.UnpackError` and 2 more.
    */
   DeleteService(
     req: DeleteServiceRequest,
@@ -317,7 +317,7 @@ export interface ApigatewayClient {
    * 本接口（DescribeApiAppBindApisStatus）查询应用绑定的Api列表。
    *
    * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.ApiAppApiSet`.
-   * Errors: `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `UnauthorizedOperation.AccessResource`.
+   * Errors: `InternalError.ApigwException`, `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `UnauthorizedOperation.AccessResource`.
    */
   DescribeApiAppBindApisStatus(
     req: DescribeApiAppBindApisStatusRequest,
@@ -327,7 +327,7 @@ export interface ApigatewayClient {
    * 本接口（DescribeApiAppsStatus）查询应用列表。
    *
    * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.ApiAppSet`.
-   * Errors: `InvalidParameterValue.InvalidFilterNotSupportedName`, `InvalidParameterValue.InvalidTagValues`, `UnsupportedOperation.InvalidAction`, `UnsupportedOperation.RequestPostError`.
+   * Errors: `InternalError.ApigwException`, `InternalError.CamException`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `InvalidParameterValue.InvalidTagValues`, `UnsupportedOperation.InvalidAction`, `UnsupportedOperation.RequestPostError`.
    */
   DescribeApiAppsStatus(
     req?: DescribeApiAppsStatusRequest,
@@ -377,7 +377,7 @@ export interface ApigatewayClient {
    * 本接口（DescribeApiKeysStatus）用于查询密钥列表。
    *
    * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.ApiKeySet`.
-   * Errors: `FailedOperation.CamException`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `InvalidParameterValue.InvalidRegion`.
+   * Errors: `FailedOperation.CamException`, `InternalError.CamException`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `InvalidParameterValue.InvalidRegion`.
    */
   DescribeApiKeysStatus(
     req?: DescribeApiKeysStatusRequest,
@@ -426,7 +426,7 @@ export interface ApigatewayClient {
    * 本接口（DescribeExclusiveInstances）用于查询独享实例列表信息。
    *
    * Read-only; 20 requests/s.
-   * Errors: `AuthFailure`, `DryRunOperation`, `FailedOperation`, `FailedOperation.ClsError`, `FailedOperation.GetRoleError`, `InternalError`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `LimitExceeded`, `MissingParameter`, `OperationDenied`, `UnauthorizedOperation`, `UnsupportedOperation.InvalidAction`.
+   * Errors: `AuthFailure`, `DryRunOperation`, `FailedOperation`, `FailedOperation.ClsError`, `FailedOperation.GetRoleError`, `InternalError`, `InternalError.CamException`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `LimitExceeded`, `MissingParameter`, `OperationDenied`, `UnauthorizedOperation` and 1 more.
    */
   DescribeExclusiveInstances(
     req: DescribeExclusiveInstancesRequest,
@@ -436,7 +436,7 @@ export interface ApigatewayClient {
    * 查询专享实例列表（新）
    *
    * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.InstanceSet`.
-   * Errors: `AuthFailure`, `DryRunOperation`, `FailedOperation`, `FailedOperation.ClsError`, `InternalError`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `LimitExceeded`, `OperationDenied`, `UnauthorizedOperation`, `UnsupportedOperation.InvalidAction`, `UnsupportedOperation.RequestPostError`.
+   * Errors: `AuthFailure`, `DryRunOperation`, `FailedOperation`, `FailedOperation.ClsError`, `InternalError`, `InternalError.CamException`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `LimitExceeded`, `OperationDenied`, `UnauthorizedOperation`, `UnsupportedOperation.InvalidAction`, `UnsupportedOperation.RequestPostError`.
    */
   DescribeExclusiveInstancesStatus(
     req: DescribeExclusiveInstancesStatusRequest,
@@ -515,7 +515,7 @@ export interface ApigatewayClient {
    * 展示插件列表和详情，支持分页，支持按照插件类型查询，支持按照插件ID批量查询，支持按照插件名称查询。
    *
    * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.PluginSet`.
-   * Errors: `InvalidParameter.FormatError`, `InvalidParameterValue`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `InvalidParameterValue.InvalidRegion`, `ResourceNotFound.InvalidPlugin`, `UnsupportedOperation.InvalidAction`, `UnsupportedOperation.RequestPostError`.
+   * Errors: `InternalError.CamException`, `InvalidParameter.FormatError`, `InvalidParameterValue`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `InvalidParameterValue.InvalidRegion`, `ResourceNotFound.InvalidPlugin`, `UnsupportedOperation.InvalidAction`, `UnsupportedOperation.RequestPostError`.
    */
   DescribePlugins(
     req?: DescribePluginsRequest,
@@ -625,7 +625,7 @@ export interface ApigatewayClient {
    * 本接口（DescribeServicesStatus）用于搜索查询某一个服务或多个服务的列表，并返回服务相关的域名、时间等信息。
    *
    * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.ServiceSet`.
-   * Errors: `AuthFailure`, `DryRunOperation`, `FailedOperation`, `FailedOperation.CamException`, `InternalError`, `InternalError.DbException`, `InvalidParameter`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `InvalidParameterValue.InvalidRegion`, `InvalidParameterValue.InvalidTagValues`, `LimitExceeded`, `MissingParameter` and 10 more.
+   * Errors: `AuthFailure`, `DryRunOperation`, `FailedOperation`, `FailedOperation.CamException`, `InternalError`, `InternalError.CamException`, `InternalError.DbException`, `InternalError.OssException`, `InvalidParameter`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `InvalidParameterValue.InvalidRegion`, `InvalidParameterValue.InvalidTagValues` and 12 more.
    */
   DescribeServicesStatus(
     req?: DescribeServicesStatusRequest,
@@ -645,7 +645,7 @@ export interface ApigatewayClient {
    * 查询后端通道列表详情
    *
    * Read-only; 20 requests/s; pages with `Offset`/`Limit` over `Result.UpstreamSet`.
-   * Errors: `AuthFailure`, `DryRunOperation`, `FailedOperation`, `FailedOperation.CamException`, `InternalError`, `InvalidParameter`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `LimitExceeded`, `MissingParameter`, `ResourceNotFound.InvalidAccessKeyId`, `UnsupportedOperation`, `UnsupportedOperation.InvalidAction` and 1 more.
+   * Errors: `AuthFailure`, `DryRunOperation`, `FailedOperation`, `FailedOperation.CamException`, `InternalError`, `InternalError.CamException`, `InvalidParameter`, `InvalidParameterValue.InvalidFilterNotSupportedName`, `LimitExceeded`, `MissingParameter`, `ResourceNotFound.InvalidAccessKeyId`, `UnsupportedOperation` and 2 more.
    */
   DescribeUpstreams(
     req: DescribeUpstreamsRequest,
@@ -736,7 +736,7 @@ export interface ApigatewayClient {
    * 本接口（ModifyApi）用于修改 API 接口，可调用此接口对已经配置的 API 接口进行编辑修改。
    *
    * Mutating; 20 requests/s.
-   * Errors: `FailedOperation.ApiError`, `FailedOperation.ApiInOperation`, `FailedOperation.BackendDomainError`, `FailedOperation.DomainNeedBeian`, `FailedOperation.EIAMError`, `FailedOperation.EbError`, `FailedOperation.GetRoleError`, `FailedOperation.ServiceError`, `FailedOperation.ServiceInOperation`, `InternalError.ClbException`, `InternalError.OssException`, `InternalError.ScfException` and 37 more.
+   * Errors: `FailedOperation.ApiError`, `FailedOperation.ApiInOperation`, `FailedOperation.BackendDomainError`, `FailedOperation.DomainNeedBeian`, `FailedOperation.EIAMError`, `FailedOperation.EbError`, `FailedOperation.GetRoleError`, `FailedOperation.ServiceError`, `FailedOperation.ServiceInOperation`, `InternalError.ApigwException`, `InternalError.ClbException`, `InternalError.OssException` and 40 more.
    */
   ModifyApi(req: ModifyApiRequest, opts?: ActionCallOptions): Promise<ModifyApiResponse>;
   /**
@@ -790,7 +790,7 @@ export interface ApigatewayClient {
    * 修改API网关插件。
    *
    * Mutating; 20 requests/s.
-   * Errors: `FailedOperation.FormatError`, `FailedOperation.GetRoleError`, `FailedOperation.InvalidInputJSON`, `InternalError.OssException`, `InternalError.ReturnableException`, `InternalError.TsfException`, `InternalError.VpcException`, `InvalidParameter.FormatError`, `InvalidParameterValue.DuplicatePluginConfig`, `InvalidParameterValue.InvalidApiRequestConfig`, `InvalidParameterValue.InvalidBackendPath`, `InvalidParameterValue.InvalidClb` and 21 more.
+   * Errors: `FailedOperation.FormatError`, `FailedOperation.GetRoleError`, `FailedOperation.InvalidInputJSON`, `InternalError.OssException`, `InternalError.ReturnableException`, `InternalError.TsfException`, `InternalError.VpcException`, `InvalidParameter.FormatError`, `InvalidParameterValue.DuplicatePluginConfig`, `InvalidParameterValue.InvalidApiRequestConfig`, `InvalidParameterValue.InvalidBackendPath`, `InvalidParameterValue.InvalidClb` and 22 more.
    */
   ModifyPlugin(req: ModifyPluginRequest, opts?: ActionCallOptions): Promise<ModifyPluginResponse>;
   /**
@@ -807,7 +807,7 @@ export interface ApigatewayClient {
    * 本接口（ModifyServiceEnvironmentStrategy）用于修改服务限流策略
    *
    * Mutating; 20 requests/s.
-   * Errors: `API`, `InternalError.OssException`, `InvalidParameterValue.InvalidRegion`, `InvalidParameterValue.InvalidRequestParameters`, `InvalidParameterValue.RangeExceeded`, `ResourceNotFound.InvalidService`.
+   * Errors: `InternalError.OssException`, `InvalidParameterValue.InvalidRegion`, `InvalidParameterValue.InvalidRequestParameters`, `InvalidParameterValue.RangeExceeded`, `ResourceNotFound.InvalidService`.
    */
   ModifyServiceEnvironmentStrategy(
     req: ModifyServiceEnvironmentStrategyRequest,
@@ -867,7 +867,7 @@ export interface ApigatewayClient {
    * 本接口（UnBindEnvironment）用于将使用计划从特定环境解绑。
    *
    * Mutating; 20 requests/s.
-   * Errors: `FailedOperation.ServiceError`, `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidRegion`, `ResourceNotFound.InvalidApi`, `ResourceNotFound.InvalidService`, `ResourceNotFound.InvalidUsagePlan`, `UnsupportedOperation.UnsupportedUnBindEnvironment`.
+   * Errors: `FailedOperation.ServiceError`, `InternalError.OssException`, `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidRegion`, `ResourceNotFound.InvalidApi`, `ResourceNotFound.InvalidService`, `ResourceNotFound.InvalidUsagePlan`, `UnsupportedOperation.UnsupportedUnBindEnvironment`.
    */
   UnBindEnvironment(
     req: UnBindEnvironmentRequest,
@@ -917,7 +917,7 @@ export interface ApigatewayClient {
    * 本接口（UnbindApiApp）用于解除应用和API绑定。
    *
    * Mutating; 20 requests/s.
-   * Errors: `FailedOperation.ServiceInOperation`, `InternalError.OssException`, `InternalError.ReturnableException`, `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidEnv`, `ResourceNotFound.InvalidApi`, `ResourceNotFound.InvalidApiApp`, `UnsupportedOperation.ResourceAssociated`, `UnsupportedOperation.ResourceUnassociated`, `UnsupportedOperation.UnsupportedBindEnvironment`.
+   * Errors: `FailedOperation.ServiceInOperation`, `InternalError.ApigwException`, `InternalError.OssException`, `InternalError.ReturnableException`, `InvalidParameter.FormatError`, `InvalidParameterValue.InvalidEnv`, `ResourceNotFound.InvalidApi`, `ResourceNotFound.InvalidApiApp`, `UnsupportedOperation.ResourceAssociated`, `UnsupportedOperation.ResourceUnassociated`, `UnsupportedOperation.UnsupportedBindEnvironment`.
    */
   UnbindApiApp(req: UnbindApiAppRequest, opts?: ActionCallOptions): Promise<UnbindApiAppResponse>;
   /**
@@ -1162,7 +1162,7 @@ export interface BindSubDomainRequest {
   /**
    * 网络类型，可选值为OUTER、INNER。
    *
-   * Example: `OUTER`.
+   * One of: `OUTER`, `INNER`. Example: `OUTER`.
    */
   NetType: string;
   /**
@@ -1834,7 +1834,7 @@ export interface CreateUpstreamRequest {
   /**
    * 后端协议，取值范围：HTTP, HTTPS,gRPC，gRPCs
    *
-   * Example: `HTTP`.
+   * One of: `HTTP`, `HTTPS`, `gRPC`, `gRPCs`. Example: `HTTP`.
    */
   Scheme: string;
   /**
@@ -1864,7 +1864,7 @@ export interface CreateUpstreamRequest {
   /**
    * 后端访问类型，取值范围：IP_PORT, K8S
    *
-   * Example: `IP_PORT`.
+   * One of: `IP_PORT`, `K8S`. Example: `IP_PORT`.
    */
   UpstreamType?: string;
   /**
@@ -4454,13 +4454,13 @@ export interface ModifyUpstreamRequest {
   /**
    * 后端协议，取值范围：HTTP, HTTPS
    *
-   * Example: `HTTP`.
+   * One of: `HTTP`, `HTTPS`. Example: `HTTP`.
    */
   Scheme?: string;
   /**
    * 后端访问类型，取值范围：IP_PORT, K8S
    *
-   * Example: `IP_PORT`.
+   * One of: `IP_PORT`, `K8S`. Example: `IP_PORT`.
    */
   UpstreamType?: string;
   /**
@@ -6505,7 +6505,7 @@ export interface ModifyUpstreamResultInfo {
   /**
    * 后端协议，取值范围：HTTP, HTTPS
    *
-   * Example: `HTTP`.
+   * One of: `HTTP`, `HTTPS`. Example: `HTTP`.
    */
   Scheme: string;
   /**
@@ -6540,7 +6540,11 @@ export interface ModifyUpstreamResultInfo {
   CreatedTime: string;
   /** 健康检查配置 注意：此字段可能返回 null，表示取不到有效值。 */
   HealthChecker: UpstreamHealthChecker;
-  /** 后端的类型，取值范围：IP_PORT, K8S */
+  /**
+   * 后端的类型，取值范围：IP_PORT, K8S
+   *
+   * One of: `IP_PORT`, `K8S`.
+   */
   UpstreamType: string;
   /** K8S容器服务配置 注意：此字段可能返回 null，表示取不到有效值。 */
   K8sServices: K8sService[];
@@ -7180,19 +7184,19 @@ export interface UpstreamHealthChecker {
   /**
    * TCP连续错误阈值。
    *
-   * Example: `5`.
+   * Range: 0 to 254. Example: `5`.
    */
   TcpFailureThreshold: bigint;
   /**
    * 连续超时阈值。
    *
-   * Example: `5`.
+   * Range: 0 to 254. Example: `5`.
    */
   TimeoutThreshold: bigint;
   /**
    * HTTP连续错误阈值。
    *
-   * Example: `3`.
+   * Range: 0 to 254. Example: `3`.
    */
   HttpFailureThreshold: bigint;
   /**
@@ -7256,19 +7260,19 @@ export interface UpstreamHealthCheckerInput {
   /**
    * TCP连续错误阈值。
    *
-   * Example: `5`.
+   * Range: 0 to 254. Example: `5`.
    */
   TcpFailureThreshold: bigint | number;
   /**
    * 连续超时阈值。
    *
-   * Example: `5`.
+   * Range: 0 to 254. Example: `5`.
    */
   TimeoutThreshold: bigint | number;
   /**
    * HTTP连续错误阈值。
    *
-   * Example: `3`.
+   * Range: 0 to 254. Example: `3`.
    */
   HttpFailureThreshold: bigint | number;
   /**
@@ -7329,7 +7333,7 @@ export interface UpstreamInfo {
   /**
    * 后端协议，取值范围：HTTP, HTTPS
    *
-   * Example: `HTTP`.
+   * One of: `HTTP`, `HTTPS`. Example: `HTTP`.
    */
   Scheme: string;
   /**
@@ -7369,7 +7373,7 @@ export interface UpstreamInfo {
   /**
    * 后端的类型，取值范围：IP_PORT, K8S
    *
-   * Example: `K8S`.
+   * One of: `IP_PORT`, `K8S`. Example: `K8S`.
    */
   UpstreamType: string;
   /** K8S容器服务配置 注意：此字段可能返回 null，表示取不到有效值。 */

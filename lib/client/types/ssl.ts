@@ -2840,7 +2840,11 @@ export interface Certificates {
   IsHostingUploadRenewCert?: boolean | null;
   /** 订阅服务ID */
   ServiceId?: string | null;
-  /** 订阅服务状态 枚举值： initing： 未激活 running： 生效中 expired： 已过期 refunded： 已退款 nearExpire： 即将到期 */
+  /**
+   * 订阅服务状态 枚举值： initing： 未激活 running： 生效中 expired： 已过期 refunded： 已退款 nearExpire： 即将到期
+   *
+   * One of: `initing`, `running`, `expired`, `refunded`, `nearExpire`.
+   */
   ServiceStatus?: string | null;
   /** 订阅服务开始时间 */
   CertServiceBeginTime?: string | null;
@@ -3158,7 +3162,11 @@ export interface DeployedResources {
 export interface DomainValidationResult {
   /** 证书绑定的域名。 */
   Domain?: string | null;
-  /** 域名验证类型。 */
+  /**
+   * 域名验证类型。
+   *
+   * One of: `DNS`, `FILE`, `DNS_AUTO`, `DNS_PROXY`, `FILE_PROXY`.
+   */
   VerifyType?: string | null;
   /** 腾讯云检测结果，取值：1（验证通过）； -1（被限频或者 txt record not found）；-2（txt record not match）；-3（ns record not found）；-4（file not found）；-5（file not match）；-6（cname record not f… */
   LocalCheck?: number | bigint | null;
@@ -3392,9 +3400,17 @@ export interface ManagerPreAuditDomain {
 
 /** 管理人的四种审核状态 */
 export interface ManagerStatusInfo {
-  /** 审核类型，枚举值：ov,ev */
+  /**
+   * 审核类型，枚举值：ov,ev
+   *
+   * One of: `ov`, `ev`.
+   */
   Type?: string | null;
-  /** 审核状态，枚举值：pending,completed,invalid,submitted,expiring,expired */
+  /**
+   * 审核状态，枚举值：pending,completed,invalid,submitted,expiring,expired
+   *
+   * One of: `pending`, `completed`, `invalid`, `submitted`, `expiring`, `expired`.
+   */
   Status?: string | null;
   /** 创建时间 */
   CreateTime?: string | null;

@@ -807,7 +807,7 @@ export interface CreateConsumerGroupRequest {
   /**
    * 最大重试次数，取值范围0～1000
    *
-   * Example: `16`.
+   * Range: 0 to 1000. Example: `16`.
    */
   MaxRetryTimes: bigint | number;
   /** 是否开启消费 */
@@ -898,7 +898,11 @@ export interface CreateInstanceRequest {
   PayMode?: bigint | number;
   /** 预付费集群是否自动续费（0: 不自动续费；1: 自动续费），默认值为0 */
   RenewFlag?: bigint | number;
-  /** 预付费集群的购买时长（单位：月），取值范围为1～60，默认值为1 */
+  /**
+   * 预付费集群的购买时长（单位：月），取值范围为1～60，默认值为1
+   *
+   * Range: 1 to 60.
+   */
   TimeSpan?: bigint | number;
   /**
    * 最大可创建主题数，从 DescribeProductSKUs 接口中的 ProductSKU 出参：
@@ -1193,7 +1197,7 @@ export interface CreateTopicRequest {
   /**
    * 队列数量，取值范围3～16
    *
-   * Example: `3`.
+   * Range: 3 to 16. Example: `3`.
    */
   QueueNum: bigint | number;
   /** 备注信息，最多 128 个字符 */
@@ -2912,7 +2916,11 @@ export interface ModifyConsumerGroupRequest {
    * Example: `group_test`.
    */
   ConsumerGroup?: string;
-  /** 最大重试次数，取值范围0～1000 */
+  /**
+   * 最大重试次数，取值范围0～1000
+   *
+   * Range: 0 to 1000.
+   */
   MaxRetryTimes?: bigint | number;
   /** 备注信息，最多 128 个字符 */
   Remark?: string;
@@ -3189,7 +3197,7 @@ export interface ModifyTopicRequest {
   /**
    * 队列数量，取值范围3～16
    *
-   * Example: `6`.
+   * Range: 3 to 16. Example: `6`.
    */
   QueueNum?: bigint | number;
   /**
@@ -3206,7 +3214,11 @@ export interface ModifyTopicRequest {
   MsgTTL?: bigint | number;
   /** 是否过期自动删除（仅针对轻量主题类型） */
   AutoExpireDelete?: boolean;
-  /** 过期时间（仅针对轻量主题类型） 取值范围：[30, 720] 单位：分钟 */
+  /**
+   * 过期时间（仅针对轻量主题类型） 取值范围：[30, 720] 单位：分钟
+   *
+   * Range: 30 to 720.
+   */
   AutoExpireTime?: number | bigint;
 }
 
@@ -3456,7 +3468,11 @@ export interface ConsumerClient {
 export interface ConsumerLabel {
   /** 标签 */
   Label?: string | null;
-  /** 标签状态 枚举值： ACTIVE： 生效中 DELETING： 删除中 UNKNOWN： 未知 */
+  /**
+   * 标签状态 枚举值： ACTIVE： 生效中 DELETING： 删除中 UNKNOWN： 未知
+   *
+   * One of: `ACTIVE`, `DELETING`, `UNKNOWN`.
+   */
   State?: string | null;
   /** 更新时间 单位：毫秒(ms) */
   UpdatedAt?: number | bigint | null;

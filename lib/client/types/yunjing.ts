@@ -2490,7 +2490,11 @@ export interface ModifyLoginWhiteListResponse {
 
 /** The request of `yunjing.ModifyProVersionRenewFlag`. */
 export interface ModifyProVersionRenewFlagRequest {
-  /** 自动续费标识。 */
+  /**
+   * 自动续费标识。
+   *
+   * One of: `NOTIFY_AND_AUTO_RENEW`, `NOTIFY_AND_MANUAL_RENEW`, `DISABLE_NOTIFY_AND_MANUAL_RENEW`.
+   */
   RenewFlag: string;
   /** 主机唯一ID，对应CVM的uuid、BM的instanceId。 */
   Quuid: string;
@@ -2814,9 +2818,17 @@ export interface BruteAttack {
 
 /** 预付费模式，即包年包月相关参数设置。 */
 export interface ChargePrepaid {
-  /** 购买实例的时长，单位：月。 */
+  /**
+   * 购买实例的时长，单位：月。
+   *
+   * Range: 1 to 2.
+   */
   Period: number | bigint;
-  /** 自动续费标识。 */
+  /**
+   * 自动续费标识。
+   *
+   * One of: `NOTIFY_AND_AUTO_RENEW`, `NOTIFY_AND_MANUAL_RENEW`, `DISABLE_NOTIFY_AND_MANUAL_RENEW`.
+   */
   RenewFlag?: string | null;
 }
 
