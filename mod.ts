@@ -161,6 +161,7 @@ export {
   runWorkflow,
   type StepResult,
 } from "./lib/engine/executor.ts";
+export type { ItemResult } from "./lib/engine/_action_step.ts";
 export { type RollbackOptions, rollbackWorkflow, type UndoResult } from "./lib/engine/rollback.ts";
 export {
   type ErrorInfo,
@@ -194,7 +195,9 @@ export type {
   RunRecord,
   RunStatus,
   RunSummary,
+  RunTarget,
 } from "./lib/journal/store.ts";
+export type { EarlierTry } from "./lib/journal/replay.ts";
 export type { Sealed } from "./lib/journal/seal.ts";
 
 // The typed client.
@@ -291,6 +294,7 @@ export {
   NotebookError,
   type NotebookErrorCode,
   NotebookSession,
+  type RollbackRun,
   type SessionOptions,
 } from "./lib/notebook/session.ts";
 export {

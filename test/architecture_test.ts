@@ -100,3 +100,21 @@ Deno.test("architecture: the rules catch what they should", () => {
   assert.deepEqual(circles(edges), [["lib/engine/b.ts", "lib/expr/a.ts"]]);
   assert.deepEqual(closure(edges, ["lib/engine/c.ts"]), ["lib/engine/_f.ts", "lib/engine/c.ts"]);
 });
+
+Deno.test("the public API is documented: deno doc --lint of mod.ts and the typed client finds nothing", async () => {
+  const types = [...Deno.readDirSync(`${ROOT}lib/client/types`)]
+    .filter((e) => e.name.endsWith(".ts"))
+    .map((e) => `lib/client/types/${e.name}`)
+    .sort();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["doc", "--lint", "mod.ts", ...types],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const text = new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout);
+  const errors = text.split("\n").filter((line) => line.startsWith("error"));
+  assert.deepEqual(errors, [], text.slice(0, 4000));
+  assert.ok(out.success, text.slice(0, 4000));
+});

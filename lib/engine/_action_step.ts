@@ -50,9 +50,13 @@ export interface StepEnv extends CallEnv {
  * step stopped at an earlier failure).
  */
 export interface ItemResult {
+  /** The item's place in the `foreach` list, from 0. */
   index: number;
+  /** How it ended; `skipped`: never started. */
   status: ItemStatus | "skipped";
+  /** Requests it sent (retries included). */
   attempts: number;
+  /** Why it failed or is uncertain. */
   error?: { code: string; message: string };
 }
 

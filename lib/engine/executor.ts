@@ -157,22 +157,35 @@ export interface RunOptions extends EngineOptions {
   /**
    * The `foreach` items that an earlier session recorded, of the steps that did not finish
    * (`resume`): succeeded items are not sent again, failed ones are, and an item in flight at
-   * a kill is sent again only when that is safe or with {@link retryUncertain}.
+   * a kill is sent again only when that is safe or with {@link retryUncertain}. Set by
+   * `tcflow resume` from the journal.
+   *
+   * @internal
    */
   resumeItems?: Record<string, RecordedItem[]>;
   /** Send again the items recorded `uncertain` or in flight (`--retry-uncertain`). */
   retryUncertain?: boolean;
   /**
    * Hands the items of `foreach` steps to other processes (`tcflow worker` on a database
-   * store); without it every item is sent by this process.
+   * store); without it every item is sent by this process. Set by `tcflow worker`.
+   *
+   * @internal
    */
   itemDispatcher?: ItemDispatcher;
   /**
    * The `until` polls an earlier session stopped in (by step id, then item index or `-1`):
-   * they go on from the next poll with their first deadline.
+   * they go on from the next poll with their first deadline. Set by `tcflow resume` from the
+   * journal.
+   *
+   * @internal
    */
   resumePolls?: Record<string, Record<number, PollProgress>>;
-  /** The pages of `paginate` steps an earlier session read (by step id, then item index or -1). */
+  /**
+   * The pages of `paginate` steps an earlier session read (by step id, then item index or -1).
+   * Set by `tcflow resume` from the journal.
+   *
+   * @internal
+   */
   resumePages?: Record<string, Record<number, PageProgress>>;
   /**
    * The time `now` stands for in expressions (epoch ms): the run's start, kept by `resume` and

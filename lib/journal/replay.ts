@@ -119,12 +119,17 @@ export interface ItemRecord {
  * failed and ran again on `resume`): kept so that reports show every try, not only the last.
  */
 export interface EarlierTry {
+  /** How the try ended. */
   status: "succeeded" | "failed" | "uncertain";
   /** Requests it sent. */
   attempts: number;
+  /** When it started (epoch ms). */
   startedMs?: number;
+  /** When it finished (epoch ms). */
   finishedMs?: number;
+  /** The cloud's `RequestId` of its last answer. */
   requestId?: string;
+  /** Why it failed or is uncertain. */
   error?: ErrorInfo;
   /** Its outputs (redacted), when it succeeded. */
   outputs?: unknown;
