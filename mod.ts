@@ -155,13 +155,13 @@ export { type IntegerMode, parseJson, stringifyJson } from "./lib/json.ts";
 // Running workflows.
 export {
   type EngineOptions,
+  type ItemResult,
   type RecordedStep,
   type RunOptions,
   type RunResult,
   runWorkflow,
   type StepResult,
 } from "./lib/engine/executor.ts";
-export type { ItemResult } from "./lib/engine/_action_step.ts";
 export { type RollbackOptions, rollbackWorkflow, type UndoResult } from "./lib/engine/rollback.ts";
 export {
   type ErrorInfo,

@@ -46,7 +46,7 @@ import { type PageProgress, type PollProgress, type RecordedStep } from "../jour
 import { seal, sealingKey, unseal } from "../journal/seal.ts";
 import { openItems, sealItem } from "./_sealed_items.ts";
 
-export type { RecordedStep };
+export type { ItemResult, RecordedStep };
 import { stringifyJson } from "../json.ts";
 import type { ItemDispatcher } from "./item_dispatch.ts";
 import {
