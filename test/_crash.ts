@@ -239,7 +239,7 @@ export function runDocument(stdout: string): RunDocument | undefined {
 /** The `run --json` document (PRODUCT.md section 10). */
 export interface RunDocument {
   run_id: string;
-  status: "succeeded" | "failed" | "rolled_back";
+  status: "succeeded" | "failed" | "uncertain" | "rolled_back";
   outputs: Record<string, unknown>;
   steps: {
     id: string;

@@ -151,7 +151,7 @@ steps:
   - id: after
     set: { x: 1 }
 `);
-  assert.equal(result.status, "failed");
+  assert.equal(result.status, "uncertain");
   const [create, after] = result.steps;
   assert.equal(create?.status, "uncertain");
   assert.equal(create?.attempts, 1);

@@ -107,8 +107,13 @@ Deno.test("an item in flight at a kill is uncertain; --retry-uncertain sends onl
   assert.equal(resumed.code, 1, resumed.stderr);
   assert.equal(hasStackTrace(resumed.stderr), false);
   const doc = JSON.parse(resumed.stdout);
-  assert.equal(doc.status, "failed");
+  assert.equal(doc.status, "uncertain");
   assert.equal(doc.steps[0].status, "uncertain");
+  const runs = await cli(fx, ["runs", "--json"]);
+  assert.equal(
+    JSON.parse(runs.stdout).runs.find((r: { run_id: string }) => r.run_id === "r-kill")?.status,
+    "uncertain",
+  );
   assert.match(doc.steps[0].error.message, /^item 3: .*--retry-uncertain/);
   assert.deepEqual(
     doc.steps[0].items.map((i: { status: string }) => i.status),

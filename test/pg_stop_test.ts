@@ -142,7 +142,10 @@ Deno.test({
       const sends = fx.sends();
       assert.ok([...sends.values()].every((n) => n === 1), "nothing was sent twice");
       const [run] = await fx.runs();
-      assert.ok(run.status === "succeeded" || run.status === "failed", run.status);
+      assert.ok(
+        run.status === "succeeded" || run.status === "failed" || run.status === "uncertain",
+        run.status,
+      );
     } finally {
       await fx.close();
     }

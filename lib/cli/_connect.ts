@@ -168,7 +168,7 @@ function nonEmpty(value: string | undefined): string | undefined {
  * grant), else 1.
  */
 export function runExitCode(
-  status: "succeeded" | "failed" | "rolled_back",
+  status: "succeeded" | "failed" | "uncertain" | "rolled_back",
   steps: ReadonlyArray<{ status: string; error?: { code: string } | undefined }>,
 ): number {
   if (status === "succeeded") return EXIT.ok;

@@ -164,6 +164,8 @@ export function formatSummary(result: RunResult, durationMs: number, color: bool
     ? paint(color, "32", "succeeded")
     : result.status === "rolled_back"
     ? paint(color, "33", "FAILED and ROLLED BACK")
+    : result.status === "uncertain"
+    ? paint(color, "33", "UNCERTAIN (an outcome is unknown: look before resuming)")
     : paint(color, "31", "FAILED");
   return `run ${result.run_id} ${head} in ${formatDuration(durationMs)}: ${parts.join(", ")}\n`;
 }

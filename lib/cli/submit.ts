@@ -134,7 +134,8 @@ function runDocument(runId: string, state: RunState) {
   }));
   return {
     run_id: runId,
-    status: state.status === "succeeded" || state.status === "rolled_back"
+    status: state.status === "succeeded" || state.status === "rolled_back" ||
+        state.status === "uncertain"
       ? state.status
       : "failed" as const,
     outputs: state.outputs,

@@ -99,11 +99,12 @@ export interface RunResult {
   /** The run id (its journal is `.tcflow/runs/<run_id>/` in the CLI). */
   run_id: string;
   /**
-   * `failed` when a step failed (without `on_error: continue`), an assert was false or a step is
-   * uncertain; `rolled_back` when such a run's `rollback: on_failure` then undid everything it
-   * applied (every undo done).
+   * `failed` when a step failed (without `on_error: continue`) or an assert was false;
+   * `uncertain` when the run stopped only because a step's outcome is unknown (a request whose
+   * answer never came, an item in flight at a kill); `rolled_back` when such a run's
+   * `rollback: on_failure` then undid everything it applied (every undo done).
    */
-  status: "succeeded" | "failed" | "rolled_back";
+  status: "succeeded" | "failed" | "uncertain" | "rolled_back";
   /** The workflow's `outputs:`, evaluated. */
   outputs: Record<string, unknown>;
   /** Every step, in file order. */
@@ -298,6 +299,8 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
   });
 
   let failed = false;
+  /** A step failed (not only uncertain): the run ends `failed`, else `uncertain`. */
+  let stepFailed = false;
   // A step left uncertain by a kill of an earlier session (nothing sent now) is for the user
   // to settle (`--retry-uncertain`): it does not trigger `rollback: on_failure`.
   let interrupted = false;
@@ -434,7 +437,10 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
       });
     } else {
       const continued = step.kind === "action" && step.onError === "continue";
-      if (!continued) failed = true;
+      if (!continued) {
+        failed = true;
+        stepFailed = true;
+      }
       if (partlyDone(step, outputs)) undoable.push({ step, outputs });
       await emit({
         type: "step-failed",
@@ -455,7 +461,7 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
     const env = undoEnv(opts, { emit, wf, vars: { ...baseVars, steps: stepVars }, observe });
     undone = await runUndo(undoable.reverse(), env);
   }
-  const status = failed ? "failed" : "succeeded";
+  const status = !failed ? "succeeded" : stepFailed ? "failed" : "uncertain";
   // (With `stopAfter`, a run that stopped early without failing has succeeded so far.)
   await emit({
     type: "run-finished",

@@ -228,7 +228,7 @@ export type RunEvent =
     type: "run-finished";
     timeMs: number;
     runId: string;
-    status: "succeeded" | "failed";
+    status: "succeeded" | "failed" | "uncertain";
     durationMs: number;
     outputs: Record<string, unknown>;
   }

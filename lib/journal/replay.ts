@@ -215,7 +215,7 @@ export interface RunState {
    * `running` while the last session has no `run-finished` (a live or an interrupted run);
    * `rolled_back` once a compensation undid everything that was applied.
    */
-  status: "running" | "succeeded" | "failed" | "rolled_back";
+  status: "running" | "succeeded" | "failed" | "uncertain" | "rolled_back";
   startedMs: number;
   /** Time of the last `run-finished`. */
   finishedMs?: number;

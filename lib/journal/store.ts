@@ -86,6 +86,7 @@ export type RunStatus =
   | "interrupted"
   | "succeeded"
   | "failed"
+  | "uncertain"
   | "rolled_back"
   | "damaged";
 
