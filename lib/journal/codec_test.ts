@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { encodeEvent, parseJournal } from "./codec.ts";
 import type { RunEvent } from "./events.ts";
+import { crc32Of } from "./record.ts";
 
 const enc = new TextEncoder();
 
@@ -18,4 +19,11 @@ Deno.test("format 1 (plain JSON lines): blank lines are skipped, as format 1 rea
   const at = text.split("\n").indexOf("not json") + 1;
   assert.equal(bad.damaged?.startsWith(`events.jsonl line ${at}: `), true, bad.damaged);
   assert.deepEqual(bad.events, [a]);
+});
+
+Deno.test("record checksums are the standard CRC-32 (check value of '123456789'), chained", () => {
+  assert.equal(crc32Of(enc.encode("123456789")), 0xcbf43926);
+  assert.equal(crc32Of(new Uint8Array()), 0);
+  // Chaining continues the checksum: two halves give the CRC of the whole.
+  assert.equal(crc32Of(enc.encode("56789"), crc32Of(enc.encode("1234"))), 0xcbf43926);
 });
