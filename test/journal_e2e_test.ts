@@ -245,6 +245,16 @@ steps:
   const nonSecret = await cli(fx, ["resume", "r-secret", "--input", "name=other"]);
   assert.equal(nonSecret.code, 2);
   assert.match(nonSecret.stderr, /only secret inputs are given again/);
+  // The secret input given again is not refused as if it were a recorded one.
+  const unknown = await cli(fx, [
+    "resume",
+    "r-secret",
+    "--input",
+    `token=${secret}`,
+    "--input",
+    "nosuch=1",
+  ]);
+  assert.doesNotMatch(unknown.stderr, /only secret inputs are given again/);
 
   const resumed = await cli(fx, [
     "resume",
