@@ -360,6 +360,14 @@ Deno.test("replay: a later success without a seal drops the stale seal of an ear
     },
   ]);
   assert.equal(again.steps[0]?.sealed, undefined);
+  // The first try is kept as an earlier try, with its times and outputs.
+  const [earlier] = again.steps[0]?.earlier ?? [];
+  assert.equal(again.steps[0]?.earlier.length, 1);
+  assert.equal(earlier?.status, "succeeded");
+  assert.equal(earlier?.startedMs, T + 1);
+  assert.equal(earlier?.finishedMs, T + 4);
+  assert.equal(earlier?.undone, true);
+  assert.deepEqual(earlier?.outputs, [{ Key: "***" }]);
   assert.equal(again.steps[0]?.itemRecords[0]?.sealed, undefined);
   const done = resumeState(again).completed.get("make");
   assert.deepEqual(done?.outputs, [{ Key: "plain" }]);
