@@ -230,8 +230,14 @@ async function runModuleByCoverage(module: string, ctx: CoverageRun): Promise<Mo
           ["test", "--allow-all", "--no-check", "--fail-fast", ...rest.map(({ t }) => t)],
           rest.reduce((sum, { ms }) => sum + limit(ms), 0),
           options.signal,
+          true,
         );
-        if (!batch.ok) await alone(rest);
+        if (!batch.ok) {
+          // The file the batch names as failing goes first (usually the only run needed).
+          const named = /=> \.\/(\S+?):\d+:\d+/.exec(batch.output ?? "")?.[1];
+          const first = rest.filter(({ t }) => t === named);
+          await alone([...first, ...rest.filter(({ t }) => t !== named)]);
+        }
       }
     } finally {
       await Deno.writeTextFile(path, source);
@@ -376,15 +382,17 @@ async function runDeno(
   args: string[],
   timeoutMs: number,
   signal: AbortSignal | undefined,
-): Promise<{ ok: boolean; timedOut: boolean }> {
+  capture = false,
+): Promise<{ ok: boolean; timedOut: boolean; output?: string }> {
   const child = new Deno.Command("setsid", {
     args: [Deno.execPath(), ...args],
     cwd,
     stdin: "null",
-    stdout: "null",
+    stdout: capture ? "piped" : "null",
     stderr: "null",
     env: { NO_COLOR: "1" },
   }).spawn();
+  const output = capture ? new Response(child.stdout).text() : undefined;
   let timedOut = false;
   const kill = () => {
     try {
@@ -403,7 +411,10 @@ async function runDeno(
   try {
     const status = await child.status;
     signal?.throwIfAborted(); // a run killed by Ctrl-C says nothing of the tests
-    return { ok: status.success && !timedOut, timedOut };
+    const result = { ok: status.success && !timedOut, timedOut };
+    if (output === undefined) return result;
+    kill(); // a server the tests left behind would hold the output open
+    return { ...result, output: await output.catch(() => "") };
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", kill);
