@@ -5,7 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { hmac, hmacKey, hmacSha256Raw, toHex, utf8 } from "../crypto.ts";
-import { hashedCanonicalRequestTc3, signTc3, type Tc3Request } from "./signer.ts";
+import {
+  hashedCanonicalRequestTc3,
+  signTc3,
+  tc3KeyCacheStats,
+  type Tc3Request,
+  tc3SigningKey,
+} from "./signer.ts";
 import { verifyTencentRequest } from "../emulator/verify.ts";
 
 const CRED = { secretId: "AKIDMUTATIONTEST", secretKey: "mutation-secret-key" };
@@ -72,4 +78,14 @@ Deno.test("a scope date that is not the timestamp's UTC date is refused, even si
   assert.equal(verdict.ok, false);
   assert.equal(!verdict.ok && verdict.code, "AuthFailure.SignatureFailure");
   assert.match(!verdict.ok ? verdict.message : "", /date 2023-11-15 of the credential scope/);
+});
+
+Deno.test("the signing-key cache counts whole derivations and hits from a fresh process (no reset needed)", async () => {
+  const before = tc3KeyCacheStats();
+  assert.ok(Number.isInteger(before.derivations) && Number.isInteger(before.hits), `${before}`);
+  await tc3SigningKey("stats-secret-key", "2026-01-02", "cvm");
+  await tc3SigningKey("stats-secret-key", "2026-01-02", "cvm");
+  const after = tc3KeyCacheStats();
+  assert.equal(after.derivations, before.derivations + 1);
+  assert.equal(after.hits, before.hits + 1);
 });
