@@ -478,3 +478,28 @@ Deno.test("resume keeps the run's recorded region and refuses another --region",
   assert.match(elsewhere.stderr, /started in region ap-guangzhou; --region ap-shanghai/);
   assert.equal(calls(fx, "CreateTopic").length, 0);
 });
+
+Deno.test("resume: a recorded workflow with warnings (an untyped step) resumes; only errors refuse it", async () => {
+  const fx = await fixture();
+  const text = `
+tcflow: 1
+name: warned
+region: ap-guangzhou
+steps:
+  - id: list
+    action: trocket.DescribeTopicList
+    with: { InstanceId: ${TARGET} }
+  - id: later
+    when: \${{ false }}
+    action: newsvc.DoThing
+    version: "2024-01-01"
+    untyped: true
+`;
+  await journaledRun(fx, text, {
+    runId: "r-warned",
+    crash: { after: (e) => e.type === "step-succeeded" && e.stepId === "list" },
+  });
+  const resumed = await cli(fx, ["resume", "r-warned", "--json", "--quiet"]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.equal(JSON.parse(resumed.stdout).status, "succeeded");
+});
