@@ -10,6 +10,7 @@ import type { RunEvent } from "../journal/events.ts";
 import { JournalError, type JournalStore, type RunRecord } from "../journal/store.ts";
 import { NotebookSession, type SessionOptions } from "../notebook/session.ts";
 import { runRepl } from "../notebook/terminal.ts";
+import { parsePort, serveWeb, type WebListener, webListener } from "./_notebook_web.ts";
 import { loadWorkflowFile } from "../workflow/load.ts";
 import type { Workflow } from "../workflow/model.ts";
 import { formatDiagnostic } from "../workflow/snippet.ts";
@@ -26,6 +27,7 @@ export const NOTEBOOK_USAGE =
   `Usage: tcflow notebook <workflow> [--input name=value]… [--inputs file] [--state-dir DIR]
                        [--emulator | --endpoint-url URL] [--region R] [--profile P] [--no-color]
        tcflow notebook --run <run-id> [--input secret=value]… [--emulator | --endpoint-url URL]
+       tcflow notebook <workflow> --web [--port N]   (or --run <run-id> --web)
 
 The workflow as numbered cells with their doc prose and status. Commands: run (the next
 cell), run <id|n>, run all, show <id|n>, plan <id|n>, set <input>=<value>, retry,
@@ -33,11 +35,18 @@ skip <id|n>, rollback, eval, reload, report, cells, inputs, help, quit. In a ter
 editing and history, Ctrl-C interrupts the running cell. Commands are read line by line from stdin, so a
 notebook can be scripted: printf 'run\\nshow 1\\nquit\\n' | tcflow notebook wf.yaml --emulator
 Every result is journaled; --run <run-id> reopens a notebook with every result restored
-(nothing is sent again). Exit codes: 0; 1 when a scripted notebook met a failed cell or a
+(nothing is sent again). --web serves the notebook as a page on 127.0.0.1 (--port 0, the
+default, picks a free port) and prints its URL with a new random token; Ctrl-C stops it.
+Exit codes: 0; 1 when a scripted notebook met a failed cell or a
 command that could not be done; 2 invalid workflow or command line; 3 credentials.
 `;
 
-const NOTEBOOK_FLAGS = { ...CONNECT_FLAGS, run: { type: "string" } } as const;
+const NOTEBOOK_FLAGS = {
+  ...CONNECT_FLAGS,
+  run: { type: "string" },
+  web: { type: "boolean" },
+  port: { type: "string" },
+} as const;
 
 /** Event types shown as progress while a cell runs (the REPL prints the cell's own line). */
 const PROGRESS_TYPES: ReadonlySet<RunEvent["type"]> = new Set([
@@ -67,14 +76,20 @@ export const notebookCommand: Command = async (args, ctx) => {
       "notebook: missing the workflow file (or --run <run-id>)\n" + NOTEBOOK_USAGE,
     );
   }
+  const web = boolFlag(parsed, "web");
+  const port = parsePort(stringFlag(parsed, "port"));
+  if (!web && stringFlag(parsed, "port") !== undefined) {
+    throw new UsageError("notebook: --port goes with --web");
+  }
   const stdin = ctx.io.stdin;
-  if (stdin === undefined) throw new UsageError("notebook: needs commands on stdin");
+  if (stdin === undefined && !web) throw new UsageError("notebook: needs commands on stdin");
   const color = !boolFlag(parsed, "no-color") && ctx.io.isTerminal &&
     ctx.env("NO_COLOR") === undefined;
 
+  const listener = webListener();
   const opened = runId !== undefined
-    ? await reopen(runId, file, parsed, ctx)
-    : await start(file!, parsed, ctx, color);
+    ? await reopen(runId, file, parsed, ctx, listener)
+    : await start(file!, parsed, ctx, color, listener);
   if (typeof opened === "number") return opened;
   const { session, connection, store } = opened;
   const editor = ctx.io.isTerminal && ctx.io.processTerminal === true
@@ -82,8 +97,16 @@ export const notebookCommand: Command = async (args, ctx) => {
     : undefined;
   const source = file ?? session.meta.file;
   try {
+    if (web) {
+      return await serveWeb(session, {
+        port,
+        secrets: connection.secrets,
+        ctx,
+        listener,
+      });
+    }
     return await runRepl(session, {
-      stdin,
+      stdin: stdin!,
       write: (text) => ctx.io.stdout(text),
       interactive: ctx.io.isTerminal,
       color,
@@ -109,6 +132,7 @@ async function start(
   parsed: ParsedArgs,
   ctx: CliContext,
   color: boolean,
+  listener: WebListener,
 ): Promise<Opened | number> {
   const path = resolvePath(ctx.cwd, file);
   const loaded = await loadWorkflowFile(path);
@@ -133,7 +157,7 @@ async function start(
   try {
     store = await openStore(parsed, ctx);
     const session = await NotebookSession.create({
-      ...sessionOptions(workflow, inputs, connection, store, parsed, ctx),
+      ...sessionOptions(workflow, inputs, connection, store, parsed, ctx, listener),
       ...(connection.region !== undefined ? { region: connection.region } : {}),
       target: connection.target,
       cwd: ctx.cwd,
@@ -151,10 +175,11 @@ async function reopen(
   file: string | undefined,
   parsed: ParsedArgs,
   ctx: CliContext,
+  listener: WebListener,
 ): Promise<Opened | number> {
   const store = await openStore(parsed, ctx);
   try {
-    const opened = await reopenWith(store, runId, file, parsed, ctx);
+    const opened = await reopenWith(store, runId, file, parsed, ctx, listener);
     if (typeof opened === "number") await store.end?.();
     return opened;
   } catch (error) {
@@ -169,6 +194,7 @@ async function reopenWith(
   file: string | undefined,
   parsed: ParsedArgs,
   ctx: CliContext,
+  listener: WebListener,
 ): Promise<Opened | number> {
   const record: RunRecord = await readRun(store, runId, "notebook");
   if (file !== undefined && resolvePath(ctx.cwd, file) !== record.meta.file) {
@@ -183,7 +209,7 @@ async function reopenWith(
   const region = recorded ?? connection.region;
   try {
     const session = await NotebookSession.reopen({
-      ...sessionOptions(run.workflow, run.inputs, connection, store, parsed, ctx),
+      ...sessionOptions(run.workflow, run.inputs, connection, store, parsed, ctx, listener),
       env: run.env,
       record,
       ...(region !== undefined ? { region } : {}),
@@ -206,6 +232,7 @@ function sessionOptions(
   store: JournalStore,
   parsed: ParsedArgs,
   ctx: CliContext,
+  listener: WebListener,
 ): SessionOptions {
   const progress = progressSink({
     write: (text) => ctx.io.stderr(text),
@@ -229,6 +256,7 @@ function sessionOptions(
       if (!boolFlag(parsed, "quiet") && PROGRESS_TYPES.has(event.type)) {
         void progress.append(event);
       }
+      listener.event(event);
     },
   };
 }
