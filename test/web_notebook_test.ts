@@ -347,3 +347,96 @@ Deno.test("web notebook: --port must be a port number (exit 2, no stack trace)",
   assert.equal(alone.code, 2);
   assert.match(alone.stderr, /--port goes with --web/);
 });
+
+Deno.test({
+  name: "web notebook: secrets never reach the page; SIGTERM interrupts a running cell, resumable",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "tcflow-web-" });
+    const secret = "Sup3r-S3cret-Pa55word";
+    const workflow = `${dir}/slow.yaml`;
+    await Deno.writeTextFile(
+      workflow,
+      `tcflow: 1
+name: slow
+region: ap-guangzhou
+inputs:
+  password: { type: string, secret: true }
+steps:
+  - id: label
+    doc: A value made from the secret.
+    set: { label: "\${{ inputs.password }}-x" }
+  - id: wait
+    doc: Polls for ever (until it is stopped).
+    action: trocket.DescribeTopicList
+    with: { InstanceId: rmq-72mo3a9o }
+    until: \${{ steps.wait.outputs.TotalCount < 0 }}
+    poll: { interval: 30s, timeout: 10m }
+`,
+    );
+    const state = ["--state-dir", `${dir}/state`, "--emulator"];
+    let served: Served | undefined = await serve([
+      workflow,
+      ...state,
+      "--input",
+      `password=${secret}`,
+    ]);
+    try {
+      const { url, port, token } = served;
+      const page = await (await fetch(url)).text();
+      assert.ok(!page.includes(secret));
+      // Follow the events while Run all runs, until the polling cell is running.
+      const events = await fetch(`http://127.0.0.1:${port}/api/events?token=${token}`);
+      const reader = events.body!.pipeThrough(new TextDecoderStream()).getReader();
+      const runAll = fetch(`http://127.0.0.1:${port}/api/run-all`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `token ${token}` },
+        body: "{}",
+      }).then((r) => r.json()).catch((error) => ({ error: String(error) }));
+      let seen = "";
+      const running = () =>
+        [...seen.matchAll(/^event: state\ndata: (.*)$/gm)].some((m) =>
+          (JSON.parse(m[1]!) as { cells: Array<{ id: string; status: string }> }).cells
+            .some((c) => c.id === "wait" && c.status === "running")
+        );
+      while (!running()) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the events ended:\n${seen}`);
+        seen += value;
+      }
+      assert.match(seen, /label/);
+      const report = await (await fetch(`http://127.0.0.1:${port}/report?token=${token}`)).text();
+      assert.ok(!report.includes(secret));
+
+      const stopped = await stop(served);
+      served = undefined;
+      assert.equal(stopped.code, 0, stopped.stderr);
+      assert.match(stopped.stderr, /stopped \(the running cell was interrupted\); reopen with/);
+      assert.ok(!hasStackTrace(stopped.stderr), stopped.stderr);
+      for (;;) {
+        const { value, done } = await reader.read().catch(() => ({ value: "", done: true }));
+        if (done) break;
+        seen += value;
+      }
+      assert.ok(!seen.includes(secret), "the event stream holds the secret");
+      assert.ok(!stopped.stderr.includes(secret));
+      const answer = await runAll as { ok?: boolean; code?: string; error?: string };
+      assert.notEqual(answer.ok, true, JSON.stringify(answer));
+
+      // The run is resumable: the terminal notebook reopens it with the cell interrupted.
+      const runId = /reopen with: tcflow notebook --run (\S+)/.exec(stopped.stderr)![1]!;
+      const reopened = await runCliProcess(
+        ["notebook", "--run", runId, ...state, "--input", `password=${secret}`],
+        { stdin: "cells\nquit\n" },
+      );
+      assert.equal(reopened.code, 0, reopened.stderr);
+      assert.match(reopened.stdout, /label .*succeeded/);
+      assert.match(reopened.stdout, /wait .*(running|failed)/);
+      assert.ok(!reopened.stdout.includes(secret));
+    } finally {
+      if (served !== undefined) await stop(served);
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  },
+});

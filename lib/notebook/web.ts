@@ -287,6 +287,12 @@ export class WebNotebook {
           if (input === undefined || value === undefined) {
             return missing("set: needs an input name and a value");
           }
+          if (this.#busy !== null) {
+            throw new NotebookError(
+              "E_BUSY",
+              `busy: ${this.#busy} is running (Stop interrupts it)`,
+            );
+          }
           const stale = session.setInput(input, value);
           this.changed();
           return {

@@ -137,16 +137,28 @@ function renderInputs() {
       const line = el("div", { class: "row" });
       const field = el("input", { id: "in-" + input.name, name: input.name, spellcheck: "false",
         autocomplete: "off" });
-      field.dataset.shown = "";
+      if (input.secret) {
+        field.type = "password";
+        field.placeholder = "*** (type a new value)";
+      }
       line.append(field, button("Set", () => {
-        command("set", { name: input.name, value: field.value }).then(() => { field.dataset.edited = ""; });
+        if (input.secret && field.value === "") {
+          message("error", input.name + " is secret: type its new value, then Set");
+          return;
+        }
+        command("set", { name: input.name, value: field.value }).then(() => {
+          field.dataset.edited = "";
+          if (input.secret) field.value = "";
+        });
       }, { "data-action": "set" }));
       field.addEventListener("input", () => { field.dataset.edited = "1"; });
       row.append(line);
       box.append(row);
     }
     const field = row.querySelector("input");
-    if (field.dataset.edited !== "1" && document.activeElement !== field) field.value = input.value;
+    if (!input.secret && field.dataset.edited !== "1" && document.activeElement !== field) {
+      field.value = input.value;
+    }
   }
 }
 function renderCells() {
