@@ -440,3 +440,95 @@ steps:
     }
   },
 });
+
+Deno.test({
+  name: "web notebook: a failed cell offers Roll back, nothing undone; Set then Retry; --port N",
+  ignore: chromium.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "tcflow-web-" });
+    const workflow = `${dir}/failing.yaml`;
+    await Deno.writeTextFile(
+      workflow,
+      `tcflow: 1
+name: failing
+region: ap-guangzhou
+rollback: on_failure
+inputs:
+  instanceId: { type: string, default: rmq-missing00 }
+steps:
+  - id: plan
+    doc: A usage plan, undone by a rollback.
+    action: apigateway.CreateUsagePlan
+    with: { UsagePlanName: web-test, MaxRequestNum: -1 }
+    undo:
+      action: apigateway.DeleteUsagePlan
+      with: { UsagePlanId: "\${{ steps.plan.outputs.Result.UsagePlanId }}" }
+  - id: topics
+    doc: Fails while the instance does not exist.
+    action: trocket.DescribeTopicList
+    with: { InstanceId: "\${{ inputs.instanceId }}" }
+`,
+    );
+    // A free port, given with --port.
+    const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (probe.addr as Deno.NetAddr).port;
+    probe.close();
+    let served: Served | undefined = await serve([
+      workflow,
+      "--emulator",
+      "--state-dir",
+      `${dir}/state`,
+      "--port",
+      String(port),
+    ]);
+    let browser: Browser | undefined;
+    try {
+      assert.equal(served.port, port);
+      browser = await playwright.launch({
+        executablePath: chromium.require(),
+        args: ["--no-sandbox"],
+      });
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(served.url);
+      await page.waitForSelector('section[data-step="topics"]');
+      await page.getByRole("button", { name: "Run all", exact: true }).click();
+      await waitFor(page, { plan: "succeeded", topics: "failed" });
+      await page.waitForFunction(() => document.body.dataset.busy === "");
+      assert.match(
+        await page.locator('[data-step="topics"] .error').innerText(),
+        /ResourceNotFound\.Instance/,
+      );
+      const message = await page.locator("#message").innerText();
+      assert.match(message, /rollback: on_failure — nothing was undone\. Roll back undoes plan/);
+      assert.equal(
+        await page.locator('section[data-step="plan"]').getAttribute("data-status"),
+        "succeeded",
+      );
+      await shot(page, "failed");
+
+      await page.locator("#in-instanceId").fill("rmq-72mo3a9o");
+      await page.locator('[data-input="instanceId"] button', { hasText: "Set" }).click();
+      await page.waitForFunction(() =>
+        /instanceId set/.test(document.getElementById("message")!.textContent ?? "")
+      );
+      await page.getByRole("button", { name: "Retry", exact: true }).click();
+      await waitFor(page, { plan: "succeeded", topics: "succeeded" });
+      await page.waitForFunction(() => document.body.dataset.busy === "");
+      assert.match(
+        await page.locator('[data-step="topics"] details.history summary').innerText(),
+        /Earlier runs \(1\)/,
+      );
+      assert.match(await page.locator('[data-step="topics"] .outputs').innerText(), /TotalCount/);
+      await page.close();
+      const stopped = await stop(served);
+      served = undefined;
+      assert.equal(stopped.code, 0, stopped.stderr);
+    } finally {
+      await browser?.close();
+      if (served !== undefined) await stop(served);
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  },
+});
