@@ -532,3 +532,76 @@ steps:
     }
   },
 });
+
+/** Types `keys` in a pseudo-terminal (python3's pty) and reads until `expected`, step by step. */
+const PTY_DRIVER = `
+import json, os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+out, mark, reached = b"", 0, 0
+def read_until(text, timeout):
+    global out
+    end = time.time() + timeout
+    while time.time() < end:
+        if select.select([fd], [], [], 0.2)[0]:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                return False
+            if not data:
+                return False
+            out += data
+            if text and text.encode() in out[mark:]:
+                return True
+    return False
+steps = json.loads(os.environ["STEPS"])
+for keys, expected in steps:
+    mark = len(out)
+    os.write(fd, keys.encode())
+    if not read_until(expected, 60):
+        break
+    reached += 1
+read_until("", 5)
+if reached < len(steps):
+    os.kill(pid, 9)
+_, status = os.waitpid(pid, 0)
+print(json.dumps({"out": out.decode("utf-8", "replace"), "code": os.waitstatus_to_exitcode(status), "reached": reached}))
+`;
+
+Deno.test("web notebook on a real terminal: Ctrl-C stops the server (the line editor does not take it)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tcflow-web-pty-" });
+  try {
+    const steps: Array<[string, string]> = [
+      ["", "tcflow notebook at http://127.0.0.1:"],
+      [String.fromCharCode(3), "reopen with: tcflow notebook --run"],
+    ];
+    const out = await new Deno.Command("python3", {
+      args: [
+        "-c",
+        PTY_DRIVER,
+        Deno.execPath(),
+        "run",
+        "--quiet",
+        ...TASK_PERMISSIONS,
+        `${ROOT}cli.ts`,
+        "notebook",
+        `${ROOT}${WORKFLOW}`,
+        "--web",
+        "--emulator",
+        "--state-dir",
+        `${dir}/state`,
+      ],
+      cwd: dir,
+      env: { STEPS: JSON.stringify(steps), NO_COLOR: "1", TERM: "xterm" },
+      stdout: "piped",
+      stderr: "inherit",
+    }).output();
+    const { out: transcript, code, reached } = JSON.parse(new TextDecoder().decode(out.stdout));
+    assert.equal(reached, steps.length, transcript);
+    assert.equal(code, 0, transcript);
+    assert.ok(!hasStackTrace(transcript), transcript);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -92,7 +92,7 @@ export const notebookCommand: Command = async (args, ctx) => {
     : await start(file!, parsed, ctx, color, listener);
   if (typeof opened === "number") return opened;
   const { session, connection, store } = opened;
-  const editor = ctx.io.isTerminal && ctx.io.processTerminal === true
+  const editor = !web && ctx.io.isTerminal && ctx.io.processTerminal === true
     ? (await import("./_line_editor.ts")).openLineEditor()
     : undefined;
   const source = file ?? session.meta.file;
