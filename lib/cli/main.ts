@@ -57,7 +57,7 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
     load: async () => (await import("./worker.ts")).workerCommand,
   },
   schedule: {
-    summary: "run workflows with a schedule: on their UTC cron",
+    summary: "run workflows with a schedule: on their cron (UTC or timezone:), on_failure hooks",
     load: async () => (await import("./schedule.ts")).scheduleCommand,
   },
   call: {

@@ -50,6 +50,8 @@ still going is skipped and logged. Directories are searched for *.yaml and *.yml
 time (e.g. 2026-11-24T00:00:00Z). One line per fire, skip and finish is written to stderr.
 --list prints each scheduled workflow's next ${LISTED_FIRES} fires (times in UTC) on stdout and
 runs nothing; with --json: {workflows: [{name, file, schedule, timezone, next: [ISO times]}]}.
+A workflow's on_failure: (a webhook URL, or a command) is told when its run fails, retried
+with backoff; what it came to is logged, never fatal.
 Exit codes: 0 every run succeeded, 1 a run failed, 2 invalid workflow or command line.
 `;
 
