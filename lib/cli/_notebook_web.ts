@@ -67,9 +67,9 @@ export async function serveWeb(
     throw error;
   }
   o.listener.attach(web);
-  o.ctx.io.stdout(`tcflow notebook at ${web.url}\n`);
-  o.ctx.io.stderr(`run ${session.runId}; Ctrl-C stops the server\n`);
-  await new Promise<void>((resolve) => {
+  // The signal listeners go on before the URL is printed: a Ctrl-C pressed the moment the
+  // address appears must stop the server cleanly, not kill the process by default action.
+  const stopped = new Promise<void>((resolve) => {
     const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
     const stop = () => {
       for (const s of signals) {
@@ -91,6 +91,9 @@ export async function serveWeb(
     if (o.signal?.aborted) stop();
     o.signal?.addEventListener("abort", stop, { once: true });
   });
+  o.ctx.io.stdout(`tcflow notebook at ${web.url}\n`);
+  o.ctx.io.stderr(`run ${session.runId}; Ctrl-C stops the server\n`);
+  await stopped;
   const interrupted = session.cells().some((cell) => cell.status === "running");
   await web.stop();
   o.ctx.io.stderr(
