@@ -3,7 +3,6 @@ import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
 import { serveEmulator } from "../emulator/server.ts";
 import { ConfigError, UsageError } from "../errors.ts";
 import { NetworkError, TencentApiError } from "../tencent/errors.ts";
-import { createVpcDouble } from "../../test/_vpc_double.ts";
 import { createClient, type TcflowClient } from "../../mod.ts";
 import type { DescribeTopicListRequest, DescribeTopicListResponse } from "./types/trocket.ts";
 
@@ -287,23 +286,32 @@ Deno.test("rate scale applies to the client's limiter and the in-process emulato
 });
 
 Deno.test("an action with a ClientToken is retried after a cut with the same token, applied once", async () => {
-  const credential = { secretId: "AKIDCLIENTTEST", secretKey: "client-test-key" };
-  const double = createVpcDouble({ ...credential, now: () => Date.now(), cutAfter: 2 });
+  // The emulator applies the first two calls and cuts the connection before answering.
+  const emulator = createEmulator({ faults: "cut-after=1;times=2;actions=AllocateAddresses" });
   const client = createClient({
     region: "ap-guangzhou",
-    credential,
-    deps: { fetch: double.handle, sleep: instantSleep([]) },
+    emulator,
+    deps: { sleep: instantSleep([]) },
   });
   const result = await client.call("vpc.AllocateAddresses", { AddressCount: 1 });
-  assert.deepEqual(result.AddressSet, ["eip-00000001"]);
-  assert.deepEqual(double.addresses, ["eip-00000001"], "allocated once");
-  assert.deepEqual(double.calls.map((c) => c.outcome), ["cut-after", "cut-after", "ok"]);
-  const tokens = new Set(double.calls.map((c) => c.clientToken));
+  const calls = () => emulator.calls().filter((c) => c.action === "AllocateAddresses");
+  assert.deepEqual(calls().map((c) => c.outcome), ["cut-after", "cut-after", "ok"]);
+  const tokens = new Set(calls().map((c) => (c.params as { ClientToken?: string }).ClientToken));
   assert.equal(tokens.size, 1, "one token for every attempt");
-  assert.match([...tokens][0] ?? "", /^[0-9a-f]{32}$/);
-  // A second logical call gets a new token: a new address.
+  const token = [...tokens][0] ?? "";
+  assert.match(token, /^[0-9a-f]{32}$/);
+  // Applied once: the emulator keeps one answer under the token, and the retry got that answer.
+  const state = () =>
+    (emulator.state().vpc as { tokens: Record<string, { TaskId: string }> }).tokens;
+  assert.deepEqual(Object.keys(state()), [`2017-03-12|AllocateAddresses|${token}`]);
+  assert.equal(
+    (result as { TaskId?: string }).TaskId,
+    state()[`2017-03-12|AllocateAddresses|${token}`]!.TaskId,
+  );
+  // A second logical call gets a new token: applied again.
   await client.call("vpc.AllocateAddresses", { AddressCount: 1 });
-  assert.deepEqual(double.addresses, ["eip-00000001", "eip-00000002"]);
+  assert.equal(Object.keys(state()).length, 2);
+  assert.equal(calls().length, 4);
 });
 
 Deno.test("untyped calls skip the catalog and reach the server", async () => {

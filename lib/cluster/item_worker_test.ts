@@ -1,8 +1,8 @@
 /**
  * Reclaim of `foreach` items after a worker died (PRODUCT.md section 14), on a real
  * PostgreSQL: a finished item is never sent again; an item in flight at the death is re-sent
- * with the same ClientToken when the action takes one (the VPC double, idempotent by token
- * like the real API), otherwise it becomes `uncertain` without being sent; the dead worker,
+ * with the same ClientToken when the action takes one (the emulator answers a repeated token
+ * with its first answer, like the real API), otherwise it becomes `uncertain` without being sent; the dead worker,
  * back, records nothing.
  */
 import assert from "node:assert/strict";
@@ -15,7 +15,6 @@ import { PgJournalStore } from "../journal/pg_store.ts";
 import { createTencentClient } from "../tencent/client.ts";
 import { DEFAULT_RETRY } from "../workflow/defaults.ts";
 import { freshDatabase, stopTestServer, testServer } from "../../test/_postgres.ts";
-import { createVpcDouble } from "../../test/_vpc_double.ts";
 import { decodeOutcome, encodeOutcome } from "./item_outcome.ts";
 import { ItemWorker } from "./item_worker.ts";
 import { claimItems, completeItem, completeItems, publishItems } from "./pg_items.ts";
@@ -126,7 +125,8 @@ Deno.test({
   ignore,
   fn: () =>
     withStore(async (store) => {
-      const vpc = createVpcDouble({ ...DEMO_CREDENTIAL, now: Date.now });
+      const emulator = createEmulator();
+      const handle = (request: Request) => emulator.handle(request);
       const step: RemoteStep = {
         runId: "run-1",
         stepId: "eip",
@@ -146,8 +146,8 @@ Deno.test({
       };
       await publishItems(store.sql, step, [item], NONE);
       const [held] = await claimItems(store.sql, "dead", 10, 10);
-      // "dead" sent it (the double applied it), then died before recording anything.
-      const deps = { ...systemDeps(), fetch: vpc.handle };
+      // "dead" sent it (the emulator applied it), then died before recording anything.
+      const deps = { ...systemDeps(), fetch: handle };
       const client = createTencentClient({ deps, credential: { ...DEMO_CREDENTIAL } });
       await client.call("vpc", "AllocateAddresses", "2017-03-12", "ap-guangzhou", item.params, {
         clientToken: "tok-item-0",
@@ -155,15 +155,24 @@ Deno.test({
       });
       await store.sql`UPDATE tcflow_items SET lease_until = now() - interval '1 second'`;
       const lines: string[] = [];
-      const worker = heir(store, vpc.handle, lines);
+      const worker = heir(store, handle, lines);
       try {
         assert.equal(await worker.claim(), 1);
         await worker.drain();
       } finally {
         worker.close();
       }
-      assert.deepEqual(vpc.calls.map((c) => c.clientToken), ["tok-item-0", "tok-item-0"]);
-      assert.equal(vpc.addresses.length, 1, "the same token allocated nothing new");
+      const calls = emulator.calls().filter((c) => c.action === "AllocateAddresses");
+      assert.deepEqual(
+        calls.map((c) => [c.outcome, (c.params as { ClientToken?: string }).ClientToken]),
+        [["ok", "tok-item-0"], ["ok", "tok-item-0"]],
+      );
+      const tokens = (emulator.state().vpc as { tokens: Record<string, unknown> }).tokens;
+      assert.deepEqual(
+        Object.keys(tokens),
+        ["2017-03-12|AllocateAddresses|tok-item-0"],
+        "the same token applied nothing new",
+      );
       const [outcome] = await outcomes(store.sql);
       assert.equal(outcome?.status, "succeeded");
       assert.deepEqual(outcome?.requests, [{ AddressCount: 1n, ClientToken: "tok-item-0" }]);
