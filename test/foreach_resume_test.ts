@@ -65,6 +65,19 @@ Deno.test("resume after the 4th of 6 foreach items failed sends items 3-5 only",
     again.steps[0].items.map((i: { status: string }) => i.status),
     Array(6).fill("succeeded"),
   );
+  // The step's outputs are journaled once, in its items (of both sessions); replay (runs,
+  // report, a later resume) puts them back in item order.
+  const events = (await fx.store.read(doc.run_id)).events;
+  const succeeded = events.find((e) => e.type === "step-succeeded");
+  assert.ok(succeeded?.type === "step-succeeded");
+  assert.deepEqual([succeeded.outputs, succeeded.itemOutputs], [[], 6]);
+  const step = replay(events).steps.find((s) => s.id === "plans")!;
+  assert.deepEqual(
+    (step.outputs as Array<{ Result: { UsagePlanName: string } }>).map((o) =>
+      o.Result.UsagePlanName
+    ),
+    ["p0", "p1", "p2", "p3", "p4", "p5"],
+  );
 });
 
 Deno.test("on_error: continue: resume re-sends only the item that failed", async () => {

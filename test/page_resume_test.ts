@@ -11,6 +11,7 @@ import { MemorySink, type RunEvent } from "../lib/journal/events.ts";
 import { recordedSteps, replay, resumeState } from "../lib/journal/replay.ts";
 import { stringifyJson } from "../lib/json.ts";
 import { testEngine } from "./_engine.ts";
+import { cli, fixture } from "./_journal_fixture.ts";
 
 const TARGET = "rmq-72mo3a9o";
 
@@ -176,4 +177,145 @@ Deno.test("a resumed read's pages of both sessions add up to its list on replay"
   const step = replay(events).steps.find((s) => s.id === "topics")!;
   assert.equal(stringifyJson(step.outputs), stringifyJson(result.steps[0]!.outputs));
   assert.equal((step.outputs as { Data: unknown[] }).Data.length, 25);
+});
+
+const INSTANCES = ["rmq-72mo3a9o", "rmq-2x9f8k1p"];
+
+/** An engine whose two trocket instances have `count` topics each (`t<instance>-<n>`). */
+function engineWithTopicsEach(count: number) {
+  const state = createEmulator().state() as {
+    trocket: { instances: Array<{ InstanceId: string; topics: unknown[] }> };
+  };
+  for (const [n, id] of INSTANCES.entries()) {
+    const instance = state.trocket.instances.find((i) => i.InstanceId === id)!;
+    instance.topics = Array.from({ length: count }, (_, i) => ({
+      Topic: `t${n}-${String(i).padStart(3, "0")}`,
+      TopicType: "NORMAL",
+      QueueNum: 3,
+      Remark: "",
+      MsgTTL: 72,
+      CreatedTime: 1714521600000,
+      TagList: [],
+    }));
+  }
+  return testEngine({ emulator: { data: { trocket: state.trocket } } });
+}
+
+const FOREACH_READ = `
+tcflow: 1
+name: pages
+steps:
+  - id: topics
+    action: trocket.DescribeTopicList
+    foreach: \${{ ${JSON.stringify(INSTANCES)} }}
+    concurrency: 1
+    paginate: true
+    with: { InstanceId: "\${{ item }}", Limit: 5 }
+`;
+
+/** How many times each topic name occurs in the journal's bytes. */
+function occurrences(text: string, count: number): number[] {
+  return INSTANCES.flatMap((_, n) =>
+    Array.from({ length: count }, (_, i) => `"t${n}-${String(i).padStart(3, "0")}"`)
+  ).map((name) => text.split(name).length - 1);
+}
+
+Deno.test("a paginated foreach journals each item once, in its pages; replay puts them back", async () => {
+  const engine = engineWithTopicsEach(12);
+  const journal = new MemorySink();
+  const { result } = await engine.run(FOREACH_READ, { sink: journal });
+  assert.equal(result.status, "succeeded");
+  const events = journal.events.map((e) => decodeEvent(encodeEvent(e).trimEnd()));
+  const text = events.map((e) => encodeEvent(e)).join("");
+  // Each topic occurs once: in its page, not again in its item's outputs or the step's.
+  assert.deepEqual(occurrences(text, 12), Array(24).fill(1));
+  const finished = events.filter((e) => e.type === "item-finished");
+  assert.deepEqual(finished.map((e) => [e.index, e.pagedPath, e.pagedItems]), [
+    [0, ["Data"], 12],
+    [1, ["Data"], 12],
+  ]);
+  const succeeded = events.find((e) => e.type === "step-succeeded");
+  assert.ok(succeeded?.type === "step-succeeded");
+  assert.deepEqual([succeeded.outputs, succeeded.itemOutputs], [[], 2]);
+  // Replay (runs, report, resume) reads the step's and every item's outputs back, in order.
+  const step = replay(events).steps.find((s) => s.id === "topics")!;
+  assert.equal(stringifyJson(step.outputs), stringifyJson(result.steps[0]!.outputs));
+  assert.deepEqual(
+    step.itemRecords.map((item) => stringifyJson(item.outputs)),
+    (result.steps[0]!.outputs as unknown[]).map((o) => stringifyJson(o)),
+  );
+  const topics = (step.outputs as Array<{ Data: Array<{ Topic: string }> }>)
+    .map((o) => o.Data.map((t) => t.Topic));
+  assert.deepEqual(topics.map((t) => [t.length, t[0], t[11]]), [
+    [12, "t0-000", "t0-011"],
+    [12, "t1-000", "t1-011"],
+  ]);
+});
+
+Deno.test("a paginated foreach stopped between an item's pages goes on from the next page; each item once", async () => {
+  const engine = engineWithTopicsEach(12);
+  // Stopped after the 2nd page of item 1 (item 0 finished: 3 pages).
+  const events: RunEvent[] = [];
+  const controller = new AbortController();
+  const sink = {
+    append(event: RunEvent) {
+      events.push(decodeEvent(encodeEvent(event).trimEnd()));
+      if (event.type === "page-fetched" && event.index === 1 && event.page === 2) {
+        controller.abort("killed");
+      }
+      return Promise.resolve();
+    },
+  };
+  await assert.rejects(
+    engine.run(FOREACH_READ, { sink, signal: controller.signal }),
+    (reason: unknown) => reason === "killed",
+  );
+  assert.deepEqual(offsets(engine), [0, 5, 10, 0, 5]);
+  const resume = resumeState(replay(events));
+  assert.equal(resume.pages.get("topics")?.[1]?.pages, 2);
+
+  const second = new MemorySink();
+  const { result } = await engine.run(FOREACH_READ, {
+    sink: second,
+    resume: recordedSteps(resume),
+    resumeItems: Object.fromEntries(resume.items),
+    resumePages: Object.fromEntries(resume.pages),
+  });
+  assert.equal(result.status, "succeeded");
+  assert.deepEqual(offsets(engine), [0, 5, 10, 0, 5, 10], "item 1's 3rd page only was read");
+  const all = [...events, ...second.events.map((e) => decodeEvent(encodeEvent(e).trimEnd()))];
+  const text = all.map((e) => encodeEvent(e)).join("");
+  assert.deepEqual(occurrences(text, 12), Array(24).fill(1));
+  const step = replay(all).steps.find((s) => s.id === "topics")!;
+  assert.equal(stringifyJson(step.outputs), stringifyJson(result.steps[0]!.outputs));
+  assert.deepEqual((step.outputs as Array<{ Data: unknown[] }>).map((o) => o.Data.length), [
+    12,
+    12,
+  ]);
+  // What resume takes from this journal is the whole list too (a later step reading it).
+  assert.equal(
+    stringifyJson(resumeState(replay(all)).completed.get("topics")?.outputs),
+    stringifyJson(result.steps[0]!.outputs),
+  );
+});
+
+Deno.test("CLI: a paginated foreach's journal file holds each item once; report shows them all", async () => {
+  const engine = engineWithTopicsEach(40);
+  const fx = await fixture(engine.emulator.handle);
+  const file = `${fx.dir}/pages.yaml`;
+  await Deno.writeTextFile(file, FOREACH_READ);
+  const run = await cli(fx, ["run", file, "--json", "--quiet"]);
+  assert.equal(run.code, 0, run.stderr);
+  const doc = JSON.parse(run.stdout);
+  assert.equal(doc.steps[0].outputs[1].Data.length, 40);
+  const bytes = await Deno.readFile(`${fx.dir}/.tcflow/runs/${doc.run_id}/events.jsonl`);
+  const text = new TextDecoder().decode(bytes);
+  // The journal's size (README): 2 items x 40 topics, 8 pages each.
+  console.log(`journal of a 2-item paginated foreach (80 topics, 16 pages): ${bytes.length} bytes`);
+  assert.deepEqual(occurrences(text, 40), Array(80).fill(1));
+  const report = await cli(fx, ["report", doc.run_id]);
+  assert.equal(report.code, 0, report.stderr);
+  for (const name of ["t0-000", "t0-039", "t1-000", "t1-039"]) {
+    assert.ok(report.stdout.includes(name), `the report shows ${name}`);
+  }
 });

@@ -259,6 +259,9 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
   if (opts.resumeItems !== undefined && sealKey !== undefined) {
     opts = { ...opts, resumeItems: await openItems(opts.resumeItems, sealKey, secrets) };
   }
+  const stepsById = new Map(wf.steps.map((step) => [step.id, step]));
+  // The `foreach` items whose outputs this session journaled (succeeded), by step id.
+  const journaledItems = new Map<string, Set<number>>();
   const emit = async (event: RunEvent) => {
     // Credentials an item's answer carries are secrets before its event is journaled.
     if (event.type === "item-finished") secrets.add(credentialsIn(event.outputs));
@@ -271,6 +274,14 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
         ...event,
         sealed: await sealItem(sealKey, event.stepId, event.index, event.outputs),
       };
+    }
+    if (event.type === "item-finished" && event.status === "succeeded") {
+      let journaled = journaledItems.get(event.stepId);
+      if (journaled === undefined) journaledItems.set(event.stepId, journaled = new Set());
+      journaled.add(event.index);
+      // A paginated item's list is journaled once: in its pages (the seal keeps it whole).
+      const step = stepsById.get(event.stepId);
+      if (step !== undefined) event = { ...event, ...pagesLeftOut(step, event.outputs) };
     }
     // And those of a page's items, before the page is journaled for `resume`.
     if (event.type === "page-fetched" && event.list !== undefined) {
@@ -419,8 +430,11 @@ export async function runWorkflow(wf: Workflow, opts: RunOptions): Promise<RunRe
         ...(sealKey !== undefined && redactionChanges(secrets, outputs)
           ? { sealed: await seal(sealKey, step.id, outputs) }
           : {}),
-        // A paginated read's list is journaled once: in its pages.
-        ...pagesLeftOut(step, outputs),
+        // A paginated read's list is journaled once: in its pages; a `foreach` step's
+        // outputs once: in its items.
+        ...(step.kind === "action" && step.foreach !== undefined
+          ? itemsLeftOut(outputs, journaledItems.get(step.id), opts.resumeItems?.[step.id])
+          : pagesLeftOut(step, outputs)),
       });
     } else if (status === "uncertain") {
       failed = true;
@@ -696,17 +710,17 @@ function refuseRedactedReads(
   }
 }
 
-/** Whether redacting `value` changes it. */
 /**
- * For the `step-succeeded` of a paginated read (no `foreach`): its outputs without the list its
- * `page-fetched` events journaled (every item of every page), the list's path and length;
- * replay puts them back (`lib/journal/replay.ts`). Nothing for any other step.
+ * For the `step-succeeded` of a paginated read, or the `item-finished` of an item of a
+ * paginated `foreach` step: its outputs without the list its `page-fetched` events journaled
+ * (every item of every page), the list's path and length; replay puts them back
+ * (`lib/journal/replay.ts`). Nothing for any other step.
  */
 function pagesLeftOut(
   step: Step,
   outputs: unknown,
 ): { outputs: unknown; pagedPath: string[]; pagedItems: number } | Record<never, never> {
-  if (step.kind !== "action" || !step.paginate || step.foreach !== undefined) return {};
+  if (step.kind !== "action" || !step.paginate) return {};
   const spec = findActionAnyCloud(serviceOfRef(step.action), step.action.action, step.version);
   const paging = spec?.pagination;
   if (paging === undefined) return {};
@@ -725,6 +739,28 @@ function pagesLeftOut(
   };
 }
 
+/**
+ * For the `step-succeeded` of a `foreach` step: no outputs (`[]`) and their number
+ * (`itemOutputs`) when every item's outputs are journaled in an `item-finished` event, of this
+ * session or of the one `resume` took the item from; replay puts them back, in item order.
+ * Nothing when an item's are not (its outputs are then journaled here, as they are).
+ */
+function itemsLeftOut(
+  outputs: unknown,
+  journaled: ReadonlySet<number> | undefined,
+  reused: readonly RecordedItem[] | undefined,
+): { outputs: unknown[]; itemOutputs: number } | Record<never, never> {
+  if (!Array.isArray(outputs) || outputs.length === 0) return {};
+  const earlier = new Set(
+    (reused ?? []).filter((item) => item.status === "succeeded").map((item) => item.index),
+  );
+  for (let index = 0; index < outputs.length; index++) {
+    if (!(journaled?.has(index) ?? false) && !earlier.has(index)) return {};
+  }
+  return { outputs: [], itemOutputs: outputs.length };
+}
+
+/** Whether redacting `value` changes it. */
 function redactionChanges(secrets: SecretSet, value: unknown): boolean {
   return secrets.size > 0 && stringifyJson(secrets.redact(value, "data")) !== stringifyJson(value);
 }

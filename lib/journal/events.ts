@@ -130,6 +130,12 @@ export type RunEvent =
      */
     pagedPath?: string[];
     pagedItems?: number;
+    /**
+     * A `foreach` step: its outputs are journaled once, in the `outputs` of its items'
+     * `item-finished` events (of this session or an earlier one); here `outputs` is `[]`, and
+     * replay puts these `itemOutputs` items' outputs back in item order.
+     */
+    itemOutputs?: number;
   }
   | {
     type: "step-failed";
@@ -185,6 +191,12 @@ export type RunEvent =
     error?: ErrorInfo;
     /** The outputs as they were, encrypted, when redaction changed them (for `resume`). */
     sealed?: { iv: string; data: string };
+    /**
+     * An item of a `paginate` step: the list at this path of `outputs` is journaled once, in
+     * the item's `page-fetched` events; here it holds none of those `pagedItems` items.
+     */
+    pagedPath?: string[];
+    pagedItems?: number;
   }
   | {
     type: "foreach-progress";

@@ -183,10 +183,11 @@ export interface StepRecord {
   /** The pages read so far (by item index, `-1`: no item), dropped as the step or item ends. */
   paging?: Map<number, PageProgress>;
   /**
-   * The items of the pages of the step's latest read (no `foreach`), in order, to put back
-   * into the outputs of its `step-succeeded` (`pagedPath`); `undefined` when a page is missing.
+   * The items of the pages of the step's latest read (by item index, `-1`: no `foreach`), in
+   * order, to put back into the outputs of its `step-succeeded` or the item's `item-finished`
+   * (`pagedPath`); none when a page is missing.
    */
-  pageItems?: { pages: number; items: unknown[] } | undefined;
+  pageItems?: Map<number, { pages: number; items: unknown[] }>;
   undo: UndoRecord[];
   /** Every `foreach` item that started, in the order they first started (kept across tries). */
   itemRecords: ItemRecord[];
@@ -287,16 +288,17 @@ function newStep(id: string): StepRecord {
 const at = (index: number | undefined) => (index === undefined ? "" : ` item ${index}`);
 
 /**
- * The outputs of a paginated step's `step-succeeded`, with the items its `page-fetched`
- * events journaled put back at `pagedPath` (the maps on the path copied, nothing else). Pages
- * that do not add up to `pagedItems` leave the outputs as journaled.
+ * The outputs of a paginated step's `step-succeeded` (or of an item's `item-finished`), with
+ * the items its `page-fetched` events journaled put back at `pagedPath` (the maps on the path
+ * copied, nothing else). Pages that do not add up to `pagedItems` leave the outputs as
+ * journaled.
  */
 function withPages(
   s: StepRecord,
-  e: Extract<RunEvent, { type: "step-succeeded" }>,
+  e: { index?: number; outputs: unknown; pagedPath?: string[]; pagedItems?: number },
 ): unknown {
-  const read = s.pageItems;
-  s.pageItems = undefined;
+  const read = s.pageItems?.get(e.index ?? -1);
+  s.pageItems?.delete(e.index ?? -1);
   const path = e.pagedPath ?? [];
   if (read === undefined || read.items.length !== e.pagedItems || path.length === 0) {
     return e.outputs;
@@ -312,6 +314,25 @@ function withPages(
     return { ...map, [key]: put(map[key], at + 1) };
   };
   return put(e.outputs, 0);
+}
+
+/**
+ * The outputs of a `foreach` step's `step-succeeded` that left them to its items
+ * (`itemOutputs`): the outputs of its items `0…count-1`, in order, as their `item-finished`
+ * events journaled them. Without a succeeded item for each, the outputs as journaled.
+ */
+function withItems(
+  items: ReadonlyMap<number, ItemRecord> | undefined,
+  count: number,
+  journaled: unknown,
+): unknown {
+  const outputs: unknown[] = [];
+  for (let index = 0; index < count; index++) {
+    const record = items?.get(index);
+    if (record?.status !== "succeeded") return journaled;
+    outputs.push(record.outputs);
+  }
+  return outputs;
 }
 
 /**
@@ -460,7 +481,11 @@ export function replay(
       const s = step(e.stepId);
       finish(s, e);
       s.status = "succeeded";
-      s.outputs = e.pagedPath === undefined ? e.outputs : withPages(s, e);
+      s.outputs = e.itemOutputs !== undefined
+        ? withItems(itemsById.get(e.stepId), e.itemOutputs, e.outputs)
+        : e.pagedPath === undefined
+        ? e.outputs
+        : withPages(s, e);
       if (e.sealed !== undefined) s.sealed = e.sealed;
       else delete s.sealed;
       if (e.requestId !== undefined) s.requestId = e.requestId;
@@ -523,14 +548,17 @@ export function replay(
       delete record.error;
     },
     "item-finished": (e) => {
-      step(e.stepId).polling?.delete(e.index);
-      step(e.stepId).paging?.delete(e.index);
+      const s = step(e.stepId);
+      s.polling?.delete(e.index);
+      s.paging?.delete(e.index);
+      const outputs = e.pagedPath === undefined ? e.outputs : withPages(s, e);
+      s.pageItems?.delete(e.index);
       const record = item(e.stepId, e.index);
       record.status = e.status;
       record.seq = seq;
       record.attempts = e.attempts;
       record.requests = e.requests;
-      record.outputs = e.outputs;
+      record.outputs = outputs;
       if (e.sealed !== undefined) record.sealed = e.sealed;
       else delete record.sealed; // a stale seal of an earlier try
       if (e.requestId !== undefined) record.requestId = e.requestId;
@@ -559,17 +587,15 @@ export function replay(
     "page-fetched": (e) => {
       const s = step(e.stepId);
       s.pages++;
-      if (e.index === undefined) {
-        const read = s.pageItems;
-        s.pageItems = e.list === undefined
-          ? undefined
-          : e.page === 1
-          ? { pages: 1, items: [...e.list] }
-          : read !== undefined && read.pages === e.page - 1
-          ? { pages: e.page, items: [...read.items, ...e.list] }
-          : undefined; // a page is missing
-      }
       const key = e.index ?? -1;
+      const read = s.pageItems?.get(key);
+      if (e.list !== undefined && (e.page === 1 || read?.pages === e.page - 1)) {
+        s.pageItems ??= new Map();
+        s.pageItems.set(key, {
+          pages: e.page,
+          items: [...(e.page === 1 ? [] : read?.items ?? []), ...e.list],
+        });
+      } else s.pageItems?.delete(key); // a page is missing
       const before = s.paging?.get(key);
       if (e.list === undefined || e.next === undefined) s.paging?.delete(key);
       else if (e.page === 1 || before?.pages === e.page - 1) {
