@@ -16,6 +16,7 @@ import type { RateLimiter } from "../engine/rate_limiter.ts";
 import { progressSink } from "./_progress.ts";
 import { boolFlag, listFlag, type ParsedArgs, stringFlag } from "./args.ts";
 import { type CliContext, UsageError } from "./context.ts";
+import { runNames } from "../workflow/names.ts";
 
 /** The state directory: `--state-dir`, else `.tcflow` in the working directory. */
 export function stateDirOf(parsed: ParsedArgs, ctx: CliContext): string {
@@ -260,7 +261,9 @@ export async function reopenRun(o: {
     connection.close();
     return undefined;
   }
-  const sinks: RunSink[] = [journalSink(store, runId, { secrets })];
+  const sinks: RunSink[] = [
+    journalSink(store, runId, { secrets, names: runNames(o.run.workflow) }),
+  ];
   if (!o.output.quiet) {
     sinks.push(progressSink({ write: (text) => ctx.io.stderr(text), color: o.output.color }));
   }

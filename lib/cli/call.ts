@@ -25,7 +25,7 @@ import type { ActionSpec, Field } from "../catalog/types.ts";
 import { callPaginated, type CallTarget, callWithRetry } from "../engine/call.ts";
 import { DEFAULT_RETRY } from "../workflow/defaults.ts";
 import { stringifyJson } from "../json.ts";
-import { redactor } from "../redact.ts";
+import { secretRedactor } from "../redaction.ts";
 import { formatValue } from "../notebook/terminal.ts";
 import { lookupAction } from "./actions.ts";
 import { connect, CONNECT_FLAGS } from "./_connect.ts";
@@ -111,7 +111,10 @@ export const callCommand: Command = async (args, ctx) => {
   const quiet = boolFlag(parsed, "quiet");
 
   const connection = await connect(parsed, ctx, { clouds: new Set(["tencentcloud"]) });
-  const redact = redactor(connection.secrets);
+  // The rules of every record (lib/redaction.ts): the text printed is data, an error is a message.
+  const redactor = secretRedactor(connection.secrets);
+  const redact = (text: string) => redactor(text, "data") as string;
+  const redactMessage = (text: string) => redactor(text, "message") as string;
   try {
     const region = connection.region ?? (connection.target.emulator ? "ap-guangzhou" : undefined);
     if (region === undefined) {
@@ -152,13 +155,13 @@ export const callCommand: Command = async (args, ctx) => {
     if (!outcome.ok) {
       const { code, message, requestId } = outcome.error;
       ctx.io.stderr(
-        redact(
+        redactMessage(
           `tcflow: ${spec.service}.${spec.name} failed: ${code}: ${message}${
             requestId ? ` (RequestId ${requestId})` : ""
           }${outcome.uncertain ? "; its outcome is unknown (not retried: no ClientToken)" : ""}\n`,
         ),
       );
-      if (json) ctx.io.stdout(redact(stringifyJson({ error: outcome.error }, 2) + "\n"));
+      if (json) ctx.io.stdout(redactMessage(stringifyJson({ error: outcome.error }, 2) + "\n"));
       return EXIT.failed;
     }
     const { RequestId: _, ...response } = outcome.response;

@@ -29,6 +29,7 @@ import { formatSummary, progressSink } from "./_progress.ts";
 import { boolFlag, listFlag, stringFlag } from "./args.ts";
 import { type Command, EXIT, UsageError } from "./context.ts";
 import { parseInputFlags, secretValues } from "../workflow/inputs.ts";
+import { runNames } from "../workflow/names.ts";
 
 const RUN_FLAGS = {
   ...CONNECT_FLAGS,
@@ -155,7 +156,7 @@ export const runCommand: Command = async (args, ctx) => {
     if (isStorageError(error)) return storageFailed(error);
     throw error;
   }
-  sinks.push(journalSink(store, runId, { secrets }));
+  sinks.push(journalSink(store, runId, { secrets, names: runNames(wf) }));
   if (!quiet) ctx.io.stderr(`journal: ${runLocation(store, runId)}\n`);
   // Ctrl-C stops the run cleanly: requests in flight are cancelled, the journal is closed, and
   // `tcflow resume` continues from there (a step cut in flight is retried only when safe).

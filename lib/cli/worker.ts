@@ -29,6 +29,7 @@ import { formatDuration } from "./_progress.ts";
 import { boolFlag, parseCommandArgs, type ParsedArgs, stringFlag } from "./args.ts";
 import { type CliContext, type Command, EXIT, UsageError } from "./context.ts";
 import { refuse, unsafeToRetry } from "./resume.ts";
+import { runNames } from "../workflow/names.ts";
 
 /** Text of `tcflow worker --help`. */
 export const WORKER_USAGE =
@@ -212,7 +213,7 @@ export const workerCommand: Command = async (args, ctx) => {
       try {
         const region = record.meta.region ?? connection.region;
         const secrets = [...run.inputSecrets, ...connection.secrets];
-        const sink = teeSink(journalSink(store, runId, { secrets }));
+        const sink = teeSink(journalSink(store, runId, { secrets, names: runNames(run.workflow) }));
         const state = replay(record.events, record.meta);
         const resume = resumeState(state);
         const blocked = new Map<string, string>();

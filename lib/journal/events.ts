@@ -360,4 +360,4 @@ export function teeSink(...sinks: RunSink[]): RunSink {
   };
 }
 
-export { REDACTED, redactor } from "../redact.ts";
+export { REDACTED } from "../redact.ts";

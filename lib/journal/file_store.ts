@@ -264,7 +264,10 @@ export class FileJournalStore implements JournalStore {
   }
 
   /** A {@link RunSink} appending to a run this store created or opened. */
-  sink(runId: string, options: { secrets?: Iterable<string> } = {}): RunSink {
+  sink(
+    runId: string,
+    options: { secrets?: Iterable<string>; names?: Iterable<string> } = {},
+  ): RunSink {
     return journalSink(this, runId, options);
   }
 

@@ -9,13 +9,14 @@
  * store has not opened. Readers (`read`, `list`, reports) need no lock.
  *
  * Secrets: events are redacted by the executor before they reach a store, and
- * {@link journalSink} redacts once more with the secrets it is given; {@link runMeta} replaces
- * secret inputs by `***`. A store never sees a secret value.
+ * {@link journalSink} redacts once more with the secrets it is given; {@link runMeta} redacts
+ * the inputs by the same rules ({@link redactedInputs}). A store never sees a secret value.
  *
  * @module
  */
-import { REDACTED, redactor, type RunEvent, type RunSink } from "./events.ts";
-import type { Workflow } from "../workflow/model.ts";
+import { REDACTED, type RunEvent, type RunSink } from "./events.ts";
+import type { InputDecl, Workflow } from "../workflow/model.ts";
+import { secretValues } from "../workflow/inputs.ts";
 import { secretRedactor } from "../redaction.ts";
 
 /** Version of the journal's file format, in every {@link RunMeta}. */
@@ -209,7 +210,9 @@ export interface JournalStore {
 
 /**
  * A {@link RunSink} that appends to a run of a store (the run must be created or opened).
- * Every event is redacted with `secrets` first.
+ * Every event is redacted with `secrets` first; `names` (the run's, `runNames` of
+ * `lib/workflow/names.ts`) are never rewritten as keys of its data (an input's name holding a
+ * piece of a secret).
  *
  * @example
  * ```ts
@@ -221,12 +224,12 @@ export interface JournalStore {
 export function journalSink(
   store: Pick<JournalStore, "append">,
   runId: string,
-  options: { secrets?: Iterable<string> } = {},
+  options: { secrets?: Iterable<string>; names?: Iterable<string> } = {},
 ): RunSink {
   // The record rules of lib/redaction.ts: a record's own keys and ids (type, runId, stepId,
   // status…) are never rewritten, so a secret PIN inside the run id's date, or a secret word
   // like `succeeded`, cannot damage the journal; data and messages are redacted.
-  const redact = secretRedactor(options.secrets ?? []);
+  const redact = secretRedactor(options.secrets ?? [], new Set(options.names ?? []));
   return { append: (event) => store.append(runId, redact(event) as RunEvent) };
 }
 
@@ -248,7 +251,42 @@ export interface RunMetaOptions {
 }
 
 /**
- * The {@link RunMeta} of a run that starts: secret inputs replaced by `***`.
+ * Inputs as a run's records show them (`meta.json`, the database run row, a notebook's cells and
+ * report): a secret input is `***` as a whole, and the rest is redacted by the rules of every
+ * record (`lib/redaction.ts`) with the secret inputs' values and `secrets`: a copy of a secret
+ * of any length standing as a whole value is `***`, one of 3 characters or more inside text is
+ * too, and the input names (the author's) are never rewritten; a value that only looks like a
+ * key is kept.
+ *
+ * @example
+ * ```ts
+ * import { redactedInputs } from "./store.ts";
+ * const decls = [
+ *   { name: "pin", type: "string", secret: true },
+ *   { name: "copy", type: "string", secret: false },
+ * ] as Parameters<typeof redactedInputs>[1];
+ * redactedInputs({ pin: "ge", copy: "ge" }, decls); // { pin: "***", copy: "***" }
+ * ```
+ */
+export function redactedInputs(
+  inputs: Record<string, unknown>,
+  decls: readonly InputDecl[],
+  secrets: Iterable<string> = [],
+): Record<string, unknown> {
+  const secretNames = new Set(decls.filter((decl) => decl.secret).map((decl) => decl.name));
+  const shown: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(inputs)) {
+    shown[name] = secretNames.has(name) ? REDACTED : value;
+  }
+  const redact = secretRedactor(
+    [...secrets, ...secretValues(inputs, [...decls])],
+    new Set([...decls.map((decl) => decl.name), ...Object.keys(inputs)]),
+  );
+  return (redact({ inputs: shown }, "record") as { inputs: Record<string, unknown> }).inputs;
+}
+
+/**
+ * The {@link RunMeta} of a run that starts: inputs redacted by {@link redactedInputs}.
  *
  * @example
  * ```ts
@@ -259,10 +297,6 @@ export interface RunMetaOptions {
 export async function runMeta(options: RunMetaOptions): Promise<RunMeta> {
   const { workflow } = options;
   const secretInputNames = workflow.inputs.filter((decl) => decl.secret).map((decl) => decl.name);
-  const inputs: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(options.inputs)) {
-    inputs[name] = secretInputNames.includes(name) ? REDACTED : value;
-  }
   return {
     format: JOURNAL_FORMAT,
     runId: options.runId,
@@ -271,7 +305,7 @@ export async function runMeta(options: RunMetaOptions): Promise<RunMeta> {
     workflowSource: workflow.source,
     workflowSha256: await sha256Hex(workflow.source),
     startedMs: options.startedMs,
-    inputs: redactor(options.secrets ?? [])(inputs),
+    inputs: redactedInputs(options.inputs, workflow.inputs, options.secrets),
     secretInputNames,
     ...(options.region !== undefined ? { region: options.region } : {}),
     ...(options.target !== undefined && Object.keys(options.target).length > 0

@@ -22,7 +22,7 @@
 import { suggest } from "../catalog/suggest.ts";
 import { parseInputFlags, secretValues } from "../workflow/inputs.ts";
 import type { Deps } from "../deps.ts";
-import { redactor, type RunEvent } from "../journal/events.ts";
+import type { RunEvent } from "../journal/events.ts";
 import {
   type RecordedStep,
   type RunOptions,
@@ -38,6 +38,7 @@ import { newRunId } from "../journal/run_id.ts";
 import {
   journalSink,
   type JournalStore,
+  redactedInputs,
   type RunMeta,
   runMeta,
   type RunRecord,
@@ -49,6 +50,7 @@ import type { Workflow } from "../workflow/model.ts";
 import { type Plan, type PlannedStep, type PlanOptions, planWorkflow } from "../workflow/plan.ts";
 import { type Cell, type CellStatus, deriveCells, latestInputs, scanEvents } from "./_cells.ts";
 import { type CellDeps, directDeps, transitiveSteps } from "./_deps.ts";
+import { runNames } from "../workflow/names.ts";
 
 export type { Cell, CellStatus } from "./_cells.ts";
 
@@ -244,7 +246,7 @@ export class NotebookSession {
       reads: this.#deps,
       state: this.#state(),
       events: this.#events,
-      inputs: redactor(this.#secrets())(this.#inputs),
+      inputs: redactedInputs(this.#inputs, this.workflow.inputs, this.#secrets()),
       secretChanged: this.#secretChanged,
       changed: this.#changed,
     });
@@ -543,7 +545,7 @@ export class NotebookSession {
       locked: false,
     };
     // The inputs as they are now (after `set`), redacted like the journal's.
-    const options = { inputs: redactor(this.#secrets())(this.#inputs) };
+    const options = { inputs: redactedInputs(this.#inputs, this.workflow.inputs, this.#secrets()) };
     return format === "html" ? renderHtml(record, options) : renderMarkdown(record, options);
   }
 
@@ -582,7 +584,10 @@ export class NotebookSession {
   #journal() {
     const o = this.#options;
     return o.store !== undefined
-      ? journalSink(o.store, this.runId, { secrets: this.#secrets() })
+      ? journalSink(o.store, this.runId, {
+        secrets: this.#secrets(),
+        names: runNames(this.workflow),
+      })
       : undefined;
   }
 
