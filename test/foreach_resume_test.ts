@@ -192,3 +192,25 @@ Deno.test("an item left uncertain by a kill does not trigger rollback: on_failur
   assert.equal(retried.code, 0, retried.stderr);
   assert.deepEqual(names(fx), ["p0", "p1", "p3", "p4", "p5", "p2"]);
 });
+
+Deno.test("every item done before a kill: resume sends none, and the step keeps the last item's request id", async () => {
+  const fx = await fixture();
+  const text = plans("fail").replace(
+    "outputs:\n",
+    "outputs:\n  request_id: ${{ steps.plans.request_id }}\n",
+  );
+  const crashed = await journaledRun(fx, text, {
+    runId: "r-all-done",
+    // Killed after the last item was journaled, before the step finished.
+    crash: { after: (e) => isItem(e, "item-finished", 5) },
+  });
+  assert.equal(crashed, "crashed");
+  const last = (await fx.store.read("r-all-done")).events.find((e) =>
+    isItem(e, "item-finished", 5)
+  ) as { requestId?: string } | undefined;
+  assert.match(last?.requestId ?? "", /^[0-9a-f-]{36}$/, "the item's request id is journaled");
+  const resumed = await cli(fx, ["resume", "r-all-done", "--json", "--quiet"]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.equal(names(fx).length, 6, "no item sent again");
+  assert.equal(JSON.parse(resumed.stdout).outputs.request_id, last?.requestId);
+});

@@ -205,3 +205,37 @@ steps:
   assert.equal(third.code, 0);
   assert.equal(deletes(fx).length, 2, "a finished rollback repeats nothing");
 });
+
+Deno.test("a step skipped by its when: is in the undo blocks' scope, read as skipped", async () => {
+  const fx = await fixture();
+  await Deno.writeTextFile(
+    `${fx.dir}/skip.yaml`,
+    `
+tcflow: 1
+name: skip
+region: ap-guangzhou
+steps:
+  - id: suffix
+    when: \${{ false }}
+    set: { text: "-x" }
+  - id: plan
+    action: apigateway.CreateUsagePlan
+    with: { UsagePlanName: "p\${{ steps.suffix.status == 'skipped' ? '' : steps.suffix.outputs.text }}" }
+    undo:
+      action: apigateway.DeleteUsagePlan
+      with:
+        UsagePlanId: "\${{ steps.suffix.status == 'skipped' ? steps.plan.outputs.Result.UsagePlanId : 'none' }}"
+  - id: gate
+    assert: \${{ false }}
+    message: stop here
+`,
+  );
+  const run = await cli(fx, ["run", "skip.yaml", "--json", "--quiet"]);
+  assert.equal(run.code, 1, run.stderr);
+  assert.deepEqual(plansLeft(fx), ["p"]);
+  const runId = JSON.parse(run.stdout).run_id;
+  const rolled = await cli(fx, ["rollback", runId, "--json"]);
+  assert.equal(rolled.code, 0, rolled.stderr);
+  assert.deepEqual(JSON.parse(rolled.stdout).steps, [{ id: "plan", status: "succeeded" }]);
+  assert.deepEqual(plansLeft(fx), []);
+});

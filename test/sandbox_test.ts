@@ -136,9 +136,7 @@ const RUNTIME: string[] = [
 
 Deno.test("prototype and overflow probes fail the step cleanly at run time", async () => {
   for (const expr of RUNTIME) {
-    const started = performance.now();
     const { code, stdout, stderr } = await runExpr(expr);
-    const ms = performance.now() - started;
     assert.equal(code, 1, `${expr}: ${stderr}`);
     const doc = parseJson(stdout, "auto") as {
       steps: Array<{ status: string; error?: { code: string; message: string } }>;
@@ -146,7 +144,10 @@ Deno.test("prototype and overflow probes fail the step cleanly at run time", asy
     assert.equal(doc.steps[0]?.status, "failed", expr);
     assert.match(doc.steps[0]?.error?.code ?? "", /^E_[A-Z_]+$/, expr);
     assert.ok(!/function|native code|\[object/i.test(doc.steps[0]?.error?.message ?? ""), expr);
-    assert.ok(ms < 10_000, `${expr} took ${ms} ms`);
+    if (expr.includes(".map(")) {
+      // Stopped by the evaluator's budget, not by running out of time or memory.
+      assert.match(doc.steps[0]?.error?.message ?? "", /too many steps|too large/, expr);
+    }
   }
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
@@ -193,8 +194,9 @@ Deno.test("no prototype changed after every probe", () => {
 
 Deno.test("a regular expression cannot hang the run (catastrophic backtracking)", async () => {
   // `(a|a)*` and `(\w|a)+` backtrack exponentially in a backtracking engine; `matches` must
-  // refuse such patterns or match in linear time; `a*a*a*a*a*a*b` is polynomial (n^6). Each
-  // runs in a subprocess killed after 20 s, so a hang is bounded.
+  // refuse such patterns or match in linear time; `a*a*a*a*a*a*b` is polynomial (n^6), years
+  // for these subjects. Each runs in a subprocess killed after 60 s (a bound, not a timing
+  // target: a busy machine must not fail it), so a hang fails with a message.
   const cases: Array<[string, string]> = [
     ["^(a|a)*$", "a".repeat(34) + "!"],
     // Four backslashes in the file: YAML's double quotes keep two, CEL's string one: `\w`.
@@ -208,18 +210,15 @@ Deno.test("a regular expression cannot hang the run (catastrophic backtracking)"
       `tcflow: 1\nname: redos\ninputs:\n  s: { type: string }\nsteps:\n  - id: m\n` +
         `    set: { x: "\${{ inputs.s.matches('${pattern}') }}" }\n`,
     );
-    const started = performance.now();
     const result = await runBounded(
       ["run", file, "--emulator", "--input", `s=${subject}`, "--state-dir", `${dir}/st`],
-      20_000,
+      60_000,
     );
-    const ms = performance.now() - started;
-    assert.ok(result !== undefined, `matches('${pattern}') still running after 20 s`);
+    assert.ok(result !== undefined, `matches('${pattern}') still running after 60 s`);
     // The linear-time engine answers every pattern: no match (the subjects end in "!" or lack
     // the "b"), so the run succeeds.
     assert.equal(result.code, 0, result.stderr);
     assert.ok(!hasStackTrace(result.stderr), result.stderr);
-    assert.ok(ms < 15_000, `matches('${pattern}') took ${Math.round(ms)} ms`);
   }
 });
 

@@ -181,6 +181,21 @@ Deno.test("a missing or damaged meta.json is listed as damaged; other runs still
   await assert.rejects(store.open("c-badmeta"), damaged(/checksum mismatch/));
 });
 
+Deno.test("a run without meta.json is listed at the time its id names (UTC), else at 0", async () => {
+  const store = await tempStore();
+  await finishedRun(store, "20261123T104512Z-ab12");
+  await finishedRun(store, "no-time-in-id");
+  for (const id of ["20261123T104512Z-ab12", "no-time-in-id"]) {
+    await Deno.remove(`${store.runDir(id)}/meta.json`);
+  }
+  const runs = await store.list();
+  assert.deepEqual(runs.map((r) => [r.runId, r.status, r.startedMs]).sort(), [
+    // 2026-11-23 10:45:12 UTC: November is month 10 of Date.UTC.
+    ["20261123T104512Z-ab12", "damaged", 1_795_430_712_000],
+    ["no-time-in-id", "damaged", 0],
+  ]);
+});
+
 Deno.test("a run directory appears whole: none is visible while create writes its meta", async () => {
   const dir = await Deno.makeTempDir({ prefix: "tcflow-atomic-" });
   let release!: () => void;
