@@ -57,7 +57,13 @@ async function submit(url: string, text: string): Promise<{ runId: string; dir: 
   return { runId: JSON.parse(out.stdout).run_id, dir };
 }
 
-function worker(url: string, server: EmulatorServer, name: string, more: string[]): CliProcess {
+function worker(
+  url: string,
+  server: EmulatorServer,
+  name: string,
+  more: string[],
+  env: Record<string, string> = {},
+): CliProcess {
   return spawnCli([
     "worker",
     "--store",
@@ -68,7 +74,7 @@ function worker(url: string, server: EmulatorServer, name: string, more: string[
     "--endpoint-url",
     server.url,
     ...more,
-  ]);
+  ], { env });
 }
 
 /** Waits for processes, killing what is still there after `limitMs`. */
@@ -192,6 +198,22 @@ export async function killTrial(
   }
 }
 
+/** Most of `times` (ms, sorted) in any 1-second window (sliding). */
+export function busiestSecond(times: readonly number[]): number {
+  let most = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i]! - times[j]! >= 1000) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+/** The `p` quantile (0-1) of `values`. */
+function quantile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+}
+
 /** What the rate trial came to (judged by the emulator's call log). */
 export interface RateResult {
   limitPerS: number;
@@ -204,6 +226,21 @@ export interface RateResult {
   /** Most calls in one clock second. */
   maxSecond: number;
   limitExceeded: number;
+  /** From the workers' rate trace: the slots the database granted and what became of them. */
+  slots: {
+    /** Slots spent (a call was sent). */
+    spent: number;
+    /** Slots wasted: the worker woke one interval or more after the slot. */
+    wasted: number;
+    /** Most spent slots (by the database clock) in any 1 s window. */
+    maxWindow: number;
+    /** Most sends (the workers' wake-up times) in any 1 s window. */
+    maxWakeWindow: number;
+    /** How late workers woke after their slots (ms): p50, p99, max, over every slot. */
+    lateP50: number;
+    lateP99: number;
+    lateMax: number;
+  };
 }
 
 /** 3 workers, an `items`-item DescribeTopicList foreach under 20/s × `scale` on both sides. */
@@ -212,6 +249,7 @@ export async function rateTrial(
   o: { items: number; scale: number },
 ): Promise<RateResult> {
   const server = await serveEmulator({ port: 0, rateScale: o.scale });
+  const traceDir = await Deno.makeTempDir({ prefix: "tcflow-rate-trace-" });
   try {
     const { dir } = await submit(
       url,
@@ -225,7 +263,13 @@ export async function rateTrial(
       }),
     );
     const workers = [0, 1, 2].map((i) =>
-      worker(url, server, `w${i}`, ["--concurrency", "16", "--rate-scale", String(o.scale)])
+      worker(
+        url,
+        server,
+        `w${i}`,
+        ["--concurrency", "16", "--rate-scale", String(o.scale)],
+        { TCFLOW_RATE_TRACE: `${traceDir}/w${i}.jsonl` },
+      )
     );
     await finish(workers, 600_000);
     await Deno.remove(dir, { recursive: true });
@@ -234,11 +278,6 @@ export async function rateTrial(
       a - b
     );
     const seconds = (times.at(-1)! - times[0]!) / 1000;
-    let maxWindow = 0;
-    for (let i = 0, j = 0; i < times.length; i++) {
-      while (times[i]! - times[j]! >= 1000) j++;
-      maxWindow = Math.max(maxWindow, i - j + 1);
-    }
     // As a server that counts calls per clock second sees them.
     const perSecond = new Map<number, number>();
     for (const t of times) {
@@ -247,18 +286,35 @@ export async function rateTrial(
     const maxSecond = Math.max(...perSecond.values());
     const limitPerS = 20 * o.scale;
     const achievedPerS = (times.length - 1) / seconds;
+    const trace: { slotMs: number; lateMs: number; spent: boolean; wokeMs: number }[] = [];
+    for (const entry of Deno.readDirSync(traceDir)) {
+      const text = await Deno.readTextFile(`${traceDir}/${entry.name}`);
+      for (const line of text.split("\n")) if (line !== "") trace.push(JSON.parse(line));
+    }
+    const spent = trace.filter((t) => t.spent);
+    const late = trace.map((t) => t.lateMs);
     return {
       limitPerS,
       calls: calls.length,
       achievedPerS,
       share: achievedPerS / limitPerS,
       seconds,
-      maxWindow,
+      maxWindow: busiestSecond(times),
       maxSecond,
       limitExceeded: calls.filter((c) => c.outcome === "RequestLimitExceeded").length,
+      slots: {
+        spent: spent.length,
+        wasted: trace.length - spent.length,
+        maxWindow: busiestSecond(spent.map((t) => t.slotMs).sort((a, b) => a - b)),
+        maxWakeWindow: busiestSecond(spent.map((t) => t.wokeMs).sort((a, b) => a - b)),
+        lateP50: quantile(late, 0.5),
+        lateP99: quantile(late, 0.99),
+        lateMax: Math.max(...late),
+      },
     };
   } finally {
     await server.close();
+    await Deno.remove(traceDir, { recursive: true });
   }
 }
 

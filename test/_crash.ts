@@ -49,11 +49,14 @@ export interface CliProcess {
 }
 
 /** Starts `deno run <the tcflow task's permissions> cli.ts args…`, stderr and stdout read as they come. */
-export function spawnCli(args: string[], options: { cwd?: string } = {}): CliProcess {
+export function spawnCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): CliProcess {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", ...TASK_PERMISSIONS, `${ROOT}cli.ts`, ...args],
     cwd: options.cwd ?? ROOT,
-    env: CLI_ENV,
+    env: { ...CLI_ENV, ...options.env },
     clearEnv: false,
     stdin: "null",
     stdout: "piped",

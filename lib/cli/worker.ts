@@ -16,7 +16,7 @@ import { runWorkflow } from "../engine/executor.ts";
 import { type Claim, isConnectionError, PgJournalStore } from "../journal/pg_store.ts";
 import { recordedSteps, replay, resumeState } from "../journal/replay.ts";
 import { JournalError, journalSink } from "../journal/store.ts";
-import { createPgRateLimiter } from "../cluster/pg_rate_limiter.ts";
+import { createPgRateLimiter, type SlotSpend } from "../cluster/pg_rate_limiter.ts";
 import { leaseGuarded, LeaseLost } from "../cluster/lease_guard.ts";
 import { ItemWorker } from "../cluster/item_worker.ts";
 import { pgItemDispatcher } from "../cluster/pg_item_dispatcher.ts";
@@ -57,6 +57,9 @@ const WORKER_FLAGS = {
   name: { type: "string" },
   "item-retention": { type: "string" },
 } as const;
+
+/** Env of the rate trace (proofs only): a file the worker appends its rate slots to. */
+export const RATE_TRACE_ENV = "TCFLOW_RATE_TRACE";
 
 /** How often a worker deletes the items of runs finished longer ago than the retention. */
 const PRUNE_EVERY_MS = 60_000;
@@ -112,10 +115,20 @@ export const workerCommand: Command = async (args, ctx) => {
     }
     stopping = true;
   });
+  // For proofs only: env TCFLOW_RATE_TRACE=FILE appends one JSON line per rate slot (its time
+  // by the database clock, how late the worker woke, spent or wasted) when the worker exits.
+  const tracePath = nonEmpty(ctx.env(RATE_TRACE_ENV));
+  const trace: string[] = [];
   const rateLimiter = createPgRateLimiter({
     sql: store.sql,
     deps: ctx.deps,
     scale: Number(stringFlag(parsed, "rate-scale") ?? 1),
+    ...(tracePath !== undefined
+      ? {
+        onSpend: (_key: string, spend: SlotSpend) =>
+          trace.push(JSON.stringify({ ...spend, wokeMs: ctx.deps.now() })),
+      }
+      : {}),
   });
   const clients = new Map<ProviderName, Promise<Connection>>();
   const clientFor = async (service: string): Promise<CallPort> => {
@@ -194,6 +207,9 @@ export const workerCommand: Command = async (args, ctx) => {
     items.close();
     for (const connection of clients.values()) connection.then((c) => c.close(), () => {});
     await store.end();
+    if (tracePath !== undefined && trace.length > 0) {
+      await Deno.writeTextFile(tracePath, trace.join("\n") + "\n", { append: true });
+    }
   }
   return failures > 0 ? EXIT.failed : EXIT.ok;
 

@@ -8,9 +8,19 @@
  * and answers how long to wait, by the database clock only: the caller sleeps that long and
  * sends. Calls of one process that ask while its statement for the key is out are served by
  * the next statement together (n slots for one round trip). A burst tolerance of one interval
- * lets at most 2 calls go at once above the steady rate; scale is that of the in-process limiter (`--rate-scale`); the headroom is 0.95 (the
- * database clock is one clock for all workers, so less margin is needed than for the 0.9 of
- * separate processes).
+ * lets at most 2 calls go at once above the steady rate; scale is that of the in-process
+ * limiter (`--rate-scale`); the headroom is 0.95 (the database clock is one clock for all
+ * workers, so less margin is needed than for the 0.9 of separate processes).
+ *
+ * A slot is spendable for one interval only. The database hands out slots one interval apart,
+ * but a worker on a loaded host may wake long after its slot (its timer, or the answer to the
+ * statement, waits for the event loop): the calls of several late slots would then go together
+ * and overrun a server that counts per second. So a caller that wakes one interval or more
+ * after its slot's time does not send: the late slot is wasted (it stays used in the bucket,
+ * so the rate only goes down) and the caller asks for a new one. The slot's time on the local
+ * clock is counted from the moment the statement was sent (the database's `now()` is later),
+ * so lateness is never underestimated; only durations of the local clock are used, never its
+ * time of day.
  *
  * @module
  */
@@ -21,8 +31,8 @@ import type { RateLimiter } from "../engine/rate_limiter.ts";
 /** Options of {@link createPgRateLimiter}. */
 export interface PgRateLimiterOptions {
   sql: postgres.Sql;
-  /** Sleeping (the durations come from the database). */
-  deps: Pick<Deps, "sleep">;
+  /** Sleeping (the durations come from the database) and the local clock (durations only). */
+  deps: Pick<Deps, "now" | "sleep">;
   /** Multiplies every rate (`--rate-scale`). Default 1. */
   scale?: number;
   /** Fraction of the documented rate used. Default 0.95. */
@@ -31,6 +41,39 @@ export interface PgRateLimiterOptions {
   burst?: number;
   /** Told the database time (ms since the epoch) at which each call may go (tests, proofs). */
   onSlot?(key: string, sendAtMs: number): void;
+  /**
+   * Told, for each slot, whether its caller spent it (sent) or wasted it (woke `lateMs` or more
+   * after it, one interval or more) — proofs (`TCFLOW_RATE_TRACE`).
+   */
+  onSpend?(key: string, spend: SlotSpend): void;
+}
+
+/** What became of one slot (see {@link PgRateLimiterOptions.onSpend}). */
+export interface SlotSpend {
+  /** The slot, by the database clock (ms since the epoch). */
+  slotMs: number;
+  /** How late the caller woke (local clock, ms; ≤ 0 on time). */
+  lateMs: number;
+  /** False: the slot was wasted and the caller asked for another one. */
+  spent: boolean;
+}
+
+/**
+ * Where a granted slot falls on the local clock: `askedAtMs` (local) is when the statement was
+ * sent, `dbNowMs` the database's `now()` of that statement and `sendAtMs` the slot (database
+ * clock). The database's `now()` comes after the statement was sent, so the local slot is never
+ * later than the true one (lateness is never underestimated).
+ */
+export function localSlotMs(askedAtMs: number, dbNowMs: number, sendAtMs: number): number {
+  return askedAtMs + Math.max(0, sendAtMs - dbNowMs);
+}
+
+/**
+ * Whether a slot due at `dueMs` (local clock) may still be spent at `nowMs`: up to (not
+ * including) one interval after it. A later caller does not send; the slot is wasted.
+ */
+export function slotSpendable(dueMs: number, nowMs: number, intervalMs: number): boolean {
+  return nowMs - dueMs < intervalMs;
 }
 
 /**
@@ -72,6 +115,7 @@ export function createPgRateLimiter(options: PgRateLimiterOptions): RateLimiter 
         const toleranceS = (burst - 1) * intervalS;
         const n = waiters.length;
         let rows: { base_ms: number; now_ms: number }[];
+        const askedAtMs = deps.now();
         try {
           rows = await sql<{ base_ms: number; now_ms: number }[]>`
             INSERT INTO tcflow_rate_buckets AS b (service, action, region, credential, tat)
@@ -93,7 +137,7 @@ export function createPgRateLimiter(options: PgRateLimiterOptions): RateLimiter 
           // The call may go `tolerance` before its slot (2 at once after a pause).
           const sendAtMs = Math.max(nowMs, baseMs + (j * intervalS - toleranceS) * 1000);
           options.onSlot?.(key, sendAtMs);
-          w.resolve(sendAtMs - nowMs);
+          w.resolve({ sendAtMs, dueMs: localSlotMs(askedAtMs, nowMs, sendAtMs) });
         });
       }
     } finally {
@@ -104,24 +148,40 @@ export function createPgRateLimiter(options: PgRateLimiterOptions): RateLimiter 
   return {
     effectiveRate,
     async acquire(key, ratePerS, signal) {
-      signal?.throwIfAborted();
       const qkey = `${key}\u0000${ratePerS}`;
-      const waitMs = await new Promise<number>((resolve, reject) => {
-        const queue = queues.get(qkey) ?? [];
-        // Aborted while queued: no slot is reserved for it (one already reserved is lost).
-        signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
-        queue.push({ resolve, reject, ...(signal !== undefined ? { signal } : {}) });
-        queues.set(qkey, queue);
-        if (!inFlight.has(qkey)) void reserve(qkey, key, ratePerS);
-      });
-      if (waitMs >= 1) await deps.sleep(waitMs, signal);
-      signal?.throwIfAborted();
+      const intervalMs = 1000 / effectiveRate(ratePerS);
+      for (;;) {
+        signal?.throwIfAborted();
+        const grant = await new Promise<Grant>((resolve, reject) => {
+          const queue = queues.get(qkey) ?? [];
+          // Aborted while queued: no slot is reserved for it (one already reserved is lost).
+          signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+          queue.push({ resolve, reject, ...(signal !== undefined ? { signal } : {}) });
+          queues.set(qkey, queue);
+          if (!inFlight.has(qkey)) void reserve(qkey, key, ratePerS);
+        });
+        const waitMs = grant.dueMs - deps.now();
+        if (waitMs >= 1) await deps.sleep(waitMs, signal);
+        signal?.throwIfAborted();
+        // Woke one interval or more after the slot: sending now would add to the calls of the
+        // slots due now. The slot is wasted; ask for a new one.
+        const nowMs = deps.now();
+        const spent = slotSpendable(grant.dueMs, nowMs, intervalMs);
+        options.onSpend?.(key, { slotMs: grant.sendAtMs, lateMs: nowMs - grant.dueMs, spent });
+        if (spent) return;
+      }
     },
   };
 }
 
+/** A slot handed to a caller: by the database clock, and on the local clock. */
+interface Grant {
+  sendAtMs: number;
+  dueMs: number;
+}
+
 interface Waiter {
-  resolve(waitMs: number): void;
+  resolve(grant: Grant): void;
   reject(error: unknown): void;
   signal?: AbortSignal;
 }

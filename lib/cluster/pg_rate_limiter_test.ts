@@ -8,7 +8,12 @@ import postgres from "postgres";
 import { freshDatabase, stopTestServer, testServer } from "../../test/_postgres.ts";
 import { rateKey } from "../engine/rate_limiter.ts";
 import { migrate } from "../journal/pg_schema.ts";
-import { createPgRateLimiter } from "./pg_rate_limiter.ts";
+import {
+  createPgRateLimiter,
+  localSlotMs,
+  type SlotSpend,
+  slotSpendable,
+} from "./pg_rate_limiter.ts";
 
 const server = await testServer();
 if (typeof server === "string") console.log(`pg_rate_limiter_test: ${server}`);
@@ -38,6 +43,7 @@ Deno.test({
           headroom: 1,
           onSlot: (k, ms) => k === key && sends.push(ms),
           deps: {
+            now: () => 0,
             sleep: () => {
               slept++;
               return Promise.resolve();
@@ -100,7 +106,7 @@ Deno.test({
         sql: counted,
         headroom: 1,
         onSlot: (_, ms) => sends.push(ms),
-        deps: { sleep: () => Promise.resolve() },
+        deps: { now: () => 0, sleep: () => Promise.resolve() },
       });
       const key = rateKey({ service: "cvm", action: "A", region: "r", secretId: "AKID" });
       // 16 items claimed at once ask together: the first alone, the other 15 in one statement.
@@ -116,6 +122,75 @@ Deno.test({
       const abort = new AbortController();
       abort.abort(new Error("stopped"));
       await assert.rejects(limiter.acquire(key, 10, abort.signal), /stopped/);
+    } finally {
+      await sql.end();
+      await db.drop();
+    }
+  },
+});
+
+Deno.test("slot validity: a slot is spendable until one interval after it, not at one interval", () => {
+  // Slot due at 1000 ms (local clock), interval 10 ms.
+  assert.equal(slotSpendable(1000, 990, 10), true); // woke early (a fake sleep): spend
+  assert.equal(slotSpendable(1000, 1000, 10), true);
+  assert.equal(slotSpendable(1000, 1009.9, 10), true);
+  assert.equal(slotSpendable(1000, 1010, 10), false); // one interval late: wasted
+  assert.equal(slotSpendable(1000, 1400, 10), false);
+  // The slot on the local clock counts from when the statement was sent: asked at 500 (local),
+  // the database said now = 7000 and slot = 7040 (its clock) -> due at 540 locally.
+  assert.equal(localSlotMs(500, 7000, 7040), 540);
+  // A slot at the database's now (the burst) is due when the statement was sent.
+  assert.equal(localSlotMs(500, 7000, 7000), 500);
+});
+
+Deno.test({
+  name:
+    "pg rate limiter: a caller that wakes one interval late wastes its slot and takes a new one",
+  ignore: typeof server === "string",
+  fn: async () => {
+    if (typeof server === "string") return;
+    const db = await freshDatabase(server);
+    const sql = postgres(db.url, { max: 2, onnotice: () => {} });
+    try {
+      await migrate(sql);
+      // An injected local clock: each sleep oversleeps by `overMs` (a loaded host's late
+      // timer), then `overMs` is 0 (the next sleep is on time).
+      let clock = 0;
+      let overMs = 0;
+      const spends: SlotSpend[] = [];
+      const slots: number[] = [];
+      const limiter = createPgRateLimiter({
+        sql,
+        headroom: 1,
+        onSlot: (_, ms) => slots.push(ms),
+        onSpend: (_, spend) => spends.push(spend),
+        deps: {
+          now: () => clock,
+          sleep: (ms) => {
+            clock += ms + overMs;
+            overMs = 0;
+            return Promise.resolve();
+          },
+        },
+      });
+      const key = rateKey({ service: "cvm", action: "A", region: "r", secretId: "AKID" });
+      // A backlog of 10 s in the bucket: every slot handed out is in the future, so every
+      // caller sleeps (whatever the real time the test takes).
+      await sql`INSERT INTO tcflow_rate_buckets (service, action, region, credential, tat)
+        VALUES ('cvm', 'A', 'r', 'AKID', now() + interval '10 seconds')`;
+      // 10/s: one slot every 100 ms. The caller wakes 150 ms late: not sent, a new slot.
+      overMs = 150;
+      await limiter.acquire(key, 10);
+      assert.deepEqual(spends.map((s) => s.spent), [false, true]);
+      assert.equal(slots.length, 2, "one acquire took two slots");
+      assert.ok(spends[0]!.lateMs >= 150, `late by ${spends[0]!.lateMs} ms`);
+      // The new slot is a later one: the wasted slot stays used in the bucket.
+      assert.ok(slots[1]! > slots[0]!, `new slot ${slots[1]} after the wasted ${slots[0]}`);
+      // Late by less than an interval: spent.
+      overMs = 60;
+      await limiter.acquire(key, 10);
+      assert.deepEqual(spends.map((s) => s.spent), [false, true, true]);
+      assert.equal(slots.length, 3);
     } finally {
       await sql.end();
       await db.drop();
