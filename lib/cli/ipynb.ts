@@ -14,6 +14,7 @@ import { formatDiagnostic } from "../workflow/snippet.ts";
 import { boolFlag, listFlag, parseCommandArgs, stringFlag } from "./args.ts";
 import { type Command, EXIT, UsageError } from "./context.ts";
 import { parseInputFlags } from "../workflow/inputs.ts";
+import { writePrivateFile } from "./_private_file.ts";
 
 /** Text of `tcflow ipynb --help`. */
 export const IPYNB_USAGE =
@@ -80,7 +81,13 @@ export const ipynbCommand: Command = async (args, ctx) => {
     stateDir: relativeTo(here, stateDir),
     moduleUrl: relativeTo(here, fileURLToPath(new URL("../../mod.ts", import.meta.url))),
   });
-  await Deno.writeTextFile(out, (stringifyJson(doc, 1) ?? "") + "\n");
+  // The notebook holds the inputs given and the run's paths: 0600, as reports and journals.
+  try {
+    await writePrivateFile(out, (stringifyJson(doc, 1) ?? "") + "\n");
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`ipynb: cannot write ${out}: ${message}`);
+  }
   if (!boolFlag(parsed, "quiet")) {
     ctx.io.stderr(`wrote ${out}: ${doc.cells.length} cells (${workflow.steps.length} steps)\n`);
     const root = new URL("../../", import.meta.url);

@@ -6,6 +6,7 @@
  */
 import { boolFlag, parseCommandArgs, stringFlag } from "./args.ts";
 import { type Command, EXIT, UsageError } from "./context.ts";
+import { writePrivateFile } from "./_private_file.ts";
 import { openStore, readRun } from "./_journal.ts";
 
 /** Text of `tcflow report --help`. */
@@ -49,7 +50,7 @@ export const reportCommand: Command = async (args, ctx) => {
   }
   const path = out.startsWith("/") ? out : `${ctx.cwd.replace(/\/+$/, "")}/${out}`;
   try {
-    await Deno.writeTextFile(path, text, { mode: 0o600 }); // a report shows requests and outputs
+    await writePrivateFile(path, text); // a report shows requests and outputs
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new UsageError(`report: cannot write ${out}: ${message}`);
