@@ -199,6 +199,60 @@ Deno.test({
 });
 
 Deno.test({
+  name: "submit --wait --json carries a foreach step's items beside its outputs, as run --json",
+  ignore,
+  fn: async () => {
+    const fx = await fixture();
+    try {
+      await Deno.writeTextFile(
+        `${fx.dir}/each.yaml`,
+        `tcflow: 1
+name: each
+region: ap-guangzhou
+steps:
+  - id: topics
+    action: trocket.CreateTopic
+    foreach: \${{ ["${TARGET}", "${TARGET}", "rmq-00000000"] }}
+    concurrency: 1
+    on_error: continue
+    with: { InstanceId: \${{ item }}, Topic: each-\${{ index }}, TopicType: NORMAL, QueueNum: 3 }
+`,
+      );
+      const waiting = fx.cli(["submit", "each.yaml", "--wait", "--json"]);
+      for (let i = 0; i < 200; i++) {
+        const runs = JSON.parse((await fx.cli(["runs", "--json"])).stdout).runs;
+        if (runs.length === 1) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const [submitted, worked] = await Promise.all([waiting, fx.worker("w1")]);
+      assert.equal(worked.code, 0, worked.stderr);
+      // on_error: continue: the step failed, the run goes on and succeeds.
+      assert.equal(submitted.code, 0, submitted.stderr);
+      const doc = JSON.parse(submitted.stdout);
+      const [step] = doc.steps;
+      assert.equal(step.status, "failed");
+      assert.deepEqual(step.items.map((i: { status: string }) => i.status), [
+        "succeeded",
+        "succeeded",
+        "failed",
+      ]);
+      assert.deepEqual(step.items.slice(0, 2), [
+        { index: 0, status: "succeeded", attempts: 1 },
+        { index: 1, status: "succeeded", attempts: 1 },
+      ]);
+      assert.match(step.items[2].error.code, /^ResourceNotFound/);
+      assert.match(step.items[2].error.message, /^item 2: /);
+      assert.deepEqual(
+        step.outputs.map((o: { TopicName?: string } | null) => o === null ? null : "created"),
+        ["created", "created", null],
+      );
+    } finally {
+      await fx.db.drop();
+    }
+  },
+});
+
+Deno.test({
   name: "worker: its pool is open before it says ready (no logins in the first burst of claims)",
   ignore,
   fn: async () => {

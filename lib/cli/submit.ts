@@ -6,9 +6,9 @@
  *
  * @module
  */
-import type { StepResult } from "../engine/executor.ts";
+import type { ItemResult, StepResult } from "../engine/executor.ts";
 import { PgJournalStore } from "../journal/pg_store.ts";
-import { replay, type RunState } from "../journal/replay.ts";
+import { replay, type RunState, type StepRecord } from "../journal/replay.ts";
 import { newRunId } from "../journal/run_id.ts";
 import { runMeta } from "../journal/store.ts";
 import { stringifyJson } from "../json.ts";
@@ -121,16 +121,46 @@ export const submitCommand: Command = async (args, ctx) => {
   }
 };
 
+/**
+ * A `foreach` step's `items` as `run --json` shows them, from its journaled items: one per
+ * index, `skipped` for an item never started, `uncertain` for one still in flight.
+ */
+function itemsOf(step: StepRecord, count: number): ItemResult[] {
+  const byIndex = new Map(step.itemRecords.map((item) => [item.index, item]));
+  return Array.from({ length: count }, (_, index): ItemResult => {
+    const item = byIndex.get(index);
+    if (item === undefined) return { index, status: "skipped", attempts: 0 };
+    const status = item.status === "running" ? "uncertain" : item.status;
+    return {
+      index,
+      status,
+      attempts: item.attempts,
+      ...(item.error !== undefined
+        ? { error: { code: item.error.code, message: `item ${index}: ${item.error.message}` } }
+        : {}),
+    };
+  });
+}
+
 /** The `run --json` document of a finished run, from its journal. */
 function runDocument(runId: string, state: RunState) {
   const steps: StepResult[] = state.steps.map((step) => ({
     id: step.id,
     status: step.status === "pending" || step.status === "running" ? "skipped" : step.status,
     attempts: step.attempts,
-    outputs: step.outputs ?? null,
+    // A `foreach` step that failed part-way: the outputs of its items that succeeded.
+    outputs: step.items !== undefined && (step.status === "failed" || step.status === "uncertain")
+      ? Array.from(
+        { length: step.items },
+        (_, index) =>
+          step.itemRecords.find((item) => item.index === index && item.status === "succeeded")
+            ?.outputs ?? null,
+      )
+      : step.outputs ?? null,
     ...(step.error !== undefined
       ? { error: { code: step.error.code, message: step.error.message } }
       : {}),
+    ...(step.items !== undefined ? { items: itemsOf(step, step.items) } : {}),
   }));
   return {
     run_id: runId,
