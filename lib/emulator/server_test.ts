@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { serveHttp1 } from "./_http1.ts";
+import { DEFAULT_IDLE_TIMEOUT_MS, serveHttp1 } from "./_http1.ts";
 import { serveEmulator } from "./server.ts";
 
 /**
@@ -157,6 +157,12 @@ Deno.test("http1: a duplicated or bad Host header is answered 400, not dropped",
   } finally {
     await server.close();
   }
+});
+
+Deno.test("http1: without --idle-timeout an idle connection closes after 30 s (PRODUCT.md 13)", () => {
+  // What serveHttp1 uses when no idleTimeoutMs is given (the server's and the CLI's default);
+  // the closing itself is the next test's, with a short timeout.
+  assert.equal(DEFAULT_IDLE_TIMEOUT_MS, 30_000);
 });
 
 Deno.test("http1: idle keep-alive and half-open connections are closed after the idle timeout", async () => {
