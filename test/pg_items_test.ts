@@ -112,3 +112,67 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "items: an answer that holds a literal *** is data, read by the next step (not redacted)",
+  ignore,
+  fn: async () => {
+    if (typeof server === "string") return;
+    const db = await freshDatabase(server);
+    const dir = await Deno.makeTempDir({ prefix: "tcflow-pgitems-" });
+    try {
+      await Deno.writeTextFile(
+        `${dir}/w.yaml`,
+        `
+tcflow: 1
+name: stars
+region: ap-guangzhou
+steps:
+  - id: make
+    action: trocket.CreateTopic
+    with: { InstanceId: ${TARGET}, Topic: noted, TopicType: NORMAL, QueueNum: 3, Remark: "a *** note" }
+  - id: look
+    action: trocket.DescribeTopic
+    foreach: \${{ ["noted"] }}
+    with: { InstanceId: ${TARGET}, Topic: \${{ item }} }
+  - id: use
+    set: { remark: \${{ steps.look.outputs[0].Remark }} }
+outputs:
+  remark: \${{ steps.use.outputs.remark }}
+`,
+      );
+      const emulator = createEmulator();
+      const cli = (args: string[]) =>
+        runCli([...args, "--store", db.url], {
+          env: ENV,
+          deps: { fetch: emulator.handle },
+          cwd: dir,
+        });
+      const queued = await cli(["submit", "w.yaml", "--json"]);
+      assert.equal(queued.code, 0, queued.stderr);
+      const runId = JSON.parse(queued.stdout).run_id;
+      const worker = await cli([
+        "worker",
+        "--name",
+        "w1",
+        "--exit-when-idle",
+        "--endpoint-url",
+        "http://emulator.test",
+      ]);
+      assert.equal(worker.code, 0, worker.stderr);
+      // The item was sent by the worker, through PostgreSQL (not by a run in this process).
+      assert.match(worker.stderr, /finished 1 item 0 of run \S+ \(look\)/);
+      assert.match(worker.stderr, new RegExp(`finished run ${runId} succeeded`));
+      const store = await PgJournalStore.connect(db.url);
+      try {
+        const done = (await store.read(runId)).events.find((e) => e.type === "run-finished");
+        assert.deepEqual(done?.type === "run-finished" && done.outputs, { remark: "a *** note" });
+      } finally {
+        await store.end();
+      }
+    } finally {
+      await db.drop();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

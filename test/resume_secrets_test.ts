@@ -238,3 +238,45 @@ Deno.test("a resumed run derives the secrets of the steps it takes from the jour
   assert.ok(!shown.includes(SECRET), "the secret was shown");
   assert.ok(!shown.includes(derived), "the value derived from the secret was shown");
 });
+
+Deno.test("resume derives secrets again only from the with: of steps that were sent, not of when-skipped ones", async () => {
+  const text = `
+tcflow: 1
+name: skipped-derive
+region: ap-guangzhou
+inputs:
+  token: { type: string, secret: true }
+  plain: { type: string }
+steps:
+  - id: never
+    when: \${{ false }}
+    action: trocket.CreateTopic
+    with: { InstanceId: rmq-72mo3a9o, Topic: never, TopicType: NORMAL, QueueNum: 3, Remark: "\${{ inputs.token.upperAscii() }}" }
+  - id: mid
+    set: { x: 1 }
+outputs:
+  plain: \${{ inputs.plain }}
+`;
+  // A plain input that happens to equal what the skipped step would have derived: never sent,
+  // so never a secret, in the run and in its resume alike.
+  const inputs = { token: SECRET, plain: SECRET.toUpperCase() };
+  const engine = testEngine();
+  const whole = await engine.run(text, { inputs, secrets: [SECRET], runId: "run-whole" });
+  assert.deepEqual(whole.result.outputs, { plain: SECRET.toUpperCase() });
+  const first = await engine.run(text, {
+    inputs,
+    secrets: [SECRET],
+    runId: "run-2",
+    stopAfter: "never",
+  });
+  const recorded = recordedSteps(resumeState(replay(first.sink.events, { runId: "run-2" })));
+  assert.equal(recorded.never?.status, "skipped");
+  const second = await engine.run(text, {
+    inputs,
+    secrets: [SECRET],
+    runId: "run-2",
+    resume: recorded,
+  });
+  assert.equal(second.result.status, "succeeded", stringifyJson(second.result));
+  assert.deepEqual(second.result.outputs, whole.result.outputs);
+});

@@ -177,6 +177,23 @@ steps:
   ]);
   assert.deepEqual(sink.ofType("undo-failed").map((e) => e.stepId), ["many"]);
   assert.deepEqual(topicsOf(engine.emulator, TARGET).sort(), ["aaa", "bbb"]);
+
+  // Told that nothing of `many` is left to undo (`undo: { many: [] }`), the rollback does not
+  // look at it at all: its unresolvable items are no failure.
+  const told = new MemorySink();
+  const onlyOne = await rollbackWorkflow(workflowOf(text), {
+    recorded: Object.fromEntries(result.steps.map((s) => [s.id, s])),
+    undo: { one: "step", many: [] },
+    inputs: { names: { not: "a list" } },
+    deps: engine.deps,
+    client: engine.client,
+    rateLimiter: createRateLimiter({ deps: engine.deps }),
+    runId: result.run_id,
+    region: "ap-guangzhou",
+    sink: told,
+  });
+  assert.deepEqual(onlyOne.map((u) => [u.stepId, u.status]), [["one", "succeeded"]]);
+  assert.deepEqual(told.ofType("undo-failed"), []);
 });
 
 Deno.test("rollback: an item whose undo fails is reported with its index; the others are undone", async () => {
