@@ -114,7 +114,24 @@ export async function journaledRun(
     throw error;
   } finally {
     await fx.store.close(o.runId);
+    await lockFreed(fx.store, o.runId);
   }
+}
+
+/**
+ * Waits (at most 10 s, then fails saying so) until the run's lock is free. A killed process
+ * frees it when it exits; a run that "died" in this process closed its lock file, but a
+ * subprocess that another test of this process (`deno test --parallel` runs files on threads of
+ * one process) is starting meanwhile holds a copy of the descriptor until it execs, and with it
+ * the lock: `runs` then read the crashed run as `running` (seen under load, 1 in 3 with a test
+ * spawning processes beside it).
+ */
+async function lockFreed(store: FileJournalStore, runId: string): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (!(await store.isLocked(runId))) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`the lock of run ${runId} was still held 10 s after the run was closed`);
 }
 
 /** Runs `tcflow args…` in-process on the fixture's state dir and emulator. */

@@ -74,10 +74,12 @@ const DERIVED: Record<string, string | string[]> = {
 };
 
 /**
- * Where a derived value leaks in text: a value of 3 characters or more anywhere, a shorter one
- * as a JSON string value (`"sk"` not followed by `:`, how every output, journal and report
- * shows data; the journal's own key `"iv"` is not a value), and any run of 6
- * characters of the quoted secret, raw or JSON-escaped (an error message cuts it).
+ * Where a derived value leaks in text: a value of 3 characters or more anywhere (a number
+ * standing alone: `4821` inside a millisecond timestamp such as `1796224821735` is not the PIN;
+ * under load the clock reached such times and the test failed on them), a shorter one as a JSON
+ * string value (`"sk"` not followed by `:`, how every output, journal and report shows data; the
+ * journal's own key `"iv"` is not a value), and any run of 6 characters of the quoted secret,
+ * raw or JSON-escaped (an error message cuts it).
  */
 function textLeaks(where: string, shown: string): string[] {
   const found: string[] = [];
@@ -86,7 +88,13 @@ function textLeaks(where: string, shown: string): string[] {
   const values = Object.values(DERIVED).flat();
   for (const value of [...values, KEY, String(PIN)]) {
     const quoted = new RegExp(`${RegExp.escape(JSON.stringify(value))}(?!\\s*:)`);
-    if (value.length >= 3 ? text.includes(value) : quoted.test(text)) {
+    const number = new RegExp(`(?<![0-9])${RegExp.escape(value)}(?![0-9])`);
+    const leaked = value.length < 3
+      ? quoted.test(text)
+      : /^-?[0-9]+$/.test(value)
+      ? number.test(text)
+      : text.includes(value);
+    if (leaked) {
       found.push(`${where}: ${JSON.stringify(value)}`);
     }
   }
@@ -176,6 +184,13 @@ Deno.test("derived secrets of any length: --json, stdout, journal and reports sh
 Deno.test("the leak search can fail: it finds each kind of derived value in clear", () => {
   assert.ok(textLeaks("probe", JSON.stringify({ a: pairs[3] })).length > 0, "a short piece");
   assert.ok(textLeaks("probe", `x ${DERIVED.next} y`).length > 0, "a number");
+  assert.ok(textLeaks("probe", `{"pin":${PIN}}`).length > 0, "the PIN as a JSON number");
+  assert.ok(textLeaks("probe", `"a${DERIVED.neg}"`).length > 0, "a negative number in text");
+  assert.deepEqual(
+    textLeaks("probe", `{"timeMs":179622${PIN}735,"durationMs":1${DERIVED.next}}`),
+    [],
+    "digits of a timestamp",
+  );
   assert.ok(
     textLeaks("probe", `got "${JSON.stringify(QUOTED).slice(1, 9)}"`).length > 0,
     "escaped",
