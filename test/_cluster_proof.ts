@@ -109,6 +109,8 @@ export interface KillResult {
   reclaimed: boolean;
   /** What the victim wrote to stderr. */
   victimStderr: string;
+  /** The `lost its lease` lines of workers other than the victim. */
+  othersLostLines: string[];
   /** Lines of workers other than the victim saying they lost a lease (a stall under load). */
   othersLost: number;
   /** Workers other than the victim that lost a lease (stalled past it: dead to the others). */
@@ -185,6 +187,9 @@ export async function killTrial(
       status: done?.type === "run-finished" ? done.status : "unfinished",
       reclaimed: outs.some((out) => /reclaimed/.test(out.stderr)),
       victimStderr: outs[o.victim]!.stderr,
+      othersLostLines: outs.flatMap((out, i) =>
+        i === o.victim ? [] : out.stderr.split("\n").filter((l) => /lost its lease/.test(l))
+      ),
       othersLost: outs.filter((_, i) => i !== o.victim)
         .reduce((n, out) => n + (out.stderr.match(/lost its lease/g) ?? []).length, 0),
       othersLostWorkers: outs.filter((out, i) =>
@@ -230,7 +235,7 @@ export interface RateResult {
   slots: {
     /** Slots spent (a call was sent). */
     spent: number;
-    /** Slots wasted: the worker woke one interval or more after the slot. */
+    /** Slots wasted: the worker woke later than the grace (52.6 ms) after the slot. */
     wasted: number;
     /** Most spent slots (by the database clock) in any 1 s window. */
     maxWindow: number;

@@ -265,8 +265,9 @@ Deno.test({
       const name = new URL(db.url).pathname.slice(1);
       const [row] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity
         WHERE datname = ${name} AND application_name = 'tcflow'`;
-      // --concurrency 5: 5 + 2 connections (a login costs tens of ms of the event loop).
-      assert.equal(row?.n, 7);
+      // --concurrency 5: 5 + 2 connections (a login costs tens of ms of the event loop), and
+      // the heartbeats' own one.
+      assert.equal(row?.n, 8);
     } finally {
       worker.child.kill("SIGTERM");
       await worker.done();

@@ -95,6 +95,8 @@ export const workerCommand: Command = async (args, ctx) => {
     leaseS,
     owner: name,
     max: concurrency + 2,
+    // Heartbeats on a connection of their own: never queued behind claims and completions.
+    heartbeatConnection: true,
     onLeaseLost: (runId) => controllers.get(runId)?.abort(new LeaseLost(runId)),
   });
   // Every connection of the pool is opened now, not on the first burst of claims: a login
@@ -142,6 +144,7 @@ export const workerCommand: Command = async (args, ctx) => {
   };
   const items = new ItemWorker({
     sql: store.sql,
+    heartbeatSql: store.heartbeatSql,
     owner: name,
     leaseS,
     slots: concurrency,

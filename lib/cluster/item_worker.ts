@@ -33,6 +33,11 @@ import {
 /** Options of {@link ItemWorker}. */
 export interface ItemWorkerOptions {
   sql: postgres.Sql;
+  /**
+   * Where heartbeats renew the item leases: a connection of their own, never queued behind the
+   * pool's statements (`PgJournalStore.heartbeatSql`). Default `sql`.
+   */
+  heartbeatSql?: postgres.Sql;
   /** The worker's name, written as the owner of what it claims. */
   owner: string;
   leaseS: number;
@@ -71,7 +76,7 @@ export class ItemWorker {
     this.#o = options;
     this.#heartbeat = setInterval(() => {
       if (this.#held.size > 0) {
-        renewItems(options.sql, options.owner, options.leaseS).catch(() => {
+        renewItems(options.heartbeatSql ?? options.sql, options.owner, options.leaseS).catch(() => {
           // The database is away for now: the lease protects the items; next beat retries.
         });
       }

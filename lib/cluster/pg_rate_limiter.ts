@@ -12,15 +12,18 @@
  * limiter (`--rate-scale`); the headroom is 0.95 (the database clock is one clock for all
  * workers, so less margin is needed than for the 0.9 of separate processes).
  *
- * A slot is spendable for one interval only. The database hands out slots one interval apart,
+ * A slot is spendable for a short grace only. The database hands out slots one interval apart,
  * but a worker on a loaded host may wake long after its slot (its timer, or the answer to the
  * statement, waits for the event loop): the calls of several late slots would then go together
- * and overrun a server that counts per second. So a caller that wakes one interval or more
- * after its slot's time does not send: the late slot is wasted (it stays used in the bucket,
- * so the rate only goes down) and the caller asks for a new one. The slot's time on the local
- * clock is counted from the moment the statement was sent (the database's `now()` is later),
- * so lateness is never underestimated; only durations of the local clock are used, never its
- * time of day.
+ * and overrun a server that counts per second. So a caller that wakes later than the grace
+ * after its slot does not send: the late slot is wasted (it stays used in the bucket, so the
+ * rate only goes down) and the caller asks for a new one. The grace is what the headroom leaves
+ * below the documented rate: calls paced at `headroom × rate`, each sent at most
+ * `(1/headroom − 1)` s after its slot, make at most `rate` calls (plus the burst of 2) in any
+ * 1 s window (52.6 ms at the default 0.95, whatever the rate; at least one interval). The
+ * slot's time on the local clock is counted from the moment the statement was sent (the
+ * database's `now()` is later), so lateness is never underestimated; only durations of the
+ * local clock are used, never its time of day.
  *
  * @module
  */
@@ -42,8 +45,8 @@ export interface PgRateLimiterOptions {
   /** Told the database time (ms since the epoch) at which each call may go (tests, proofs). */
   onSlot?(key: string, sendAtMs: number): void;
   /**
-   * Told, for each slot, whether its caller spent it (sent) or wasted it (woke `lateMs` or more
-   * after it, one interval or more) — proofs (`TCFLOW_RATE_TRACE`).
+   * Told, for each slot, whether its caller spent it (sent) or wasted it (woke `lateMs` after
+   * it, later than the grace) — proofs (`TCFLOW_RATE_TRACE`).
    */
   onSpend?(key: string, spend: SlotSpend): void;
 }
@@ -69,11 +72,19 @@ export function localSlotMs(askedAtMs: number, dbNowMs: number, sendAtMs: number
 }
 
 /**
- * Whether a slot due at `dueMs` (local clock) may still be spent at `nowMs`: up to (not
- * including) one interval after it. A later caller does not send; the slot is wasted.
+ * How late (ms) a caller may send after its slot: what the headroom leaves below the
+ * documented rate in any 1 s window, `(1/headroom − 1)` s, and at least one interval.
  */
-export function slotSpendable(dueMs: number, nowMs: number, intervalMs: number): boolean {
-  return nowMs - dueMs < intervalMs;
+export function slotGraceMs(intervalMs: number, headroom: number): number {
+  return Math.max(intervalMs, 1000 * (1 / headroom - 1));
+}
+
+/**
+ * Whether a slot due at `dueMs` (local clock) may still be spent at `nowMs`: up to (not
+ * including) `graceMs` after it. A later caller does not send; the slot is wasted.
+ */
+export function slotSpendable(dueMs: number, nowMs: number, graceMs: number): boolean {
+  return nowMs - dueMs < graceMs;
 }
 
 /**
@@ -149,7 +160,7 @@ export function createPgRateLimiter(options: PgRateLimiterOptions): RateLimiter 
     effectiveRate,
     async acquire(key, ratePerS, signal) {
       const qkey = `${key}\u0000${ratePerS}`;
-      const intervalMs = 1000 / effectiveRate(ratePerS);
+      const graceMs = slotGraceMs(1000 / effectiveRate(ratePerS), headroom);
       for (;;) {
         signal?.throwIfAborted();
         const grant = await new Promise<Grant>((resolve, reject) => {
@@ -163,10 +174,10 @@ export function createPgRateLimiter(options: PgRateLimiterOptions): RateLimiter 
         const waitMs = grant.dueMs - deps.now();
         if (waitMs >= 1) await deps.sleep(waitMs, signal);
         signal?.throwIfAborted();
-        // Woke one interval or more after the slot: sending now would add to the calls of the
-        // slots due now. The slot is wasted; ask for a new one.
+        // Woke later than the grace after the slot: sending now would add to the calls of the
+        // slots due now beyond what the headroom leaves. The slot is wasted; ask for a new one.
         const nowMs = deps.now();
-        const spent = slotSpendable(grant.dueMs, nowMs, intervalMs);
+        const spent = slotSpendable(grant.dueMs, nowMs, graceMs);
         options.onSpend?.(key, { slotMs: grant.sendAtMs, lateMs: nowMs - grant.dueMs, spent });
         if (spent) return;
       }

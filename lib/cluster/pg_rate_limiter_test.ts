@@ -11,6 +11,7 @@ import { migrate } from "../journal/pg_schema.ts";
 import {
   createPgRateLimiter,
   localSlotMs,
+  slotGraceMs,
   type SlotSpend,
   slotSpendable,
 } from "./pg_rate_limiter.ts";
@@ -129,8 +130,13 @@ Deno.test({
   },
 });
 
-Deno.test("slot validity: a slot is spendable until one interval after it, not at one interval", () => {
-  // Slot due at 1000 ms (local clock), interval 10 ms.
+Deno.test("slot validity: a slot is spendable until the grace after it, not at the grace", () => {
+  // The grace: what the headroom leaves below the documented rate (1/0.95 - 1 s = 52.6 ms),
+  // at least one interval.
+  assert.equal(slotGraceMs(10, 0.95).toFixed(1), "52.6");
+  assert.equal(slotGraceMs(100, 0.95), 100);
+  assert.equal(slotGraceMs(100, 1), 100);
+  // Slot due at 1000 ms (local clock), grace 10 ms.
   assert.equal(slotSpendable(1000, 990, 10), true); // woke early (a fake sleep): spend
   assert.equal(slotSpendable(1000, 1000, 10), true);
   assert.equal(slotSpendable(1000, 1009.9, 10), true);
@@ -144,8 +150,7 @@ Deno.test("slot validity: a slot is spendable until one interval after it, not a
 });
 
 Deno.test({
-  name:
-    "pg rate limiter: a caller that wakes one interval late wastes its slot and takes a new one",
+  name: "pg rate limiter: a caller that wakes past the grace wastes its slot and takes a new one",
   ignore: typeof server === "string",
   fn: async () => {
     if (typeof server === "string") return;
@@ -178,7 +183,8 @@ Deno.test({
       // caller sleeps (whatever the real time the test takes).
       await sql`INSERT INTO tcflow_rate_buckets (service, action, region, credential, tat)
         VALUES ('cvm', 'A', 'r', 'AKID', now() + interval '10 seconds')`;
-      // 10/s: one slot every 100 ms. The caller wakes 150 ms late: not sent, a new slot.
+      // 10/s at headroom 1: one slot every 100 ms, a grace of 100 ms. The caller wakes 150 ms
+      // late: not sent, a new slot.
       overMs = 150;
       await limiter.acquire(key, 10);
       assert.deepEqual(spends.map((s) => s.spent), [false, true]);
@@ -186,7 +192,7 @@ Deno.test({
       assert.ok(spends[0]!.lateMs >= 150, `late by ${spends[0]!.lateMs} ms`);
       // The new slot is a later one: the wasted slot stays used in the bucket.
       assert.ok(slots[1]! > slots[0]!, `new slot ${slots[1]} after the wasted ${slots[0]}`);
-      // Late by less than an interval: spent.
+      // Late by less than the grace: spent.
       overMs = 60;
       await limiter.acquire(key, 10);
       assert.deepEqual(spends.map((s) => s.spent), [false, true, true]);

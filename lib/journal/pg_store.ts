@@ -34,6 +34,14 @@ export interface PgStoreOptions extends ConnectOptions {
   owner?: string;
   /** Called when a heartbeat finds the lease taken over by another writer. */
   onLeaseLost?(runId: string): void;
+  /**
+   * Renew leases on a connection of their own ({@link PgJournalStore.heartbeatSql}), never
+   * queued behind the statements of the pool (a worker's claims, completions, rate slots and
+   * journal appends): postgres.js pipelines a statement behind those already on a busy
+   * connection, and one that waits (a claim waiting for another claimer's lock) would hold the
+   * heartbeat past the lease. Default false (one pool).
+   */
+  heartbeatConnection?: boolean;
 }
 
 /** A run claimed by {@link PgJournalStore.claimNext}. */
@@ -75,6 +83,8 @@ export class PgJournalStore implements JournalStore {
   readonly location: string;
   /** The connection pool (shared with the queue and rate limiter of the same store). */
   readonly sql: postgres.Sql;
+  /** The connection heartbeats renew leases on (the pool unless `heartbeatConnection`). */
+  readonly heartbeatSql: postgres.Sql;
   /** Lease length in seconds. */
   readonly leaseS: number;
   /** The owner written on runs this store writes. */
@@ -82,8 +92,14 @@ export class PgJournalStore implements JournalStore {
   readonly #writers = new Map<string, Writer>();
   readonly #onLeaseLost: ((runId: string) => void) | undefined;
 
-  private constructor(sql: postgres.Sql, location: string, options: PgStoreOptions) {
+  private constructor(
+    sql: postgres.Sql,
+    location: string,
+    options: PgStoreOptions,
+    heartbeatSql: postgres.Sql = sql,
+  ) {
     this.sql = sql;
+    this.heartbeatSql = heartbeatSql;
     this.location = location;
     this.leaseS = options.leaseS ?? 10;
     this.owner = options.owner ?? `pid ${Deno.pid}`;
@@ -98,7 +114,14 @@ export class PgJournalStore implements JournalStore {
    */
   static async connect(url: string, options: PgStoreOptions = {}): Promise<PgJournalStore> {
     const { sql, location } = await connectPostgres(url, options);
-    return new PgJournalStore(sql, location, options);
+    if (options.heartbeatConnection !== true) return new PgJournalStore(sql, location, options);
+    try {
+      const beats = await connectPostgres(url, { ...options, max: 1 });
+      return new PgJournalStore(sql, location, options, beats.sql);
+    } catch (error) {
+      await sql.end({ timeout: 1 }).catch(() => {});
+      throw error;
+    }
   }
 
   async create(meta: RunMeta): Promise<void> {
@@ -316,6 +339,7 @@ export class PgJournalStore implements JournalStore {
   async end(): Promise<void> {
     for (const runId of [...this.#writers.keys()]) await this.close(runId).catch(() => {});
     await this.sql.end({ timeout: 5 });
+    if (this.heartbeatSql !== this.sql) await this.heartbeatSql.end({ timeout: 5 });
   }
 
   #hold(runId: string, epoch: string, nextSeq: number): void {
@@ -328,7 +352,7 @@ export class PgJournalStore implements JournalStore {
     if (writer === undefined || writer.broken !== undefined) return;
     let rows;
     try {
-      rows = await this.sql`UPDATE tcflow_runs
+      rows = await this.heartbeatSql`UPDATE tcflow_runs
         SET lease_until = now() + make_interval(secs => ${this.leaseS})
         WHERE run_id = ${runId} AND epoch = ${writer.epoch} RETURNING 1`;
     } catch {

@@ -4,6 +4,7 @@ import type { EventOf } from "./events.ts";
 import { freshDatabase, stopTestServer, testServer } from "../../test/_postgres.ts";
 import { storeContract } from "./_store_contract.ts";
 import { SCHEMA_VERSION } from "./pg_schema.ts";
+import postgres from "postgres";
 import { PgJournalStore } from "./pg_store.ts";
 import { JournalError, type RunMeta } from "./store.ts";
 
@@ -173,6 +174,51 @@ Deno.test({
       assert.equal(again?.status, "damaged");
     } finally {
       await store.end();
+      await db.drop();
+    }
+  },
+});
+
+Deno.test({
+  name: "postgres store: heartbeats renew the lease while every connection of the pool waits",
+  ignore: typeof server === "string",
+  fn: async () => {
+    if (typeof server === "string") return;
+    const db = await freshDatabase(server);
+    const other = postgres(db.url, { max: 1, onnotice: () => {} });
+    const store = await PgJournalStore.connect(db.url, {
+      owner: "w",
+      leaseS: 1.5,
+      max: 2,
+      heartbeatConnection: true,
+    });
+    let stuck: Promise<unknown> = Promise.resolve();
+    try {
+      await store.create(meta("hb1"));
+      const leaseOf = async () =>
+        (await other<{ until: Date; left: boolean }[]>`
+          SELECT lease_until AS until, lease_until > now() AS left FROM tcflow_runs
+          WHERE run_id = 'hb1'`)[0]!;
+      const first = (await leaseOf()).until.getTime();
+      // Another session holds a lock that every connection of the store's pool waits for (as
+      // a claim waits for another claimer's lock): statements beyond the pool's size are
+      // pipelined behind them.
+      await other`SELECT pg_advisory_lock(4242)`;
+      stuck = Promise.all([1, 2, 3].map(() => store.sql`SELECT pg_advisory_xact_lock(4242)`));
+      // The lease is renewed past its first end while the pool waits (on the pool, the
+      // heartbeat waited behind the stuck statements and the lease ran out).
+      let lease = await leaseOf();
+      for (let i = 0; i < 45 && !(lease.until.getTime() > first && lease.left); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        lease = await leaseOf();
+      }
+      assert.ok(lease.until.getTime() > first, "the lease was not renewed");
+      assert.equal(lease.left, true);
+    } finally {
+      await other`SELECT pg_advisory_unlock(4242)`.catch(() => {});
+      await stuck;
+      await store.end();
+      await other.end();
       await db.drop();
     }
   },
