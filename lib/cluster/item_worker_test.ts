@@ -296,3 +296,58 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "items: a claim that waited for another claimer's lock gets a whole lease from its end",
+  ignore,
+  fn: async () => {
+    if (typeof server === "string") return;
+    const db = await freshDatabase(server);
+    const [store, other] = await Promise.all([0, 1].map(() => PgJournalStore.connect(db.url)));
+    try {
+      await store!.sql`INSERT INTO tcflow_runs (run_id, workflow, file, meta, started_ms,
+        last_event_ms, status) VALUES ('run-1', 'w', 'w.yaml', '{}', 0, 0, 'running')`;
+      const step: RemoteStep = {
+        runId: "run-1",
+        stepId: "s",
+        concurrency: 4,
+        policy: DEFAULT_RETRY,
+      };
+      const target = {
+        service: "trocket",
+        action: "CreateTopic",
+        version: "2023-03-08",
+        region: "ap-guangzhou",
+      };
+      await publishItems(store!.sql, step, [{ index: 0, target, params: {} }], NONE);
+      // Another claimer holds the step row (as a worker SIGSTOPped inside its claim does) for
+      // longer than the 2 s lease; this claim waits for it, then claims.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      const holder = other!.sql.begin(async (tx) => {
+        await tx`SELECT 1 FROM tcflow_item_steps WHERE run_id = 'run-1' FOR UPDATE`;
+        locked();
+        await held;
+      });
+      await isLocked;
+      const claim = claimItems(store!.sql, "w1", 2, 2);
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      release();
+      await holder;
+      const [item] = await claim;
+      assert.ok(item !== undefined);
+      // Its lease runs from the claim's end, not from when its transaction began (2.5 s ago,
+      // more than the lease: the old claim was born lost, its sender said "lost its lease" and
+      // the next claimer made the unsent item uncertain).
+      const [row] = await store!.sql<{ left: number }[]>`
+        SELECT extract(epoch FROM lease_until - clock_timestamp())::float8 AS left
+        FROM tcflow_items WHERE idx = 0`;
+      assert.ok(row!.left > 0, `lease left ${row!.left} s`);
+    } finally {
+      await Promise.all([store!.end(), other!.end()]);
+      await db.drop();
+    }
+  },
+});

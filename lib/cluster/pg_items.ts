@@ -159,6 +159,10 @@ export async function claimItems(
   max: number,
 ): Promise<ClaimedItem[]> {
   if (max < 1) return [];
+  // The lease runs from clock_timestamp(), not now(): now() is when the transaction began, and a
+  // claim may wait long for the step row (a claimer stopped inside its claim holds it): a lease
+  // from now() was then born run out, the claimer lost its items at once, and the next claimer
+  // made them uncertain unsent. (The comparisons keep now(): an older clock reclaims less.)
   return await sql.begin(async (tx) => {
     const steps = await tx<{ run_id: string; step_id: string; concurrency: number }[]>`
       SELECT s.run_id, s.step_id, s.concurrency FROM tcflow_item_steps s
@@ -188,7 +192,7 @@ export async function claimItems(
         FOR UPDATE SKIP LOCKED
       )
       UPDATE tcflow_items i SET status = 'running', owner = ${owner}, epoch = i.epoch + 1,
-        lease_until = now() + make_interval(secs => ${leaseS})
+        lease_until = clock_timestamp() + make_interval(secs => ${leaseS})
       FROM pick
       WHERE i.run_id = ${step.run_id} AND i.step_id = ${step.step_id} AND i.idx = pick.idx
       RETURNING i.idx, i.call, i.epoch::text, pick.status AS was, pick.owner AS previous`;
