@@ -76,6 +76,8 @@
  * @module
  */
 
+// Results hold integers as bigint: JSON.stringify writes them as exact digits (section 16).
+import "./lib/bigint_json.ts";
 import { createEmulator, type Emulator } from "./lib/emulator/emulator.ts";
 import {
   type ClientOptions as TypedClientOptions,

@@ -417,8 +417,10 @@ function sse(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data, bigints)}\n\n`;
 }
 
-function bigints(_key: string, value: unknown): unknown {
-  return typeof value === "bigint" ? value.toString() : value;
+function bigints(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  // `this[key]`: the value before a `toJSON` (mod.ts gives bigint one) turned it into raw JSON.
+  const original = this[key];
+  return typeof original === "bigint" ? original.toString() : value;
 }
 
 /** 32 random bytes as 64 hex characters. */
