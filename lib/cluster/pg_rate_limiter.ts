@@ -92,8 +92,20 @@ export function slotSpendable(dueMs: number, nowMs: number, graceMs: number): bo
  *
  * @example
  * ```ts
- * const limiter = createPgRateLimiter({ sql: store.sql, deps, scale: 10 });
- * await limiter.acquire(rateKey({ service, action, region, secretId }), 20);
+ * import postgres from "postgres";
+ * import { createPgRateLimiter } from "./pg_rate_limiter.ts";
+ * import { rateKey } from "../engine/rate_limiter.ts";
+ * import { systemDeps } from "../deps.ts";
+ *
+ * // Needs a database with tcflow's schema, so this is only type-checked here.
+ * async function paced(url: string): Promise<void> {
+ *   const sql = postgres(url);
+ *   const limiter = createPgRateLimiter({ sql, deps: systemDeps(), scale: 10 });
+ *   const key = rateKey({ service: "trocket", action: "DescribeTopicList", region: "ap-guangzhou", secretId: "AKID1" });
+ *   await limiter.acquire(key, 20); // every runner of the database shares the 20/s
+ *   await sql.end();
+ * }
+ * console.log(typeof paced); // "function"
  * ```
  */
 export function createPgRateLimiter(options: PgRateLimiterOptions): RateLimiter {

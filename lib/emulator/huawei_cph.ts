@@ -12,9 +12,18 @@
  *
  * @example
  * ```ts
+ * import { createHuaweiCphEmulator, HUAWEI_DEMO_CREDENTIAL } from "./huawei_cph.ts";
+ * import { createHuaweiClient } from "../huawei/client.ts";
+ * import { systemDeps } from "../deps.ts";
+ *
  * const cph = createHuaweiCphEmulator();
- * const client = createHuaweiClient({ deps: { ...systemDeps(), fetch: cph.handle },
- *   region: "cn-north-4", credential: HUAWEI_DEMO_CREDENTIAL });
+ * const client = createHuaweiClient({
+ *   deps: { ...systemDeps(), fetch: cph.handle },
+ *   region: "cn-north-4",
+ *   credential: HUAWEI_DEMO_CREDENTIAL,
+ * });
+ * const { response } = await client.call("cph.ListEncodeServers", { limit: 10, type: 0 });
+ * console.log(response); // { encode_servers: [ … ], count: … }
  * ```
  *
  * @module

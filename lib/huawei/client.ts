@@ -7,10 +7,19 @@
  *
  * @example
  * ```ts
- * const client = createHuaweiClient({ deps: systemDeps(), region: "cn-north-4",
- *   credential: { ak, sk, projectId } });
+ * import { createHuaweiClient } from "./client.ts";
+ * import { systemDeps } from "../deps.ts";
+ * // The emulator here; the real cloud with { ak, sk, projectId } from the environment.
+ * import { createHuaweiCphEmulator, HUAWEI_DEMO_CREDENTIAL } from "../emulator/huawei_cph.ts";
+ *
+ * const cph = createHuaweiCphEmulator();
+ * const client = createHuaweiClient({
+ *   deps: { ...systemDeps(), fetch: cph.handle },
+ *   region: "cn-north-4",
+ *   credential: HUAWEI_DEMO_CREDENTIAL,
+ * });
  * const { response } = await client.call("cph.ListEncodeServers", { limit: 10, type: 0 });
- * response.encode_servers; // [{ encode_server_id: "…", access_infos: […] }, …]
+ * console.log(response); // { encode_servers: [{ encode_server_id: "…", access_infos: […] }, …] }
  * ```
  *
  * @module

@@ -47,7 +47,15 @@ export const HUAWEI_ENV = {
  *
  * @example
  * ```ts
- * const { credential } = resolveHuaweiCredentials({ env: (n) => Deno.env.get(n) });
+ * import { resolveHuaweiCredentials } from "./credentials.ts";
+ *
+ * const env: Record<string, string> = {
+ *   HUAWEICLOUD_SDK_AK: "AK0000EXAMPLE",
+ *   HUAWEICLOUD_SDK_SK: "sk-example",
+ *   HUAWEICLOUD_SDK_PROJECT_ID: "0123456789abcdef",
+ * };
+ * const { credential } = resolveHuaweiCredentials({ env: (name) => env[name] }); // or Deno.env.get
+ * console.log(credential.projectId); // "0123456789abcdef"
  * ```
  */
 export function resolveHuaweiCredentials(options: {

@@ -35,7 +35,9 @@ export interface HuaweiEndpoint {
  *
  * @example
  * ```ts
- * huaweiEndpoint({ service: "huaweicloud/cph", region: "cn-north-4" }).host;
+ * import { huaweiEndpoint } from "./request.ts";
+ *
+ * console.log(huaweiEndpoint({ service: "huaweicloud/cph", region: "cn-north-4" }).host);
  * // "cph.cn-north-4.myhuaweicloud.com"
  * ```
  */
@@ -151,8 +153,18 @@ export function huaweiRequestParts(
  *
  * @example
  * ```ts
- * const request = await buildHuaweiRequest({ spec, params: { limit: 10 }, credential,
- *   endpoint: huaweiEndpoint({ service: spec.service, region: "cn-north-4" }), timestampMs: Date.now() });
+ * import { buildHuaweiRequest, huaweiEndpoint } from "./request.ts";
+ * import { findHuaweiAction } from "../catalog/huawei.ts";
+ *
+ * const spec = findHuaweiAction("cph", "ListEncodeServers")!;
+ * const request = await buildHuaweiRequest({
+ *   spec,
+ *   params: { limit: 10 },
+ *   credential: { ak: "AK0000EXAMPLE", sk: "sk-example", projectId: "0123456789abcdef" },
+ *   endpoint: huaweiEndpoint({ service: spec.service, region: "cn-north-4" }),
+ *   timestampMs: Date.now(),
+ * });
+ * console.log(request.method, request.url); // GET https://cph.cn-north-4.myhuaweicloud.com/…
  * ```
  */
 export async function buildHuaweiRequest(options: {

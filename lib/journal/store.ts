@@ -216,9 +216,35 @@ export interface JournalStore {
  *
  * @example
  * ```ts
+ * import { MemoryJournalStore } from "./memory_store.ts";
+ * import { journalSink, runMeta } from "./store.ts";
+ * import { loadWorkflowText } from "../workflow/load.ts";
+ * import { runWorkflow } from "../engine/executor.ts";
+ * import { createRateLimiter } from "../engine/rate_limiter.ts";
+ * import { createTencentClient } from "../tencent/client.ts";
+ * import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
+ * import { systemDeps } from "../deps.ts";
+ *
+ * const emulator = createEmulator();
+ * const deps = { ...systemDeps(), fetch: (request: Request) => emulator.handle(request) };
+ * const { workflow } = loadWorkflowText(
+ *   "tcflow: 1\nname: t\nregion: ap-guangzhou\nsteps:\n" +
+ *     "  - id: topics\n    action: trocket.DescribeTopicList\n    with: { InstanceId: rmq-2x9f8k1p }\n",
+ *   "t.yaml",
+ * );
+ * const store = new MemoryJournalStore();
+ * const meta = await runMeta({ runId: "run-1", workflow: workflow!, inputs: {}, startedMs: deps.now() });
  * await store.create(meta);
- * await runWorkflow(wf, { ...options, runId: meta.runId, sink: journalSink(store, meta.runId) });
+ * await runWorkflow(workflow!, {
+ *   inputs: {},
+ *   deps,
+ *   client: createTencentClient({ deps, credential: { ...DEMO_CREDENTIAL } }),
+ *   rateLimiter: createRateLimiter({ deps }),
+ *   runId: meta.runId,
+ *   sink: journalSink(store, meta.runId),
+ * });
  * await store.close(meta.runId);
+ * console.log((await store.read("run-1")).events.at(-1)?.type); // "run-finished"
  * ```
  */
 export function journalSink(
@@ -290,8 +316,16 @@ export function redactedInputs(
  *
  * @example
  * ```ts
- * const meta = await runMeta({ runId, workflow: wf, inputs, startedMs: deps.now() });
- * await store.create(meta);
+ * import { runMeta } from "./store.ts";
+ * import { loadWorkflowText } from "../workflow/load.ts";
+ *
+ * const { workflow } = loadWorkflowText(
+ *   "tcflow: 1\nname: t\ninputs:\n  pin: { type: string, secret: true }\nsteps:\n" +
+ *     "  - id: s\n    set: { ok: true }\n",
+ *   "t.yaml",
+ * );
+ * const meta = await runMeta({ runId: "run-1", workflow: workflow!, inputs: { pin: "1234" }, startedMs: 0 });
+ * console.log(meta.inputs); // { pin: "***" }
  * ```
  */
 export async function runMeta(options: RunMetaOptions): Promise<RunMeta> {

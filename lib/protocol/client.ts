@@ -66,8 +66,20 @@ export interface ProviderClient {
  *
  * @example
  * ```ts
- * const client = createProviderClient({ provider: huaweiProvider, deps: systemDeps(), credential });
- * const { response } = await client.call(spec, "cn-north-4", { limit: 10 });
+ * import { createProviderClient } from "./client.ts";
+ * import { tencentProvider } from "../provider/tencent.ts";
+ * import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
+ * import { systemDeps } from "../deps.ts";
+ *
+ * const emulator = createEmulator();
+ * const client = createProviderClient({
+ *   provider: tencentProvider,
+ *   deps: { ...systemDeps(), fetch: (request: Request) => emulator.handle(request) },
+ *   credential: { ...DEMO_CREDENTIAL },
+ * });
+ * const spec = tencentProvider.findAction("trocket", "DescribeTopicList")!;
+ * const { response } = await client.call(spec, "ap-guangzhou", { InstanceId: "rmq-2x9f8k1p" });
+ * console.log(response.TotalCount); // 3n
  * ```
  */
 export function createProviderClient<C>(options: ProviderClientOptions<C>): ProviderClient {

@@ -5,8 +5,28 @@
  *
  * @example
  * ```ts
- * const client = routeClients({ tencent: createTencentClient(…), huawei: createHuaweiClient(…) });
- * await client.call("huaweicloud/cph", "ListEncodeServers", "v1", "cn-north-4", { limit: 10 });
+ * import { routeClients } from "./route.ts";
+ * import { createTencentClient } from "../tencent/client.ts";
+ * import { createHuaweiClient } from "../huawei/client.ts";
+ * import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
+ * import { createHuaweiCphEmulator, HUAWEI_DEMO_CREDENTIAL } from "../emulator/huawei_cph.ts";
+ * import { systemDeps } from "../deps.ts";
+ *
+ * const tencent = createEmulator();
+ * const cph = createHuaweiCphEmulator();
+ * const client = routeClients({
+ *   tencent: createTencentClient({
+ *     deps: { ...systemDeps(), fetch: (request: Request) => tencent.handle(request) },
+ *     credential: { ...DEMO_CREDENTIAL },
+ *   }),
+ *   huawei: createHuaweiClient({
+ *     deps: { ...systemDeps(), fetch: cph.handle },
+ *     region: "cn-north-4",
+ *     credential: HUAWEI_DEMO_CREDENTIAL,
+ *   }),
+ * });
+ * await client.call("huaweicloud/cph", "ListEncodeServers", "v1", "cn-north-4", { limit: 10, type: 0 });
+ * await client.call("trocket", "DescribeTopicList", "2023-03-08", "ap-guangzhou", { InstanceId: "rmq-2x9f8k1p" });
  * ```
  *
  * @module

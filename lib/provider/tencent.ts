@@ -10,7 +10,7 @@
  * const spec = tencentProvider.findAction("trocket", "DescribeTopicList")!;
  * const request = await tencentProvider.buildRequest({
  *   spec, region: "ap-guangzhou", params: { InstanceId: "rmq-1" }, timestampMs: Date.now(),
- *   credential: { secretId: "AKID…", secretKey: "…" },
+ *   credential: { secretId: "AKIDEXAMPLE", secretKey: "example-key" },
  *   endpoint: tencentProvider.endpoint({ service: spec.service, region: "ap-guangzhou" }),
  * });
  * ```

@@ -31,8 +31,36 @@ import {
  *
  * @example
  * ```ts
- * const record = await new FileJournalStore(".tcflow").read(runId);
- * console.log(renderMarkdown(record));
+ * import { renderMarkdown } from "./markdown.ts";
+ * import { MemoryJournalStore } from "../journal/memory_store.ts";
+ * import { journalSink, runMeta } from "../journal/store.ts";
+ * import { loadWorkflowText } from "../workflow/load.ts";
+ * import { runWorkflow } from "../engine/executor.ts";
+ * import { createRateLimiter } from "../engine/rate_limiter.ts";
+ * import { createTencentClient } from "../tencent/client.ts";
+ * import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
+ * import { systemDeps } from "../deps.ts";
+ *
+ * const emulator = createEmulator();
+ * const deps = { ...systemDeps(), fetch: (request: Request) => emulator.handle(request) };
+ * const { workflow } = loadWorkflowText(
+ *   "tcflow: 1\nname: t\nregion: ap-guangzhou\nsteps:\n" +
+ *     "  - id: topics\n    action: trocket.DescribeTopicList\n    with: { InstanceId: rmq-2x9f8k1p }\n",
+ *   "t.yaml",
+ * );
+ * const store = new MemoryJournalStore();
+ * const meta = await runMeta({ runId: "run-1", workflow: workflow!, inputs: {}, startedMs: deps.now() });
+ * await store.create(meta);
+ * await runWorkflow(workflow!, {
+ *   inputs: {},
+ *   deps,
+ *   client: createTencentClient({ deps, credential: { ...DEMO_CREDENTIAL } }),
+ *   rateLimiter: createRateLimiter({ deps }),
+ *   runId: meta.runId,
+ *   sink: journalSink(store, meta.runId),
+ * });
+ * await store.close(meta.runId);
+ * console.log(renderMarkdown(await store.read("run-1"))); // # Run `run-1`: t …
  * ```
  */
 export function renderMarkdown(record: RunRecord, options: ReportOptions = {}): string {

@@ -135,11 +135,16 @@ class Failure extends Error {
  *
  * @example
  * ```ts
+ * import { http1Fetch } from "./http1.ts";
+ *
+ * // A local server stands in for https://trocket.tencentcloudapi.com/ here.
+ * const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, () => new Response("{}"));
  * const response = await http1Fetch(
- *   new Request("https://trocket.tencentcloudapi.com/", { method: "POST", headers, body }),
+ *   new Request(`http://127.0.0.1:${server.addr.port}/`, { method: "POST", body: "{}" }),
  *   { timeoutMs: 30_000 },
  * );
- * console.log(response.status, await response.text());
+ * console.log(response.status, await response.text()); // 200 "{}"
+ * await server.shutdown();
  * ```
  *
  * @throws {NetworkError} `before-send`, `after-send` or `timeout` (never re-sent)

@@ -15,8 +15,14 @@ import type { ValueNode, Workflow } from "./model.ts";
  * @example
  * ```ts
  * import { authorNames } from "./names.ts";
- * declare const wf: Parameters<typeof authorNames>[0];
- * authorNames(wf); // Set { "plans", "listed", "UsagePlanName", … }
+ * import { loadWorkflowText } from "./load.ts";
+ *
+ * const { workflow } = loadWorkflowText(
+ *   "tcflow: 1\nname: t\nregion: ap-guangzhou\nsteps:\n" +
+ *     "  - id: plans\n    action: apigateway.CreateUsagePlan\n    with: { UsagePlanName: p }\n",
+ *   "t.yaml",
+ * );
+ * console.log(authorNames(workflow!)); // Set { "plans", "UsagePlanName", … }
  * ```
  */
 export function authorNames(wf: Pick<Workflow, "steps" | "inputs" | "outputs">): Set<string> {
