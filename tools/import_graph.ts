@@ -24,7 +24,16 @@ export interface Edge {
  * emulator is beside the product, not in a layer (see {@link EMULATOR_USERS}).
  */
 export const LAYERS: readonly (readonly string[])[] = [
-  ["errors.ts", "json.ts", "deps.ts", "crypto.ts", "redact.ts", "http1", "vendor"],
+  [
+    "errors.ts",
+    "json.ts",
+    "bigint_json.ts",
+    "deps.ts",
+    "crypto.ts",
+    "redact.ts",
+    "http1",
+    "vendor",
+  ],
   ["catalog", "redaction.ts"],
   ["expr"],
   ["secrets.ts"],
