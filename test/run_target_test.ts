@@ -75,6 +75,13 @@ Deno.test("an --emulator run's resources are there for the next command; rollbac
     assert.equal(rolled.code, 0, rolled.stderr);
     assert.equal(JSON.parse(rolled.stdout).status, "rolled_back");
     assert.deepEqual(await savedPlans(dir), ["p1"], "the rollback deleted the first run's plan");
+    // The report no longer reads succeeded above the deleted plan's id; the assert stays.
+    const markdown = (await cli(["report", runId])).stdout;
+    assert.match(markdown, /^### 1\. `plan`: ↩ rolled_back$/m);
+    assert.match(markdown, /^\*\*Response \(outputs\), undone since\*\*$/m);
+    assert.match(markdown, /^### 2\. `check`: ✓ succeeded$/m);
+    const html = (await cli(["report", runId, "--html"])).stdout;
+    assert.match(html, /<code>plan<\/code> <span class="badge rolled_back">rolled_back<\/span>/);
 
     const reset = await cli(["emulator", "--reset-state"]);
     assert.equal(reset.code, 0, reset.stderr);

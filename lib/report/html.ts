@@ -7,7 +7,7 @@
  */
 import type { ErrorInfo } from "../journal/events.ts";
 import { JsonNumber } from "../json.ts";
-import { activeDurationMs, type StepRecord } from "../journal/replay.ts";
+import { activeDurationMs, isUndone, type StepRecord } from "../journal/replay.ts";
 import type { RunRecord } from "../journal/store.ts";
 import {
   columnsOf,
@@ -154,10 +154,12 @@ function stepHtml(step: StepRecord, n: number, { state }: ReportModel): string {
     text: esc,
   });
   const skip = skipText(step);
+  // A step its undo compensated reads rolled_back, as the notebook's cells do.
+  const status = step.status === "succeeded" && isUndone(step) ? "rolled_back" : step.status;
   const parts = [
-    `<section class="step ${esc(step.status)}" id="step-${esc(step.id)}">`,
-    `<h3>${n}. <code>${esc(step.id)}</code> <span class="badge ${esc(step.status)}">${
-      esc(step.status)
+    `<section class="step ${esc(status)}" id="step-${esc(step.id)}">`,
+    `<h3>${n}. <code>${esc(step.id)}</code> <span class="badge ${esc(status)}">${
+      esc(status)
     }</span>${skip}</h3>`,
   ];
   if (facts.length > 0) parts.push(`<div class="facts">${facts.join(" · ")}</div>`);
@@ -219,7 +221,9 @@ function stepHtml(step: StepRecord, n: number, { state }: ReportModel): string {
   }
   if (step.status === "succeeded" && step.outputs !== null && step.outputs !== undefined) {
     parts.push(
-      `<h4>${step.kind === "action" ? "Response (outputs)" : "Outputs"}</h4>`,
+      `<h4>${step.kind === "action" ? "Response (outputs)" : "Outputs"}${
+        status === "rolled_back" ? ", undone since" : ""
+      }</h4>`,
       valueHtml(step.outputs, 0),
     );
   }

@@ -6,7 +6,7 @@
  * @module
  */
 import type { ErrorInfo } from "../journal/events.ts";
-import { activeDurationMs, type StepRecord } from "../journal/replay.ts";
+import { activeDurationMs, isUndone, type StepRecord } from "../journal/replay.ts";
 import type { RunRecord } from "../journal/store.ts";
 import {
   countsText,
@@ -120,7 +120,12 @@ function valuesSection(title: string, values: Record<string, unknown>): string[]
 function stepSection(step: StepRecord, n: number, { state }: ReportModel): string[] {
   const facts = stepFacts(step, state.startedMs, { code, text });
   const skip = skipText(step);
-  const lines = [`### ${n}. ${code(step.id)}: ${statusText(step.status)}${skip}`, ""];
+  // A step its undo compensated reads rolled_back, as the notebook's cells do.
+  const undone = step.status === "succeeded" && isUndone(step);
+  const lines = [
+    `### ${n}. ${code(step.id)}: ${statusText(undone ? "rolled_back" : step.status)}${skip}`,
+    "",
+  ];
   if (facts.length > 0) lines.push(facts.join(" · "), "");
   if (step.error !== undefined) lines.push(...errorBlock(step.error, step.continued === true));
   if (step.earlier.length > 0) {
@@ -178,7 +183,9 @@ function stepSection(step: StepRecord, n: number, { state }: ReportModel): strin
   }
   if (step.status === "succeeded" && step.outputs !== null && step.outputs !== undefined) {
     lines.push(
-      `**${step.kind === "action" ? "Response (outputs)" : "Outputs"}**`,
+      `**${step.kind === "action" ? "Response (outputs)" : "Outputs"}${
+        undone ? ", undone since" : ""
+      }**`,
       "",
       ...fenced(jsonText(step.outputs), "json"),
       "",
