@@ -98,3 +98,63 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "a step that fails in Jupyter fails jupyter nbconvert --execute, naming the cell",
+  ignore: nbconvert.ignore,
+  async fn() {
+    await Deno.mkdir(`${ROOT}.tcflow`, { recursive: true });
+    const dir = await Deno.makeTempDir({ dir: `${ROOT}.tcflow`, prefix: "jupyter-" });
+    const jupyterDir = `${dir}/jupyter`;
+    try {
+      await Deno.mkdir(`${jupyterDir}/kernels/deno`, { recursive: true });
+      await Deno.writeTextFile(
+        `${jupyterDir}/kernels/deno/kernel.json`,
+        JSON.stringify({
+          argv: [Deno.execPath(), "jupyter", "--kernel", "--conn", "{connection_file}"],
+          display_name: "Deno",
+          language: "typescript",
+        }),
+      );
+      await Deno.writeTextFile(
+        `${dir}/fails.yaml`,
+        `tcflow: 1
+name: fails
+region: ap-guangzhou
+steps:
+  - id: topics
+    action: trocket.DescribeTopicList
+    with: { InstanceId: rmq-2x9f8k1p }
+  - id: check
+    assert: \${{ steps.topics.outputs.TotalCount == 0 }}
+    message: expected no topics
+`,
+      );
+      const written = await runCli(["ipynb", "fails.yaml", "--emulator", "--out", "fails.ipynb"], {
+        cwd: dir,
+      });
+      assert.equal(written.code, 0, written.stderr);
+      const executed = await new Deno.Command(nbconvert.require(), {
+        args: [
+          "--to",
+          "notebook",
+          "--execute",
+          "--ExecutePreprocessor.timeout=120",
+          "--output",
+          "executed.ipynb",
+          "fails.ipynb",
+        ],
+        cwd: dir,
+        env: { JUPYTER_DATA_DIR: jupyterDir, NO_COLOR: "1" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const stderr = new TextDecoder().decode(executed.stderr);
+      assert.notEqual(executed.code, 0, "nbconvert --execute fails with the cell");
+      assert.match(stderr, /nb\.run\("check"\)/, "the failing cell is shown");
+      assert.match(stderr, /check.*failed.*expected no topics/s);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
