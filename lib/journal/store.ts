@@ -290,7 +290,7 @@ export interface RunMetaOptions {
  * const decls = [
  *   { name: "pin", type: "string", secret: true },
  *   { name: "copy", type: "string", secret: false },
- * ] as Parameters<typeof redactedInputs>[1];
+ * ] as unknown as Parameters<typeof redactedInputs>[1]; // only name and secret are read
  * redactedInputs({ pin: "ge", copy: "ge" }, decls); // { pin: "***", copy: "***" }
  * ```
  */
