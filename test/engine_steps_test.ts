@@ -612,3 +612,21 @@ steps:
   assert.equal(outputs[1]?.TotalCount, 0n);
   assert.equal(result.steps[0]?.attempts, 2);
 });
+
+Deno.test("an item whose request cannot be evaluated names its index once", async () => {
+  const engine = testEngine();
+  const { result } = await engine.run(`
+tcflow: 1
+name: each
+steps:
+  - id: topics
+    action: trocket.DescribeTopicList
+    foreach: \${{ [1, 0] }}
+    concurrency: 1
+    with: { InstanceId: ${TARGET}, Limit: "\${{ 10 / item }}" }
+`);
+  assert.equal(result.status, "failed");
+  const step = result.steps[0]!;
+  assert.equal(step.items?.[1]?.error?.message, "item 1: division by zero");
+  assert.equal(step.error?.message, "item 1: division by zero");
+});

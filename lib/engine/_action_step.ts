@@ -404,7 +404,7 @@ export async function runActionStep(
           outcome = await runItem(itemEnv, step, itemVars, ctx, index, selfOutputs);
         } catch (error) {
           if (env.signal?.aborted) throw error;
-          outcome = { ok: false, uncertain: false, attempts: 0, error: itemError(error, index) };
+          outcome = { ok: false, uncertain: false, attempts: 0, error: itemError(error) };
         }
       }
       await record(index, outcome, itemRequests, interrupted !== undefined);
@@ -437,11 +437,11 @@ function notToResend(resume: ItemResume | undefined, index: number): ErrorInfo |
   return undefined;
 }
 
-function itemError(error: unknown, index: number): ErrorInfo {
-  const info = error instanceof StepError
+/** Why an item's request could not be made (`record` names the item in the step's error). */
+function itemError(error: unknown): ErrorInfo {
+  return error instanceof StepError
     ? { code: error.code, message: error.message }
     : errorInfo(error);
-  return { ...info, message: `item ${index}: ${info.message}` };
 }
 
 /**
