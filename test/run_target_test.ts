@@ -80,6 +80,12 @@ Deno.test("an --emulator run's resources are there for the next command; rollbac
     assert.match(markdown, /^### 1\. `plan`: ↩ rolled_back$/m);
     assert.match(markdown, /^\*\*Response \(outputs\), undone since\*\*$/m);
     assert.match(markdown, /^### 2\. `check`: ✓ succeeded$/m);
+    assert.match(markdown, /^\| Steps \| 1 succeeded, 1 rolled_back \|$/m);
+    const listed = JSON.parse((await cli(["runs", "--json"])).stdout).runs;
+    const row = listed.find((r: { run_id?: string; runId?: string }) =>
+      (r.run_id ?? r.runId) === runId
+    );
+    assert.deepEqual(row?.steps, { rolled_back: 1, succeeded: 1 });
     const html = (await cli(["report", runId, "--html"])).stdout;
     assert.match(html, /<code>plan<\/code> <span class="badge rolled_back">rolled_back<\/span>/);
 

@@ -822,10 +822,16 @@ export function recordedSteps(resume: ResumeState): Record<string, RecordedStep>
   return out;
 }
 
-/** Steps per status: `{succeeded: 3, failed: 1}`. */
+/**
+ * Steps per status: `{succeeded: 3, failed: 1}`. A succeeded step its undo compensated since
+ * counts as `rolled_back` (see {@link isUndone}), so `runs` and reports do not call it succeeded.
+ */
 export function stepCounts(state: RunState): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const s of state.steps) counts[s.status] = (counts[s.status] ?? 0) + 1;
+  for (const s of state.steps) {
+    const status = s.status === "succeeded" && isUndone(s) ? "rolled_back" : s.status;
+    counts[status] = (counts[status] ?? 0) + 1;
+  }
   return counts;
 }
 

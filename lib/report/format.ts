@@ -66,7 +66,15 @@ export function offsetText(ms: number, startMs: number): string {
 /** `3 succeeded, 1 failed, 2 skipped`. */
 export function countsText(state: RunState): string {
   const counts = stepCounts(state);
-  const order = ["succeeded", "failed", "uncertain", "skipped", "running", "pending"];
+  const order = [
+    "succeeded",
+    "rolled_back",
+    "failed",
+    "uncertain",
+    "skipped",
+    "running",
+    "pending",
+  ];
   return order.filter((s) => counts[s] !== undefined).map((s) => `${counts[s]} ${s}`).join(", ") ||
     "no steps";
 }
