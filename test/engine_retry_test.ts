@@ -264,7 +264,11 @@ steps:
 });
 
 Deno.test("a request without an answer times out, is retried, then fails", async () => {
-  const engine = testEngine({ emulator: { faults: "latency=1:60s;actions=DescribeTopicList" } });
+  // Each answer would come 2.5 s late, after the 2 s timeout. Not later: a 60 s latency left the
+  // abandoned first request's timer pending at 60 s, and the virtual clock jumped to it while
+  // the second attempt was being signed on a loaded machine (the step took 62 s; seen under two
+  // busy loops). At 2.5 s it is due during the 1 s backoff, before the second attempt starts.
+  const engine = testEngine({ emulator: { faults: "latency=1:2500ms;actions=DescribeTopicList" } });
   const startMs = engine.clock.now();
   const { result, sink } = await engine.run(`
 tcflow: 1
