@@ -231,6 +231,19 @@ Deno.test("file store: secret values never reach the files", async () => {
   });
   assert.equal(m.file, "/home/u/demo.yaml");
   assert.deepEqual(m.secretInputNames, ["apiKey"]);
+  // A target is recorded only when it says something: an empty one leaves the field out.
+  assert.equal("target" in m, false);
+  const empty = await runMeta({ runId: "sec", workflow, inputs: {}, startedMs: START, target: {} });
+  assert.equal("target" in empty, false);
+  const aimed = { endpointUrl: "http://127.0.0.1:9" };
+  const targeted = await runMeta({
+    runId: "sec",
+    workflow,
+    inputs: {},
+    startedMs: START,
+    target: aimed,
+  });
+  assert.deepEqual(targeted.target, aimed);
   await store.create(m);
   const sink = store.sink("sec", { secrets: [secret] });
   await sink.append({ ...started("sec"), inputs: { apiKey: secret } });

@@ -373,3 +373,51 @@ Deno.test("replay: a later success without a seal drops the stale seal of an ear
   assert.deepEqual(done?.outputs, [{ Key: "plain" }]);
   assert.equal(done?.sealed, undefined);
 });
+
+Deno.test("replay: a session started after the run finished makes it running again; the timeline counts attempts", () => {
+  const finished: RunEvent[] = [
+    ...firstSession.slice(0, 6),
+    {
+      type: "run-finished",
+      timeMs: T + 180,
+      runId: "r",
+      status: "failed",
+      durationMs: 180,
+      outputs: {},
+    },
+  ];
+  assert.equal(replay(finished).status, "failed");
+  const resumed = replay([
+    ...finished,
+    {
+      type: "run-started",
+      timeMs: T + 500,
+      runId: "r",
+      workflow: "wf",
+      file: "/w.yaml",
+      inputs: { n: 1n },
+      stepIds: ["list", "gate", "create", "check"],
+    },
+    {
+      type: "step-started",
+      timeMs: T + 501,
+      stepId: "create",
+      kind: "action",
+      action: "trocket.CreateTopic",
+    },
+    {
+      type: "step-succeeded",
+      timeMs: T + 502,
+      stepId: "create",
+      attempts: 1,
+      durationMs: 1,
+      requests: [{}],
+      outputs: {},
+    },
+  ]);
+  assert.equal(resumed.status, "running");
+  assert.deepEqual(
+    resumed.timeline.filter((t) => t.type === "step-succeeded").map((t) => t.text),
+    ["list succeeded (3 attempts)", "create succeeded (1 attempt)"],
+  );
+});
