@@ -16,6 +16,11 @@ export interface Edge {
   to: string;
   /** `import()` rather than a static import. */
   dynamic: boolean;
+  /**
+   * Only types come through it (`import type`, `typeof import("…")`): checked by `deno check`,
+   * never loaded by `deno run`.
+   */
+  typeOnly?: boolean;
 }
 
 /**
@@ -137,14 +142,17 @@ export function circles(edges: readonly Edge[]): string[][] {
   return found.sort((a, b) => a[0]!.localeCompare(b[0]!));
 }
 
-/** The modules reachable from `roots` (static imports only unless `dynamic`). */
+/**
+ * The modules `deno run` loads from `roots`: static imports, and `import()` too when `dynamic`
+ * (a literal specifier: Deno reads those modules at start-up); never type-only imports.
+ */
 export function closure(edges: readonly Edge[], roots: readonly string[], dynamic = false) {
   const seen = new Set<string>(roots);
   const todo = [...roots];
   while (todo.length > 0) {
     const at = todo.pop()!;
     for (const e of edges) {
-      if (e.from !== at || (e.dynamic && !dynamic) || seen.has(e.to)) continue;
+      if (e.from !== at || (e.dynamic && !dynamic) || e.typeOnly || seen.has(e.to)) continue;
       seen.add(e.to);
       todo.push(e.to);
     }
@@ -192,11 +200,19 @@ export async function importGraph(
       if (from === undefined) continue;
       modules.push(from);
       for (const dep of module.dependencies ?? []) {
-        for (const target of [dep.code?.specifier, dep.type?.specifier]) {
-          const to = local(target);
-          if (to === undefined) continue;
-          if (edges.some((e) => e.from === from && e.to === to)) continue;
-          edges.push({ from, to, dynamic: dep.isDynamic === true });
+        const code = local(dep.code?.specifier);
+        const type = local(dep.type?.specifier);
+        const dynamic = dep.isDynamic === true;
+        if (code !== undefined && !edges.some((e) => e.from === from && e.to === code)) {
+          edges.push({ from, to: code, dynamic });
+        }
+        if (type !== undefined && !edges.some((e) => e.from === from && e.to === type)) {
+          edges.push({
+            from,
+            to: type,
+            dynamic,
+            ...(code === undefined ? { typeOnly: true } : {}),
+          });
         }
       }
     }
