@@ -246,6 +246,12 @@ export interface RateResult {
     lateP99: number;
     lateMax: number;
   };
+  /**
+   * Each request from the moment it went out (the workers' trace: signed, slot taken) to its
+   * arrival in the call log (ms; both clocks are this host's): p50, p99, max, over the calls
+   * found by RequestId; `maxWindow` the most requests sent in any 1 s window.
+   */
+  transit: { matched: number; p50: number; p99: number; max: number; maxWindow: number };
 }
 
 /** 3 workers, an `items`-item DescribeTopicList foreach under 20/s × `scale` on both sides. */
@@ -292,10 +298,21 @@ export async function rateTrial(
     const limitPerS = 20 * o.scale;
     const achievedPerS = (times.length - 1) / seconds;
     const trace: { slotMs: number; lateMs: number; spent: boolean; wokeMs: number }[] = [];
+    const sends: { sentMs: number; requestId: string }[] = [];
     for (const entry of Deno.readDirSync(traceDir)) {
       const text = await Deno.readTextFile(`${traceDir}/${entry.name}`);
-      for (const line of text.split("\n")) if (line !== "") trace.push(JSON.parse(line));
+      for (const line of text.split("\n")) {
+        if (line === "") continue;
+        const parsed = JSON.parse(line);
+        if ("sentMs" in parsed) sends.push(parsed);
+        else trace.push(parsed);
+      }
     }
+    const arrivals = new Map(calls.map((c) => [c.requestId, c.timeMs]));
+    const transit = sends.flatMap((t) => {
+      const arrivedMs = arrivals.get(t.requestId);
+      return arrivedMs === undefined ? [] : [arrivedMs - t.sentMs];
+    });
     const spent = trace.filter((t) => t.spent);
     const late = trace.map((t) => t.lateMs);
     return {
@@ -315,6 +332,13 @@ export async function rateTrial(
         lateP50: quantile(late, 0.5),
         lateP99: quantile(late, 0.99),
         lateMax: Math.max(...late),
+      },
+      transit: {
+        matched: transit.length,
+        p50: quantile(transit, 0.5),
+        p99: quantile(transit, 0.99),
+        max: Math.max(...transit),
+        maxWindow: busiestSecond(sends.map((t) => t.sentMs).sort((a, b) => a - b)),
       },
     };
   } finally {

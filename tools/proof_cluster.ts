@@ -133,6 +133,12 @@ try {
         `pacing of the sends: most sends in any 1 s window ${s.maxWakeWindow} (≤ ${r.limitPerS} ` +
           `+ 2; ${s.maxWakeWindow <= steady + 2 ? "also" : "not"} ≤ ${steady} + 2)`,
       );
+      const t = r.transit;
+      console.log(
+        `  requests from sent (signed, slot taken) to arrival in the call log: ${t.matched} ` +
+          `matched by RequestId; p50 ${t.p50} ms, p99 ${t.p99} ms, max ${t.max} ms; most sent ` +
+          `in any 1 s window ${t.maxWindow}`,
+      );
       check(
         r.maxWindow <= r.limitPerS + 2,
         `pacing at the server: most calls in any 1 s window of the call log ${r.maxWindow}, ` +

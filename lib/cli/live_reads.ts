@@ -31,22 +31,23 @@ export async function liveReadCaller(
     if (isMutating({ action: call.action, spec })) {
       throw new Error(`${call.service}.${call.action} mutates: never sent by a dry run`);
     }
-    await connection.rateLimiter.acquire(
-      rateKey({
-        service: call.service,
-        action: call.action,
-        region: call.region,
-        secretId: connection.client.secretId,
-      }),
-      spec?.rateLimitPerS ?? 20,
-    );
+    const key = rateKey({
+      service: call.service,
+      action: call.action,
+      region: call.region,
+      secretId: connection.client.secretId,
+    });
     const result = await connection.client.call(
       call.service,
       call.action,
       call.version,
       call.region,
       call.params,
-      { idempotent: true },
+      {
+        idempotent: true,
+        // The slot is taken once the request is signed, right before it goes out.
+        beforeSend: () => connection.rateLimiter.acquire(key, spec?.rateLimitPerS ?? 20),
+      },
     );
     return result.response;
   };

@@ -118,7 +118,8 @@ export const workerCommand: Command = async (args, ctx) => {
     stopping = true;
   });
   // For proofs only: env TCFLOW_RATE_TRACE=FILE appends one JSON line per rate slot (its time
-  // by the database clock, how late the worker woke, spent or wasted) when the worker exits.
+  // by the database clock, how late the worker woke, spent or wasted) and one per request of an
+  // item sent (when it went out, the RequestId of its answer) when the worker exits.
   const tracePath = nonEmpty(ctx.env(RATE_TRACE_ENV));
   const trace: string[] = [];
   const rateLimiter = createPgRateLimiter({
@@ -140,7 +141,10 @@ export const workerCommand: Command = async (args, ctx) => {
       connection = connect(parsed, ctx, { clouds: new Set([cloud]) });
       clients.set(cloud, connection);
     }
-    return (await connection).client;
+    const client = (await connection).client;
+    return tracePath === undefined
+      ? client
+      : tracedSends(client, ctx.deps, (send) => trace.push(JSON.stringify(send)));
   };
   const items = new ItemWorker({
     sql: store.sql,
@@ -400,5 +404,49 @@ function stopSignals(handler: () => void): () => void {
   }
   return () => {
     for (const signal of added) Deno.removeSignalListener(signal, handler);
+  };
+}
+
+/** One request of the rate trace: when it went out (local clock, ms) and its answer's id. */
+export interface SentRequest {
+  sentMs: number;
+  requestId: string;
+}
+
+/**
+ * A client that tells `onSent` when each request went out (right after the caller's
+ * `beforeSend`: signed, its rate-limit slot taken) and the RequestId of its answer, so that a
+ * proof can find it in the server's call log (`TCFLOW_RATE_TRACE`).
+ */
+export function tracedSends(
+  client: CallPort,
+  deps: Pick<CliContext["deps"], "now">,
+  onSent: (sent: SentRequest) => void,
+): CallPort {
+  return {
+    secretId: client.secretId,
+    async call(service, action, version, region, params, opts) {
+      let sentMs: number | undefined;
+      const beforeSend = async () => {
+        await opts?.beforeSend?.();
+        sentMs = deps.now();
+      };
+      const told = (requestId: unknown) => {
+        if (sentMs !== undefined && typeof requestId === "string" && requestId !== "") {
+          onSent({ sentMs, requestId });
+        }
+      };
+      try {
+        const result = await client.call(service, action, version, region, params, {
+          ...opts,
+          beforeSend,
+        });
+        told(result.requestId);
+        return result;
+      } catch (error) {
+        told((error as { requestId?: unknown } | undefined)?.requestId);
+        throw error;
+      }
+    },
   };
 }

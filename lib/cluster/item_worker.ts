@@ -255,17 +255,20 @@ export class ItemWorker {
     const client: CallPort = {
       secretId: inner.secretId,
       async call(service, action, version, region, params, opts) {
-        if (opts?.idempotent === false || opts?.clientToken !== undefined) {
-          // Right before a mutating request: is the item still ours (database clock)?
-          if ((await itemLeaseLeftS(sql, item)) <= 0) {
+        const mutating = opts?.idempotent === false || opts?.clientToken !== undefined;
+        // Right before the request goes out (signed, its rate-limit slot taken).
+        const beforeSend = async () => {
+          await opts?.beforeSend?.();
+          // A mutating request: is the item still ours (database clock)?
+          if (mutating && (await itemLeaseLeftS(sql, item)) <= 0) {
             const lost = new ItemStopped("lease");
             held.controller.abort(lost);
             throw lost;
           }
-        }
-        signal.throwIfAborted();
-        held.sent = true;
-        return await inner.call(service, action, version, region, params, opts);
+          signal.throwIfAborted();
+          held.sent = true;
+        };
+        return await inner.call(service, action, version, region, params, { ...opts, beforeSend });
       },
     };
     const events: RunEvent[] = [];

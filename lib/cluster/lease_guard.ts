@@ -19,8 +19,9 @@ export class LeaseLost extends Error {
 }
 
 /**
- * A client that checks `holdsLease()` before every mutating call; when the lease is gone it
- * calls `onLost` (which aborts the run) and rejects with {@link LeaseLost} without sending.
+ * A client that checks `holdsLease()` right before every mutating request goes out (after its
+ * `beforeSend`: signed, its rate-limit slot taken); when the lease is gone it calls `onLost`
+ * (which aborts the run) and rejects with {@link LeaseLost} without sending.
  */
 export function leaseGuarded(
   client: EngineClient,
@@ -29,14 +30,19 @@ export function leaseGuarded(
   return {
     secretId: client.secretId,
     async call(service, action, version, region, params, opts) {
-      if (opts?.idempotent === false || opts?.clientToken !== undefined) {
+      if (opts?.idempotent !== false && opts?.clientToken === undefined) {
+        return await client.call(service, action, version, region, params, opts);
+      }
+      // Right before the request goes out (signed, its rate-limit slot taken).
+      const beforeSend = async () => {
+        await opts?.beforeSend?.();
         if (!(await o.holdsLease())) {
           const error = new LeaseLost(o.runId);
           o.onLost(error);
           throw error;
         }
-      }
-      return await client.call(service, action, version, region, params, opts);
+      };
+      return await client.call(service, action, version, region, params, { ...opts, beforeSend });
     },
   };
 }

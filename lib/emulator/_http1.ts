@@ -32,8 +32,16 @@ const CUT_LINGER_MS = 50;
 /** How long a connection may wait for the next byte of a request, by default. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
-/** A fetch-shaped handler. A rejection with `TypeError` cuts the connection. */
-export type Http1Handler = (request: Request) => Promise<Response>;
+/** When a request arrived: its head was read (the server's clock, ms). */
+export interface Http1RequestInfo {
+  arrivedMs: number;
+}
+
+/**
+ * A fetch-shaped handler, told when the request arrived. A rejection with `TypeError` cuts the
+ * connection.
+ */
+export type Http1Handler = (request: Request, info: Http1RequestInfo) => Promise<Response>;
 
 /** A listening server. */
 export interface Http1Server {
@@ -50,6 +58,8 @@ export interface Http1ServerOptions {
   port: number;
   /** Closes a connection that sends no byte for this long; default 30 s. */
   idleTimeoutMs?: number | undefined;
+  /** The clock of {@link Http1RequestInfo.arrivedMs}; default `Date.now`. */
+  now?: (() => number) | undefined;
 }
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -73,9 +83,13 @@ async function readRequest(
   reader: ByteReader,
   conn: Deno.Conn,
   localHost: string,
-): Promise<{ request: Request; keepAlive: boolean } | undefined> {
+  now: () => number,
+): Promise<{ request: Request; keepAlive: boolean; arrivedMs: number } | undefined> {
   const head = await readHead(reader);
   if (head === undefined) return undefined;
+  // The request has arrived once its head is read: before its body is read and before the
+  // handler's work on other requests that arrived with it.
+  const arrivedMs = now();
   const [method, target, protocol, extra] = head.startLine.split(" ");
   if (
     method === undefined || target === undefined || extra !== undefined ||
@@ -114,7 +128,7 @@ async function readRequest(
     headers,
     body: hasBody ? (body ?? new Uint8Array(0)) as BodyInit : null,
   });
-  return { request, keepAlive };
+  return { request, keepAlive, arrivedMs };
 }
 
 async function serveConnection(
@@ -122,6 +136,7 @@ async function serveConnection(
   handler: Http1Handler,
   localHost: string,
   idleTimeoutMs: number,
+  now: () => number,
 ): Promise<void> {
   const reader = new ByteReader(conn, {
     idleTimeoutMs,
@@ -134,7 +149,7 @@ async function serveConnection(
   while (true) {
     let read: Awaited<ReturnType<typeof readRequest>>;
     try {
-      read = await readRequest(reader, conn, localHost);
+      read = await readRequest(reader, conn, localHost, now);
       if (read === undefined) return;
     } catch (error) {
       const status = error instanceof HttpError
@@ -156,10 +171,10 @@ async function serveConnection(
       }
       return;
     }
-    const { request, keepAlive } = read;
+    const { request, keepAlive, arrivedMs } = read;
     let response: Response;
     try {
-      response = await handler(request);
+      response = await handler(request, { arrivedMs });
     } catch (error) {
       if (error instanceof TypeError) {
         // A connection cut: close without a word. Linger a moment first, as a server that dies
@@ -212,11 +227,12 @@ export function serveHttp1(options: Http1ServerOptions, handler: Http1Handler): 
   const conns = new Set<Deno.Conn>();
   const localHost = `${addr.hostname}:${addr.port}`;
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const now = options.now ?? (() => Date.now());
   const accepting = (async () => {
     try {
       for await (const conn of listener) {
         conns.add(conn);
-        serveConnection(conn, handler, localHost, idleTimeoutMs)
+        serveConnection(conn, handler, localHost, idleTimeoutMs, now)
           .catch(() => {})
           .finally(() => {
             conns.delete(conn);

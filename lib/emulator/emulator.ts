@@ -122,8 +122,12 @@ export interface CallRecord {
  * ```
  */
 export interface Emulator {
-  /** fetch-shaped: the whole HTTP surface (Tencent API + /_emulator/ admin routes). A "connection cut" rejects with TypeError like fetch does. */
-  handle(request: Request): Promise<Response>;
+  /**
+   * fetch-shaped: the whole HTTP surface (Tencent API + /_emulator/ admin routes). A "connection
+   * cut" rejects with TypeError like fetch does. `arrivedMs` (the emulator's clock) is when a
+   * server read the request (the time of its call record and of its rate limit); default: now.
+   */
+  handle(request: Request, info?: { arrivedMs?: number }): Promise<Response>;
   /** Every service's state, by service name. */
   state(): Record<string, unknown>;
   /** Restores the initial data, clears the call log, faults and rate limits, restarts the ids. */
@@ -264,11 +268,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     });
   }
 
-  async function handleApi(request: Request): Promise<Response> {
+  async function handleApi(request: Request, arrivedMs: number): Promise<Response> {
     const requestId = newRequestId();
     const url = new URL(request.url);
     const body = new Uint8Array(await request.arrayBuffer());
-    const entry = callEntry(request, { timeMs: now(), requestId, outcome: "ok" });
+    const entry = callEntry(request, { timeMs: arrivedMs, requestId, outcome: "ok" });
     const fail = (code: string, message: string): Response => {
       entry.outcome = code;
       record(entry);
@@ -379,7 +383,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     }
 
     if (
-      !limiter.tryAcquire(`${service}.${action}|${region}|${entry.secretId}`, spec.rateLimitPerS)
+      !limiter.tryAcquire(
+        `${service}.${action}|${region}|${entry.secretId}`,
+        spec.rateLimitPerS,
+        arrivedMs,
+      )
     ) {
       return fail(
         "RequestLimitExceeded",
@@ -440,7 +448,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   }
 
   /** A Huawei CPH request: answered by its emulator, written to the same call log. */
-  async function handleHuawei(request: Request): Promise<Response> {
+  async function handleHuawei(request: Request, arrivedMs: number): Promise<Response> {
     const url = new URL(request.url);
     const response = await huawei.handle(request);
     let outcome = "ok";
@@ -452,7 +460,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     }
     const auth = request.headers.get("authorization") ?? "";
     record({
-      timeMs: now(),
+      timeMs: arrivedMs,
       service: HUAWEI_CPH,
       action: request.method === "GET" ? "ListEncodeServers" : `${request.method} ${url.pathname}`,
       version: "v1",
@@ -484,18 +492,21 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   }
 
   const emulator: Emulator = {
-    handle(request) {
+    handle(request, info) {
+      const arrivedMs = info?.arrivedMs ?? now();
       const path = new URL(request.url).pathname;
       if (path.startsWith("/_emulator/") || path === "/_emulator") {
         return handleAdmin(request, path, emulator, faultInfo);
       }
-      if (huawei.matches(new URL(request.url), request.headers)) return handleHuawei(request);
-      return handleApi(request).catch((error) => {
+      if (huawei.matches(new URL(request.url), request.headers)) {
+        return handleHuawei(request, arrivedMs);
+      }
+      return handleApi(request, arrivedMs).catch((error) => {
         if (error instanceof ConnectionCut) throw error;
         // A bug of the emulator: answer like the real service would, never as a network error.
         const message = error instanceof Error ? error.message : String(error);
         const requestId = newRequestId();
-        record(callEntry(request, { timeMs: now(), requestId, outcome: "InternalError" }));
+        record(callEntry(request, { timeMs: arrivedMs, requestId, outcome: "InternalError" }));
         return jsonResponse(errorBody("InternalError", `Internal error: ${message}`, requestId));
       });
     },

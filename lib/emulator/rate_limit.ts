@@ -24,11 +24,14 @@ export class RateLimiter {
     if (!(this.#scale > 0)) throw new RangeError(`rate scale must be above 0: got ${this.#scale}`);
   }
 
-  /** Takes one token for `key` at `limitPerS` (before scaling); false when over the limit. */
-  tryAcquire(key: string, limitPerS: number): boolean {
+  /**
+   * Takes one token for `key` at `limitPerS` (before scaling); false when over the limit.
+   * `atMs` is when the request arrived (default: now).
+   */
+  tryAcquire(key: string, limitPerS: number, atMs?: number): boolean {
     const limit = limitPerS * this.#scale;
     if (!Number.isFinite(limit)) return true;
-    const now = this.#now();
+    const now = atMs ?? this.#now();
     let bucket = this.#buckets.get(key);
     if (bucket === undefined) {
       bucket = { tokens: limit, updatedMs: now };

@@ -80,13 +80,18 @@ export function serveEmulator(opts: EmulatorServerOptions = {}): Promise<Emulato
     opts;
   const emulator = createEmulator(options);
   let guard = { hostname, port, adminToken };
-  const server = serveHttp1({ hostname, port, idleTimeoutMs }, (request) => {
-    if (isAdminPath(new URL(request.url).pathname)) {
-      const refused = checkAdminRequest(request, guard);
-      if (refused !== undefined) return Promise.resolve(refused);
-    }
-    return emulator.handle(request);
-  });
+  // A call is logged (and rate-limited) at its arrival, its head read by the server: not
+  // after the emulator's work on other calls that arrived with it.
+  const server = serveHttp1(
+    { hostname, port, idleTimeoutMs, now: options.now },
+    (request, info) => {
+      if (isAdminPath(new URL(request.url).pathname)) {
+        const refused = checkAdminRequest(request, guard);
+        if (refused !== undefined) return Promise.resolve(refused);
+      }
+      return emulator.handle(request, info);
+    },
+  );
   guard = { ...guard, port: server.port };
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;
   let closed: Promise<void> | undefined;

@@ -221,3 +221,43 @@ Deno.test("serveEmulator: serves admin routes; an aborted signal closes it", asy
   await server.close();
   await assert.rejects(() => fetch(`${server.url}/_emulator/state`, { headers: json }));
 });
+
+Deno.test("serveEmulator: a call is logged at its arrival (its head read), not after the work before it", async () => {
+  // The emulator's clock moves only when the test moves it: the head is sent, the server
+  // answers `100 Continue` once it has read it, then the clock moves and the body follows.
+  let clock = Date.UTC(2026, 11, 5, 15, 0, 0);
+  const server = await serveEmulator({ port: 0, now: () => clock });
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+  try {
+    const body = '{"Offset":0,"Limit":1}';
+    await conn.write(new TextEncoder().encode(
+      "POST / HTTP/1.1\r\nHost: trocket.tencentcloudapi.com\r\n" +
+        "X-TC-Action: DescribeInstanceList\r\nX-TC-Version: 2023-03-08\r\n" +
+        "Content-Type: application/json\r\nExpect: 100-continue\r\n" +
+        `Content-Length: ${body.length}\r\n\r\n`,
+    ));
+    const buffer = new Uint8Array(65536);
+    let text = "";
+    while (!text.includes("\r\n\r\n")) {
+      const n = await conn.read(buffer);
+      if (n === null) break;
+      text += new TextDecoder().decode(buffer.subarray(0, n));
+    }
+    assert.match(text, /^HTTP\/1\.1 100 /);
+    const arrivedMs = clock;
+    clock += 5_000; // the body, and the emulator's work, come later
+    await conn.write(new TextEncoder().encode(body));
+    while (finalResponses(text.slice(text.indexOf("\r\n\r\n") + 4)) < 1) {
+      const n = await conn.read(buffer);
+      if (n === null) break;
+      text += new TextDecoder().decode(buffer.subarray(0, n));
+    }
+    const calls = server.emulator.calls();
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0]?.action, "DescribeInstanceList");
+    assert.equal(calls[0]?.timeMs, arrivedMs);
+  } finally {
+    conn.close();
+    await server.close();
+  }
+});

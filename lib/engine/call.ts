@@ -114,7 +114,19 @@ export async function callWithRetry(
   const maxAttempts = Math.max(1, plan.policy.attempts);
   for (let attempt = 1;; attempt++) {
     env.signal?.throwIfAborted();
-    await env.rateLimiter.acquire(key, ratePerS, env.signal);
+    // The slot is taken once the request is signed, right before it goes out (`beforeSend`):
+    // signing after the slot delayed the sends of a busy process past their slots, and the
+    // calls of several slots then reached the server together. A failure of the limiter (its
+    // database) is not the call's: it is thrown as it is, never classified or retried here.
+    let pacing: { error: unknown } | undefined;
+    const beforeSend = async () => {
+      try {
+        await env.rateLimiter.acquire(key, ratePerS, env.signal);
+      } catch (error) {
+        pacing = { error };
+        throw error;
+      }
+    };
     try {
       const result = await env.client.call(
         target.service,
@@ -127,6 +139,7 @@ export async function callWithRetry(
           clientToken: plan.clientToken,
           timeoutMs: plan.timeoutMs,
           idempotent: !mutating || plan.clientToken !== undefined,
+          beforeSend,
         },
       );
       return {
@@ -137,6 +150,7 @@ export async function callWithRetry(
       };
     } catch (error) {
       if (env.signal?.aborted) throw env.signal.reason;
+      if (pacing !== undefined) throw pacing.error;
       const info = errorInfo(error);
       const kind = classifyCallError(error, plan.policy.on);
       const unsafe = kind === "unknown-outcome" && mutating && plan.clientToken === undefined;

@@ -19,6 +19,13 @@ import type {
   SendOnceFn,
 } from "./provider.ts";
 
+/**
+ * A request signed before its `beforeSend` wait is signed again when the wait took longer than
+ * this (ms). Tencent Cloud refuses a TC3 timestamp more than 5 minutes off, Huawei Cloud one
+ * more than 15 minutes off; a wait for a rate-limit slot is normally well below a second.
+ */
+export const RESIGN_AFTER_MS = 60_000;
+
 /** Options of {@link createProviderClient}. */
 export interface ProviderClientOptions<C> {
   /** How to talk to the cloud (a provider is one). */
@@ -101,15 +108,26 @@ export function createProviderClient<C>(options: ProviderClientOptions<C>): Prov
       region,
       endpointUrl: options.endpointUrl,
     });
-    const request = await provider.buildRequest({
-      spec,
-      region,
-      params,
-      credential,
-      endpoint,
-      timestampMs: deps.now() + offsetMs,
-      clientToken: opts.clientToken,
-    });
+    const build = () =>
+      provider.buildRequest({
+        spec,
+        region,
+        params,
+        credential,
+        endpoint,
+        timestampMs: deps.now() + offsetMs,
+        clientToken: opts.clientToken,
+      });
+    // Signed first, then the caller's `beforeSend` (the rate-limit slot), then sent at once: the
+    // signing does not delay the send after the slot. A signature older than
+    // `RESIGN_AFTER_MS` after a long wait is made again (servers refuse old ones).
+    const signedAtMs = deps.now();
+    let request = await build();
+    if (opts.beforeSend !== undefined) {
+      await opts.beforeSend();
+      opts.signal?.throwIfAborted();
+      if (deps.now() - signedAtMs > RESIGN_AFTER_MS) request = await build();
+    }
     const { response, text } = await sendAttempt({
       deps,
       timeoutMs: opts.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS,

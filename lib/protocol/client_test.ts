@@ -6,7 +6,7 @@ import type { SendOnceFn } from "../tencent/http1.ts";
 import { ConfigError } from "../errors.ts";
 import { systemDeps } from "../deps.ts";
 import { createEmulator, DEMO_CREDENTIAL } from "../emulator/emulator.ts";
-import { createProviderClient } from "./client.ts";
+import { createProviderClient, RESIGN_AFTER_MS } from "./client.ts";
 import { classifyAnyError } from "../provider/registry.ts";
 import { tencentProvider } from "../provider/tencent.ts";
 import type { Provider } from "./provider.ts";
@@ -183,4 +183,88 @@ Deno.test("a connection refused by Deno's permissions is a ConfigError naming th
     });
   }
   assert.equal(classifyAnyError(new ConfigError("x")), "never");
+});
+
+/** The X-TC-Timestamp (s) of each request the emulator received. */
+function signedAt(log: Request[]): number[] {
+  return log.map((r) => Number(r.headers.get("x-tc-timestamp")));
+}
+
+Deno.test("beforeSend: awaited after the request is signed, right before it is sent", async () => {
+  const startMs = Date.now();
+  let clock = startMs;
+  const emulator = createEmulator({ now: () => clock });
+  const received: Request[] = [];
+  const client = createProviderClient({
+    provider: tencentProvider,
+    deps: {
+      ...systemDeps(),
+      now: () => clock,
+      fetch: (r) => (received.push(r.clone()), emulator.handle(r)),
+    },
+    credential: { ...DEMO_CREDENTIAL },
+  });
+  const list = tencentProvider.findAction("trocket", "DescribeInstanceList")!;
+  const seen: number[] = [];
+  await client.call(list, "ap-guangzhou", { Offset: 0, Limit: 10 }, {
+    beforeSend: () => {
+      seen.push(received.length);
+      clock += 20_000; // a wait for the rate-limit slot
+      return Promise.resolve();
+    },
+  });
+  assert.deepEqual(seen, [0], "awaited once, before anything was sent");
+  // Signed before the wait: the timestamp is that of before it (Tencent accepts 5 minutes).
+  assert.deepEqual(signedAt(received), [Math.floor(startMs / 1000)]);
+  assert.deepEqual(emulator.calls().map((c) => c.outcome), ["ok"]);
+});
+
+Deno.test("beforeSend: after a wait longer than RESIGN_AFTER_MS the request is signed again", async () => {
+  const startMs = Date.now();
+  let clock = startMs;
+  const emulator = createEmulator({ now: () => clock });
+  const received: Request[] = [];
+  const client = createProviderClient({
+    provider: tencentProvider,
+    deps: {
+      ...systemDeps(),
+      now: () => clock,
+      fetch: (r) => (received.push(r.clone()), emulator.handle(r)),
+    },
+    credential: { ...DEMO_CREDENTIAL },
+  });
+  const list = tencentProvider.findAction("trocket", "DescribeInstanceList")!;
+  await client.call(list, "ap-guangzhou", { Offset: 0, Limit: 10 }, {
+    beforeSend: () => {
+      clock += RESIGN_AFTER_MS + 1000;
+      return Promise.resolve();
+    },
+  });
+  assert.deepEqual(signedAt(received), [Math.floor(clock / 1000)]);
+  assert.deepEqual(emulator.calls().map((c) => c.outcome), ["ok"]);
+});
+
+Deno.test("beforeSend: once per request (the re-signed one after SignatureExpire too); its rejection sends nothing", async () => {
+  const realNow = Date.now();
+  const emulator = createEmulator({ now: () => realNow });
+  const client = createProviderClient({
+    provider: tencentProvider,
+    deps: { ...systemDeps(), now: () => realNow - 10 * 60_000, fetch: (r) => emulator.handle(r) },
+    credential: { ...DEMO_CREDENTIAL },
+  });
+  const list = tencentProvider.findAction("trocket", "DescribeInstanceList")!;
+  let slots = 0;
+  await client.call(list, "ap-guangzhou", { Offset: 0, Limit: 10 }, {
+    beforeSend: () => Promise.resolve(void slots++),
+  });
+  assert.equal(slots, 2);
+  assert.deepEqual(emulator.calls().map((c) => c.outcome), ["AuthFailure.SignatureExpire", "ok"]);
+  const refused = new Error("no slot");
+  await assert.rejects(
+    client.call(list, "ap-guangzhou", { Offset: 0, Limit: 10 }, {
+      beforeSend: () => Promise.reject(refused),
+    }),
+    (e) => e === refused,
+  );
+  assert.equal(emulator.calls().length, 2, "nothing sent");
 });

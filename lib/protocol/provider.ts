@@ -148,6 +148,15 @@ export interface CallerCallOptions {
    * when it has one.
    */
   idempotent?: boolean | undefined;
+  /**
+   * Awaited once for every request, after it is built and signed and right before it is sent:
+   * the engine takes its rate-limit slot here, so that signing (several WebCrypto round trips,
+   * tens of milliseconds on a busy event loop) never delays a send after its slot. A rejection
+   * stops the call with nothing sent (and is what the call rejects with). Every client of
+   * tcflow awaits it (`createProviderClient`); a wrapper that checks something right before
+   * sending (a worker's lease) wraps it.
+   */
+  beforeSend?: (() => Promise<void>) | undefined;
 }
 
 /** A client of one cloud in the engine's call shape (`service, action, version, region, params`). */
@@ -175,7 +184,10 @@ export type CloudProtocol<C> = Pick<
  * Huawei client's `invoke`), or a router of several (`lib/provider/route.ts`).
  */
 export interface CallPort {
-  /** Sends one call; rejects with the cloud's API error or a `NetworkError`. */
+  /**
+   * Sends one call; rejects with the cloud's API error or a `NetworkError`. Awaits
+   * `opts.beforeSend` right before each request goes out (the engine's rate-limit slot).
+   */
   call(
     service: string,
     action: string,
