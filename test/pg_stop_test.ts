@@ -137,15 +137,14 @@ Deno.test({
       assert.match(out.stderr, /stopping now: releasing 1 run\(s\)/);
       assert.match(out.stderr, /released run \S+; another worker continues it/);
       const heir = await within(fx.worker("w2", ["--exit-when-idle"]), 120_000, "the heir");
-      assert.equal(heir.code === 0 || heir.code === 1, true, heir.stderr);
       assert.match(heir.stderr, /reclaimed run \S+ \(stop\) from w1/);
       const sends = fx.sends();
       assert.ok([...sends.values()].every((n) => n === 1), "nothing was sent twice");
       const [run] = await fx.runs();
-      assert.ok(
-        run.status === "succeeded" || run.status === "failed" || run.status === "uncertain",
-        run.status,
-      );
+      // A CreateTopic cut off in flight by the second SIGTERM has no ClientToken to re-send
+      // with: it is uncertain (section 5), never failed; every other item succeeded.
+      assert.ok(run.status === "succeeded" || run.status === "uncertain", run.status);
+      assert.equal(heir.code, run.status === "succeeded" ? 0 : 1, heir.stderr);
     } finally {
       await fx.close();
     }
