@@ -206,7 +206,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "pg cli: submit refuses a secret input naming it and what to do instead; nothing queued",
+  name:
+    "pg cli: submit without TCFLOW_SEAL_KEY refuses a secret input naming it and what to do instead; nothing queued",
   ignore,
   fn: async () => {
     if (typeof server === "string") return;
@@ -232,6 +233,7 @@ steps:
       );
       assert.equal(out.code, 2, out.stderr);
       assert.match(out.stderr, /--input token is a secret input/);
+      assert.match(out.stderr, /TCFLOW_SEAL_KEY is not set\. Set it to the same key on this/);
       assert.match(out.stderr, /tcflow run \S+w\.yaml --store … --input token=…/);
       assert.ok(!(out.stdout + out.stderr).includes("Sup3r-S3cret-Value"));
       assert.equal(hasStackTrace(out.stderr), false);

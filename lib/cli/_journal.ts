@@ -17,6 +17,13 @@ import { progressSink } from "./_progress.ts";
 import { boolFlag, listFlag, type ParsedArgs, stringFlag } from "./args.ts";
 import { type CliContext, UsageError } from "./context.ts";
 import { runNames } from "../workflow/names.ts";
+import type { PgJournalStore } from "../journal/pg_store.ts";
+import {
+  openInputs,
+  readSealKey,
+  SEAL_KEY_ENV,
+  SealedInputError,
+} from "../journal/sealed_inputs.ts";
 
 /** The state directory: `--state-dir`, else `.tcflow` in the working directory. */
 export function stateDirOf(parsed: ParsedArgs, ctx: CliContext): string {
@@ -180,18 +187,66 @@ export async function loadRecordedRun(
   parsed: ParsedArgs,
   ctx: CliContext,
   command: string,
+  from: {
+    /** The run's store: a database store's sealed secret inputs are opened with the key. */
+    store?: JournalStore;
+    /** The secret inputs already opened (a worker). */
+    sealed?: Record<string, unknown>;
+  } = {},
 ): Promise<RecordedRun> {
+  const inputFlags = listFlag(parsed, "input");
+  const { store } = from;
+  // A database store (loaded only when used: the file store never loads the driver).
+  const sealed = from.sealed !== undefined
+    ? { sealed: from.sealed }
+    : store !== undefined && "sealedInputsOf" in store
+    ? await sealedInputsFor(store as PgJournalStore, record.meta.runId, inputFlags, ctx, command)
+    : {};
   const run = await recordedRun(record, {
     command,
-    inputFlags: listFlag(parsed, "input"),
+    inputFlags,
     inputsFile: stringFlag(parsed, "inputs"),
     quiet: boolFlag(parsed, "quiet"),
     stderr: (text) => ctx.io.stderr(text),
     env: ctx.env,
+    ...sealed,
   });
   // A `--region` given at the start replaced the workflow's `region:` for the whole run.
   const region = record.meta.target?.region;
   return region === undefined ? run : { ...run, workflow: { ...run.workflow, region } };
+}
+
+/**
+ * The secret inputs a submitted run keeps sealed in the database, opened with the seal key
+ * (env `TCFLOW_SEAL_KEY`) for `resume`, `rollback` and `notebook`; without the key, the hint of
+ * a missing secret input names it. Inputs given again with `--input` need no key.
+ *
+ * @throws {UsageError} a bad key, or sealed inputs that do not open and are not given again
+ */
+async function sealedInputsFor(
+  store: PgJournalStore,
+  runId: string,
+  inputFlags: string[],
+  ctx: CliContext,
+  command: string,
+): Promise<{ sealed?: Record<string, unknown>; missingHint?: string }> {
+  const sealed = await store.sealedInputsOf(runId);
+  if (sealed === undefined) return {};
+  const given = new Set(inputFlags.map((flag) => flag.slice(0, flag.indexOf("=")).trim()));
+  if (Object.keys(sealed.inputs).every((name) => given.has(name))) return {};
+  const key = await readSealKey(ctx.env(SEAL_KEY_ENV));
+  if (key === undefined) {
+    return {
+      missingHint: `, or set ${SEAL_KEY_ENV} to the key the run was submitted with (its ` +
+        `secret inputs are sealed in the database under the key of fingerprint ${sealed.keyId})`,
+    };
+  }
+  try {
+    return { sealed: await openInputs(key, runId, sealed) };
+  } catch (error) {
+    if (!(error instanceof SealedInputError)) throw error;
+    throw new UsageError(`${command}: ${error.message}; give its secret inputs with --input`);
+  }
 }
 
 /**

@@ -200,7 +200,7 @@ async function reopenWith(
   if (file !== undefined && resolvePath(ctx.cwd, file) !== record.meta.file) {
     ctx.io.stderr(`note: run ${runId} is a notebook of ${record.meta.file}; opening that\n`);
   }
-  const run = await loadRecordedRun(record, parsed, ctx, "notebook");
+  const run = await loadRecordedRun(record, parsed, ctx, "notebook", { store });
   const recorded = recordedRegion(record, parsed, "notebook");
   const connection = await connect(parsed, ctx, {
     clouds: cloudsOf(run.workflow),

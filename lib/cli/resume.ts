@@ -85,7 +85,7 @@ export const resumeCommand: Command = async (args, ctx) => {
     const first = await readRun(store, runId, "resume");
     const firstState = replay(first.events, first.meta);
     if (firstState.status === "succeeded") return alreadySucceeded(firstState.outputs);
-    const run = await loadRecordedRun(first, parsed, ctx, "resume");
+    const run = await loadRecordedRun(first, parsed, ctx, "resume", { store });
     const reopened = await reopenRun({
       store,
       runId,

@@ -58,7 +58,7 @@ export const rollbackCommand: Command = async (args, ctx) => {
 
   async function withStore(store: JournalStore): Promise<number> {
     const first = await readRun(store, runId, "rollback");
-    const run = await loadRecordedRun(first, parsed, ctx, "rollback");
+    const run = await loadRecordedRun(first, parsed, ctx, "rollback", { store });
     const pendingIn = (record: RunRecord) => {
       const state = replay(record.events, record.meta);
       const { recorded, undo } = stepsToUndo(state);

@@ -19,6 +19,7 @@ import { storeUrlOf } from "./_journal.ts";
 import { boolFlag, listFlag, stringFlag } from "./args.ts";
 import { type Command, EXIT, UsageError } from "./context.ts";
 import { parseInputFlags } from "../workflow/inputs.ts";
+import { readSealKey, SEAL_KEY_ENV, sealInputs } from "../journal/sealed_inputs.ts";
 
 /** Text of `tcflow submit --help`. */
 export const SUBMIT_USAGE =
@@ -28,7 +29,11 @@ export const SUBMIT_USAGE =
 Validates the workflow and queues a run of it in the database; "tcflow worker" processes
 run it. Prints the run id (--json: {"run_id", "status": "queued"}). --wait waits until the
 run is finished and then prints what "tcflow run" prints (--json: the run document), exit 0
-when it succeeded, 1 when it failed. Secret inputs cannot be queued (they are never stored):
+when it succeeded, 1 when it failed.
+
+Secret inputs (secret: true) are sealed (AES-256-GCM) with the key in env TCFLOW_SEAL_KEY,
+32 random bytes in base64 (make one with: openssl rand -base64 32): the database keeps only
+the ciphertext, and only a worker with the same TCFLOW_SEAL_KEY takes the run. Without a key,
 run such a workflow with "tcflow run <workflow> --store …", journaled in the same database.
 `;
 
@@ -73,13 +78,15 @@ export const submitCommand: Command = async (args, ctx) => {
     inputsFile === undefined ? undefined : resolvePath(ctx.cwd, inputsFile),
     wf.inputs,
   );
-  const secret = wf.inputs.find((decl) => decl.secret && Object.hasOwn(inputs, decl.name));
-  if (secret !== undefined) {
+  const secrets = wf.inputs.filter((decl) => decl.secret && Object.hasOwn(inputs, decl.name));
+  const sealKey = await readSealKey(ctx.env(SEAL_KEY_ENV));
+  const secret = secrets[0];
+  if (secret !== undefined && sealKey === undefined) {
     throw new UsageError(
-      `submit: --input ${secret.name} is a secret input: a queued run would have to store it ` +
-        "for the workers, and tcflow never stores a secret (nor may a workflow read one from " +
-        "the workers' environment: env: refuses credential names, E_SECRET_ENV). Run it here " +
-        `instead, journaled in the same database: tcflow run ${
+      `submit: --input ${secret.name} is a secret input: a queued run keeps it only sealed ` +
+        `for the workers, and ${SEAL_KEY_ENV} is not set. Set it to the same key on this ` +
+        `submitter and on the workers (32 random bytes in base64: openssl rand -base64 32). ` +
+        `Or run it here instead, journaled in the same database: tcflow run ${
           parsed.positionals[0]
         } --store … --input ${secret.name}=… (and resume <run-id> --input ${secret.name}=…)`,
     );
@@ -88,6 +95,14 @@ export const submitCommand: Command = async (args, ctx) => {
   const store = await PgJournalStore.connect(url, { max: 1 });
   try {
     const runId = newRunId(ctx.deps);
+    // The secret inputs leave this process sealed, bound to the run id and their names.
+    const sealed = secrets.length > 0 && sealKey !== undefined
+      ? await sealInputs(
+        sealKey,
+        runId,
+        Object.fromEntries(secrets.map((decl) => [decl.name, inputs[decl.name]])),
+      )
+      : undefined;
     await store.enqueue(
       await runMeta({
         runId,
@@ -97,6 +112,7 @@ export const submitCommand: Command = async (args, ctx) => {
         cwd: ctx.cwd,
         ...(region !== undefined ? { region } : {}),
       }),
+      sealed,
     );
     if (!boolFlag(parsed, "wait")) {
       if (json) ctx.io.stdout(stringifyJson({ run_id: runId, status: "queued" }, 2) + "\n");
@@ -113,7 +129,10 @@ export const submitCommand: Command = async (args, ctx) => {
     const record = await store.read(runId);
     const state = replay(record.events, record.meta);
     const doc = runDocument(runId, state);
-    if (!quiet) ctx.io.stderr(`run ${runId} ${doc.status}\n`);
+    if (!quiet) {
+      const why = state.error !== undefined ? ` (${state.error.code}: ${state.error.message})` : "";
+      ctx.io.stderr(`run ${runId} ${doc.status}${why}\n`);
+    }
     if (json) ctx.io.stdout(stringifyJson(doc, 2) + "\n");
     return doc.status === "succeeded" ? EXIT.ok : EXIT.failed;
   } finally {

@@ -15,7 +15,8 @@ import { teeSink } from "../journal/events.ts";
 import { runWorkflow } from "../engine/executor.ts";
 import { type Claim, isConnectionError, PgJournalStore } from "../journal/pg_store.ts";
 import { recordedSteps, replay, resumeState } from "../journal/replay.ts";
-import { JournalError, journalSink } from "../journal/store.ts";
+import { JournalError, journalSink, type RunRecord } from "../journal/store.ts";
+import { loadWorkflowText } from "../workflow/load.ts";
 import { createPgRateLimiter, type SlotSpend } from "../cluster/pg_rate_limiter.ts";
 import { leaseGuarded, LeaseLost } from "../cluster/lease_guard.ts";
 import { ItemWorker } from "../cluster/item_worker.ts";
@@ -30,6 +31,13 @@ import { boolFlag, parseCommandArgs, type ParsedArgs, stringFlag } from "./args.
 import { type CliContext, type Command, EXIT, UsageError } from "./context.ts";
 import { refuse, unsafeToRetry } from "./resume.ts";
 import { runNames } from "../workflow/names.ts";
+import {
+  openInputs,
+  readSealKey,
+  SEAL_KEY_ENV,
+  SealedInputError,
+  type SealKey,
+} from "../journal/sealed_inputs.ts";
 
 /** Text of `tcflow worker --help`. */
 export const WORKER_USAGE =
@@ -47,6 +55,8 @@ stop claiming and finish what is in hand; a second one stops and releases it at 
 The items of a run's foreach steps are shared by every worker: each worker sends up to N at
 once (never more than the step's concurrency over all workers). Items of runs finished more
 than --item-retention ago (env TCFLOW_ITEM_RETENTION, default 24h) are deleted.
+Runs submitted with secret inputs are sealed with the key in env TCFLOW_SEAL_KEY: a worker
+takes them only with the same key in its own TCFLOW_SEAL_KEY (others leave them queued).
 `;
 
 const WORKER_FLAGS = {
@@ -88,6 +98,11 @@ export const workerCommand: Command = async (args, ctx) => {
   );
   const name = stringFlag(parsed, "name") ?? `worker-${Deno.pid}`;
   const log = (text: string) => ctx.io.stderr(`worker ${name}: ${text}\n`);
+  // Runs submitted with secret inputs are taken only with the key that sealed them.
+  const sealKey = await readSealKey(ctx.env(SEAL_KEY_ENV));
+  const keyId = sealKey?.fingerprint;
+  const noted = new Set<string>();
+  let sealedCheckedMs = -Infinity;
   const controllers = new Map<string, AbortController>();
   let stopping = false;
   let released = false;
@@ -162,7 +177,8 @@ export const workerCommand: Command = async (args, ctx) => {
   let prunedAtMs = -Infinity;
   const active = new Set<Promise<void>>();
   try {
-    log(`ready (concurrency ${concurrency}, lease ${leaseS}s) on ${store.location}`);
+    const sealing = keyId !== undefined ? `, seal key ${keyId}` : "";
+    log(`ready (concurrency ${concurrency}, lease ${leaseS}s${sealing}) on ${store.location}`);
     let backoffMs = POLL_MS;
     // Stopping (a first SIGTERM/Ctrl-C): no new run is claimed, but items still are while a run
     // in hand waits for them, so that what the worker holds finishes.
@@ -175,7 +191,7 @@ export const workerCommand: Command = async (args, ctx) => {
           const pruned = await pruneItems(store.sql, retentionS);
           if (pruned > 0) log(`pruned the items of ${pruned} finished step(s)`);
         }
-        claim = !stopping && active.size < concurrency ? await store.claimNext() : undefined;
+        claim = !stopping && active.size < concurrency ? await store.claimNext(keyId) : undefined;
         claimedItems = !released && items.busy < concurrency ? await items.claim() : 0;
         backoffMs = POLL_MS;
       } catch (error) {
@@ -198,11 +214,13 @@ export const workerCommand: Command = async (args, ctx) => {
         active.add(job);
       }
       if (claim !== undefined || claimedItems > 0) continue;
-      if (
-        boolFlag(parsed, "exit-when-idle") && active.size === 0 && items.busy === 0 &&
-        (await store.unfinishedQueued()) === 0
-      ) {
-        log("idle: no queued or running run left");
+      const idle = boolFlag(parsed, "exit-when-idle") && active.size === 0 && items.busy === 0;
+      if (idle || ctx.deps.now() - sealedCheckedMs >= SEALED_CHECK_MS) {
+        sealedCheckedMs = ctx.deps.now();
+        await noteSealedForOthers().catch(() => {});
+      }
+      if (idle && (await store.unfinishedQueued(keyId)) === 0) {
+        log(`idle: no queued or running run left${noted.size > 0 ? " that it can take" : ""}`);
         break;
       }
       await pause(ctx, POLL_MS, active, items);
@@ -220,6 +238,22 @@ export const workerCommand: Command = async (args, ctx) => {
   }
   return failures > 0 ? EXIT.failed : EXIT.ok;
 
+  /** Says once per run which queued runs were sealed with a key this worker does not have. */
+  async function noteSealedForOthers(): Promise<void> {
+    for (const [runId, sealedBy] of await store.sealedForOthers(keyId)) {
+      if (noted.has(runId)) continue;
+      noted.add(runId);
+      log(
+        `left run ${runId} queued: its secret inputs are sealed with the key of fingerprint ` +
+          `${sealedBy}, and ${
+            sealKey === undefined
+              ? `this worker has no ${SEAL_KEY_ENV}`
+              : `its ${SEAL_KEY_ENV} is ${keyId}`
+          } (a worker with that key takes it)`,
+      );
+    }
+  }
+
   /** Runs one claimed run; true when it succeeded (or was handed over). */
   async function execute(claim: Claim, signal: AbortSignal): Promise<boolean> {
     const { runId } = claim;
@@ -231,7 +265,19 @@ export const workerCommand: Command = async (args, ctx) => {
           ? `reclaimed run ${runId} (${record.meta.workflow}) from ${claim.previousOwner}`
           : `claimed run ${runId} (${record.meta.workflow})`,
       );
-      const run = await loadRecordedRun(record, withoutInputs(parsed), ctx, "worker");
+      const sealed = await openSealed(store, sealKey, runId);
+      if (sealed instanceof SealedInputError) {
+        await failSealed(store, runId, record, sealed, ctx);
+        log(`finished run ${runId} failed: ${sealed.message}; nothing was sent`);
+        return false;
+      }
+      const run = await loadRecordedRun(
+        record,
+        withoutInputs(parsed),
+        ctx,
+        "worker",
+        sealed !== undefined ? { sealed } : {},
+      );
       const connection = await connect(parsed, ctx, { clouds: cloudsOf(run.workflow) });
       try {
         const region = record.meta.region ?? connection.region;
@@ -302,6 +348,77 @@ export const workerCommand: Command = async (args, ctx) => {
     }
   }
 };
+
+/**
+ * The secret inputs of a claimed run opened with the worker's seal key: `undefined` when it has
+ * none, a {@link SealedInputError} when they do not open (changed in the database, or moved
+ * from another run or input).
+ */
+async function openSealed(
+  store: PgJournalStore,
+  key: SealKey | undefined,
+  runId: string,
+): Promise<Record<string, unknown> | SealedInputError | undefined> {
+  try {
+    const sealed = await store.sealedInputsOf(runId);
+    if (sealed === undefined) return undefined;
+    if (key === undefined) {
+      return new SealedInputError(
+        "",
+        `run ${runId} has secret inputs sealed with the key of fingerprint ${sealed.keyId}, ` +
+          `and this worker has no ${SEAL_KEY_ENV}`,
+      );
+    }
+    return await openInputs(key, runId, sealed);
+  } catch (error) {
+    if (error instanceof SealedInputError) return error;
+    throw error;
+  }
+}
+
+/**
+ * Records a claimed run whose sealed inputs did not open as failed before any step ran, with
+ * the reason (`E_SEALED_INPUT`, no value): `runs`, `report` and `submit --wait` show it, and no
+ * worker claims it again.
+ */
+async function failSealed(
+  store: PgJournalStore,
+  runId: string,
+  record: RunRecord,
+  error: SealedInputError,
+  ctx: CliContext,
+): Promise<void> {
+  const { meta } = record;
+  const now = ctx.deps.now();
+  const stepIds = loadWorkflowText(meta.workflowSource, meta.file).workflow?.steps
+    .map((step) => step.id) ?? [];
+  const sink = journalSink(store, runId);
+  await sink.append({
+    type: "run-started",
+    timeMs: now,
+    runId,
+    workflow: meta.workflow,
+    file: meta.file,
+    inputs: meta.inputs,
+    stepIds,
+  });
+  await sink.append({
+    type: "run-finished",
+    timeMs: now,
+    runId,
+    status: "failed",
+    durationMs: 0,
+    outputs: {},
+    error: {
+      code: "E_SEALED_INPUT",
+      message: `${error.message}; nothing was sent. Submit the run again with the right ` +
+        `${SEAL_KEY_ENV}`,
+    },
+  });
+}
+
+/** How often an idle worker looks for queued runs sealed with another key (to say so once). */
+const SEALED_CHECK_MS = 5_000;
 
 /** The reason of a run stopped by a second SIGTERM/Ctrl-C. */
 class Released extends Error {

@@ -243,6 +243,11 @@ export type RunEvent =
     status: "succeeded" | "failed" | "uncertain";
     durationMs: number;
     outputs: Record<string, unknown>;
+    /**
+     * Why a run failed before any step ran (a queued run whose sealed secret inputs did not
+     * open: `E_SEALED_INPUT`).
+     */
+    error?: ErrorInfo;
   }
   | { type: "undo-started"; timeMs: number; stepId: string; action: string; index?: number }
   | {

@@ -12,7 +12,7 @@
 import type postgres from "postgres";
 
 /** The schema version this tcflow writes. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Key of the advisory lock taken while migrating (any fixed 64-bit number). */
 const MIGRATION_LOCK = 7_305_163_420_114n;
@@ -100,6 +100,12 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE tcflow_runs ADD COLUMN next_seq integer NOT NULL DEFAULT 1;
   UPDATE tcflow_runs r SET next_seq = coalesce(
     (SELECT max(seq) + 1 FROM tcflow_events e WHERE e.run_id = r.run_id), 1);
+  `,
+  // 4: the secret inputs of a submitted run, sealed by the submitter (base64 AES-GCM
+  // ciphertext, lib/journal/sealed_inputs.ts) and the fingerprint of the key that sealed them:
+  // a worker claims such a run only with the same key.
+  `
+  ALTER TABLE tcflow_runs ADD COLUMN sealed_inputs text, ADD COLUMN seal_key_id text;
   `,
 ];
 

@@ -18,6 +18,7 @@ import { decodeEvent, decodeMeta, encodeEvent, encodeMeta } from "./codec.ts";
 import { damagedSummary, summarize } from "./file_store.ts";
 import { type ConnectOptions, connectPostgres } from "./pg_connect.ts";
 import { isRunId } from "./run_id.ts";
+import { decodeSealedInputs, encodeSealedInputs, type SealedInputs } from "./sealed_inputs.ts";
 import {
   JournalError,
   type JournalStore,
@@ -176,13 +177,15 @@ export class PgJournalStore implements JournalStore {
    *
    * @throws {JournalError} `E_RUN_EXISTS`, `E_RUN_ID`
    */
-  async enqueue(meta: RunMeta): Promise<void> {
+  async enqueue(meta: RunMeta, sealed?: SealedInputs): Promise<void> {
     checkId(meta.runId);
     const rows = await this.sql`
       INSERT INTO tcflow_runs (run_id, workflow, file, meta, started_ms, last_event_ms, status,
-                               queued)
+                               queued, sealed_inputs, seal_key_id)
       VALUES (${meta.runId}, ${meta.workflow}, ${meta.file}, ${encodeMeta(meta)},
-              ${meta.startedMs}, ${meta.startedMs}, 'queued', true)
+              ${meta.startedMs}, ${meta.startedMs}, 'queued', true,
+              ${sealed === undefined ? null : encodeSealedInputs(sealed)},
+              ${sealed?.keyId ?? null})
       ON CONFLICT (run_id) DO NOTHING
       RETURNING 1`;
     if (rows.length === 0) {
@@ -193,15 +196,18 @@ export class PgJournalStore implements JournalStore {
   /**
    * Claims the oldest queued run, or one whose writer's lease ran out before it finished (a dead
    * worker's), with `FOR UPDATE SKIP LOCKED`: two workers never claim the same run. The store
-   * then holds it like `open` does.
+   * then holds it like `open` does. A run whose secret inputs were sealed is claimed only with
+   * the fingerprint of the key that sealed them (`keyId`); without one, only runs without
+   * sealed inputs.
    */
-  async claimNext(): Promise<Claim | undefined> {
+  async claimNext(keyId?: string): Promise<Claim | undefined> {
     const rows = await this.sql<
       { run_id: string; epoch: string; next_seq: number; previous: string | null }[]
     >`
       WITH next AS (
         SELECT run_id, owner FROM tcflow_runs
         WHERE queued AND finished_at IS NULL AND (lease_until IS NULL OR lease_until < now())
+          AND (seal_key_id IS NULL OR seal_key_id = ${keyId ?? null}::text)
         ORDER BY created_at, run_id
         LIMIT 1
         FOR UPDATE SKIP LOCKED
@@ -222,11 +228,40 @@ export class PgJournalStore implements JournalStore {
     };
   }
 
-  /** Queued runs not finished yet (claimed or not): a worker with `--exit-when-idle` waits for 0. */
-  async unfinishedQueued(): Promise<number> {
+  /**
+   * Queued runs not finished yet (claimed or not) that a worker with the key of fingerprint
+   * `keyId` (or none) could take: a worker with `--exit-when-idle` waits for 0.
+   */
+  async unfinishedQueued(keyId?: string): Promise<number> {
     const rows = await this.sql<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM tcflow_runs WHERE queued AND finished_at IS NULL`;
+      SELECT count(*)::int AS n FROM tcflow_runs WHERE queued AND finished_at IS NULL
+        AND (seal_key_id IS NULL OR seal_key_id = ${keyId ?? null}::text)`;
     return rows[0]?.n ?? 0;
+  }
+
+  /**
+   * Queued runs not claimed yet whose secret inputs were sealed with a key other than the one
+   * of fingerprint `keyId` (or with any key, without one): `[run id, its key's fingerprint]`,
+   * oldest first, at most `limit`.
+   */
+  async sealedForOthers(keyId?: string, limit = 20): Promise<[string, string][]> {
+    const rows = await this.sql<{ run_id: string; seal_key_id: string }[]>`
+      SELECT run_id, seal_key_id FROM tcflow_runs
+      WHERE queued AND finished_at IS NULL AND status = 'queued' AND seal_key_id IS NOT NULL
+        AND seal_key_id IS DISTINCT FROM ${keyId ?? null}::text
+      ORDER BY created_at, run_id LIMIT ${limit}`;
+    return rows.map((row) => [row.run_id, row.seal_key_id]);
+  }
+
+  /** The sealed secret inputs of a submitted run, if it has any. */
+  async sealedInputsOf(runId: string): Promise<SealedInputs | undefined> {
+    const rows = await this.sql<{ sealed_inputs: string | null; seal_key_id: string | null }[]>`
+      SELECT sealed_inputs, seal_key_id FROM tcflow_runs WHERE run_id = ${runId}`;
+    const row = rows[0];
+    if (row === undefined || row.sealed_inputs === null || row.seal_key_id === null) {
+      return undefined;
+    }
+    return decodeSealedInputs(row.seal_key_id, row.sealed_inputs);
   }
 
   /** The status column of a run (`queued`, `running`, or how it finished), if it exists. */

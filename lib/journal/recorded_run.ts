@@ -36,6 +36,13 @@ export interface RecordedRunOptions {
   stderr: (text: string) => void;
   /** Reads an environment variable (the workflow's `env:` allow-list). */
   env: (name: string) => string | undefined;
+  /**
+   * Values of secret inputs opened from the store (a submitted run's sealed inputs); an
+   * `--input` given again wins.
+   */
+  sealed?: Record<string, unknown> | undefined;
+  /** Added to the message of a missing secret input (how else to give it). */
+  missingHint?: string | undefined;
 }
 
 /**
@@ -81,13 +88,27 @@ export async function recordedRun(
       `${command}: --inputs: a run keeps the inputs it started with; give secret inputs with --input`,
     );
   }
+  const sealed = options.sealed ?? {};
   const decls: InputDecl[] = workflow.inputs
     .filter((decl) => secretNames.has(decl.name))
     .map((decl) => ({
       ...decl,
-      required: decl.default === undefined && Object.hasOwn(meta.inputs, decl.name),
+      required: decl.default === undefined && Object.hasOwn(meta.inputs, decl.name) &&
+        !Object.hasOwn(sealed, decl.name),
     }));
-  const given = parseInputFlags(flags, undefined, decls);
+  let given: Record<string, unknown>;
+  try {
+    given = parseInputFlags(flags, undefined, decls);
+  } catch (error) {
+    if (error instanceof UsageError && options.missingHint !== undefined) {
+      throw new UsageError(`${error.message}${options.missingHint}`);
+    }
+    throw error;
+  }
+  for (const [name, value] of Object.entries(sealed)) {
+    const flagged = flags.some((flag) => flag.slice(0, flag.indexOf("=")).trim() === name);
+    if (secretNames.has(name) && !flagged) given[name] = value;
+  }
   // The inputs of the latest session: a notebook `set` changes them after the run started.
   let recorded = meta.inputs;
   for (const event of record.events) {

@@ -224,6 +224,8 @@ export interface RunState {
   lastEventMs: number;
   /** Workflow `outputs` of the last finished session. */
   outputs: Record<string, unknown>;
+  /** Why the last finished session failed before any step ran, when its `run-finished` says. */
+  error?: ErrorInfo;
   /** Number of `run-started` events: 1 for a run, +1 per `resume`. */
   sessions: number;
   /** Every step, in workflow order (steps only seen in events come last). */
@@ -635,7 +637,10 @@ export function replay(
       state.status = e.status;
       state.finishedMs = e.timeMs;
       state.outputs = e.outputs;
-      note(e, `run ${e.status}`, e.status === "succeeded" ? "ok" : "error");
+      if (e.error !== undefined) state.error = e.error;
+      else delete state.error;
+      const why = e.error !== undefined ? `: ${e.error.code}: ${e.error.message}` : "";
+      note(e, `run ${e.status}${why}`, e.status === "succeeded" ? "ok" : "error");
     },
     "undo-started": (e) => {
       const record: UndoRecord = { seq, action: e.action, status: "running", startedMs: e.timeMs };

@@ -62,9 +62,11 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Environment variables that hold credentials: an expression must never read them (`env:`
- * refuses them with `E_SECRET_ENV`), so no workflow can print, send or journal a key.
+ * refuses them with `E_SECRET_ENV`), so no workflow can print, send or journal a key. Among
+ * tcflow's own: the seal key of submitted secret inputs and the store URL (its password).
  */
-const CREDENTIAL_ENV = /^(TENCENTCLOUD_|HUAWEICLOUD_SDK_)|SECRET|TOKEN|PASSWORD/i;
+const CREDENTIAL_ENV =
+  /^(TENCENTCLOUD_|HUAWEICLOUD_SDK_)|SECRET|TOKEN|PASSWORD|^TCFLOW_(SEAL_KEY|STORE)$/i;
 
 /**
  * Parses the text of a workflow file. Never throws: every problem is a diagnostic.
