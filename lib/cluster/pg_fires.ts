@@ -36,13 +36,19 @@ export function pgFireClaims(
   const leaseS = options.leaseS ?? 60;
   return async (workflow, scheduledMs) => {
     const minute = new Date(Math.floor(scheduledMs / 60_000) * 60_000);
+    // The lease runs from clock_timestamp(), not now(): now() is when the transaction began, and
+    // a claim may wait long for the workflow's advisory lock (a scheduler stopped inside its
+    // claim holds it): a lease from now() was then born short or run out, and until the first
+    // renewal another scheduler saw the workflow free and could start it again while it ran.
+    // (The busy check keeps now(): an older clock finds a fire still running, never too few.)
     const verdict = await sql.begin(async (tx) => {
       await tx`SELECT pg_advisory_xact_lock(hashtext('tcflow-fire'), hashtext(${workflow.name}))`;
       const busy = await tx`SELECT 1 FROM tcflow_fires
         WHERE workflow = ${workflow.name} AND finished_at IS NULL AND lease_until > now()
           AND minute <> ${minute}`;
       const won = await tx`INSERT INTO tcflow_fires (workflow, minute, owner, lease_until)
-        VALUES (${workflow.name}, ${minute}, ${owner}, now() + make_interval(secs => ${leaseS}))
+        VALUES (${workflow.name}, ${minute}, ${owner},
+                clock_timestamp() + make_interval(secs => ${leaseS}))
         ON CONFLICT (workflow, minute) DO NOTHING RETURNING 1`;
       if (won.length === 0) return "taken" as const;
       if (busy.length > 0) {

@@ -112,3 +112,52 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "pg fires: a claim that waited for another scheduler's lock gets a whole lease from its end",
+  ignore: typeof server === "string",
+  fn: async () => {
+    if (typeof server === "string") return;
+    const db = await freshDatabase(server);
+    const [store, other] = await Promise.all(
+      ["s1", "s2"].map((owner) => PgJournalStore.connect(db.url, { owner, max: 1 })),
+    );
+    let finished: (() => Promise<void>) | undefined;
+    try {
+      // Another scheduler holds the workflow's lock (as one SIGSTOPped inside its claim does) for
+      // longer than the 2 s lease; this claim waits for it, then wins the minute.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      const holder = other!.sql.begin(async (tx) => {
+        await tx`SELECT pg_advisory_xact_lock(hashtext('tcflow-fire'), hashtext('slow'))`;
+        locked();
+        await held;
+      });
+      await isLocked;
+      const claim = pgFireClaims({ sql: store!.sql, owner: "s1", leaseS: 2 })(
+        { name: "slow" },
+        START,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      release();
+      await holder;
+      const won = await claim;
+      assert.equal(won.verdict, "won");
+      if (won.verdict === "won") finished = won.finished;
+      // Its lease runs from the claim's end, not from when its transaction began (2.5 s ago, more
+      // than the lease: the old fire was born run out, and another scheduler could start the
+      // workflow again before the first renewal).
+      const [row] = await store!.sql<{ left: number }[]>`
+        SELECT extract(epoch FROM lease_until - clock_timestamp())::float8 AS left
+        FROM tcflow_fires WHERE workflow = 'slow'`;
+      assert.ok(row!.left > 0, `lease left ${row!.left} s`);
+    } finally {
+      await finished?.();
+      await Promise.all([store!.end(), other!.end()]);
+      await db.drop();
+    }
+  },
+});
