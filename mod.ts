@@ -284,6 +284,7 @@ export {
 // Notebook mode and Jupyter.
 export {
   type Display,
+  display,
   JUPYTER_DISPLAY,
   type JupyterNotebook,
   openNotebook,

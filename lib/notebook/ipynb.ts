@@ -53,7 +53,7 @@ export const MOD_URL: string = new URL("../../mod.ts", import.meta.url).href;
 /**
  * Builds the notebook of a workflow: a title cell, a setup cell (`openNotebook`), then per
  * step a Markdown cell (its number, id, action and `doc`) and a code cell
- * `await nb.run("<id>")`, and a last cell with the run's report.
+ * `await display(nb.run("<id>"))`, and a last cell with the run's report.
  *
  * @example
  * ```ts
@@ -75,7 +75,7 @@ export function buildIpynb(wf: Workflow, options: IpynbOptions): IpynbDocument {
   );
   if (Object.keys(inputs).length > 0) open.inputs = inputs;
   const setup = [
-    `import { openNotebook } from ${JSON.stringify(options.moduleUrl ?? MOD_URL)};`,
+    `import { display, openNotebook } from ${JSON.stringify(options.moduleUrl ?? MOD_URL)};`,
     "",
     `const nb = await openNotebook(${JSON.stringify(options.workflowPath)}, ${
       stringifyJson(open) ?? "{}"
@@ -87,7 +87,7 @@ export function buildIpynb(wf: Workflow, options: IpynbOptions): IpynbDocument {
         }): pass them in \`inputs\`, e.g. from Deno.env.`,
       ]
       : []),
-    "nb.cells();",
+    "await display(nb.cells());",
   ];
   const cells: IpynbCell[] = [
     markdown("title", [
@@ -102,10 +102,10 @@ export function buildIpynb(wf: Workflow, options: IpynbOptions): IpynbDocument {
   ];
   wf.steps.forEach((step, index) => {
     cells.push(markdown(`doc-${step.id}`, stepMarkdown(step, index + 1)));
-    cells.push(code(`run-${step.id}`, [`await nb.run(${JSON.stringify(step.id)});`]));
+    cells.push(code(`run-${step.id}`, [`await display(nb.run(${JSON.stringify(step.id)}));`]));
   });
   cells.push(markdown("report-title", ["## Report"]));
-  cells.push(code("report", ["nb.report();"]));
+  cells.push(code("report", ["await display(nb.report());"]));
   return {
     nbformat: 4,
     nbformat_minor: 5,

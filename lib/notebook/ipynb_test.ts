@@ -12,14 +12,14 @@ async function workflow(path: string) {
   return loaded.workflow;
 }
 
-/** Turns the code cells into one module: every step cell's value is collected. */
+/** Turns the code cells into one module: what every step cell displays is collected. */
 function moduleOf(cells: IpynbCell[]): string {
   const code = cells.filter((c) => c.cell_type === "code");
   const [setup, ...rest] = code;
   const body = rest.map((cell) => {
-    const source = text(cell).trim();
-    assert.match(source, /^[^\n]*;$/, "a step cell is one expression");
-    return `displays.push(${source.slice(0, -1)});`;
+    const shown = /^await display\(([^\n]*)\);$/.exec(text(cell).trim());
+    assert.ok(shown, "a step cell displays one result");
+    return `displays.push(await ${shown[1]});`;
   });
   return [text(setup), "const displays = [];", ...body, "export { displays, nb };"].join("\n");
 }
@@ -45,16 +45,19 @@ Deno.test("ipynb: nbformat 4.5, a doc and a code cell per step, in order", async
     "markdown",
     "code",
   ]);
-  assert.match(text(doc.cells[1]), new RegExp(`import \\{ openNotebook \\} from "${MOD_URL}"`));
+  assert.match(
+    text(doc.cells[1]),
+    new RegExp(`import \\{ display, openNotebook \\} from "${MOD_URL}"`),
+  );
   assert.match(text(doc.cells[1]), /"emulator":true/);
   assert.match(text(doc.cells[1]), /"queueNum":4/);
   const runs = doc.cells.filter((c) => c.id.startsWith("run-")).map(text);
-  assert.deepEqual(runs, wf.steps.map((s) => `await nb.run("${s.id}");`));
+  assert.deepEqual(runs, wf.steps.map((s) => `await display(nb.run("${s.id}"));`));
   const docs = doc.cells.filter((c) => c.id.startsWith("doc-")).map(text);
   assert.match(docs[0]!, /^### 1\. `source_groups` `trocket.DescribeSourceClusterGroupList`/);
   assert.match(docs[0]!, /#### Source consumer groups/);
   assert.match(docs[8]!, /### 9\. `check` \(assert\)/);
-  assert.equal(text(doc.cells.at(-1)), "nb.report();");
+  assert.equal(text(doc.cells.at(-1)), "await display(nb.report());");
 });
 
 Deno.test("ipynb: the cells run the workflow in-process and render HTML", async () => {

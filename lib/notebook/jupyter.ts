@@ -24,6 +24,7 @@ import {
 } from "./session.ts";
 import { formatCells, formatShow, holdsTable } from "./terminal.ts";
 import { htmlTable, isTabular } from "./table.ts";
+import { denoJupyter, flushIopub } from "./kernel_iopub.ts";
 import { formatPlan } from "../workflow/plan_format.ts";
 
 /** The symbol Deno's Jupyter kernel calls to render a value. */
@@ -197,8 +198,8 @@ function wrap(session: NotebookSession, connection: Connection, notes: string): 
   // A cell that failed shows what happened, then raises: Jupyter marks the cell as failed and
   // `jupyter nbconvert --execute` stops with an error, as with any failing code cell.
   const ran = async (run: CellRun | undefined) => {
-    if (run === undefined) return display("every cell has run", "<p>Every cell has run.</p>");
-    const shown = display(
+    if (run === undefined) return rendered("every cell has run", "<p>Every cell has run.</p>");
+    const shown = rendered(
       run.cells.map((cell) => formatShow(cell)).join("\n"),
       run.cells.map(cellHtml).join(""),
     );
@@ -226,7 +227,7 @@ function wrap(session: NotebookSession, connection: Connection, notes: string): 
       const head = `<div><b>${esc(session.workflow.name)}</b> <code>run ${
         esc(session.runId)
       }</code></div>${notes ? `<pre>${esc(notes)}</pre>` : ""}`;
-      return display(formatCells(session), head + htmlTable(rows));
+      return rendered(formatCells(session), head + htmlTable(rows));
     },
     run: async (idOrN) =>
       await ran(idOrN === undefined ? await session.runNext() : await session.run(idOrN)),
@@ -234,27 +235,27 @@ function wrap(session: NotebookSession, connection: Connection, notes: string): 
     retry: async () => await ran(await session.retry()),
     show: (idOrN) => {
       const cell = session.cell(idOrN);
-      return display(formatShow(cell), cellHtml(cell));
+      return rendered(formatShow(cell), cellHtml(cell));
     },
     plan: async (idOrN) => {
       const { plan, step } = await session.plan(idOrN);
       const text = formatPlan({ ...plan, steps: [step], outputs: {} });
-      return display(text, `<pre>${esc(text)}</pre>`);
+      return rendered(text, `<pre>${esc(text)}</pre>`);
     },
     set: (name, value) => {
       const stale = session.setInput(name, inputText(value));
       const text = stale.length === 0
         ? `${name} set; no finished cell reads it`
         : `${name} set; stale: ${stale.join(", ")}`;
-      return display(text, `<p>${esc(text)}</p>`);
+      return rendered(text, `<p>${esc(text)}</p>`);
     },
     skip: async (idOrN) => {
       const cell = await session.skip(idOrN);
-      return display(formatShow(cell), cellHtml(cell));
+      return rendered(formatShow(cell), cellHtml(cell));
     },
     report: () => {
       const html = session.report("html");
-      return display(
+      return rendered(
         session.report("markdown"),
         `<iframe style="width:100%;height:600px;border:1px solid #ddd" srcdoc="${
           esc(html)
@@ -338,20 +339,38 @@ function valueHtml(value: unknown): string {
   return `<table style="border-collapse:collapse">${rows.join("")}</table>`;
 }
 
-/** Shows a result in Jupyter now (before a cell raises); outside a kernel, nothing. */
-async function showNow(shown: Display): Promise<void> {
-  try {
-    // The getter itself throws outside `deno jupyter`.
-    const jupyter = (Deno as unknown as {
-      jupyter?: { display?(value: unknown, options: { raw: boolean }): Promise<void> };
-    }).jupyter;
-    await jupyter?.display?.(shown[JUPYTER_DISPLAY](), { raw: true });
-  } catch {
-    // not in a kernel
+/**
+ * Shows a result in a notebook cell: in Deno's Jupyter kernel as `display_data` (HTML and text),
+ * returning once the kernel has published it, so the output is in the cell before the cell
+ * ends; elsewhere its text on stdout. Generated notebooks show every result this way: a
+ * cell's own value (its last expression) can reach Jupyter after the cell ended with Deno's
+ * kernel, and `jupyter nbconvert --execute` then drops it.
+ *
+ * @example
+ * ```ts
+ * const path = new URL("../../workflows/nightly-audit.yaml", import.meta.url).pathname;
+ * const nb = await openNotebook(path, { emulator: true, stateDir: await Deno.makeTempDir() });
+ * await display(nb.cells()); // the cells as a table in Jupyter, as text in a terminal
+ * await nb.close();
+ * ```
+ */
+export async function display(shown: Display | PromiseLike<Display>): Promise<void> {
+  const value = await shown;
+  const jupyter = denoJupyter();
+  if (jupyter === undefined) {
+    console.log(value.text);
+    return;
   }
+  await jupyter.display(value[JUPYTER_DISPLAY](), { raw: true });
+  await flushIopub(jupyter);
 }
 
-function display(text: string, html: string): Display {
+/** Shows a result in Jupyter now (before a cell raises); outside a kernel, nothing. */
+async function showNow(shown: Display): Promise<void> {
+  if (denoJupyter() !== undefined) await display(shown);
+}
+
+function rendered(text: string, html: string): Display {
   return {
     text,
     html,
