@@ -63,6 +63,7 @@ function worker(
   name: string,
   more: string[],
   env: Record<string, string> = {},
+  exitWhenIdle = true,
 ): CliProcess {
   return spawnCli([
     "worker",
@@ -70,7 +71,7 @@ function worker(
     url,
     "--name",
     name,
-    "--exit-when-idle",
+    ...(exitWhenIdle ? ["--exit-when-idle"] : []),
     "--endpoint-url",
     server.url,
     ...more,
@@ -205,10 +206,15 @@ export async function killTrial(
 
 /** Most of `times` (ms, sorted) in any 1-second window (sliding). */
 export function busiestSecond(times: readonly number[]): number {
-  let most = 0;
+  return busiestWindow(times).count;
+}
+
+/** The busiest 1-second window of `times` (ms, sorted): its count and where it starts. */
+export function busiestWindow(times: readonly number[]): { count: number; fromMs: number } {
+  let most = { count: 0, fromMs: NaN };
   for (let i = 0, j = 0; i < times.length; i++) {
     while (times[i]! - times[j]! >= 1000) j++;
-    most = Math.max(most, i - j + 1);
+    if (i - j + 1 > most.count) most = { count: i - j + 1, fromMs: times[j]! };
   }
   return most;
 }
@@ -228,6 +234,8 @@ export interface RateResult {
   seconds: number;
   /** Most calls in any 1-second window (sliding). */
   maxWindow: number;
+  /** Where that window starts: ms after the first call. */
+  maxWindowAtMs: number;
   /** Most calls in one clock second. */
   maxSecond: number;
   limitExceeded: number;
@@ -262,6 +270,25 @@ export async function rateTrial(
   const server = await serveEmulator({ port: 0, rateScale: o.scale });
   const traceDir = await Deno.makeTempDir({ prefix: "tcflow-rate-trace-" });
   try {
+    // The workers run before the run is queued, as a pool of workers does: the pacing measured
+    // is theirs, not that of two of them starting up (loading tcflow, logging in) while the
+    // first one sends.
+    const workers = [0, 1, 2].map((i) =>
+      worker(
+        url,
+        server,
+        `w${i}`,
+        ["--concurrency", "16", "--rate-scale", String(o.scale)],
+        { TCFLOW_RATE_TRACE: `${traceDir}/w${i}.jsonl` },
+        false,
+      )
+    );
+    const stopAll = () => workers.forEach((w) => w.kill());
+    const ready = await Promise.all(workers.map((w) => w.waitForLine(/\bready\b/)));
+    if (ready.some((line) => line === undefined)) {
+      stopAll();
+      throw new Error(`a worker did not start: ${(await workers[0]!.done()).stderr}`);
+    }
     const { dir } = await submit(
       url,
       foreachWorkflow({
@@ -273,15 +300,9 @@ export async function rateTrial(
         concurrency: 48,
       }),
     );
-    const workers = [0, 1, 2].map((i) =>
-      worker(
-        url,
-        server,
-        `w${i}`,
-        ["--concurrency", "16", "--rate-scale", String(o.scale)],
-        { TCFLOW_RATE_TRACE: `${traceDir}/w${i}.jsonl` },
-      )
-    );
+    await Promise.race(workers.map((w) => w.waitForLine(/finished run /)));
+    // Stopped gracefully (SIGTERM): each writes its trace as it exits.
+    for (const w of workers) w.child.kill("SIGTERM");
     await finish(workers, 600_000);
     await Deno.remove(dir, { recursive: true });
     const calls = server.emulator.calls().filter((c) => c.action === "DescribeTopicList");
@@ -322,6 +343,7 @@ export async function rateTrial(
       share: achievedPerS / limitPerS,
       seconds,
       maxWindow: busiestSecond(times),
+      maxWindowAtMs: busiestWindow(times).fromMs - times[0]!,
       maxSecond,
       limitExceeded: calls.filter((c) => c.outcome === "RequestLimitExceeded").length,
       slots: {

@@ -8,7 +8,8 @@
  *    emulator's call log counts duplicates; every item succeeded or `uncertain` (at most the
  *    dead worker's concurrency), none lost, every run finished.
  * 2. rate: 3 workers, a 1,000-item `foreach` under the documented 20/s (times `--rate-scale`
- *    on both sides): share of the limit reached, `RequestLimitExceeded` in the call log; the
+ *    on both sides), queued once the workers are ready: share of the limit reached,
+ *    `RequestLimitExceeded` in the call log; each request's send → arrival; the
  *    pacing of the slots granted and of the sends (the workers' `TCFLOW_RATE_TRACE`) and of
  *    the arrivals in the call log.
  * 3. schedules: 3 `tcflow schedule --store` processes sharing a simulated clock
@@ -141,7 +142,8 @@ try {
       );
       check(
         r.maxWindow <= r.limitPerS + 2,
-        `pacing at the server: most calls in any 1 s window of the call log ${r.maxWindow}, ` +
+        `pacing at the server: most calls in any 1 s window of the call log ${r.maxWindow} (from ` +
+          `${(r.maxWindowAtMs / 1000).toFixed(2)} s after the first call), ` +
           `in one clock second ${r.maxSecond} (≤ ${r.limitPerS} + 2; ${
             r.maxWindow <= steady + 2 ? "also" : "not"
           } ≤ ${steady} + 2)`,
