@@ -40,6 +40,12 @@ steps:
     with:
       InstanceId: rmq-72mo3a9o
       Filters: [{ Name: TopicName, Values: ["\${{ inputs.token }}", "\${{ inputs.label }}"] }]
+  - id: each
+    action: trocket.DescribeTopicList
+    foreach: \${{ ["a", "b", "c"] }}
+    with:
+      InstanceId: rmq-72mo3a9o
+      Filters: [{ Name: TopicName, Values: ["\${{ item + inputs.token }}"] }]
 outputs:
   token: \${{ inputs.token }}
   label: \${{ inputs.label }}
@@ -133,7 +139,11 @@ Deno.test({
       assert.equal(worked.code, 0, worked.stderr);
       assert.match(worked.stderr, new RegExp(`claimed run ${runId} \\(sealed\\)`));
       assert.match(worked.stderr, new RegExp(`finished run ${runId} succeeded`));
-      assert.equal(fx.sent(), 1, "the secret went out in the request, once");
+      assert.equal(
+        fx.sent(),
+        4,
+        "the secret went out in the requests (a step and 3 items), once each",
+      );
 
       const listed = await fx.runs();
       assert.deepEqual(listed.map((r) => [r.run_id, r.status, r.owner]), [
@@ -185,7 +195,7 @@ Deno.test({
       const keyed = await fx.worker("keyed", { TCFLOW_SEAL_KEY: KEY_A });
       assert.equal(keyed.code, 0, keyed.stderr);
       assert.match(keyed.stderr, new RegExp(`finished run ${runId} succeeded`));
-      assert.equal(fx.sent(), 1);
+      assert.equal(fx.sent(), 4);
     } finally {
       await fx.db.drop();
     }
@@ -270,7 +280,7 @@ Deno.test({
       const doc = JSON.parse(resumed.stdout);
       assert.equal(doc.status, "succeeded");
       assert.deepEqual(doc.outputs, { token: "***", label: "resumed" });
-      assert.equal(fx.sent(), 1);
+      assert.equal(fx.sent(), 4);
       assert.deepEqual(await fx.rowsHolding(SECRET), []);
       for (const text of fx.printed) assert.ok(!text.includes(SECRET), text);
     } finally {
