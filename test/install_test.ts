@@ -68,7 +68,8 @@ Deno.test("deno install -g (as the README shows) gives a tcflow command usable f
   try {
     await Deno.writeTextFile(`${dir}/mine.yaml`, WORKFLOW);
     const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
-    const flags = String(config.tasks.tcflow).split(/\s+/).slice(2, -1);
+    const words = String(config.tasks.tcflow).split(/\s+/);
+    const flags = words.slice(words.indexOf("run") + 1, -1); // node tools/launch.cjs run … cli.ts
     const install = await run(
       Deno.execPath(),
       [

@@ -13,13 +13,16 @@ import { hasStackTrace, ROOT, runCliProcess, TASK_PERMISSIONS } from "./_cli.ts"
 const dir = await Deno.makeTempDir({ prefix: "tcflow-permissions-" });
 globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
 
-/** The flags of `deno.json`'s `tcflow` task between `deno run` and `cli.ts`. */
+/**
+ * The flags of `deno.json`'s `tcflow` task between `run` and `cli.ts` (the task's launcher,
+ * `tools/launch.cjs`, runs `deno` with the words after it).
+ */
 function taskFlags(): string[] {
   const config = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`));
   const words = String(config.tasks.tcflow).split(/\s+/);
-  assert.deepEqual(words.slice(0, 2), ["deno", "run"]);
+  assert.deepEqual(words.slice(0, 3), ["node", "tools/launch.cjs", "run"]);
   assert.equal(words.at(-1), "cli.ts");
-  return words.slice(2, -1);
+  return words.slice(3, -1);
 }
 
 Deno.test("the task's permission flags are exactly TASK_PERMISSIONS, with no broad grant", () => {
