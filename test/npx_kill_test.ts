@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { ROOT } from "./_cli.ts";
+import { freshDatabase, stopTestServer, testServer } from "./_postgres.ts";
 
 const LINUX = Deno.build.os === "linux"; // the group is read from /proc
 /** Far above the few hundred milliseconds the chain takes to end, also on a loaded machine. */
@@ -27,7 +28,8 @@ function groupMembers(pgid: number): Member[] {
       const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       if (Number(fields[2]) !== pgid || fields[0] === "Z" || fields[0] === "X") continue;
-      const args = Deno.readTextFileSync(`/proc/${entry.name}/cmdline`).replaceAll("\0", " ");
+      const args = Deno.readTextFileSync(`/proc/${entry.name}/cmdline`).replaceAll("\0", " ")
+        .replace(/postgres:\/\/\S+/g, "postgres://…"); // no password in a failure message
       members.push({ pid: Number(entry.name), args: args.trim() });
     } catch {
       // ended while we looked
@@ -39,15 +41,19 @@ function groupMembers(pgid: number): Member[] {
 /** A command started in a new session and process group (its pid is the group's id). */
 interface Started {
   child: Deno.ChildProcess;
-  /** The first stdout line matching the pattern. */
+  /** The first line of the watched stream matching the pattern. */
   line: string;
-  /** Everything printed to stderr, once every process of the chain closed it. */
+  /** Everything printed to stderr and to stdout, once every process of the chain closed them. */
   stderr: Promise<string>;
-  /** The rest of stdout, likewise. */
   stdout: Promise<string>;
 }
 
-async function startInGroup(args: string[], ready: RegExp): Promise<Started> {
+/** Starts `npx args…` in a group of its own; resolves when `ready` matches a line of `stream`. */
+async function startInGroup(
+  args: string[],
+  ready: RegExp,
+  stream: "stdout" | "stderr" = "stdout",
+): Promise<Started> {
   const child = new Deno.Command("npx", {
     args,
     cwd: ROOT,
@@ -57,23 +63,23 @@ async function startInGroup(args: string[], ready: RegExp): Promise<Started> {
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const stderr = new Response(child.stderr).text();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const other = new Response(stream === "stdout" ? child.stderr : child.stdout).text();
+  const reader = child[stream].pipeThrough(new TextDecoderStream()).getReader();
   let seen = "";
   for (;;) {
     const match = seen.split("\n").find((l) => ready.test(l));
     if (match !== undefined) {
       const rest = (async () => {
-        let text = "";
+        let text = seen;
         for (let r = await reader.read(); !r.done; r = await reader.read()) text += r.value;
         return text;
       })();
-      return { child, line: match, stderr, stdout: rest };
+      return stream === "stdout"
+        ? { child, line: match, stdout: rest, stderr: other }
+        : { child, line: match, stdout: other, stderr: rest };
     }
     const { value, done } = await reader.read();
-    if (done) {
-      throw new Error(`ended before ${ready}: ${seen}\n${await stderr}`);
-    }
+    if (done) throw new Error(`ended before ${ready}: ${seen}\n${await other}`);
     seen += value;
   }
 }
@@ -180,6 +186,41 @@ Deno.test({
       await started.stdout;
     } finally {
       await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "kill of npm's pid stops a backgrounded npx … worker the way SIGTERM stops it",
+  ignore: !LINUX,
+  async fn() {
+    const server = await testServer(); // started here: only this test needs PostgreSQL
+    if (typeof server === "string") {
+      console.log(`npx_kill_test: ${server}`);
+      return;
+    }
+    const db = await freshDatabase(server);
+    try {
+      const started = await startInGroup(
+        ["--yes", "deno", "task", "-q", "tcflow", "worker", "--store", db.url, "--name", "w1"],
+        /worker w1: ready /,
+        "stderr",
+      );
+      const pgid = started.child.pid;
+      try {
+        Deno.kill(pgid, "SIGTERM");
+        await started.child.status;
+      } finally {
+        await waitGroupEmpty(pgid, "worker");
+      }
+      // The worker's own SIGTERM path (one signal: not "stopping now").
+      const stderr = await started.stderr;
+      assert.match(stderr, /worker w1: stopping: no new runs claimed/);
+      assert.doesNotMatch(stderr, /stopping now/);
+      await started.stdout;
+    } finally {
+      await db.drop();
+      await stopTestServer();
     }
   },
 });

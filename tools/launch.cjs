@@ -20,7 +20,8 @@
  *   forwards every signal it gets, so the launcher then receives two copies within moments, and
  *   passes on a signal only when it received it once in SAME_EVENT_MS (e.g. a `kill` of
  *   `deno task`'s pid). A second signal sent on purpose more than SAME_EVENT_MS later is passed on
- *   (the worker's "again to stop now");
+ *   (the worker's "again to stop now"). Not exact: when the kernel merges the two copies of a
+ *   group signal into one (a loaded machine), it is passed on and tcflow gets it twice;
  * - exits as tcflow did: its exit code, or killed by the same signal.
  *
  * Node runs this (or Deno itself, which `deno task` uses for `node` when Node is not installed).
