@@ -190,7 +190,11 @@ function signedAt(log: Request[]): number[] {
   return log.map((r) => Number(r.headers.get("x-tc-timestamp")));
 }
 
-Deno.test("beforeSend: awaited after the request is signed, right before it is sent", async () => {
+/**
+ * A client and an emulator on one settable clock, keeping a copy of every request received:
+ * `advance(ms)` stands for a wait (for a rate-limit slot) inside `beforeSend`.
+ */
+function clockedClient() {
   const startMs = Date.now();
   let clock = startMs;
   const emulator = createEmulator({ now: () => clock });
@@ -205,11 +209,17 @@ Deno.test("beforeSend: awaited after the request is signed, right before it is s
     credential: { ...DEMO_CREDENTIAL },
   });
   const list = tencentProvider.findAction("trocket", "DescribeInstanceList")!;
+  const advance = (ms: number) => void (clock += ms);
+  return { startMs, now: () => clock, advance, emulator, received, client, list };
+}
+
+Deno.test("beforeSend: awaited after the request is signed, right before it is sent", async () => {
+  const { startMs, advance, emulator, received, client, list } = clockedClient();
   const seen: number[] = [];
   await client.call(list, "ap-guangzhou", { Offset: 0, Limit: 10 }, {
     beforeSend: () => {
       seen.push(received.length);
-      clock += 20_000; // a wait for the rate-limit slot
+      advance(20_000); // a wait for the rate-limit slot
       return Promise.resolve();
     },
   });
@@ -220,27 +230,14 @@ Deno.test("beforeSend: awaited after the request is signed, right before it is s
 });
 
 Deno.test("beforeSend: after a wait longer than RESIGN_AFTER_MS the request is signed again", async () => {
-  const startMs = Date.now();
-  let clock = startMs;
-  const emulator = createEmulator({ now: () => clock });
-  const received: Request[] = [];
-  const client = createProviderClient({
-    provider: tencentProvider,
-    deps: {
-      ...systemDeps(),
-      now: () => clock,
-      fetch: (r) => (received.push(r.clone()), emulator.handle(r)),
-    },
-    credential: { ...DEMO_CREDENTIAL },
-  });
-  const list = tencentProvider.findAction("trocket", "DescribeInstanceList")!;
+  const { now, advance, emulator, received, client, list } = clockedClient();
   await client.call(list, "ap-guangzhou", { Offset: 0, Limit: 10 }, {
     beforeSend: () => {
-      clock += RESIGN_AFTER_MS + 1000;
+      advance(RESIGN_AFTER_MS + 1000);
       return Promise.resolve();
     },
   });
-  assert.deepEqual(signedAt(received), [Math.floor(clock / 1000)]);
+  assert.deepEqual(signedAt(received), [Math.floor(now() / 1000)]);
   assert.deepEqual(emulator.calls().map((c) => c.outcome), ["ok"]);
 });
 
