@@ -201,6 +201,14 @@ export const workerCommand: Command = async (args, ctx) => {
         backoffMs = Math.min(backoffMs * 2, 10_000);
         continue;
       }
+      if (claim !== undefined && stopping) {
+        // A claim already on its way when the worker was told to stop: handed back at once
+        // (running it after a second signal released everything would wait for items this
+        // worker no longer takes, and never end).
+        await store.close(claim.runId);
+        log(`released run ${claim.runId}; another worker continues it`);
+        claim = undefined;
+      }
       if (claim !== undefined) {
         const controller = new AbortController();
         const runId = claim.runId;
