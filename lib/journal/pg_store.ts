@@ -132,7 +132,7 @@ export class PgJournalStore implements JournalStore {
                                owner, epoch, lease_until)
       VALUES (${meta.runId}, ${meta.workflow}, ${meta.file}, ${encodeMeta(meta)},
               ${meta.startedMs}, ${meta.startedMs}, 'running', ${this.owner}, 1,
-              now() + make_interval(secs => ${this.leaseS}))
+              clock_timestamp() + make_interval(secs => ${this.leaseS}))
       ON CONFLICT (run_id) DO NOTHING
       RETURNING epoch::text`;
     if (rows.length === 0) {
@@ -154,14 +154,21 @@ export class PgJournalStore implements JournalStore {
   async claim(runId: string): Promise<string> {
     checkId(runId);
     if (this.#writers.has(runId)) throw lockedError(runId);
-    const rows = await this.sql<{ epoch: string; next_seq: number }[]>`
-      UPDATE tcflow_runs SET owner = ${this.owner}, epoch = epoch + 1,
-        lease_until = now() + make_interval(secs => ${this.leaseS}),
-        status = CASE WHEN status = 'queued' THEN 'running' ELSE status END
-      WHERE run_id = ${runId} AND (lease_until IS NULL OR lease_until < now())
-      RETURNING epoch::text,
-        (SELECT coalesce(max(seq), 0) + 1 FROM tcflow_events e WHERE e.run_id = ${runId})::int
-          AS next_seq`;
+    // The row is locked first, then updated with a lease from clock_timestamp(): a single
+    // UPDATE that waited for another session's lock on the row (a stalled claimer) kept the
+    // lease it computed before the wait, already short or run out, so another worker could take
+    // the run at once. The comparison keeps now(): an older clock reclaims less.
+    const rows = await this.sql.begin(async (tx) => {
+      await tx`SELECT 1 FROM tcflow_runs WHERE run_id = ${runId} FOR UPDATE`;
+      return await tx<{ epoch: string; next_seq: number }[]>`
+        UPDATE tcflow_runs SET owner = ${this.owner}, epoch = epoch + 1,
+          lease_until = clock_timestamp() + make_interval(secs => ${this.leaseS}),
+          status = CASE WHEN status = 'queued' THEN 'running' ELSE status END
+        WHERE run_id = ${runId} AND (lease_until IS NULL OR lease_until < now())
+        RETURNING epoch::text,
+          (SELECT coalesce(max(seq), 0) + 1 FROM tcflow_events e WHERE e.run_id = ${runId})::int
+            AS next_seq`;
+    });
     if (rows.length === 0) {
       const exists = await this.sql`SELECT 1 FROM tcflow_runs WHERE run_id = ${runId}`;
       if (exists.length === 0) throw notFound(runId, this.location);
@@ -213,7 +220,7 @@ export class PgJournalStore implements JournalStore {
         FOR UPDATE SKIP LOCKED
       )
       UPDATE tcflow_runs r SET owner = ${this.owner}, epoch = r.epoch + 1, status = 'running',
-        lease_until = now() + make_interval(secs => ${this.leaseS})
+        lease_until = clock_timestamp() + make_interval(secs => ${this.leaseS})
       FROM next WHERE r.run_id = next.run_id
       RETURNING r.run_id, r.epoch::text, next.owner AS previous,
         (SELECT coalesce(max(seq), 0) + 1 FROM tcflow_events e WHERE e.run_id = r.run_id)::int
@@ -388,7 +395,7 @@ export class PgJournalStore implements JournalStore {
     let rows;
     try {
       rows = await this.heartbeatSql`UPDATE tcflow_runs
-        SET lease_until = now() + make_interval(secs => ${this.leaseS})
+        SET lease_until = clock_timestamp() + make_interval(secs => ${this.leaseS})
         WHERE run_id = ${runId} AND epoch = ${writer.epoch} RETURNING 1`;
     } catch {
       return; // the database is away for now: the lease protects the run; next beat retries

@@ -223,3 +223,49 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "postgres store: a claim that waited for the run's row lock gets a whole lease from its end",
+  ignore: typeof server === "string",
+  fn: async () => {
+    if (typeof server === "string") return;
+    const db = await freshDatabase(server);
+    const other = postgres(db.url, { max: 1, onnotice: () => {} });
+    const a = await PgJournalStore.connect(db.url, { owner: "a", leaseS: 30 });
+    const b = await PgJournalStore.connect(db.url, { owner: "b", leaseS: 2 });
+    try {
+      await a.create(meta("rl1"));
+      await a.close("rl1");
+      // Another session holds the run's row (as a stalled claimer inside its transaction does)
+      // for longer than b's 2 s lease; b's claim waits for it, then takes the run.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      const holder = other.begin(async (tx) => {
+        await tx`SELECT 1 FROM tcflow_runs WHERE run_id = 'rl1' FOR UPDATE`;
+        locked();
+        await held;
+      });
+      await isLocked;
+      const claim = b.claim("rl1");
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      release();
+      await holder;
+      await claim;
+      // Its lease runs from the claim's end, not from when its statement began (2.5 s ago, more
+      // than the lease: it was born run out, and another worker could claim the run at once).
+      const [row] = await other<{ left: number }[]>`
+        SELECT extract(epoch FROM lease_until - clock_timestamp())::float8 AS left
+        FROM tcflow_runs WHERE run_id = 'rl1'`;
+      assert.ok(row!.left > 0, `lease left ${row!.left} s`);
+      await b.close("rl1");
+    } finally {
+      await a.end();
+      await b.end();
+      await other.end();
+      await db.drop();
+    }
+  },
+});
