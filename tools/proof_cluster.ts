@@ -140,6 +140,10 @@ try {
           `matched by RequestId; p50 ${t.p50} ms, p99 ${t.p99} ms, max ${t.max} ms; most sent ` +
           `in any 1 s window ${t.maxWindow}`,
       );
+      console.log(
+        `  transit of the requests sent in the first second: max ${r.transitBySecond.firstMax} ` +
+          `ms; after it: p99 ${r.transitBySecond.laterP99} ms, max ${r.transitBySecond.laterMax} ms`,
+      );
       check(
         r.maxWindow <= r.limitPerS + 2,
         `pacing at the server: most calls in any 1 s window of the call log ${r.maxWindow} (from ` +

@@ -143,8 +143,10 @@ export const workerCommand: Command = async (args, ctx) => {
     scale: Number(stringFlag(parsed, "rate-scale") ?? 1),
     ...(tracePath !== undefined
       ? {
-        onSpend: (_key: string, spend: SlotSpend) =>
-          trace.push(JSON.stringify({ ...spend, wokeMs: ctx.deps.now() })),
+        onSpend: (key: string, spend: SlotSpend) =>
+          trace.push(
+            JSON.stringify({ action: key.split("\u0000")[1], ...spend, wokeMs: ctx.deps.now() }),
+          ),
       }
       : {}),
   });
