@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { isMap, type Node } from "../vendor/yaml.js";
+import { isMap, type YamlNode } from "./_yaml_tree.ts";
 import { suggest } from "../catalog/suggest.ts";
 import type { DiagnosticCode } from "./diagnostic.ts";
 import type { InputDecl, InputType, RetryPolicy, ValueNode } from "./model.ts";
@@ -448,6 +448,6 @@ export function matchesType(value: unknown, type: InputType): boolean {
 }
 
 /** Whether `node` is a YAML mapping (re-exported for the step reader). */
-export function isMapping(node: Node | null): boolean {
+export function isMapping(node: YamlNode | null): boolean {
   return node !== null && isMap(node);
 }

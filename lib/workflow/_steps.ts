@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { isMap, isSeq, type Node } from "../vendor/yaml.js";
+import { isMap, isSeq, type YamlNode } from "./_yaml_tree.ts";
 import type {
   ActionRef,
   ActionStep,
@@ -62,7 +62,7 @@ export function readSteps(
   }
   if (node.items.length === 0) r.report("E_SCHEMA", "`steps` is empty", listPos);
   for (const item of node.items) {
-    const stepNode = r.deref(item as Node | null);
+    const stepNode = r.deref(item);
     const pos = r.pos(stepNode, listPos);
     if (stepNode === null || !isMap(stepNode)) {
       r.report("E_SCHEMA", "a step must be a mapping with an `id`", pos);
@@ -78,7 +78,7 @@ export function readSteps(
 function readStep(
   r: YamlReader,
   v: ValueReader,
-  node: Node,
+  node: YamlNode,
   pos: Pos,
   defaultRetry: RetryPolicy | undefined,
 ): { step: Step } | { id?: string } {

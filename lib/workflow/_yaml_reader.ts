@@ -6,15 +6,14 @@
  * @module
  */
 import {
-  type Document,
   isAlias,
   isMap,
   isScalar,
   isSeq,
-  type LineCounter,
-  type Node,
-  Scalar,
-} from "../vendor/yaml.js";
+  type LineIndex,
+  type YamlNode,
+  type YamlScalar,
+} from "./_yaml_tree.ts";
 import { suggest } from "../catalog/suggest.ts";
 import type { Diagnostic, DiagnosticCode } from "./diagnostic.ts";
 import type { ExprPart, MapEntry, Pos, ValueNode } from "./model.ts";
@@ -32,7 +31,7 @@ export const MAX_NODES = 100_000;
 export interface YamlEntry {
   key: string;
   keyPos: Pos;
-  node: Node | null;
+  node: YamlNode | null;
 }
 
 type MapValue = Extract<ValueNode, { kind: "map" }>;
@@ -48,8 +47,7 @@ export class YamlReader {
   constructor(
     readonly source: string,
     readonly file: string,
-    readonly doc: Document.Parsed,
-    readonly lines: LineCounter,
+    readonly lines: LineIndex,
   ) {}
 
   /** Records a diagnostic. */
@@ -77,14 +75,14 @@ export class YamlReader {
   }
 
   /** Position of a node (its value, without trailing comments), or `fallback`. */
-  pos(node: Node | null | undefined, fallback: Pos): Pos {
+  pos(node: YamlNode | null | undefined, fallback: Pos): Pos {
     const range = node?.range;
     if (!range) return fallback;
     return this.range(range[0], range[1]);
   }
 
   /** Follows an alias to its anchored node, counting aliases against {@link MAX_ALIASES}. */
-  deref(node: Node | null | undefined): Node | null {
+  deref(node: YamlNode | null | undefined): YamlNode | null {
     if (node === null || node === undefined) return null;
     if (!isAlias(node)) return node;
     this.#aliases++;
@@ -99,16 +97,16 @@ export class YamlReader {
       this.#exhausted = true;
       return null;
     }
-    const target = node.resolve(this.doc);
+    const target = node.target;
     if (target === undefined) {
       this.report("E_YAML", `unknown alias \`*${node.source}\``, this.pos(node, this.range(0, 1)));
       return null;
     }
-    return target as Node;
+    return target;
   }
 
   /** Checks an explicit tag: only the core schema's own tags are accepted. */
-  checkTag(node: Node, fallback: Pos): boolean {
+  checkTag(node: YamlNode, fallback: Pos): boolean {
     const tag = (node as { tag?: string }).tag;
     if (tag === undefined || CORE_TAGS.has(tag)) return true;
     this.report("E_YAML", `tags are not allowed (\`${shortTag(tag)}\`)`, this.pos(node, fallback));
@@ -116,13 +114,13 @@ export class YamlReader {
   }
 
   /** The entries of a mapping node; reports duplicate and non-string keys. */
-  entries(node: Node): YamlEntry[] {
+  entries(node: YamlNode): YamlEntry[] {
     const result: YamlEntry[] = [];
     if (!isMap(node)) return result;
     const seen = new Map<string, Pos>();
     const nodePos = this.pos(node, this.range(0, 1));
     for (const pair of node.items) {
-      const keyNode = this.deref(pair.key as Node | null);
+      const keyNode = this.deref(pair.key);
       let key: string;
       let keyPos: Pos;
       if (keyNode !== null && isScalar(keyNode) && keyNode.value !== null) {
@@ -137,7 +135,7 @@ export class YamlReader {
         this.report(
           "E_YAML",
           "a mapping key must be a string",
-          this.pos(keyNode ?? (pair.value as Node | null), nodePos),
+          this.pos(keyNode ?? (pair.value), nodePos),
         );
         continue;
       }
@@ -147,7 +145,7 @@ export class YamlReader {
         continue;
       }
       seen.set(key, keyPos);
-      result.push({ key, keyPos, node: (pair.value as Node | null) ?? null });
+      result.push({ key, keyPos, node: (pair.value) ?? null });
     }
     return result;
   }
@@ -166,7 +164,7 @@ export class YamlReader {
   }
 
   /** Converts a YAML node into a workflow value (expressions split, integers as bigint). */
-  value(raw: Node | null, fallback: Pos, depth = 0): ValueNode {
+  value(raw: YamlNode | null, fallback: Pos, depth = 0): ValueNode {
     const node = this.deref(raw);
     if (node === null) return { kind: "literal", value: null, pos: this.pos(raw, fallback) };
     const pos = this.pos(node, fallback);
@@ -198,7 +196,7 @@ export class YamlReader {
       return { kind: "map", entries, pos };
     }
     if (isSeq(node)) {
-      const items = node.items.map((item) => this.value(item as Node | null, pos, depth + 1));
+      const items = node.items.map((item) => this.value(item, pos, depth + 1));
       return { kind: "list", items, pos };
     }
     if (isScalar(node)) return this.scalar(node, pos);
@@ -207,7 +205,7 @@ export class YamlReader {
   }
 
   /** A value that must be a mapping; reports `what` when it is not. */
-  mapValue(raw: Node | null, fallback: Pos, what: string): MapValue | undefined {
+  mapValue(raw: YamlNode | null, fallback: Pos, what: string): MapValue | undefined {
     const value = this.value(raw, fallback);
     if (value.kind === "map") return value;
     if (value.kind === "literal" && value.value === null && raw === null) {
@@ -217,7 +215,7 @@ export class YamlReader {
     return undefined;
   }
 
-  private scalar(node: Scalar, pos: Pos): ValueNode {
+  private scalar(node: YamlScalar, pos: Pos): ValueNode {
     const value = typeof node.value === "string" ? unmask(node.value) : node.value;
     if (typeof value !== "string") {
       if (
@@ -277,7 +275,7 @@ export class YamlReader {
   }
 
   /** Source offset of every character of a scalar's value, when they can be known. */
-  private align(node: Scalar, value: string): number[] | undefined {
+  private align(node: YamlScalar, value: string): number[] | undefined {
     const range = node.range;
     if (!range) return undefined;
     let start = range[0];

@@ -7,8 +7,6 @@
  *
  * @module
  */
-import { offsetPos } from "./position.ts";
-import { isMap, LineCounter, type Node, parseDocument, type YAMLError } from "../vendor/yaml.js";
 import type { Diagnostic } from "./diagnostic.ts";
 import type { Pos, Workflow } from "./model.ts";
 import { parseCron } from "./cron.ts";
@@ -18,6 +16,9 @@ import { describeValue, MAX_DEPTH, YamlReader } from "./_yaml_reader.ts";
 import { readInputs, ValueReader } from "./_fields.ts";
 import { readSteps } from "./_steps.ts";
 import { maskExpressions } from "./_mask.ts";
+import { isMap, LineIndex, type YamlNode } from "./_yaml_tree.ts";
+import { composeEvents } from "./_yaml_events.ts";
+import { composeDocument } from "./_yaml_document.ts";
 
 export { RETRY_BOUNDS } from "./_fields.ts";
 export { MAX_CONCURRENCY } from "./_steps.ts";
@@ -80,30 +81,17 @@ const CREDENTIAL_ENV =
 export function parseWorkflow(source: string, file: string): ParseResult {
   const early = checkSize(source, file);
   if (early !== undefined) return { diagnostics: [early], brokenStepIds: [] };
-  const lines = new LineCounter();
-  const doc = parseDocument(maskExpressions(source), {
-    lineCounter: lines,
-    intAsBigInt: true,
-    uniqueKeys: false,
-    prettyErrors: false,
-    strict: true,
-    version: "1.2",
-    schema: "core",
-    merge: false,
-  });
-  const yamlErrors: Diagnostic[] = [];
-  const seen = new Set<string>();
-  for (const error of [...doc.errors, ...doc.warnings]) {
-    const d = yamlDiagnostic(error, file, source);
-    const key = `${d.line}:${d.column}:${d.message}`;
-    if (!seen.has(key)) yamlErrors.push(d);
-    seen.add(key);
+  const text = maskExpressions(source);
+  let composed = composeEvents(text);
+  if (composed === undefined) {
+    const full = composeDocument(text, source, file);
+    if (full.diagnostics !== undefined) return { diagnostics: full.diagnostics, brokenStepIds: [] };
+    composed = full.root;
   }
-  if (yamlErrors.length > 0) return { diagnostics: yamlErrors, brokenStepIds: [] };
 
-  const r = new YamlReader(source, file, doc, lines);
+  const r = new YamlReader(source, file, new LineIndex(text));
   const start = r.at(0, 1);
-  const root = r.deref(doc.contents as Node | null);
+  const root = r.deref(composed);
   if (root === null || !isMap(root)) {
     r.report(
       "E_SCHEMA",
@@ -225,7 +213,7 @@ export function parseWorkflow(source: string, file: string): ParseResult {
 function readDefaults(
   r: YamlReader,
   v: ValueReader,
-  node: Node | null,
+  node: YamlNode | null,
   keyPos: Pos,
 ): Workflow["defaults"] {
   const result: Workflow["defaults"] = {};
@@ -252,7 +240,7 @@ function readDefaults(
   return result;
 }
 
-function readEnv(r: YamlReader, node: Node | null, keyPos: Pos): string[] {
+function readEnv(r: YamlReader, node: YamlNode | null, keyPos: Pos): string[] {
   const value = r.value(node, keyPos);
   if (value.kind !== "list") {
     r.report("E_SCHEMA", "`env` must be a list of environment variable names", value.pos);
@@ -338,28 +326,4 @@ function flowTooDeep(source: string): number | undefined {
     }
   }
   return undefined;
-}
-
-function yamlDiagnostic(error: YAMLError, file: string, source: string): Diagnostic {
-  const [startOffset, endOffset] = error.pos;
-  const start = offsetPos(source, startOffset, 1);
-  const stop = offsetPos(source, Math.max(startOffset, endOffset), 1);
-  const line = { line: start.line, col: start.column };
-  const end = { line: stop.line, col: stop.column };
-  let message = error.message.replace(/ at line \d+, column \d+.*$/s, "");
-  if (error.code === "RESOURCE_EXHAUSTION") message = "values are nested too deeply";
-  if (error.code === "MULTIPLE_DOCS") message = "a workflow file holds one YAML document";
-  if (error.code === "TAG_RESOLVE_FAILED") {
-    message = `tags are not allowed (\`${message.replace(/^Unresolved tag: /, "")}\`)`;
-  }
-  const length = end.line === line.line ? Math.max(1, end.col - line.col) : 1;
-  return {
-    code: "E_YAML",
-    message: message.charAt(0).toLowerCase() + message.slice(1),
-    file,
-    line: line.line,
-    column: line.col,
-    severity: "error",
-    length,
-  };
 }
