@@ -35,6 +35,7 @@ async function repositoryYaml(): Promise<Map<string, string>> {
 const SNIPPETS = [
   "a: 1\nb: -2\nc: 0o17\nd: 0x1F\ne: 1.5\nf: .inf\ng: -.Inf\nh: .nan\ni: 1e3\nj: 1_000\n",
   "a: true\nb: False\nc: yes\nd: ~\ne: null\nf: NULL\ng: Null\nh: 'true'\ni: \"1\"\n",
+  "[nothing, Nope, tRUE, Falsey, ~x, +.5, -.inf, .5, 1., +12, -0, 0o8, 0x, 0b1, 1e, 1e+3, .NaN, +1_0]\n",
   "a:\nb:   # comment\nc: x\n",
   "- \n-\n- x\n-   # c\n",
   "list:\n  - a\n  -\n  - b\n",

@@ -4,13 +4,17 @@
  * interleaved), the modules `deno info lib/expr/evaluate.ts` lists, and the modules
  * `tcflow validate` loads (none of them emulator modules).
  *
+ * `tcflow validate` is measured as the `tcflow` task (and the README's `deno install -g` line)
+ * runs it: `deno run` with the task's flags (permissions and V8 flags) and `cli.ts`, without
+ * the launcher (`node tools/launch.cjs`) in front, so that both sides are one `deno run`.
+ *
  * @module
  */
 import { closure, importGraph, productModules, unitOf } from "./import_graph.ts";
 
 /** The figures. */
 export interface ArchitectureFigures {
-  /** Median wall time of `deno run cli.ts validate <sample>`, ms. */
+  /** Median wall time of `deno run <flags of the tcflow task> cli.ts validate <sample>`, ms. */
   validateMs: number;
   /** Median wall time of `deno run <empty file>`, ms. */
   emptyMs: number;
@@ -35,6 +39,17 @@ async function wallMs(args: string[]): Promise<number> {
   return ms;
 }
 
+/** The flags `deno.json`'s `tcflow` task gives `deno run` (`node tools/launch.cjs run … cli.ts`). */
+export async function tcflowTaskFlags(): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
+  const words = String(config.tasks.tcflow).split(/\s+/);
+  const run = words.indexOf("run");
+  if (run < 0 || words.at(-1) !== "cli.ts") {
+    throw new Error("the tcflow task is not `… run <flags> cli.ts`");
+  }
+  return words.slice(run + 1, -1);
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
 /** Measures; `rounds` alternating runs of each command. */
@@ -45,8 +60,7 @@ export async function benchArchitecture(rounds = 7): Promise<ArchitectureFigures
     await Deno.writeTextFile(empty, "");
     const validate = [
       "run",
-      "--allow-read",
-      "--allow-env",
+      ...await tcflowTaskFlags(),
       "cli.ts",
       "validate",
       "workflows/rocketmq-smooth-migration.yaml",

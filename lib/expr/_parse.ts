@@ -8,8 +8,7 @@
  * @module
  */
 
-import { Environment, ParseError } from "../vendor/cel.js";
-import { UnsignedInt } from "../vendor/cel.js";
+import { createCelParser, ParseError, UnsignedInt } from "../vendor/cel.js";
 import { Uint } from "./_runtime.ts";
 
 /** Longest expression source accepted (characters). */
@@ -37,7 +36,7 @@ export interface ParseFailure {
   length: number;
 }
 
-const env = new Environment({
+const parser = createCelParser({
   unlistedVariablesAreDyn: true,
   homogeneousAggregateLiterals: false,
   limits: {
@@ -75,7 +74,7 @@ function parseUncached(source: string): Node | ParseFailure {
   if (nesting) return nesting;
   if (source.trim() === "") return { message: "empty expression", offset: 0, length: 1 };
   try {
-    return env.parse(source).ast as unknown as Node;
+    return parser.parse(source) as unknown as Node;
   } catch (error) {
     if (error instanceof ParseError) {
       const range = error.range ?? { start: 0, end: 0 };

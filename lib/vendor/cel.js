@@ -68,11 +68,6 @@ var EvaluationError = class extends CelError {
     super(normalizeArgs("EvaluationError", "evaluation_error", message, node, cause));
   }
 };
-var TypeError2 = class extends CelError {
-  constructor(message, node, cause) {
-    super(normalizeArgs("TypeError", "type_error", message, node, cause));
-  }
-};
 function parseError(code, message, node) {
   if (typeof code === "object") return new ParseError(code);
   return new ParseError({
@@ -84,14 +79,6 @@ function parseError(code, message, node) {
 function evaluationError(code, message, node) {
   if (typeof code === "object") return new EvaluationError(code);
   return new EvaluationError({
-    code,
-    message,
-    node
-  });
-}
-function typeError(code, message, node) {
-  if (typeof code === "object") return new TypeError2(code);
-  return new TypeError2({
     code,
     message,
     node
@@ -184,89 +171,6 @@ function toggleOptionalTypes(registry, enable) {
   registry.deleteVariable("optional");
   registry.registerConstant("optional", "OptionalNamespace", optionalConstant);
 }
-function register(registry) {
-  const sync = {
-    async: false
-  };
-  const functionOverload = (sig, handler) => registry.registerFunctionOverload(sig, handler, sync);
-  const optionalConstant = registry.enableOptionalTypes ? optionalNamespace : void 0;
-  registry.registerType("OptionalNamespace", OptionalNamespace);
-  registry.registerConstant("optional", "OptionalNamespace", optionalConstant);
-  functionOverload("optional.hasValue(): bool", (v) => v.hasValue());
-  functionOverload("optional<A>.value(): A", (v) => v.value());
-  registry.registerFunctionOverload("OptionalNamespace.none(): optional<T>", () => Optional.none());
-  functionOverload("OptionalNamespace.of(A): optional<A>", (_, value) => Optional.of(value));
-  function ensureOptional(value, ast, description) {
-    if (value instanceof Optional) return value;
-    throw evaluationError("optional_expected", `${description} must be optional`, ast);
-  }
-  function evaluateOptional(ev, macro, ctx) {
-    const v = ev.run(macro.receiver, ctx);
-    if (v instanceof Promise) return v.then((_v) => handleOptionalResolved(_v, ev, macro, ctx));
-    return handleOptionalResolved(v, ev, macro, ctx);
-  }
-  function handleOptionalResolved(value, ev, macro, ctx) {
-    const optional = ensureOptional(value, macro.receiver, `${macro.functionDesc} receiver`);
-    if (optional.hasValue()) return macro.onHasValue(optional);
-    return macro.onEmpty(ev, macro, ctx);
-  }
-  function ensureOptionalType(checker, node, ctx, description) {
-    const type = checker.check(node, ctx);
-    if (type.kind === "optional") return type;
-    if (type.kind === "dyn") return checker.getType("optional");
-    throw checker.createError("optional_expected", `${description} must be optional, got '${type}'`, node);
-  }
-  function createOptionalMacro({ functionDesc, evaluate: evaluate2, typeCheck, onHasValue, onEmpty }) {
-    return ({ ast, args, receiver }) => ({
-      ast,
-      functionDesc,
-      receiver,
-      arg: args[0],
-      evaluate: evaluate2,
-      typeCheck,
-      onHasValue,
-      onEmpty
-    });
-  }
-  const invalidOrValueReceiver = "optional.orValue() receiver";
-  const invalidOrReceiver = "optional.or(optional) receiver";
-  const invalidOrArg = "optional.or(optional) argument";
-  registry.registerFunctionOverload("optional.or(ast): optional<dyn>", createOptionalMacro({
-    functionDesc: "optional.or(optional)",
-    evaluate: evaluateOptional,
-    typeCheck(check2, macro, ctx) {
-      const l = ensureOptionalType(check2, macro.receiver, ctx, invalidOrReceiver);
-      const r = ensureOptionalType(check2, macro.arg, ctx, invalidOrArg);
-      if (!(macro.receiver.maybeAsync || macro.arg.maybeAsync)) macro.ast.setMeta("async", false);
-      const unified = l.unify(check2.registry, r);
-      if (unified) return unified;
-      throw check2.createError("incompatible_argument_type", `${macro.functionDesc} argument must be compatible type, got '${l}' and '${r}'`, macro.arg);
-    },
-    onHasValue: (optional) => optional,
-    onEmpty(ev, macro, ctx) {
-      const ast = macro.arg;
-      const v = ev.run(ast, ctx);
-      if (v instanceof Promise) return v.then((_v) => ensureOptional(_v, ast, invalidOrArg));
-      return ensureOptional(v, ast, invalidOrArg);
-    }
-  }));
-  registry.registerFunctionOverload("optional.orValue(ast): dyn", createOptionalMacro({
-    functionDesc: "optional.orValue(value)",
-    onHasValue: (optionalValue) => optionalValue.value(),
-    onEmpty(ev, macro, ctx) {
-      return ev.run(macro.arg, ctx);
-    },
-    evaluate: evaluateOptional,
-    typeCheck(check2, macro, ctx) {
-      const l = ensureOptionalType(check2, macro.receiver, ctx, invalidOrValueReceiver).valueType;
-      const r = check2.check(macro.arg, ctx);
-      if (!(macro.receiver.maybeAsync || macro.arg.maybeAsync)) macro.ast.setMeta("async", false);
-      const unified = l.unify(check2.registry, r);
-      if (unified) return unified;
-      throw check2.createError("incompatible_argument_type", `${macro.functionDesc} argument must be compatible type, got '${l}' and '${r}'`, macro.arg);
-    }
-  }));
-}
 
 // node_modules/.deno/@marcbachmann+cel-js@8.0.0/node_modules/@marcbachmann/cel-js/lib/globals.js
 var hasOwn = Object.hasOwn;
@@ -277,7 +181,6 @@ var isArray = Array.isArray;
 var arrayFrom = Array.from;
 var MIN_UINT = 0n;
 var MAX_UINT = 18446744073709551615n;
-var MAX_INT = 9223372036854775807n;
 var MIN_INT = -9223372036854775808n;
 function isAsync(fn, fallback) {
   if (fn?.[Symbol.toStringTag] === "AsyncFunction") return true;
@@ -304,415 +207,6 @@ var RESERVED = /* @__PURE__ */ new Set([
   "__proto__",
   "prototype"
 ]);
-
-// node_modules/.deno/@marcbachmann+cel-js@8.0.0/node_modules/@marcbachmann/cel-js/lib/functions.js
-var UnsignedInt = class {
-  #value;
-  constructor(value) {
-    this.verify(typeof value === "bigint" ? value : BigInt(value));
-  }
-  get value() {
-    return this.#value;
-  }
-  valueOf() {
-    return this.#value;
-  }
-  toString() {
-    return `${this.#value}`;
-  }
-  verify(v) {
-    if (v < MIN_UINT || v > MAX_UINT) {
-      throw evaluationError("numeric_overflow", "Unsigned integer overflow");
-    }
-    this.#value = v;
-  }
-  get [Symbol.toStringTag]() {
-    return `value = ${this.#value}`;
-  }
-  [Symbol.for("nodejs.util.inspect.custom")]() {
-    return `UnsignedInteger { value: ${this.#value} }`;
-  }
-};
-var billion = 1e9;
-var billionBigInt = 1000000000n;
-var UNIT_NANOSECONDS = {
-  h: 3600000000000n,
-  m: 60000000000n,
-  s: billionBigInt,
-  ms: 1000000n,
-  us: 1000n,
-  \u00B5s: 1000n,
-  ns: 1n
-};
-var Duration = class _Duration {
-  #seconds;
-  #nanos;
-  constructor(seconds, nanos = 0) {
-    this.#seconds = BigInt(seconds);
-    this.#nanos = nanos;
-  }
-  get seconds() {
-    return this.#seconds;
-  }
-  get nanos() {
-    return this.#nanos;
-  }
-  valueOf() {
-    return Number(this.#seconds) * 1e3 + this.#nanos / 1e6;
-  }
-  static fromMilliseconds(ms) {
-    const totalNanos = BigInt(Math.trunc(ms * 1e6));
-    const seconds = totalNanos / billionBigInt;
-    const nanos = Number(totalNanos % billionBigInt);
-    return new _Duration(seconds, nanos);
-  }
-  addDuration(other) {
-    const nanos = this.#nanos + other.nanos;
-    return new _Duration(this.#seconds + other.seconds + BigInt(Math.floor(nanos / billion)), nanos % billion);
-  }
-  subtractDuration(other) {
-    const nanos = this.#nanos - other.nanos;
-    return new _Duration(this.#seconds - other.seconds + BigInt(Math.floor(nanos / billion)), (nanos + billion) % billion);
-  }
-  extendTimestamp(ts) {
-    return new Date(ts.getTime() + Number(this.#seconds) * 1e3 + Math.floor(this.#nanos / 1e6));
-  }
-  subtractTimestamp(ts) {
-    return new Date(ts.getTime() - Number(this.#seconds) * 1e3 - Math.floor(this.#nanos / 1e6));
-  }
-  toString() {
-    const nanos = this.#nanos ? (this.#nanos / billion).toLocaleString("en-US", {
-      useGrouping: false,
-      maximumFractionDigits: 9
-    }).slice(1) : "";
-    return `${this.#seconds}${nanos}s`;
-  }
-  getHours() {
-    return this.#seconds / 3600n;
-  }
-  getMinutes() {
-    return this.#seconds / 60n;
-  }
-  getSeconds() {
-    return this.#seconds;
-  }
-  getMilliseconds() {
-    return this.#seconds * 1000n + BigInt(Math.floor(this.#nanos / 1e6));
-  }
-  get [Symbol.toStringTag]() {
-    return "google.protobuf.Duration";
-  }
-  [Symbol.for("nodejs.util.inspect.custom")]() {
-    return `google.protobuf.Duration { seconds: ${this.#seconds}, nanos: ${this.#nanos} }`;
-  }
-};
-function registerFunctions(registry) {
-  const sync = {
-    async: false
-  };
-  const functionOverload = (sig, handler) => registry.registerFunctionOverload(sig, handler, sync);
-  const identity2 = (v) => v;
-  functionOverload("dyn(dyn): dyn", identity2);
-  for (const _t in TYPES) {
-    const type = TYPES[_t];
-    if (!(type instanceof Type)) continue;
-    functionOverload(`type(${type.name}): type`, () => type);
-  }
-  functionOverload("bool(bool): bool", identity2);
-  functionOverload("bool(string): bool", (v) => {
-    switch (v) {
-      case "1":
-      case "t":
-      case "true":
-      case "TRUE":
-      case "True":
-        return true;
-      case "0":
-      case "f":
-      case "false":
-      case "FALSE":
-      case "False":
-        return false;
-      default:
-        throw evaluationError("bool_conversion_error", `bool() conversion error: invalid string value "${v}"`);
-    }
-  });
-  functionOverload("size(string): int", (v) => BigInt(stringSize(v)));
-  functionOverload("size(bytes): int", (v) => BigInt(v.length));
-  functionOverload("size(list): int", (v) => BigInt(v.length ?? v.size));
-  functionOverload("size(map): int", (v) => BigInt(v instanceof Map ? v.size : objKeys(v).length));
-  functionOverload("string.size(): int", (v) => BigInt(stringSize(v)));
-  functionOverload("bytes.size(): int", (v) => BigInt(v.length));
-  functionOverload("list.size(): int", (v) => BigInt(v.length ?? v.size));
-  functionOverload("map.size(): int", (v) => BigInt(v instanceof Map ? v.size : objKeys(v).length));
-  functionOverload("bytes(string): bytes", (v) => ByteOpts.fromString(v));
-  functionOverload("bytes(bytes): bytes", identity2);
-  functionOverload("double(double): double", identity2);
-  functionOverload("double(int): double", (v) => Number(v));
-  functionOverload("double(uint): double", (v) => Number(v));
-  functionOverload("double(string): double", (v) => {
-    if (!v || v !== v.trim()) throw evaluationError("double_conversion_error", "double() type error: cannot convert to double");
-    const s = v.toLowerCase();
-    switch (s) {
-      case "inf":
-      case "+inf":
-      case "infinity":
-      case "+infinity":
-        return Number.POSITIVE_INFINITY;
-      case "-inf":
-      case "-infinity":
-        return Number.NEGATIVE_INFINITY;
-      case "nan":
-        return Number.NaN;
-      default: {
-        const parsed = Number(v);
-        if (!Number.isNaN(parsed)) return parsed;
-        throw evaluationError("double_conversion_error", "double() type error: cannot convert to double");
-      }
-    }
-  });
-  functionOverload("int(int): int", identity2);
-  functionOverload("int(double): int", (v) => {
-    if (Number.isFinite(v)) return BigInt(Math.trunc(v));
-    throw evaluationError("numeric_overflow", "int() type error: integer overflow");
-  });
-  functionOverload("int(string): int", (v) => {
-    if (v !== v.trim() || v.length > 20 || v.includes("0x")) {
-      throw evaluationError("int_conversion_error", "int() type error: cannot convert to int");
-    }
-    try {
-      const num = BigInt(v);
-      if (num <= MAX_INT && num >= MIN_INT) return num;
-    } catch (_e) {
-    }
-    throw evaluationError("int_conversion_error", "int() type error: cannot convert to int");
-  });
-  functionOverload("uint(uint): uint", identity2);
-  functionOverload("uint(int): uint", (v) => {
-    try {
-      return new UnsignedInt(v);
-    } catch (e) {
-      throw evaluationError("uint_conversion_error", "uint() type error: cannot convert to uint");
-    }
-  });
-  functionOverload("uint(double): uint", (v) => {
-    try {
-      return new UnsignedInt(Math.trunc(v));
-    } catch (e) {
-      throw evaluationError("numeric_overflow", "uint() type error: unsigned integer overflow");
-    }
-  });
-  functionOverload("uint(string): uint", (v) => {
-    if (v !== v.trim() || v.length > 20 || v.includes("0x")) {
-      throw evaluationError("uint_conversion_error", "uint() type error: cannot convert to uint");
-    }
-    try {
-      return new UnsignedInt(v);
-    } catch (e) {
-      throw evaluationError("uint_conversion_error", "uint() type error: cannot convert to uint");
-    }
-  });
-  functionOverload("string(string): string", identity2);
-  functionOverload("string(bool): string", (v) => `${v}`);
-  functionOverload("string(int): string", (v) => `${v}`);
-  functionOverload("string(uint): string", (v) => `${v}`);
-  functionOverload("string(bytes): string", (v) => ByteOpts.toUtf8(v));
-  functionOverload("string(double): string", (v) => {
-    if (v === Infinity) return "+Inf";
-    if (v === -Infinity) return "-Inf";
-    return `${v}`;
-  });
-  functionOverload("string.startsWith(string): bool", (a, b) => a.startsWith(b));
-  functionOverload("string.endsWith(string): bool", (a, b) => a.endsWith(b));
-  functionOverload("string.contains(string): bool", (a, b) => a.includes(b));
-  functionOverload("string.lowerAscii(): string", (a) => a.toLowerCase());
-  functionOverload("string.upperAscii(): string", (a) => a.toUpperCase());
-  functionOverload("string.trim(): string", (a) => a.trim());
-  functionOverload("string.indexOf(string): int", (string, search) => BigInt(string.indexOf(search)));
-  functionOverload("string.indexOf(string, int): int", (string, search, fromIndex) => {
-    if (search === "") return fromIndex;
-    fromIndex = Number(fromIndex);
-    if (fromIndex < 0 || fromIndex >= string.length) {
-      throw evaluationError("index_out_of_range", "string.indexOf(search, fromIndex): fromIndex out of range");
-    }
-    return BigInt(string.indexOf(search, fromIndex));
-  });
-  functionOverload("string.lastIndexOf(string): int", (string, search) => BigInt(string.lastIndexOf(search)));
-  functionOverload("string.lastIndexOf(string, int): int", (string, search, fromIndex) => {
-    if (search === "") return fromIndex;
-    fromIndex = Number(fromIndex);
-    if (fromIndex < 0 || fromIndex >= string.length) {
-      throw evaluationError("index_out_of_range", "string.lastIndexOf(search, fromIndex): fromIndex out of range");
-    }
-    return BigInt(string.lastIndexOf(search, fromIndex));
-  });
-  functionOverload("string.substring(int): string", (string, start) => {
-    start = Number(start);
-    if (start < 0 || start > string.length) {
-      throw evaluationError("index_out_of_range", "string.substring(start, end): start index out of range");
-    }
-    return string.substring(start);
-  });
-  functionOverload("string.substring(int, int): string", (string, start, end) => {
-    start = Number(start);
-    if (start < 0 || start > string.length) {
-      throw evaluationError("index_out_of_range", "string.substring(start, end): start index out of range");
-    }
-    end = Number(end);
-    if (end < start || end > string.length) {
-      throw evaluationError("index_out_of_range", "string.substring(start, end): end index out of range");
-    }
-    return string.substring(start, end);
-  });
-  functionOverload("string.matches(string): bool", (a, b) => {
-    try {
-      return new RegExp(b).test(a);
-    } catch (_err) {
-      throw evaluationError("invalid_regular_expression", `Invalid regular expression: ${b}`);
-    }
-  });
-  functionOverload("string.split(string): list<string>", (s, sep) => s.split(sep));
-  functionOverload("string.split(string, int): list<string>", (s, sep, l) => {
-    l = Number(l);
-    if (l === 0) return [];
-    const parts = s.split(sep);
-    if (l < 0 || parts.length <= l) return parts;
-    const limited = parts.slice(0, l - 1);
-    limited.push(parts.slice(l - 1).join(sep));
-    return limited;
-  });
-  functionOverload("list<string>.join(): string", (v) => {
-    for (let i = 0; i < v.length; i++) {
-      if (typeof v[i] !== "string") {
-        throw evaluationError("invalid_list_element_type", "string.join(): list must contain only strings");
-      }
-    }
-    return v.join("");
-  });
-  functionOverload("list<string>.join(string): string", (v, sep) => {
-    for (let i = 0; i < v.length; i++) {
-      if (typeof v[i] !== "string") {
-        throw evaluationError("invalid_list_element_type", "string.join(separator): list must contain only strings");
-      }
-    }
-    return v.join(sep);
-  });
-  const textEncoder = new TextEncoder("utf8");
-  const textDecoder = new TextDecoder("utf8");
-  const ByteOpts = typeof Buffer !== "undefined" ? {
-    byteLength: (v) => Buffer.byteLength(v),
-    fromString: (str) => Buffer.from(str, "utf8"),
-    toHex: (b) => Buffer.prototype.hexSlice.call(b, 0, b.length),
-    toBase64: (b) => Buffer.prototype.base64Slice.call(b, 0, b.length),
-    toUtf8: (b) => Buffer.prototype.utf8Slice.call(b, 0, b.length),
-    jsonParse: (b) => JSON.parse(b)
-  } : {
-    textEncoder: new TextEncoder("utf8"),
-    byteLength: (v) => textEncoder.encode(v).length,
-    fromString: (str) => textEncoder.encode(str),
-    toHex: Uint8Array.prototype.toHex ? (b) => b.toHex() : (b) => arrayFrom(b, (i) => i.toString(16).padStart(2, "0")).join(""),
-    toBase64: Uint8Array.prototype.toBase64 ? (b) => b.toBase64() : (b) => btoa(arrayFrom(b, (i) => String.fromCodePoint(i)).join("")),
-    toUtf8: (b) => textDecoder.decode(b),
-    jsonParse: (b) => JSON.parse(textEncoder.decode(b))
-  };
-  functionOverload("bytes.json(): map", ByteOpts.jsonParse);
-  functionOverload("bytes.hex(): string", ByteOpts.toHex);
-  functionOverload("bytes.string(): string", ByteOpts.toUtf8);
-  functionOverload("bytes.base64(): string", ByteOpts.toBase64);
-  functionOverload("bytes.at(int): int", (b, index) => {
-    if (index < 0 || index >= b.length) {
-      throw evaluationError("index_out_of_range", "Bytes index out of range");
-    }
-    return BigInt(b[index]);
-  });
-  const TS = "google.protobuf.Timestamp";
-  const GPD = "google.protobuf.Duration";
-  const TimestampType = registry.registerType(TS, Date).typeType;
-  const DurationType = registry.registerType(GPD, Duration).typeType;
-  registry.registerConstant("google", "map<string, map<string, type>>", {
-    protobuf: {
-      Duration: DurationType,
-      Timestamp: TimestampType
-    }
-  });
-  function tzDate(d, timeZone) {
-    return new Date(d.toLocaleString("en-US", {
-      timeZone
-    }));
-  }
-  function getDayOfYear(d, tz) {
-    const workingDate = tz ? tzDate(d, tz) : new Date(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-    const start = new Date(workingDate.getFullYear(), 0, 0);
-    return BigInt(Math.floor((workingDate - start) / 864e5) - 1);
-  }
-  functionOverload(`timestamp(string): ${TS}`, (v) => {
-    if (v.length < 20 || v.length > 30) {
-      throw evaluationError("invalid_timestamp", "timestamp() requires a string in ISO 8601 format");
-    }
-    const d = new Date(v);
-    if (d <= 253402300799999 && d >= -621355968e5) return d;
-    throw evaluationError("invalid_timestamp", "timestamp() requires a string in ISO 8601 format");
-  });
-  functionOverload(`timestamp(int): ${TS}`, (i) => {
-    i = Number(i) * 1e3;
-    if (i <= 253402300799999 && i >= -621355968e5) return new Date(i);
-    throw evaluationError("invalid_timestamp", "timestamp() requires a valid integer unix timestamp");
-  });
-  functionOverload(`${TS}.getDate(): int`, (d) => BigInt(d.getUTCDate()));
-  functionOverload(`${TS}.getDate(string): int`, (d, tz) => BigInt(tzDate(d, tz).getDate()));
-  functionOverload(`${TS}.getDayOfMonth(): int`, (d) => BigInt(d.getUTCDate() - 1));
-  functionOverload(`${TS}.getDayOfMonth(string): int`, (d, tz) => BigInt(tzDate(d, tz).getDate() - 1));
-  functionOverload(`${TS}.getDayOfWeek(): int`, (d) => BigInt(d.getUTCDay()));
-  functionOverload(`${TS}.getDayOfWeek(string): int`, (d, tz) => BigInt(tzDate(d, tz).getDay()));
-  functionOverload(`${TS}.getDayOfYear(): int`, getDayOfYear);
-  functionOverload(`${TS}.getDayOfYear(string): int`, getDayOfYear);
-  functionOverload(`${TS}.getFullYear(): int`, (d) => BigInt(d.getUTCFullYear()));
-  functionOverload(`${TS}.getFullYear(string): int`, (d, tz) => BigInt(tzDate(d, tz).getFullYear()));
-  functionOverload(`${TS}.getHours(): int`, (d) => BigInt(d.getUTCHours()));
-  functionOverload(`${TS}.getHours(string): int`, (d, tz) => BigInt(tzDate(d, tz).getHours()));
-  functionOverload(`${TS}.getMilliseconds(): int`, (d) => BigInt(d.getUTCMilliseconds()));
-  functionOverload(`${TS}.getMilliseconds(string): int`, (d) => BigInt(d.getUTCMilliseconds()));
-  functionOverload(`${TS}.getMinutes(): int`, (d) => BigInt(d.getUTCMinutes()));
-  functionOverload(`${TS}.getMinutes(string): int`, (d, tz) => BigInt(tzDate(d, tz).getMinutes()));
-  functionOverload(`${TS}.getMonth(): int`, (d) => BigInt(d.getUTCMonth()));
-  functionOverload(`${TS}.getMonth(string): int`, (d, tz) => BigInt(tzDate(d, tz).getMonth()));
-  functionOverload(`${TS}.getSeconds(): int`, (d) => BigInt(d.getUTCSeconds()));
-  functionOverload(`${TS}.getSeconds(string): int`, (d, tz) => BigInt(tzDate(d, tz).getSeconds()));
-  const parseDurationPattern = /(\d*\.?\d*)(ns|us|µs|ms|s|m|h)/;
-  function parseDuration(string) {
-    if (!string) throw evaluationError("invalid_duration", `Invalid duration string: ''`);
-    const isNegative = string[0] === "-";
-    if (string[0] === "-" || string[0] === "+") string = string.slice(1);
-    let nanoseconds = BigInt(0);
-    while (true) {
-      const match = parseDurationPattern.exec(string);
-      if (!match) throw evaluationError("invalid_duration", `Invalid duration string: ${string}`);
-      if (match.index !== 0) throw evaluationError("invalid_duration", `Invalid duration string: ${string}`);
-      string = string.slice(match[0].length);
-      const unitNanos = UNIT_NANOSECONDS[match[2]];
-      const [intPart = "0", fracPart = ""] = match[1].split(".");
-      const intVal = BigInt(intPart) * unitNanos;
-      const fracNanos = fracPart ? BigInt(fracPart.slice(0, 13).padEnd(13, "0")) * unitNanos / 10000000000000n : 0n;
-      nanoseconds += intVal + fracNanos;
-      if (string === "") break;
-    }
-    const seconds = nanoseconds >= billionBigInt ? nanoseconds / billionBigInt : 0n;
-    const nanos = Number(nanoseconds % billionBigInt);
-    if (isNegative) return new Duration(-seconds, -nanos);
-    return new Duration(seconds, nanos);
-  }
-  functionOverload(`duration(string): google.protobuf.Duration`, (s) => parseDuration(s));
-  functionOverload(`google.protobuf.Duration.getHours(): int`, (d) => d.getHours());
-  functionOverload(`google.protobuf.Duration.getMinutes(): int`, (d) => d.getMinutes());
-  functionOverload(`google.protobuf.Duration.getSeconds(): int`, (d) => d.getSeconds());
-  functionOverload(`google.protobuf.Duration.getMilliseconds(): int`, (d) => d.getMilliseconds());
-  register(registry);
-}
-function stringSize(str) {
-  let count = 0;
-  for (const c of str) count++;
-  return count;
-}
 
 // node_modules/.deno/@marcbachmann+cel-js@8.0.0/node_modules/@marcbachmann/cel-js/lib/registry.js
 var Type = class {
@@ -1931,89 +1425,6 @@ var isRelational = /* @__PURE__ */ new Set([
 function createRegistry(opts) {
   return new Registry(opts);
 }
-var RootContext = class {
-  #vars;
-  #contextObj;
-  #contextMap;
-  #convertCache;
-  constructor(registry, context) {
-    this.#vars = registry.variables;
-    if (context === void 0 || context === null) return;
-    if (typeof context !== "object") {
-      throw evaluationError("invalid_context", "Context must be an object");
-    }
-    if (context instanceof Map) this.#contextMap = context;
-    else this.#contextObj = context;
-  }
-  getValue(key) {
-    return this.#convertCache?.get(key) || (this.#contextObj ? this.#contextObj[key] : this.#contextMap?.get(key));
-  }
-  getVariable(name) {
-    return this.#vars.get(name) ?? (this.#vars.dyn && !RESERVED.has(name) ? new VariableDeclaration(name, dynType) : void 0);
-  }
-  getCheckedValue(ev, ast) {
-    const v = this.getValue(ast.args);
-    if (v === void 0) throw ev.createError("unknown_variable", `Unknown variable: ${ast.args}`, ast);
-    if (ast.checkedType.matchesValueType(v, ev)) return v;
-    const type = ast.checkedType;
-    const valueType = ev.debugType(v);
-    if (type.kind === "message" && valueType.kind === "map") {
-      const c = ev.objectTypes.get(type.name)?.convert?.(v);
-      if (c) return (this.#convertCache ??= /* @__PURE__ */ new Map()).set(ast.args, c), c;
-    }
-    throw ev.createError("variable_type_mismatch", `Variable '${ast.args}' is not of type '${type}', got '${valueType}'`, ast);
-  }
-  forkWithVariable(iterVar, iterType) {
-    return new OverlayContext(this, iterVar, iterType);
-  }
-};
-var OverlayContext = class _OverlayContext {
-  #parent;
-  accuType;
-  accuValue;
-  iterValue;
-  constructor(parent, iterVar, iterType) {
-    this.#parent = parent;
-    this.iterVar = iterVar;
-    this.iterType = iterType;
-  }
-  forkWithVariable(iterVar, iterType) {
-    return new _OverlayContext(this, iterVar, iterType);
-  }
-  reuse(parent) {
-    if (!this.async) return this.#parent = parent, this;
-    const ctx = new _OverlayContext(parent, this.iterVar, this.iterType);
-    ctx.accuType = this.accuType;
-    return ctx;
-  }
-  setIterValue(v, ev) {
-    if (this.iterType.matchesValueType(v, ev)) return this.iterValue = v, this;
-    const type = this.iterType;
-    const valueType = ev.debugType(v);
-    if (type.kind === "message" && valueType.kind === "map") {
-      const c = ev.objectTypes.get(type.name)?.convert?.(v);
-      if (c) return this.iterValue = c, this;
-    }
-    throw ev.createError("variable_type_mismatch", `Variable '${this.iterVar}' is not of type '${type}', got '${valueType}'`);
-  }
-  setAccuType(type) {
-    return this.accuType = type, this;
-  }
-  setAccuValue(v) {
-    return this.accuValue = v, this;
-  }
-  getValue(key) {
-    return this.iterVar === key ? this.iterValue : this.#parent.getValue(key);
-  }
-  getCheckedValue(ev, ast) {
-    if (this.iterVar === ast.args) return this.iterValue;
-    return this.#parent.getCheckedValue(ev, ast);
-  }
-  getVariable(name) {
-    if (this.iterVar === name) return new VariableDeclaration(name, this.iterType);
-    return this.#parent.getVariable(name);
-  }
-};
 function protobufjsFieldToCelType(field) {
   let fieldType;
   if (field.map) {
@@ -2061,60 +1472,101 @@ function protobufjsTypeToCelType(protoType, resolvedType) {
   }
 }
 
-// node_modules/.deno/@marcbachmann+cel-js@8.0.0/node_modules/@marcbachmann/cel-js/lib/operators.js
-var dynType2 = celTypes.dyn;
-var Base = class {
-  dynType = celTypes.dyn;
-  optionalType = celTypes.optional;
-  stringType = celTypes.string;
-  intType = celTypes.int;
-  doubleType = celTypes.double;
-  boolType = celTypes.bool;
-  nullType = celTypes.null;
-  listType = celTypes.list;
-  mapType = celTypes.map;
-  constructor(opts) {
-    this.opts = opts.opts;
-    this.registry = opts.registry;
-    this.objectTypes = this.registry.objectTypes;
-    this.objectTypesByConstructor = this.registry.objectTypesByConstructor;
+// node_modules/.deno/@marcbachmann+cel-js@8.0.0/node_modules/@marcbachmann/cel-js/lib/functions.js
+var UnsignedInt = class {
+  #value;
+  constructor(value) {
+    this.verify(typeof value === "bigint" ? value : BigInt(value));
   }
-  /**
-   * Get a TypeDeclaration instance for a type name
-   * @param {string} typeName - The type name (e.g., 'string', 'int', 'dyn')
-   * @returns {TypeDeclaration} The type declaration instance
-   */
-  getType(typeName) {
-    return this.registry.getType(typeName);
+  get value() {
+    return this.#value;
   }
-  debugType(v) {
-    switch (typeof v) {
-      case "string":
-        return this.stringType;
-      case "bigint":
-        return this.intType;
-      case "number":
-        return this.doubleType;
-      case "boolean":
-        return this.boolType;
-      case "object":
-        if (v === null) return this.nullType;
-        switch (v.constructor) {
-          case void 0:
-          case Object:
-          case Map:
-            return this.mapType;
-          case Array:
-          case Set:
-            return this.listType;
-          default:
-            return this.objectTypesByConstructor.get(v.constructor)?.type || unsupportedType(this, v.constructor?.name || typeof v);
-        }
-      default:
-        unsupportedType(this, typeof v);
+  valueOf() {
+    return this.#value;
+  }
+  toString() {
+    return `${this.#value}`;
+  }
+  verify(v) {
+    if (v < MIN_UINT || v > MAX_UINT) {
+      throw evaluationError("numeric_overflow", "Unsigned integer overflow");
     }
+    this.#value = v;
+  }
+  get [Symbol.toStringTag]() {
+    return `value = ${this.#value}`;
+  }
+  [Symbol.for("nodejs.util.inspect.custom")]() {
+    return `UnsignedInteger { value: ${this.#value} }`;
   }
 };
+var billion = 1e9;
+var billionBigInt = 1000000000n;
+var Duration = class _Duration {
+  #seconds;
+  #nanos;
+  constructor(seconds, nanos = 0) {
+    this.#seconds = BigInt(seconds);
+    this.#nanos = nanos;
+  }
+  get seconds() {
+    return this.#seconds;
+  }
+  get nanos() {
+    return this.#nanos;
+  }
+  valueOf() {
+    return Number(this.#seconds) * 1e3 + this.#nanos / 1e6;
+  }
+  static fromMilliseconds(ms) {
+    const totalNanos = BigInt(Math.trunc(ms * 1e6));
+    const seconds = totalNanos / billionBigInt;
+    const nanos = Number(totalNanos % billionBigInt);
+    return new _Duration(seconds, nanos);
+  }
+  addDuration(other) {
+    const nanos = this.#nanos + other.nanos;
+    return new _Duration(this.#seconds + other.seconds + BigInt(Math.floor(nanos / billion)), nanos % billion);
+  }
+  subtractDuration(other) {
+    const nanos = this.#nanos - other.nanos;
+    return new _Duration(this.#seconds - other.seconds + BigInt(Math.floor(nanos / billion)), (nanos + billion) % billion);
+  }
+  extendTimestamp(ts) {
+    return new Date(ts.getTime() + Number(this.#seconds) * 1e3 + Math.floor(this.#nanos / 1e6));
+  }
+  subtractTimestamp(ts) {
+    return new Date(ts.getTime() - Number(this.#seconds) * 1e3 - Math.floor(this.#nanos / 1e6));
+  }
+  toString() {
+    const nanos = this.#nanos ? (this.#nanos / billion).toLocaleString("en-US", {
+      useGrouping: false,
+      maximumFractionDigits: 9
+    }).slice(1) : "";
+    return `${this.#seconds}${nanos}s`;
+  }
+  getHours() {
+    return this.#seconds / 3600n;
+  }
+  getMinutes() {
+    return this.#seconds / 60n;
+  }
+  getSeconds() {
+    return this.#seconds;
+  }
+  getMilliseconds() {
+    return this.#seconds * 1000n + BigInt(Math.floor(this.#nanos / 1e6));
+  }
+  get [Symbol.toStringTag]() {
+    return "google.protobuf.Duration";
+  }
+  [Symbol.for("nodejs.util.inspect.custom")]() {
+    return `google.protobuf.Duration { seconds: ${this.#seconds}, nanos: ${this.#nanos} }`;
+  }
+};
+
+// node_modules/.deno/@marcbachmann+cel-js@8.0.0/node_modules/@marcbachmann/cel-js/lib/operators.js
+var dynType2 = celTypes.dyn;
 function unsupportedType(self, type) {
   throw self.createError("unsupported_type", `Unsupported type: ${type}`);
 }
@@ -2525,8 +1977,8 @@ var OPERATORS = {
       const arrLen = arr.length;
       if (arrLen === 0) return ast.setMeta("evaluate", emptyList) && chk.getType("list<T>");
       let valueType = chk.check(arr[0], ctx);
-      const check2 = chk.opts.homogeneousAggregateLiterals ? checkElementHomogenous : checkElement;
-      for (let i = 1; i < arrLen; i++) valueType = check2(chk, ctx, valueType, arr[i], "heterogeneous_list_element");
+      const check = chk.opts.homogeneousAggregateLiterals ? checkElementHomogenous : checkElement;
+      for (let i = 1; i < arrLen; i++) valueType = check(chk, ctx, valueType, arr[i], "heterogeneous_list_element");
       return chk.registry.getListType(valueType);
     },
     evaluate(ev, ast, ctx) {
@@ -2538,13 +1990,13 @@ var OPERATORS = {
       const arr = ast.args;
       const arrLen = arr.length;
       if (arrLen === 0) return ast.setMeta("evaluate", emptyMap) && chk.getType("map<K, V>");
-      const check2 = chk.opts.homogeneousAggregateLiterals ? checkElementHomogenous : checkElement;
+      const check = chk.opts.homogeneousAggregateLiterals ? checkElementHomogenous : checkElement;
       let keyType = chk.check(arr[0][0], ctx);
       let valueType = chk.check(arr[0][1], ctx);
       for (let i = 1; i < arrLen; i++) {
         const e = arr[i];
-        keyType = check2(chk, ctx, keyType, e[0], "heterogeneous_map_key");
-        valueType = check2(chk, ctx, valueType, e[1], "heterogeneous_map_value");
+        keyType = check(chk, ctx, keyType, e[0], "heterogeneous_map_key");
+        valueType = check(chk, ctx, valueType, e[1], "heterogeneous_map_value");
       }
       return chk.registry.getMapType(keyType, valueType);
     },
@@ -2706,519 +2158,6 @@ for (const op of objKeys(OPERATORS)) {
   obj.name = op;
   if (obj.alias) OPERATORS[obj.alias] = obj;
 }
-
-// node_modules/.deno/@marcbachmann+cel-js@8.0.0/node_modules/@marcbachmann/cel-js/lib/macros.js
-var identity = (x) => x;
-function assertIdentifier(node, message) {
-  if (node.op === "id") return node.args;
-  throw parseError("invalid_macro_argument", message, node);
-}
-function createMapExpander(hasFilter) {
-  const functionDesc = hasFilter ? "map(var, filter, transform)" : "map(var, transform)";
-  const invalidMsg = `${functionDesc} invalid predicate iteration variable`;
-  const label = `${functionDesc} filter predicate must return bool`;
-  return ({ args, receiver, ast: callAst }) => {
-    const [iterVar, predicate, transform] = hasFilter ? args : [
-      args[0],
-      null,
-      args[1]
-    ];
-    let step = transform.clone(OPERATORS.accuPush, transform);
-    if (predicate) {
-      const accuValue = predicate.clone(OPERATORS.accuValue);
-      step = predicate.clone(OPERATORS.ternary, [
-        predicate.setMeta("label", label),
-        step,
-        accuValue
-      ]);
-    }
-    return {
-      callAst: callAst.clone(OPERATORS.comprehension, {
-        errorsAreFatal: true,
-        iterable: receiver,
-        iterVarName: assertIdentifier(iterVar, invalidMsg),
-        init: callAst.clone(OPERATORS.list, []),
-        step,
-        result: identity
-      })
-    };
-  };
-}
-function createFilterExpander() {
-  const functionDesc = "filter(var, predicate)";
-  const invalidMsg = `${functionDesc} invalid predicate iteration variable`;
-  const label = `${functionDesc} predicate must return bool`;
-  return ({ args, receiver, ast: callAst }) => {
-    const iterVarName = assertIdentifier(args[0], invalidMsg);
-    const accuValue = callAst.clone(OPERATORS.accuValue);
-    const predicate = args[1].setMeta("label", label);
-    const appendItem = callAst.clone(OPERATORS.accuPush, callAst.clone(OPERATORS.id, iterVarName));
-    const step = predicate.clone(OPERATORS.ternary, [
-      predicate,
-      appendItem,
-      accuValue
-    ]);
-    return {
-      callAst: callAst.clone(OPERATORS.comprehension, {
-        errorsAreFatal: true,
-        iterable: receiver,
-        iterVarName,
-        init: callAst.clone(OPERATORS.list, []),
-        step,
-        result: identity
-      })
-    };
-  };
-}
-function createQuantifierExpander(opts) {
-  const invalidMsg = `${opts.name}(var, predicate) invalid predicate iteration variable`;
-  const label = `${opts.name}(var, predicate) predicate must return bool`;
-  return ({ args, receiver, ast: callAst }) => {
-    const predicate = args[1].setMeta("label", label);
-    const transform = opts.transform({
-      args,
-      ast: callAst,
-      predicate,
-      opts
-    });
-    return {
-      callAst: callAst.clone(OPERATORS.comprehension, {
-        kind: "quantifier",
-        errorsAreFatal: opts.errorsAreFatal || false,
-        iterable: receiver,
-        iterVarName: assertIdentifier(args[0], invalidMsg),
-        init: transform.init,
-        condition: transform.condition,
-        step: transform.step,
-        result: transform.result || identity
-      })
-    };
-  };
-}
-function createHasExpander() {
-  const invalidHasArgument = "has() invalid argument";
-  function evaluate2(ev, macro, ctx) {
-    const nodes = macro.macroHasProps;
-    let i = nodes.length;
-    let obj = ev.run(nodes[--i], ctx);
-    let inOptionalContext;
-    while (i--) {
-      const node = nodes[i];
-      if (node.op === ".?") inOptionalContext ??= true;
-      obj = ev.debugType(obj).fieldLazy(obj, node.args[1], node, ev);
-      if (obj !== void 0) continue;
-      if (!(!inOptionalContext && i && node.op === ".")) break;
-      throw evaluationError("no_such_key", `No such key: ${node.args[1]}`, node);
-    }
-    return obj !== void 0;
-  }
-  function typeCheck(checker, macro, ctx) {
-    let node = macro.args[0];
-    if (node.op !== ".") throw checker.createError("invalid_macro_argument", invalidHasArgument, node);
-    if (!macro.macroHasProps) {
-      const props = [];
-      while (node.op === "." || node.op === ".?") node = props.push(node) && node.args[0];
-      if (node.op !== "id") throw checker.createError("invalid_macro_argument", invalidHasArgument, node);
-      checker.check(node, ctx);
-      props.push(node);
-      macro.macroHasProps = props;
-    }
-    return checker.getType("bool");
-  }
-  return function({ args }) {
-    return {
-      args,
-      evaluate: evaluate2,
-      typeCheck,
-      async: false
-    };
-  };
-}
-function registerMacros(registry) {
-  const functionOverload = (sig, handler) => registry.registerFunctionOverload(sig, handler);
-  functionOverload("has(ast): bool", createHasExpander());
-  functionOverload("list.all(ast, ast): bool", createQuantifierExpander({
-    name: "all",
-    transform({ ast: callAst, predicate, opts }) {
-      return {
-        init: callAst.clone(OPERATORS.value, true),
-        condition: identity,
-        step: predicate.clone(OPERATORS.ternary, [
-          predicate,
-          predicate.clone(OPERATORS.value, true),
-          predicate.clone(OPERATORS.value, false)
-        ])
-      };
-    }
-  }));
-  functionOverload("list.exists(ast, ast): bool", createQuantifierExpander({
-    name: "exists",
-    condition(accu) {
-      return !accu;
-    },
-    transform({ ast: callAst, predicate, opts }) {
-      return {
-        init: callAst.clone(OPERATORS.value, false),
-        condition: opts.condition,
-        step: predicate.clone(OPERATORS.ternary, [
-          predicate,
-          predicate.clone(OPERATORS.value, true),
-          predicate.clone(OPERATORS.value, false)
-        ])
-      };
-    }
-  }));
-  functionOverload("list.exists_one(ast, ast): bool", createQuantifierExpander({
-    name: "exists_one",
-    errorsAreFatal: true,
-    result(accu) {
-      return accu === 1;
-    },
-    transform({ ast: callAst, predicate, opts }) {
-      const accuValue = callAst.clone(OPERATORS.accuValue);
-      return {
-        init: callAst.clone(OPERATORS.value, 0),
-        step: predicate.clone(OPERATORS.ternary, [
-          predicate,
-          callAst.clone(OPERATORS.accuInc),
-          accuValue
-        ]),
-        result: opts.result
-      };
-    }
-  }));
-  functionOverload("list.map(ast, ast): list<dyn>", createMapExpander(false));
-  functionOverload("list.map(ast, ast, ast): list<dyn>", createMapExpander(true));
-  functionOverload("list.filter(ast, ast): list<dyn>", createFilterExpander());
-  class CelNamespace {
-  }
-  const celNamespace = new CelNamespace();
-  registry.registerType("CelNamespace", CelNamespace);
-  registry.registerConstant("cel", "CelNamespace", celNamespace);
-  function bindTypeCheck(checker, m, ctx) {
-    m.bindCtx = ctx.forkWithVariable(m.var, checker.check(m.val, ctx));
-    const type = checker.check(m.exp, m.bindCtx);
-    if (m.val.maybeAsync || m.exp.maybeAsync) return type;
-    m.ast.setMeta("async", false);
-    m.evaluate = bindEvaluateSync;
-    return type;
-  }
-  function bindOptionalEvaluate(ev, exp, bindCtx, ctx, boundValue) {
-    const res = ev.run(exp, ctx = bindCtx.reuse(ctx).setIterValue(boundValue, ev));
-    if (res instanceof Promise && ctx === bindCtx) ctx.async = true;
-    return res;
-  }
-  function bindEvaluate(ev, { val, exp, bindCtx }, ctx) {
-    const v = ev.run(val, ctx);
-    if (v instanceof Promise) return v.then((_v) => bindOptionalEvaluate(ev, exp, bindCtx, ctx, _v));
-    return bindOptionalEvaluate(ev, exp, bindCtx, ctx, v);
-  }
-  function bindEvaluateSync(ev, { val, exp, bindCtx }, ctx) {
-    return ev.run(exp, bindCtx.reuse(ctx).setIterValue(ev.run(val, ctx), ev));
-  }
-  functionOverload("CelNamespace.bind(ast, dyn, ast): dyn", ({ ast, args }) => {
-    return {
-      ast,
-      var: assertIdentifier(args[0], "invalid variable argument"),
-      val: args[1],
-      exp: args[2],
-      bindCtx: void 0,
-      typeCheck: bindTypeCheck,
-      evaluate: bindEvaluate
-    };
-  });
-}
-
-// node_modules/.deno/@marcbachmann+cel-js@8.0.0/node_modules/@marcbachmann/cel-js/lib/overloads.js
-function registerOverloads(registry) {
-  const unaryOverload = (op, t, h, ret) => registry.unaryOverload(op, t, h, ret, false);
-  const binaryOverload = (l, op, r, h, ret) => registry.binaryOverload(l, op, r, h, ret, false);
-  function verifyInteger(v, ast) {
-    if (v <= MAX_INT && v >= MIN_INT) return v;
-    throw evaluationError("numeric_overflow", `integer overflow: ${v}`, ast);
-  }
-  function throwDivisionByZero(ast) {
-    throw evaluationError("division_by_zero", "division by zero", ast);
-  }
-  function throwModuloByZero(ast) {
-    throw evaluationError("modulo_by_zero", "modulo by zero", ast);
-  }
-  unaryOverload("!", "bool", (a) => !a);
-  unaryOverload("-", "int", (a) => -a);
-  binaryOverload("dyn<int>", `==`, `double`, (a, b) => a == b);
-  binaryOverload("dyn<int>", `==`, `uint`, (a, b) => a == b.valueOf());
-  binaryOverload("int", "*", "int", (a, b, ast) => verifyInteger(a * b, ast));
-  binaryOverload("int", "+", "int", (a, b, ast) => verifyInteger(a + b, ast));
-  binaryOverload("int", "-", "int", (a, b, ast) => verifyInteger(a - b, ast));
-  binaryOverload("int", "/", "int", (a, b, ast) => {
-    if (b === MIN_UINT) return throwDivisionByZero(ast);
-    return a / b;
-  });
-  binaryOverload("int", "%", "int", (a, b, ast) => {
-    if (b === MIN_UINT) return throwModuloByZero(ast);
-    return a % b;
-  });
-  unaryOverload("-", "double", (a) => -a);
-  binaryOverload("double", "*", "double", (a, b) => a * b);
-  binaryOverload("double", "+", "double", (a, b) => a + b);
-  binaryOverload("double", "-", "double", (a, b) => a - b);
-  binaryOverload("double", "/", "double", (a, b) => a / b);
-  binaryOverload("string", "+", "string", (a, b) => a + b);
-  binaryOverload("list<V>", "+", "list<V>", (a, b) => [
-    ...a,
-    ...b
-  ]);
-  binaryOverload("bytes", "+", "bytes", (a, b) => {
-    if (!a.length) return b;
-    if (!b.length) return a;
-    const result = new Uint8Array(a.length + b.length);
-    result.set(a, 0);
-    result.set(b, a.length);
-    return result;
-  });
-  const GPD = "google.protobuf.Duration";
-  binaryOverload(GPD, "+", GPD, (a, b) => a.addDuration(b));
-  binaryOverload(GPD, "-", GPD, (a, b) => a.subtractDuration(b));
-  binaryOverload(GPD, "==", GPD, (a, b) => a.seconds === b.seconds && a.nanos === b.nanos);
-  const GPT = "google.protobuf.Timestamp";
-  binaryOverload(GPT, "==", GPT, (a, b) => a.getTime() === b.getTime());
-  binaryOverload(GPT, "-", GPT, (a, b) => Duration.fromMilliseconds(a.getTime() - b.getTime()), GPD);
-  binaryOverload(GPT, "-", GPD, (a, b) => b.subtractTimestamp(a));
-  binaryOverload(GPT, "+", GPD, (a, b) => b.extendTimestamp(a));
-  binaryOverload(GPD, "+", GPT, (a, b) => a.extendTimestamp(b));
-  function listIncludes(value, list, ast, ev) {
-    if (list instanceof Set && list.has(value)) return true;
-    for (const v of list) if (isEqual(value, v, ast, ev)) return true;
-    return false;
-  }
-  function mapIncludes(a, b) {
-    if (b instanceof Map) return b.get(a) !== void 0;
-    return hasOwn(b, a) ? b[a] !== void 0 : false;
-  }
-  function listMembership(value, list, ast, ev) {
-    return listIncludes(value, list, ast, ev);
-  }
-  binaryOverload("V", "in", "list<V>", listMembership);
-  binaryOverload("K", "in", "map<K, V>", mapIncludes);
-  for (const t of [
-    "type",
-    "null",
-    "bool",
-    "string",
-    "int",
-    "double"
-  ]) {
-    binaryOverload(t, "==", t, (a, b) => a === b);
-  }
-  binaryOverload("bytes", `==`, "bytes", (a, b) => {
-    if (a === b) return true;
-    let i = a.length;
-    if (i !== b.length) return false;
-    while (i--) if (a[i] !== b[i]) return false;
-    return true;
-  });
-  binaryOverload("list<V>", `==`, "list<V>", (a, b, ast, ev) => {
-    if (a === b) return true;
-    if (isArray(a) && isArray(b)) {
-      const length = a.length;
-      if (length !== b.length) return false;
-      for (let i = 0; i < length; i++) {
-        if (!isEqual(a[i], b[i], ast, ev)) return false;
-      }
-      return true;
-    }
-    if (a instanceof Set && b instanceof Set) {
-      if (a.size !== b.size) return false;
-      for (const value of a) if (!b.has(value)) return false;
-      return true;
-    }
-    const arr = a instanceof Set ? b : a;
-    const set = a instanceof Set ? a : b;
-    if (!isArray(arr)) return false;
-    if (arr.length !== set?.size) return false;
-    for (let i = 0; i < arr.length; i++) if (!set.has(arr[i])) return false;
-    return true;
-  });
-  binaryOverload("map<K, V>", `==`, "map<K, V>", (a, b, ast, ev) => {
-    if (a === b) return true;
-    if (a instanceof Map && b instanceof Map) {
-      if (a.size !== b.size) return false;
-      for (const [key, value] of a) if (!(b.has(key) && isEqual(value, b.get(key), ast, ev))) return false;
-      return true;
-    }
-    if (a instanceof Map || b instanceof Map) {
-      const obj = a instanceof Map ? b : a;
-      const map = a instanceof Map ? a : b;
-      const keysObj = objKeys(obj);
-      if (map.size !== keysObj.length) return false;
-      for (const [key, value] of map) {
-        if (!(key in obj && isEqual(value, obj[key], ast, ev))) return false;
-      }
-      return true;
-    }
-    const keysA = objKeys(a);
-    const keysB = objKeys(b);
-    if (keysA.length !== keysB.length) return false;
-    for (let i = 0; i < keysA.length; i++) {
-      const key = keysA[i];
-      if (!(key in b && isEqual(a[key], b[key], ast, ev))) return false;
-    }
-    return true;
-  });
-  binaryOverload("uint", "==", "uint", (a, b) => a.valueOf() === b.valueOf());
-  binaryOverload("dyn<uint>", `==`, `double`, (a, b) => a.valueOf() == b);
-  binaryOverload("uint", "+", "uint", (a, b) => new UnsignedInt(a.valueOf() + b.valueOf()));
-  binaryOverload("uint", "-", "uint", (a, b) => new UnsignedInt(a.valueOf() - b.valueOf()));
-  binaryOverload("uint", "*", "uint", (a, b) => new UnsignedInt(a.valueOf() * b.valueOf()));
-  binaryOverload("uint", "/", "uint", (a, b, ast) => {
-    if (b.valueOf() === MIN_UINT) return throwDivisionByZero(ast);
-    return new UnsignedInt(a.valueOf() / b.valueOf());
-  });
-  binaryOverload("uint", "%", "uint", (a, b, ast) => {
-    if (b.valueOf() === MIN_UINT) return throwModuloByZero(ast);
-    return new UnsignedInt(a.valueOf() % b.valueOf());
-  });
-  for (const [left, right] of [
-    [
-      "bool",
-      "bool"
-    ],
-    [
-      "int",
-      "int"
-    ],
-    [
-      "uint",
-      "uint"
-    ],
-    [
-      "double",
-      "double"
-    ],
-    [
-      "string",
-      "string"
-    ],
-    [
-      "google.protobuf.Timestamp",
-      "google.protobuf.Timestamp"
-    ],
-    [
-      "google.protobuf.Duration",
-      "google.protobuf.Duration"
-    ],
-    [
-      "int",
-      "uint"
-    ],
-    [
-      "int",
-      "double"
-    ],
-    [
-      "double",
-      "int"
-    ],
-    [
-      "double",
-      "uint"
-    ],
-    [
-      "uint",
-      "int"
-    ],
-    [
-      "uint",
-      "double"
-    ]
-  ]) {
-    binaryOverload(left, "<", right, (a, b) => a < b);
-    binaryOverload(left, "<=", right, (a, b) => a <= b);
-    binaryOverload(left, ">", right, (a, b) => a > b);
-    binaryOverload(left, ">=", right, (a, b) => a >= b);
-  }
-}
-function isEqual(a, b, ast, ev) {
-  if (a === b) return true;
-  switch (typeof a) {
-    case "undefined":
-    case "string":
-    case "boolean":
-      return false;
-    case "bigint":
-      if (typeof b === "number") return a == b;
-      return false;
-    case "number":
-      if (typeof b === "bigint") return a == b;
-      return false;
-    case "object":
-      if (typeof b !== "object") return false;
-      const leftType = ev.debugType(a);
-      const rightType = ev.debugType(b);
-      if (leftType !== rightType) return false;
-      const overload = ev.registry.findBinaryOverload("==", leftType, rightType);
-      if (!overload) return false;
-      return overload.handler(a, b, ast, ev);
-  }
-  throw evaluationError("invalid_comparison_type", `Cannot compare values of type ${typeof a}`, ast);
-}
-
-// node_modules/.deno/@marcbachmann+cel-js@8.0.0/node_modules/@marcbachmann/cel-js/lib/type-checker.js
-var toDynTypeBinding = (/* @__PURE__ */ new Map()).set("A", "dyn").set("T", "dyn").set("K", "dyn").set("V", "dyn");
-var TypeChecker = class extends Base {
-  constructor(opts, isEvaluating) {
-    super(opts);
-    this.createError = isEvaluating ? evaluationError : typeError;
-  }
-  /**
-   * Check an expression and return its inferred type
-   * @param {Array|any} ast - The AST node to check
-   * @returns {Object} The inferred type declaration
-   * @throws {TypeError} If type checking fails
-   */
-  check(ast, ctx) {
-    try {
-      return ast.checkedType ??= ast.check(this, ast, ctx);
-    } catch (error) {
-      throw attachErrorAst(error, ast);
-    }
-  }
-  checkAccessOnType(ast, ctx, leftType, allowMissingField = false) {
-    if (leftType === this.dynType) return leftType;
-    const indexTypeName = (ast.op === "[]" || ast.op === "[?]" ? this.check(ast.args[1], ctx) : this.stringType).type;
-    if (leftType.kind === "list") {
-      if (indexTypeName === "int" || indexTypeName === "dyn") return leftType.valueType;
-      throw this.createError("invalid_index_type", `List index must be int, got '${indexTypeName}'`, ast);
-    }
-    if (leftType.kind === "map") return leftType.valueType;
-    const customType = this.objectTypes.get(leftType.name);
-    if (customType) {
-      if (!(indexTypeName === "string" || indexTypeName === "dyn")) {
-        throw this.createError("invalid_index_type", `Cannot index type '${leftType.name}' with type '${indexTypeName}'`, ast);
-      }
-      if (customType.fields) {
-        let keyName;
-        if (ast.op === "." || ast.op === ".?") keyName = ast.args[1];
-        else if (ast.args[1].op === "value") keyName = ast.args[1].args;
-        if (typeof keyName === "string") {
-          const fieldType = customType.fields[keyName];
-          if (fieldType) return fieldType;
-          if (allowMissingField) return this.dynType;
-          throw this.createError("no_such_key", `No such key: ${keyName}`, ast);
-        }
-      }
-      return this.dynType;
-    }
-    throw this.createError("cannot_index_type", `Cannot index type '${this.formatType(leftType)}'`, ast);
-  }
-  formatType(type) {
-    if (!type.hasPlaceholderType) return type.name;
-    return type.templated(this.registry, toDynTypeBinding).name;
-  }
-  formatTypeList(types) {
-    return types.map((t) => this.formatType(t)).join(", ");
-  }
-};
 
 // node_modules/.deno/@marcbachmann+cel-js@8.0.0/node_modules/@marcbachmann/cel-js/lib/parser.js
 var TOKEN = {
@@ -4097,6 +3036,228 @@ var Parser = class {
   }
 };
 
+// node_modules/.deno/@marcbachmann+cel-js@8.0.0/node_modules/@marcbachmann/cel-js/lib/macros.js
+var identity = (x) => x;
+function assertIdentifier(node, message) {
+  if (node.op === "id") return node.args;
+  throw parseError("invalid_macro_argument", message, node);
+}
+function createMapExpander(hasFilter) {
+  const functionDesc = hasFilter ? "map(var, filter, transform)" : "map(var, transform)";
+  const invalidMsg = `${functionDesc} invalid predicate iteration variable`;
+  const label = `${functionDesc} filter predicate must return bool`;
+  return ({ args, receiver, ast: callAst }) => {
+    const [iterVar, predicate, transform] = hasFilter ? args : [
+      args[0],
+      null,
+      args[1]
+    ];
+    let step = transform.clone(OPERATORS.accuPush, transform);
+    if (predicate) {
+      const accuValue = predicate.clone(OPERATORS.accuValue);
+      step = predicate.clone(OPERATORS.ternary, [
+        predicate.setMeta("label", label),
+        step,
+        accuValue
+      ]);
+    }
+    return {
+      callAst: callAst.clone(OPERATORS.comprehension, {
+        errorsAreFatal: true,
+        iterable: receiver,
+        iterVarName: assertIdentifier(iterVar, invalidMsg),
+        init: callAst.clone(OPERATORS.list, []),
+        step,
+        result: identity
+      })
+    };
+  };
+}
+function createFilterExpander() {
+  const functionDesc = "filter(var, predicate)";
+  const invalidMsg = `${functionDesc} invalid predicate iteration variable`;
+  const label = `${functionDesc} predicate must return bool`;
+  return ({ args, receiver, ast: callAst }) => {
+    const iterVarName = assertIdentifier(args[0], invalidMsg);
+    const accuValue = callAst.clone(OPERATORS.accuValue);
+    const predicate = args[1].setMeta("label", label);
+    const appendItem = callAst.clone(OPERATORS.accuPush, callAst.clone(OPERATORS.id, iterVarName));
+    const step = predicate.clone(OPERATORS.ternary, [
+      predicate,
+      appendItem,
+      accuValue
+    ]);
+    return {
+      callAst: callAst.clone(OPERATORS.comprehension, {
+        errorsAreFatal: true,
+        iterable: receiver,
+        iterVarName,
+        init: callAst.clone(OPERATORS.list, []),
+        step,
+        result: identity
+      })
+    };
+  };
+}
+function createQuantifierExpander(opts) {
+  const invalidMsg = `${opts.name}(var, predicate) invalid predicate iteration variable`;
+  const label = `${opts.name}(var, predicate) predicate must return bool`;
+  return ({ args, receiver, ast: callAst }) => {
+    const predicate = args[1].setMeta("label", label);
+    const transform = opts.transform({
+      args,
+      ast: callAst,
+      predicate,
+      opts
+    });
+    return {
+      callAst: callAst.clone(OPERATORS.comprehension, {
+        kind: "quantifier",
+        errorsAreFatal: opts.errorsAreFatal || false,
+        iterable: receiver,
+        iterVarName: assertIdentifier(args[0], invalidMsg),
+        init: transform.init,
+        condition: transform.condition,
+        step: transform.step,
+        result: transform.result || identity
+      })
+    };
+  };
+}
+function createHasExpander() {
+  const invalidHasArgument = "has() invalid argument";
+  function evaluate(ev, macro, ctx) {
+    const nodes = macro.macroHasProps;
+    let i = nodes.length;
+    let obj = ev.run(nodes[--i], ctx);
+    let inOptionalContext;
+    while (i--) {
+      const node = nodes[i];
+      if (node.op === ".?") inOptionalContext ??= true;
+      obj = ev.debugType(obj).fieldLazy(obj, node.args[1], node, ev);
+      if (obj !== void 0) continue;
+      if (!(!inOptionalContext && i && node.op === ".")) break;
+      throw evaluationError("no_such_key", `No such key: ${node.args[1]}`, node);
+    }
+    return obj !== void 0;
+  }
+  function typeCheck(checker, macro, ctx) {
+    let node = macro.args[0];
+    if (node.op !== ".") throw checker.createError("invalid_macro_argument", invalidHasArgument, node);
+    if (!macro.macroHasProps) {
+      const props = [];
+      while (node.op === "." || node.op === ".?") node = props.push(node) && node.args[0];
+      if (node.op !== "id") throw checker.createError("invalid_macro_argument", invalidHasArgument, node);
+      checker.check(node, ctx);
+      props.push(node);
+      macro.macroHasProps = props;
+    }
+    return checker.getType("bool");
+  }
+  return function({ args }) {
+    return {
+      args,
+      evaluate,
+      typeCheck,
+      async: false
+    };
+  };
+}
+function registerMacros(registry) {
+  const functionOverload = (sig, handler) => registry.registerFunctionOverload(sig, handler);
+  functionOverload("has(ast): bool", createHasExpander());
+  functionOverload("list.all(ast, ast): bool", createQuantifierExpander({
+    name: "all",
+    transform({ ast: callAst, predicate, opts }) {
+      return {
+        init: callAst.clone(OPERATORS.value, true),
+        condition: identity,
+        step: predicate.clone(OPERATORS.ternary, [
+          predicate,
+          predicate.clone(OPERATORS.value, true),
+          predicate.clone(OPERATORS.value, false)
+        ])
+      };
+    }
+  }));
+  functionOverload("list.exists(ast, ast): bool", createQuantifierExpander({
+    name: "exists",
+    condition(accu) {
+      return !accu;
+    },
+    transform({ ast: callAst, predicate, opts }) {
+      return {
+        init: callAst.clone(OPERATORS.value, false),
+        condition: opts.condition,
+        step: predicate.clone(OPERATORS.ternary, [
+          predicate,
+          predicate.clone(OPERATORS.value, true),
+          predicate.clone(OPERATORS.value, false)
+        ])
+      };
+    }
+  }));
+  functionOverload("list.exists_one(ast, ast): bool", createQuantifierExpander({
+    name: "exists_one",
+    errorsAreFatal: true,
+    result(accu) {
+      return accu === 1;
+    },
+    transform({ ast: callAst, predicate, opts }) {
+      const accuValue = callAst.clone(OPERATORS.accuValue);
+      return {
+        init: callAst.clone(OPERATORS.value, 0),
+        step: predicate.clone(OPERATORS.ternary, [
+          predicate,
+          callAst.clone(OPERATORS.accuInc),
+          accuValue
+        ]),
+        result: opts.result
+      };
+    }
+  }));
+  functionOverload("list.map(ast, ast): list<dyn>", createMapExpander(false));
+  functionOverload("list.map(ast, ast, ast): list<dyn>", createMapExpander(true));
+  functionOverload("list.filter(ast, ast): list<dyn>", createFilterExpander());
+  class CelNamespace {
+  }
+  const celNamespace = new CelNamespace();
+  registry.registerType("CelNamespace", CelNamespace);
+  registry.registerConstant("cel", "CelNamespace", celNamespace);
+  function bindTypeCheck(checker, m, ctx) {
+    m.bindCtx = ctx.forkWithVariable(m.var, checker.check(m.val, ctx));
+    const type = checker.check(m.exp, m.bindCtx);
+    if (m.val.maybeAsync || m.exp.maybeAsync) return type;
+    m.ast.setMeta("async", false);
+    m.evaluate = bindEvaluateSync;
+    return type;
+  }
+  function bindOptionalEvaluate(ev, exp, bindCtx, ctx, boundValue) {
+    const res = ev.run(exp, ctx = bindCtx.reuse(ctx).setIterValue(boundValue, ev));
+    if (res instanceof Promise && ctx === bindCtx) ctx.async = true;
+    return res;
+  }
+  function bindEvaluate(ev, { val, exp, bindCtx }, ctx) {
+    const v = ev.run(val, ctx);
+    if (v instanceof Promise) return v.then((_v) => bindOptionalEvaluate(ev, exp, bindCtx, ctx, _v));
+    return bindOptionalEvaluate(ev, exp, bindCtx, ctx, v);
+  }
+  function bindEvaluateSync(ev, { val, exp, bindCtx }, ctx) {
+    return ev.run(exp, bindCtx.reuse(ctx).setIterValue(ev.run(val, ctx), ev));
+  }
+  functionOverload("CelNamespace.bind(ast, dyn, ast): dyn", ({ ast, args }) => {
+    return {
+      ast,
+      var: assertIdentifier(args[0], "invalid variable argument"),
+      val: args[1],
+      exp: args[2],
+      bindCtx: void 0,
+      typeCheck: bindTypeCheck,
+      evaluate: bindEvaluate
+    };
+  });
+}
+
 // node_modules/.deno/@marcbachmann+cel-js@8.0.0/node_modules/@marcbachmann/cel-js/lib/options.js
 var DEFAULT_LIMITS = objFreeze({
   maxAstNodes: 1e5,
@@ -4141,159 +3302,15 @@ function createOptions(opts, base = DEFAULT_OPTIONS) {
   });
 }
 
-// node_modules/.deno/@marcbachmann+cel-js@8.0.0/node_modules/@marcbachmann/cel-js/lib/evaluator.js
-var globalRegistry = createRegistry({
-  enableOptionalTypes: false
-});
-registerFunctions(globalRegistry);
-registerOverloads(globalRegistry);
-registerMacros(globalRegistry);
-var Environment = class _Environment {
-  #registry;
-  #evaluator;
-  #typeChecker;
-  #evalTypeChecker;
-  #parser;
-  constructor(opts, inherited) {
-    this.opts = createOptions(opts, inherited?.opts);
-    this.#registry = (inherited instanceof _Environment ? inherited.#registry : globalRegistry).clone(this.opts);
-    const childOpts = {
-      registry: this.#registry,
-      opts: this.opts
-    };
-    this.#typeChecker = new TypeChecker(childOpts);
-    this.#evalTypeChecker = new TypeChecker(childOpts, true);
-    this.#evaluator = new Evaluator(childOpts);
-    this.#parser = new Parser(this.opts.limits, this.#registry);
-    Object.freeze(this);
-  }
-  clone(opts) {
-    return new _Environment(opts, this);
-  }
-  registerFunction(signature, handler, opts) {
-    this.#registry.registerFunctionOverload(signature, handler, opts);
-    return this;
-  }
-  registerOperator(string, handler, opts) {
-    this.#registry.registerOperatorOverload(string, handler, opts);
-    return this;
-  }
-  registerType(typename, constructor) {
-    this.#registry.registerType(typename, constructor);
-    return this;
-  }
-  registerVariable(name, type, opts) {
-    this.#registry.registerVariable(name, type, opts);
-    return this;
-  }
-  registerConstant(name, type, value) {
-    this.#registry.registerConstant(name, type, value);
-    return this;
-  }
-  hasVariable(name) {
-    return this.#registry.variables.has(name);
-  }
-  getDefinitions() {
-    return this.#registry.getDefinitions();
-  }
-  check(expression) {
-    try {
-      return this.#checkAST(this.#parser.parse(expression));
-    } catch (error) {
-      return {
-        valid: false,
-        error
-      };
-    }
-  }
-  #checkAST(ast) {
-    try {
-      const typeDecl = this.#typeChecker.check(ast, new RootContext(this.#registry));
-      return {
-        valid: true,
-        type: this.#formatTypeForCheck(typeDecl)
-      };
-    } catch (error) {
-      return {
-        valid: false,
-        error
-      };
-    }
-  }
-  #formatTypeForCheck(typeDecl) {
-    if (typeDecl.name === `list<dyn>`) return "list";
-    if (typeDecl.name === `map<dyn, dyn>`) return "map";
-    return typeDecl.name;
-  }
-  parse(expression) {
-    const ast = this.#parser.parse(expression);
-    const evaluateParsed = this.#evaluateAST.bind(this, ast);
-    evaluateParsed.check = this.#checkAST.bind(this, ast);
-    evaluateParsed.ast = ast;
-    return evaluateParsed;
-  }
-  evaluate(expression, context) {
-    return this.#evaluateAST(this.#parser.parse(expression), context);
-  }
-  #evaluateAST(ast, ctx) {
-    if (ast.checkedType) {
-      return ast.evaluate(this.#evaluator, ast, new RootContext(this.#registry, ctx));
-    } else {
-      this.#evalTypeChecker.check(ast, ctx = new RootContext(this.#registry, ctx));
-      return ast.evaluate(this.#evaluator, ast, ctx);
-    }
-  }
-};
-var Evaluator = class extends Base {
-  constructor(opts) {
-    super(opts);
-    this.createError = evaluationError;
-  }
-  #firstMapElement(coll) {
-    if (coll instanceof Map) return coll.entries().next().value;
-    for (const key in coll) return [
-      key,
-      coll[key]
-    ];
-  }
-  debugRuntimeType(value, checkedType) {
-    return checkedType?.hasDynType === false ? checkedType : this.debugTypeDeep(value);
-  }
-  debugTypeDeep(value) {
-    const runtimeType = this.debugType(value);
-    switch (runtimeType.kind) {
-      case "list": {
-        const first = value instanceof Array ? value[0] : value.values().next().value;
-        if (first === void 0) return runtimeType;
-        return this.registry.getListType(this.debugTypeDeep(first));
-      }
-      case "map": {
-        const first = this.#firstMapElement(value);
-        if (!first) return runtimeType;
-        return this.registry.getMapType(runtimeType.keyType.hasDynType ? this.debugTypeDeep(first[0]) : runtimeType.keyType, runtimeType.valueType.hasDynType ? this.debugTypeDeep(first[1]) : runtimeType.valueType);
-      }
-      default:
-        return runtimeType;
-    }
-  }
-  tryEval(ast, ctx) {
-    try {
-      const res = this.run(ast, ctx);
-      if (res instanceof Promise) return res.catch((err) => err);
-      return res;
-    } catch (err) {
-      return err;
-    }
-  }
-  run(ast, ctx) {
-    return ast.evaluate(this, ast, ctx);
-  }
-};
-var globalEnvironment = new Environment({
-  unlistedVariablesAreDyn: true
-});
+// tools/vendor/cel_entry.js
+function createCelParser(options) {
+  const opts = createOptions(options);
+  const registry = createRegistry({ enableOptionalTypes: opts.enableOptionalTypes });
+  registerMacros(registry);
+  return new Parser(opts.limits, registry);
+}
 export {
-  Environment,
   ParseError,
-  UnsignedInt
+  UnsignedInt,
+  createCelParser
 };

@@ -77,12 +77,47 @@ export const isScalar = (node: YamlNode | null | undefined): node is YamlScalar 
 export const isAlias = (node: YamlNode | null | undefined): node is YamlAlias =>
   node?.kind === "alias";
 
-/** The plain scalar forms of the YAML 1.2 core schema, as the `yaml` package resolves them. */
+/**
+ * The plain scalar forms of the YAML 1.2 core schema, as the `yaml` package resolves them.
+ * The first character picks the forms to try, so words (most scalars) cost no regular
+ * expression.
+ */
 export function resolvePlain(source: string): ScalarValue {
-  if (/^(?:~|[Nn]ull|NULL)?$/.test(source)) return null;
-  if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(source)) {
-    return source[0] === "t" || source[0] === "T";
+  switch (source[0]) {
+    case undefined:
+      return null;
+    case "~":
+    case "n":
+    case "N":
+      return /^(?:~|[Nn]ull|NULL)$/.test(source) ? null : source;
+    case "t":
+    case "T":
+    case "f":
+    case "F":
+      if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(source)) {
+        return source[0] === "t" || source[0] === "T";
+      }
+      return source;
+    case "+":
+    case "-":
+    case ".":
+    case "0":
+    case "1":
+    case "2":
+    case "3":
+    case "4":
+    case "5":
+    case "6":
+    case "7":
+    case "8":
+    case "9":
+      return resolveNumber(source);
+    default:
+      return source;
   }
+}
+
+function resolveNumber(source: string): ScalarValue {
   if (/^0o[0-7]+$|^[-+]?[0-9]+$|^0x[0-9a-fA-F]+$/.test(source)) return BigInt(source);
   if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(source)) {
     if (source.slice(-3).toLowerCase() === "nan") return NaN;
