@@ -5,13 +5,16 @@
  * the same kinds, ranges, styles, values and alias targets; every file the fast path leaves
  * must still be composed (or refused) by the `yaml` package. The corpus: every YAML file of
  * the repository (the example workflows and the 257 invalid ones of `test/invalid/`), the
- * workflows of the README and the snippets below.
+ * workflows of the README and the snippets below. `tcflow validate`'s loader, which imports the
+ * `yaml` package only for the files the fast path leaves, reads them all as `parseWorkflow`.
  */
 import assert from "node:assert/strict";
 import { composeEvents } from "../lib/workflow/_yaml_events.ts";
 import { composeDocument } from "../lib/workflow/_yaml_document.ts";
 import type { YamlNode } from "../lib/workflow/_yaml_tree.ts";
 import { maskExpressions } from "../lib/workflow/_mask.ts";
+import { readWorkflowLazily } from "../lib/workflow/_read_workflow.ts";
+import { parseWorkflow } from "../lib/workflow/parse.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -181,5 +184,13 @@ Deno.test("the fast composer leaves errors, tags, directives and documents to th
     ]
   ) {
     assert.equal(composeEvents(text), undefined, JSON.stringify(text));
+  }
+});
+
+Deno.test("validate's lazy loader reads every file as parseWorkflow does", async () => {
+  const corpus = await repositoryYaml();
+  SNIPPETS.forEach((text, i) => corpus.set(`snippet ${i}`, text));
+  for (const [name, source] of corpus) {
+    assert.deepEqual(await readWorkflowLazily(source, name), parseWorkflow(source, name), name);
   }
 });

@@ -8,7 +8,7 @@
 import { stringifyJson } from "../json.ts";
 import type { Diagnostic } from "../workflow/diagnostic.ts";
 import { suggest } from "../catalog/suggest.ts";
-import { fileDiagnostic, loadWorkflowText, readWorkflowSource } from "../workflow/load.ts";
+import { fileDiagnostic, loadWorkflowSource, readWorkflowSource } from "../workflow/load_file.ts";
 import { formatDiagnostic, summaryLine } from "../workflow/snippet.ts";
 import { type Command, EXIT, UsageError } from "./context.ts";
 
@@ -99,7 +99,7 @@ export const validateCommand: Command = async (args, ctx) => {
     let diagnostics: Diagnostic[];
     try {
       source = await readWorkflowSource(resolvePath(ctx.cwd, file));
-      diagnostics = loadWorkflowText(source, file).diagnostics;
+      diagnostics = (await loadWorkflowSource(source, file)).diagnostics;
     } catch (error) {
       source = "";
       diagnostics = [fileDiagnostic(file, error)];

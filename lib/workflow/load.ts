@@ -1,22 +1,15 @@
 /**
- * Loading a workflow: read, parse and validate, with every problem as a diagnostic.
+ * Loading a workflow: read, parse and validate, with every problem as a diagnostic. The
+ * asynchronous loaders are in `load_file.ts` (re-exported here); this module adds the
+ * synchronous {@link loadWorkflowText}, which has the `yaml` package loaded for the files that
+ * need it.
  *
  * @module
  */
-import type { Diagnostic } from "./diagnostic.ts";
-import type { Workflow } from "./model.ts";
 import { parseWorkflow } from "./parse.ts";
-import { validateWorkflow } from "./validate.ts";
+import { completeLoad, type LoadResult } from "./load_file.ts";
 
-/** What {@link loadWorkflowText} and {@link loadWorkflowFile} return. */
-export interface LoadResult {
-  /** The workflow, only when it has no errors (warnings are allowed). */
-  workflow?: Workflow;
-  /** Every problem: parse errors, then validation errors and warnings, in file order. */
-  diagnostics: Diagnostic[];
-  /** The file's text ("" when it cannot be read), for caret snippets. */
-  source: string;
-}
+export * from "./load_file.ts";
 
 /**
  * Parses and validates the text of a workflow file. No I/O.
@@ -28,80 +21,5 @@ export interface LoadResult {
  * ```
  */
 export function loadWorkflowText(source: string, file: string): LoadResult {
-  const parsed = parseWorkflow(source, file);
-  const diagnostics = [...parsed.diagnostics];
-  if (parsed.workflow !== undefined) {
-    diagnostics.push(
-      ...validateWorkflow(parsed.workflow, { brokenStepIds: parsed.brokenStepIds }),
-    );
-  }
-  sortDiagnostics(diagnostics);
-  const failed = diagnostics.some((d) => d.severity === "error");
-  return failed || parsed.workflow === undefined
-    ? { diagnostics, source }
-    : { workflow: parsed.workflow, diagnostics, source };
-}
-
-/**
- * Reads, parses and validates a workflow file. A file that cannot be read is an `E_FILE`
- * diagnostic, never an exception.
- */
-export async function loadWorkflowFile(path: string): Promise<LoadResult> {
-  let source: string;
-  try {
-    source = await readWorkflowSource(path);
-  } catch (error) {
-    return { diagnostics: [fileDiagnostic(path, error)], source: "" };
-  }
-  return loadWorkflowText(source, path);
-}
-
-/** A workflow file whose bytes are not UTF-8 (it is refused, never decoded lossily). */
-export class NotUtf8Error extends Error {
-  override name = "NotUtf8Error";
-}
-
-/**
- * Reads the text of a workflow file, decoded as strict UTF-8 (a leading byte-order mark is
- * dropped).
- *
- * @throws {NotUtf8Error} when the bytes are not UTF-8
- * @throws {Deno.errors.NotFound} (and the other `Deno.readFile` errors)
- */
-export async function readWorkflowSource(path: string): Promise<string> {
-  const bytes = await Deno.readFile(path);
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new NotUtf8Error(`${path} is not UTF-8 text`);
-  }
-}
-
-/** The `E_FILE` diagnostic of a file that cannot be read. */
-export function fileDiagnostic(path: string, error: unknown): Diagnostic {
-  let reason = "cannot be read";
-  if (error instanceof Deno.errors.NotFound) reason = "does not exist";
-  else if (error instanceof Deno.errors.PermissionDenied) {
-    reason = "cannot be read (permission denied)";
-  } else if (error instanceof Deno.errors.IsADirectory) reason = "is a directory";
-  else if (
-    error instanceof NotUtf8Error || error instanceof TypeError ||
-    error instanceof Error && /utf-?8|decode/i.test(error.message)
-  ) {
-    reason = "is not UTF-8 text";
-  }
-  return {
-    code: "E_FILE",
-    message: `the workflow file ${reason}`,
-    file: path,
-    line: 1,
-    column: 1,
-    severity: "error",
-    length: 1,
-  };
-}
-
-/** Orders diagnostics by position (stable for equal positions). */
-function sortDiagnostics(diagnostics: Diagnostic[]): void {
-  diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
+  return completeLoad(parseWorkflow(source, file), source);
 }
