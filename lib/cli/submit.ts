@@ -161,8 +161,12 @@ function itemsOf(step: StepRecord, count: number): ItemResult[] {
   });
 }
 
-/** The `run --json` document of a finished run, from its journal. */
-function runDocument(runId: string, state: RunState) {
+/**
+ * The `run --json` document of a finished run, from its journal. A run that failed for a reason
+ * of its own, before or outside any step (its sealed inputs did not open: `E_SEALED_INPUT`),
+ * carries it as `error`, as `run --json` does for `E_STORAGE`.
+ */
+export function runDocument(runId: string, state: RunState) {
   const steps: StepResult[] = state.steps.map((step) => ({
     id: step.id,
     status: step.status === "pending" || step.status === "running" ? "skipped" : step.status,
@@ -189,5 +193,8 @@ function runDocument(runId: string, state: RunState) {
       : "failed" as const,
     outputs: state.outputs,
     steps,
+    ...(state.error !== undefined && !steps.some((step) => step.error !== undefined)
+      ? { error: { code: state.error.code, message: state.error.message } }
+      : {}),
   };
 }
