@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  asciiJson,
   DATA_DIR,
   existingDataFiles,
   generateCatalog,
@@ -31,9 +32,26 @@ Deno.test("checked-in catalog matches the generator (run `deno task catalog` to 
 });
 
 Deno.test("every data file is marked as generated", () => {
+  const marks = [JSON.stringify(GENERATED_BY), asciiJson(JSON.stringify(GENERATED_BY))];
   for (const rel of existingDataFiles(root)) {
     assert.ok(rel.startsWith(`${DATA_DIR}/`), rel);
     const head = Deno.readTextFileSync(`${root}/${rel}`).slice(0, 400);
-    assert.ok(head.startsWith(`{"generatedBy":${JSON.stringify(GENERATED_BY)}`), rel);
+    assert.ok(marks.some((mark) => head.startsWith(`{"generatedBy":${mark}`)), rel);
   }
+});
+
+Deno.test("each service version is a shape in ASCII beside its documentation", () => {
+  const files = new Set(existingDataFiles(root));
+  let versions = 0;
+  for (const rel of files) {
+    if (!/\/[^/]+\/[^/]+\.docs\.json$/.test(rel)) continue;
+    const shape = rel.replace(/\.docs\.json$/, ".json");
+    assert.ok(files.has(shape), `${rel} without ${shape}`);
+    // What every validation reads (services.json, the shapes) is printable ASCII: faster to decode.
+    assert.ok(/^[ -~]*$/.test(Deno.readTextFileSync(`${root}/${shape}`)), shape);
+    versions++;
+  }
+  assert.ok(versions > 250, `${versions} service versions`);
+  const services = Deno.readTextFileSync(`${root}/${DATA_DIR}/services.json`);
+  assert.ok(/^[ -~]*$/.test(services));
 });

@@ -30,6 +30,7 @@ import { readSeeds } from "./catalog/seeds.ts";
 import { applySeed, type Rename } from "./catalog/merge.ts";
 import { PAGING_TABLE, pagingTable } from "./catalog/paging_table.ts";
 import { isCredentialField } from "./catalog/secret_fields.ts";
+import { splitDocs } from "../lib/catalog/docs.ts";
 
 /** The `generatedBy` marker written at the top of every data file. */
 export const GENERATED_BY =
@@ -65,6 +66,8 @@ function newestFirst(a: string, b: string): number {
 /**
  * Builds every catalog file in memory: a map from the path relative to the repository root
  * (`lib/catalog/data/index.json`, `lib/catalog/data/trocket/2023-03-08.json` …) to its text.
+ * Each service version makes two files: its shape (`2023-03-08.json`) and its documentation
+ * (`2023-03-08.docs.json`), see `lib/catalog/docs.ts`.
  * Pure apart from reading the SDK declarations and the seeds.
  */
 export function generateCatalog(opts: GenerateOptions = {}): Map<string, string> {
@@ -100,7 +103,6 @@ export function generateCatalog(opts: GenerateOptions = {}): Map<string, string>
   const keys = [...versions.keys()].sort();
   for (const key of keys) {
     const sv = versions.get(key)!;
-    files.set(`${DATA_DIR}/${key}.json`, JSON.stringify({ generatedBy: GENERATED_BY, ...sv }));
     const entry = index.services[sv.service] ??= { versions: [], host: sv.host, actions: {} };
     entry.versions.push(sv.version);
     entry.actions[sv.version] = Object.keys(sv.actions);
@@ -116,7 +118,7 @@ export function generateCatalog(opts: GenerateOptions = {}): Map<string, string>
   for (const [name, { versions, host }] of Object.entries(index.services)) {
     services.services[name] = { versions, host };
   }
-  files.set(`${DATA_DIR}/services.json`, JSON.stringify(services));
+  files.set(`${DATA_DIR}/services.json`, asciiJson(JSON.stringify(services)));
   files.set(PAGING_TABLE, pagingTable(keys.map((key) => versions.get(key)!)));
   // One field a line, so that a change of the list reads as a diff.
   files.set(
@@ -133,7 +135,31 @@ export function generateCatalog(opts: GenerateOptions = {}): Map<string, string>
       lifetimes.join(",\n")
     }\n]}\n`,
   );
+  // Last: the split takes the documentation out of the service versions.
+  for (const key of keys) {
+    const { shape, docs } = splitDocs(versions.get(key)!);
+    files.set(
+      `${DATA_DIR}/${key}.json`,
+      asciiJson(JSON.stringify({ generatedBy: GENERATED_BY, ...shape })),
+    );
+    files.set(
+      `${DATA_DIR}/${key}.docs.json`,
+      JSON.stringify({ generatedBy: GENERATED_BY, ...docs }),
+    );
+  }
   return files;
+}
+
+/**
+ * JSON text with every character outside ASCII written as a `\uXXXX` escape: the same value,
+ * but a text Deno decodes faster and V8 keeps and parses as one byte a character. For the files
+ * every validation reads (`services.json` and the shapes); the documentation stays readable.
+ */
+export function asciiJson(json: string): string {
+  return json.replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /**

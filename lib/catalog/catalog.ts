@@ -6,9 +6,14 @@
  * `services.json` (every service's versions and host, 20 KB) is read once, on first use; a
  * service version's file (`data/<service>/<version>.json`, with its actions and structures)
  * is read only when something asks for that service version, so validating a trocket
- * workflow loads trocket alone. `index.json` (every action name of every version, 400 KB) is
- * read only by what lists or searches across services (`actions`, `schema`, suggestions for a
- * misspelt name). This is the only module that reads the data files.
+ * workflow loads trocket alone. That file is the version's shape; its documentation (`doc`,
+ * `description`, `example`, `errors`: most of the bytes) is `<version>.docs.json`, merged into
+ * the same objects on first need (see `docs.ts`). `findAction`, `findStructure` and
+ * `serviceVersion` give them documented; the `…Shape` lookups (validation, planning and runs,
+ * through `clouds.ts`) read the shape alone, and {@link loadDocs} documents a version later.
+ * `index.json` (every action name of every version, 400 KB) is read only by what lists or
+ * searches across services (`actions`, `schema`, suggestions for a misspelt name). This is the
+ * only module that reads the data files.
  *
  * @example
  * ```ts
@@ -31,10 +36,13 @@ import {
   type TypeName,
 } from "./types.ts";
 import { suggest } from "./suggest.ts";
+import { mergeDocs, type ServiceDocs } from "./docs.ts";
 
 let indexCache: CatalogIndex | undefined;
 let servicesCache: CatalogServices | undefined;
+/** Service versions read, by `service/version`: shapes, documented once `documented` has them. */
 const loaded = new Map<string, ServiceVersion>();
+const documented = new Set<string>();
 const scalarSet: ReadonlySet<string> = new Set(SCALAR_TYPES);
 
 /** The catalog index (`data/index.json`), read on first call and cached. */
@@ -80,10 +88,11 @@ export function serviceVersionsOf(service: string): string[] {
 }
 
 /**
- * One service version with its actions and structures, loaded on first use and cached.
- * Without `version`, the newest version of the service.
+ * One service version's shape: its actions and structures, without their documentation unless
+ * something asked for it already ({@link loadDocs}). Read on first use and cached. Without
+ * `version`, the newest version of the service.
  */
-export function serviceVersion(service: string, version?: string): ServiceVersion | undefined {
+export function serviceShape(service: string, version?: string): ServiceVersion | undefined {
   const name = normalizeService(service);
   const entry = serviceEntry(name);
   if (!entry) return undefined;
@@ -101,11 +110,39 @@ export function serviceVersion(service: string, version?: string): ServiceVersio
 }
 
 /**
- * An action of a service. Without `version`, the newest version of the service that has
- * the action (a service's versions may differ in their actions: the versions' files are
- * read newest first until one has it).
+ * Merges the documentation of a service version (`doc`, `description`, `example`, `errors`)
+ * into its objects, those already handed out included; read once. Unknown: nothing happens.
+ *
+ * @throws {Error} when the documentation file does not match the shape (see `docs.ts`)
  */
-export function findAction(
+export function loadDocs(service: string, version: string): void {
+  const sv = serviceShape(service, version);
+  if (sv === undefined) return;
+  const key = `${normalizeService(service)}/${version}`;
+  if (documented.has(key)) return;
+  const docs = JSON.parse(
+    Deno.readTextFileSync(new URL(`./data/${key}.docs.json`, import.meta.url)),
+  ) as ServiceDocs;
+  mergeDocs(sv, docs);
+  documented.add(key);
+}
+
+/**
+ * One service version with its actions and structures, documented, loaded on first use and
+ * cached. Without `version`, the newest version of the service.
+ */
+export function serviceVersion(service: string, version?: string): ServiceVersion | undefined {
+  const sv = serviceShape(service, version);
+  if (sv) loadDocs(service, sv.version);
+  return sv;
+}
+
+/**
+ * An action of a service, its shape (see {@link serviceShape}). Without `version`, the newest
+ * version of the service that has the action (a service's versions may differ in their
+ * actions: the versions' files are read newest first until one has it).
+ */
+export function findActionShape(
   service: string,
   action: string,
   version?: string,
@@ -114,20 +151,42 @@ export function findAction(
   const entry = serviceEntry(name);
   if (!entry) return undefined;
   for (const v of version === undefined ? entry.versions : [version]) {
-    const sv = serviceVersion(name, v);
+    const sv = serviceShape(name, v);
     if (sv && Object.hasOwn(sv.actions, action)) return sv.actions[action];
   }
   return undefined;
 }
 
-/** A structure of a service version, by name. */
+/** An action of a service, documented; the newest version that has it without `version`. */
+export function findAction(
+  service: string,
+  action: string,
+  version?: string,
+): ActionSpec | undefined {
+  const spec = findActionShape(service, action, version);
+  if (spec) loadDocs(service, spec.version);
+  return spec;
+}
+
+/** A structure of a service version, by name: its shape (see {@link serviceShape}). */
+export function findStructureShape(
+  service: string,
+  version: string,
+  name: string,
+): Structure | undefined {
+  const sv = serviceShape(service, version);
+  return sv && Object.hasOwn(sv.structures, name) ? sv.structures[name] : undefined;
+}
+
+/** A structure of a service version, by name, documented. */
 export function findStructure(
   service: string,
   version: string,
   name: string,
 ): Structure | undefined {
-  const sv = serviceVersion(service, version);
-  return sv && Object.hasOwn(sv.structures, name) ? sv.structures[name] : undefined;
+  const structure = findStructureShape(service, version, name);
+  if (structure) loadDocs(service, version);
+  return structure;
 }
 
 /** Splits a type string into its base and array depth: `"Filter[][]"` → `{base: "Filter", depth: 2}`. */
@@ -197,4 +256,9 @@ export function serviceSuggestion(service: string): string | undefined {
 /** The service versions loaded so far, as `service/version`, sorted (for laziness tests). */
 export function loadedServiceVersions(): string[] {
   return [...loaded.keys()].sort();
+}
+
+/** The service versions whose documentation is loaded, as `service/version`, sorted. */
+export function documentedServiceVersions(): string[] {
+  return [...documented].sort();
 }

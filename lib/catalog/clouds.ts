@@ -5,7 +5,9 @@
  * `lib/provider/`, which extends a {@link CloudCatalog}.
  *
  * Catalog data stays lazy: a lookup asks the cloud that owns the service, and a cloud reads its
- * data files only when asked (validating a trocket workflow loads trocket alone).
+ * data files only when asked (validating a trocket workflow loads trocket alone). The lookups
+ * here give shapes: the documentation of an action or structure may be missing until
+ * {@link loadDocsAnyCloud} (Tencent Cloud reads it apart, `lib/catalog/docs.ts`).
  *
  * @example
  * ```ts
@@ -18,11 +20,12 @@
  */
 import {
   actionSuggestion,
-  findAction,
-  findStructure,
+  findActionShape,
+  findStructureShape,
+  loadDocs,
   serviceNames,
+  serviceShape,
   serviceSuggestion,
-  serviceVersion,
   serviceVersionsOf,
 } from "./catalog.ts";
 import {
@@ -60,6 +63,12 @@ export interface CloudCatalog {
   /** The known action of `service` closest to a misspelt `action`, if any. */
   actionSuggestion(service: string, action: string): string | undefined;
   /**
+   * Fills in the documentation (`doc`, `description`, `example`, `errors`) of the actions and
+   * structures of a service version, in the objects the lookups above gave: a cloud may give
+   * them without it, as validation needs only their shapes. Absent: always documented.
+   */
+  loadDocs?(service: string, version: string): void;
+  /**
    * The known service of this cloud closest to a misspelt `service`, without the cloud prefix
    * (`trocket`, `cph`: as written after `huaweicloud/`), if any.
    */
@@ -88,13 +97,14 @@ export const tencentCatalog: CloudCatalog = {
   ownsService: isTencentService,
   serviceNames,
   findAction: (service, action, version) =>
-    tencent(service, (name) => findAction(name, action, version)),
-  serviceVersion: (service, version) => tencent(service, (name) => serviceVersion(name, version)),
+    tencent(service, (name) => findActionShape(name, action, version)),
+  serviceVersion: (service, version) => tencent(service, (name) => serviceShape(name, version)),
   versions: (service) => tencent(service, serviceVersionsOf) ?? [],
   findStructure: (service, version, name) =>
-    tencent(service, (svc) => findStructure(svc, version, name)),
+    tencent(service, (svc) => findStructureShape(svc, version, name)),
   actionSuggestion: (service, action) => tencent(service, (name) => actionSuggestion(name, action)),
   serviceSuggestion: (service) => tencent(service, serviceSuggestion),
+  loadDocs: (service, version) => tencent(service, (name) => loadDocs(name, version)),
 };
 
 /** Huawei Cloud's catalog (`huaweicloud/…`, `lib/huawei/data/`). */
@@ -204,6 +214,15 @@ export function findStructureAnyCloud(
   name: string,
 ): Structure | undefined {
   return cloudOfService(service)?.findStructure(service, version, name);
+}
+
+/**
+ * Fills in the documentation of a service version of any cloud (`doc`, `description`,
+ * `example`, `errors`), in the objects the lookups above gave: they may come without it (see
+ * {@link CloudCatalog.loadDocs}). Read this before showing documentation.
+ */
+export function loadDocsAnyCloud(service: string, version: string): void {
+  cloudOfService(service)?.loadDocs?.(service, version);
 }
 
 /** The known action of `service` (any cloud) closest to a misspelt `action`. */

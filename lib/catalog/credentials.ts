@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { findStructure, isScalarType, parseTypeName } from "./catalog.ts";
+import { findStructureShape, isScalarType, parseTypeName } from "./catalog.ts";
 import type { ActionSpec, Field } from "./types.ts";
 
 /** Deepest structure nesting followed (structures may refer to themselves). */
@@ -45,7 +45,7 @@ export function catalogCredentialsIn(spec: ActionSpec | undefined, outputs: unkn
       }
       const { base } = parseTypeName(field.type);
       if (isScalarType(base)) continue;
-      const structure = findStructure(spec.service, spec.version, base);
+      const structure = findStructureShape(spec.service, spec.version, base);
       if (structure !== undefined) walk(item, structure.fields, depth + 1);
     }
   };
@@ -79,7 +79,7 @@ export function catalogFieldNames(spec: ActionSpec | undefined): Set<string> {
       const { base } = parseTypeName(field.type);
       if (isScalarType(base) || seen.has(base)) continue;
       seen.add(base);
-      const structure = findStructure(spec.service, spec.version, base);
+      const structure = findStructureShape(spec.service, spec.version, base);
       if (structure !== undefined) walk(structure.fields, depth + 1);
     }
   };

@@ -7,7 +7,7 @@
  * @module
  */
 import { stringifyJson } from "../json.ts";
-import { findStructureAnyCloud } from "./clouds.ts";
+import { findStructureAnyCloud, loadDocsAnyCloud } from "./clouds.ts";
 import { isScalarType, parseTypeName } from "./catalog.ts";
 import type { ActionSpec, Field } from "./types.ts";
 
@@ -44,6 +44,7 @@ export function isPlaceholder(value: unknown): boolean {
  * ```
  */
 export function stepSkeleton(spec: ActionSpec): string {
+  loadDocsAnyCloud(spec.service, spec.version);
   const inputs = spec.inputs;
   const lines = [
     `# ${spec.service}.${spec.name} ${spec.version}${spec.doc ? `: ${oneLine(spec.doc)}` : ""}`,

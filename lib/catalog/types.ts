@@ -1,9 +1,10 @@
 /**
  * Types of the typed action catalog.
  *
- * The catalog is generated data (see `tools/gen_catalog.ts`), stored one JSON file per
- * service version under `lib/catalog/data/`, plus one small `index.json` listing every
- * service, version and action name so lookups and "did you mean" never load all services.
+ * The catalog is generated data (see `tools/gen_catalog.ts`), stored per service version under
+ * `lib/catalog/data/` as its shape and, apart, its documentation (see `docs.ts`), plus one
+ * small `index.json` listing every service, version and action name so lookups and "did you
+ * mean" never load all services.
  *
  * A type is written as a string:
  * - a scalar: `String`, `Integer` (int64/uint64, kept exact as bigint), `Float`, `Number`
@@ -198,7 +199,10 @@ export interface ActionSpec {
   http?: HttpBinding;
 }
 
-/** One service version: its actions and structures. This is one JSON data file. */
+/**
+ * One service version: its actions and structures. Stored as two JSON data files, the shape
+ * (`<version>.json`) and the documentation (`<version>.docs.json`, see `docs.ts`).
+ */
 export interface ServiceVersion {
   /** Service name as in the host, e.g. `trocket`. */
   service: string;

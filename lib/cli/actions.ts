@@ -28,7 +28,7 @@ import {
 } from "../provider/registry.ts";
 import { stepSkeleton } from "../catalog/skeleton.ts";
 import type { ActionSpec, Field, Structure } from "../catalog/types.ts";
-import { findStructureAnyCloud } from "../catalog/clouds.ts";
+import { findStructureAnyCloud, loadDocsAnyCloud } from "../catalog/clouds.ts";
 import { describePaging } from "../catalog/pager.ts";
 import { stringifyJson } from "../json.ts";
 import { boolFlag, parseCommandArgs, stringFlag } from "./args.ts";
@@ -67,6 +67,7 @@ export const actionsCommand: Command = (args, ctx) => {
     }
     const structure = lookupStructure(second, version);
     if (structure !== undefined) {
+      loadDocsAnyCloud(structure.service, structure.version);
       if (boolFlag(parsed, "skeleton")) {
         throw new UsageError(
           `actions describe: --skeleton goes with an action; ${second} is a structure`,
@@ -79,6 +80,7 @@ export const actionsCommand: Command = (args, ctx) => {
       return Promise.resolve(EXIT.ok);
     }
     const spec = lookupAction(second, version);
+    loadDocsAnyCloud(spec.service, spec.version);
     if (boolFlag(parsed, "skeleton")) ctx.io.stdout(stepSkeleton(spec));
     else if (json) ctx.io.stdout(stringifyJson(spec, 2) + "\n");
     else ctx.io.stdout(describe(spec));
@@ -216,6 +218,7 @@ function searchDescriptions(
   for (const svc of services) {
     const sv = serviceVersionAnyCloud(svc);
     if (sv === undefined) continue;
+    loadDocsAnyCloud(svc, sv.version);
     for (const spec of Object.values(sv.actions).sort((a, b) => a.name.localeCompare(b.name))) {
       const doc = spec.description ?? spec.doc ?? "";
       const at = doc.toLowerCase().indexOf(needle);
@@ -305,6 +308,7 @@ function listService(
   knownService(service);
   const sv = serviceVersionAnyCloud(service, version);
   if (sv === undefined) throw noVersion(service, version);
+  loadDocsAnyCloud(service, sv.version);
   const actions = Object.values(sv.actions).sort((a, b) => a.name.localeCompare(b.name));
   if (json) {
     ctx.io.stdout(

@@ -52,6 +52,7 @@ export function pagingCounts(dataDir: string): Record<string, number> {
   for (const dir of Deno.readDirSync(dataDir)) {
     if (!dir.isDirectory) continue;
     for (const file of Deno.readDirSync(`${dataDir}/${dir.name}`)) {
+      if (file.name.endsWith(".docs.json")) continue; // documentation only (`lib/catalog/docs.ts`)
       const sv = JSON.parse(
         Deno.readTextFileSync(`${dataDir}/${dir.name}/${file.name}`),
       ) as LooseVersion;
