@@ -2,7 +2,7 @@
  * Private helper of `parse.ts`: composes a workflow's YAML from the parser events of
  * `js-yaml` (`parseEvents`: a flat list of events with source offsets). Cold, in a fresh
  * `tcflow validate` process, this takes a few milliseconds where the `yaml` package takes
- * about 30 (ARCHITECTURE.md, "Figures").
+ * about 30 (measured in one process with `performance.now()`).
  *
  * It handles the YAML a workflow is written in: one document of block and flow collections,
  * scalars of every style, anchors and aliases. Anything else (a syntax error, a tag, a
