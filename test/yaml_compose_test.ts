@@ -92,6 +92,9 @@ const SNIPPETS = [
   "a: >\n  x\n# comment\nb: 2\n",
   "a:\n  - |\n    x\n  - y\n",
   "a: 1 #c\nb: [x] # d\nc: {y: z} #e",
+  "a: &x [*x]\n",
+  "a: &x\n  b: *x\n",
+  "a: &x 1\nb: &x 2\nc: *x\n",
 ];
 
 /**

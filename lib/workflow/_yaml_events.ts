@@ -28,7 +28,8 @@ const MAPPING = 3;
 const SCALAR = 4;
 const ALIAS = 5;
 const POP = 6;
-const KEEP = 3;
+const KEEP = 3; // chomping `+`
+const FLOW = 2; // collection style `[…]`, `{…}`
 
 const STYLES: readonly ScalarStyle[] = [
   "PLAIN",
@@ -86,7 +87,7 @@ class Composer {
         case SEQUENCE:
         case MAPPING: {
           this.#noTag(event.tagStart);
-          const flow = event.style === 2;
+          const flow = event.style === FLOW;
           if (flow && this.text[event.start] !== (event.type === SEQUENCE ? "[" : "{")) {
             throw new NotHandled(); // a single-pair mapping inside a flow sequence
           }
