@@ -72,23 +72,16 @@ const CREDENTIAL_ENV =
 /** Composes what `_yaml_events.ts` leaves: `text` is the masked `source`. */
 export type DocumentComposer = (text: string, source: string, file: string) => DocumentResult;
 
-/** Thrown by the first composer of {@link readWorkflowLazily}: the file needs the `yaml` package. */
-class NeedsYamlPackage extends Error {}
-
 /**
  * Reads the text of a workflow file, importing the `yaml` package only when the file needs
  * it. Never throws: every problem is a diagnostic.
  */
 export async function readWorkflowLazily(source: string, file: string): Promise<ParseResult> {
-  try {
-    return readWorkflow(source, file, () => {
-      throw new NeedsYamlPackage();
-    });
-  } catch (error) {
-    if (!(error instanceof NeedsYamlPackage)) throw error;
-  }
+  const first = composeFast(source, file);
+  if ("diagnostics" in first) return first;
+  if (first.root !== undefined) return readComposed(source, file, first.text, { root: first.root });
   const { composeDocument } = await import("./_yaml_document.ts");
-  return readWorkflow(source, file, composeDocument);
+  return readComposed(source, file, first.text, composeDocument(first.text, source, file));
 }
 
 /** Reads the text of a workflow file; `composeDocument` composes what the fast path leaves. */
@@ -97,19 +90,39 @@ export function readWorkflow(
   file: string,
   composeDocument: DocumentComposer,
 ): ParseResult {
+  const first = composeFast(source, file);
+  if ("diagnostics" in first) return first;
+  if (first.root !== undefined) return readComposed(source, file, first.text, { root: first.root });
+  return readComposed(source, file, first.text, composeDocument(first.text, source, file));
+}
+
+/**
+ * The size checks, then the fast composer: the masked text and its tree (`root` undefined
+ * when the fast path leaves the file), or the result of a file too big or too deep.
+ */
+function composeFast(
+  source: string,
+  file: string,
+): ParseResult | { text: string; root: YamlNode | null | undefined } {
   const early = checkSize(source, file);
   if (early !== undefined) return { diagnostics: [early], brokenStepIds: [] };
   const text = maskExpressions(source);
-  let composed = composeEvents(text);
-  if (composed === undefined) {
-    const full = composeDocument(text, source, file);
-    if (full.diagnostics !== undefined) return { diagnostics: full.diagnostics, brokenStepIds: [] };
-    composed = full.root;
-  }
+  return { text, root: composeEvents(text) };
+}
 
+/** Reads a composed workflow file into the model; `text` is the masked source. */
+function readComposed(
+  source: string,
+  file: string,
+  text: string,
+  composed: DocumentResult,
+): ParseResult {
+  if (composed.diagnostics !== undefined) {
+    return { diagnostics: composed.diagnostics, brokenStepIds: [] };
+  }
   const r = new YamlReader(source, file, new LineIndex(text));
   const start = r.at(0, 1);
-  const root = r.deref(composed);
+  const root = r.deref(composed.root);
   if (root === null || !isMap(root)) {
     r.report(
       "E_SCHEMA",
